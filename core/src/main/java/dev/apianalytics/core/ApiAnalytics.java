@@ -1,0 +1,150 @@
+package dev.apianalytics.core;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One instrumented application: its configuration, its framework's name and its uploader.
+ * Adapters create one, call {@link #record} when a request completes, and close it when the
+ * application stops.
+ *
+ * <pre>{@code
+ * ApiAnalytics analytics = ApiAnalytics.create(config, "Javalin");
+ * long startNanos = System.nanoTime();
+ * long startMillis = System.currentTimeMillis();
+ * // ... the request is handled ...
+ * analytics.record(view, status, "/users/{id}", startNanos, startMillis);
+ * }</pre>
+ */
+public final class ApiAnalytics implements AutoCloseable {
+
+    private static final RateLimitedLog MAPPER_LOG = new RateLimitedLog(TimeUnit.MINUTES.toNanos(1));
+
+    private final Config config;
+    private final Uploader uploader;
+
+    private ApiAnalytics(Config config, Uploader uploader) {
+        this.config = config;
+        this.uploader = uploader;
+    }
+
+    /**
+     * Starts analytics for one application. With a blank API key the instance records
+     * nothing and one warning says so; the application runs as usual.
+     *
+     * @param framework the name sent to the collector: Servlet, Javalin, Vert.x, Micronaut or Quarkus
+     */
+    public static ApiAnalytics create(Config config, String framework) {
+        if (!config.enabled()) {
+            new RateLimitedLog(Long.MAX_VALUE).warn(
+                    "API Analytics is disabled: no API key is configured. Generate one on your collector's"
+                            + " dashboard and set it to start recording requests.", null);
+            return new ApiAnalytics(config, null);
+        }
+        RateLimitedLog.info("API Analytics records " + framework + " requests to " + config.serverUrl()
+                + " at privacy level " + config.privacyLevel().level());
+        return new ApiAnalytics(config, new Uploader(config, framework));
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Whether requests are being recorded (an API key is set). */
+    public boolean enabled() {
+        return uploader != null;
+    }
+
+    /**
+     * Records one completed request. Runs the mappers on the calling thread, then hands an
+     * immutable record to the uploader. Never throws and never blocks.
+     *
+     * @param request the request, still valid on this thread
+     * @param status the response status sent
+     * @param route the matched route template, or {@code null}
+     * @param startNanos {@link System#nanoTime()} when the request arrived
+     * @param startEpochMillis {@link System#currentTimeMillis()} when the request arrived
+     */
+    public void record(RequestView request, int status, String route, long startNanos, long startEpochMillis) {
+        if (uploader == null) {
+            return;
+        }
+        try {
+            long micros = Math.max(0, (System.nanoTime() - startNanos) / 1000);
+            uploader.offer(new RequestRecord(
+                    orEmpty(apply(config.getHostname(), request, "getHostname", Field.HOST)),
+                    config.privacyLevel().sendsIp() ? apply(config.getIpAddress(), request, "getIpAddress", Field.IP) : null,
+                    withoutQuery(orEmpty(apply(config.getPath(), request, "getPath", Field.PATH))),
+                    route,
+                    orEmpty(apply(config.getUserAgent(), request, "getUserAgent", Field.USER_AGENT)),
+                    orEmpty(safe(request::method)).toUpperCase(java.util.Locale.ROOT),
+                    status,
+                    micros,
+                    config.getUserId() == null ? null : apply(config.getUserId(), request, "getUserId", Field.NONE),
+                    startEpochMillis));
+        } catch (RuntimeException | LinkageError e) {
+            MAPPER_LOG.warn("API Analytics could not record a request", e);
+        }
+    }
+
+    /** Sends what is queued, waiting at most {@code timeout}; whether it all went. */
+    public boolean flush(Duration timeout) {
+        return uploader == null || uploader.flush(timeout);
+    }
+
+    /** Counters of the uploader; all zero when disabled. */
+    public UploaderStats stats() {
+        return uploader == null ? new UploaderStats(0, 0, 0, 0, 0, 0) : uploader.stats();
+    }
+
+    /** Flushes within the configured shutdown timeout and stops. Idempotent. */
+    @Override
+    public void close() {
+        if (uploader != null) {
+            uploader.close();
+        }
+    }
+
+    private enum Field { HOST, IP, PATH, USER_AGENT, NONE }
+
+    private static String apply(RequestMapper mapper, RequestView request, String name, Field fallback) {
+        try {
+            if (mapper != null) {
+                return mapper.map(request);
+            }
+            switch (fallback) {
+                case HOST:
+                    return request.host();
+                case IP:
+                    return request.remoteAddress();
+                case PATH:
+                    return request.path();
+                case USER_AGENT:
+                    return request.header("User-Agent");
+                default:
+                    return null;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            MAPPER_LOG.warn("API Analytics mapper " + name + " threw; the field is left empty", e);
+            return null;
+        }
+    }
+
+    private static String safe(java.util.function.Supplier<String> value) {
+        try {
+            return value.get();
+        } catch (RuntimeException e) {
+            MAPPER_LOG.warn("API Analytics could not read the request method", e);
+            return null;
+        }
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static String withoutQuery(String path) {
+        int query = path.indexOf('?');
+        return query < 0 ? path : path.substring(0, query);
+    }
+}

@@ -1,0 +1,350 @@
+package dev.apianalytics.core;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything an adapter needs to know, shared by every framework: the API key, where the
+ * collector is, the privacy level, the mappers and the uploader's knobs.
+ *
+ * <pre>{@code
+ * Config config = Config.builder("<API-KEY>")
+ *         .privacyLevel(1)
+ *         .getIpAddress(RequestMapper.forwardedFor())
+ *         .getUserId(RequestMapper.header("X-User-Id"))
+ *         .build();
+ * }</pre>
+ *
+ * A blank API key builds a disabled configuration: the adapter records nothing and says so once.
+ * A value out of range fails at {@link Builder#build()} with a message naming the field.
+ */
+public final class Config {
+
+    /** Where the self-hosted collector listens by default. */
+    public static final String DEFAULT_SERVER_URL = "http://localhost:8421";
+
+    private final String apiKey;
+    private final URI serverUrl;
+    private final PrivacyLevel privacyLevel;
+    private final RequestMapper getPath;
+    private final RequestMapper getIpAddress;
+    private final RequestMapper getHostname;
+    private final RequestMapper getUserAgent;
+    private final RequestMapper getUserId;
+    private final Duration flushInterval;
+    private final int batchSize;
+    private final int queueCapacity;
+    private final Duration requestTimeout;
+    private final Duration maxRetryDuration;
+    private final Duration shutdownTimeout;
+    private final boolean gzip;
+    private final boolean flushOnShutdown;
+
+    private Config(Builder builder) {
+        this.apiKey = builder.apiKey == null ? "" : builder.apiKey.trim();
+        this.serverUrl = parseServerUrl(builder.serverUrl);
+        this.privacyLevel = builder.privacyLevel;
+        this.getPath = builder.getPath;
+        this.getIpAddress = builder.getIpAddress;
+        this.getHostname = builder.getHostname;
+        this.getUserAgent = builder.getUserAgent;
+        this.getUserId = builder.getUserId;
+        this.flushInterval = positive("flushInterval", builder.flushInterval);
+        this.batchSize = atLeast("batchSize", builder.batchSize, 1);
+        this.queueCapacity = atLeast("queueCapacity", builder.queueCapacity, 1);
+        this.requestTimeout = positive("requestTimeout", builder.requestTimeout);
+        this.maxRetryDuration = notNegative("maxRetryDuration", builder.maxRetryDuration);
+        this.shutdownTimeout = notNegative("shutdownTimeout", builder.shutdownTimeout);
+        this.gzip = builder.gzip;
+        this.flushOnShutdown = builder.flushOnShutdown;
+    }
+
+    /** A builder with every default, for this API key. */
+    public static Builder builder(String apiKey) {
+        return new Builder().apiKey(apiKey);
+    }
+
+    /** A builder with every default and no key yet. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder that starts from this configuration. */
+    public Builder toBuilder() {
+        return new Builder()
+                .apiKey(apiKey)
+                .serverUrl(serverUrl.toString())
+                .privacyLevel(privacyLevel)
+                .getPath(getPath)
+                .getIpAddress(getIpAddress)
+                .getHostname(getHostname)
+                .getUserAgent(getUserAgent)
+                .getUserId(getUserId)
+                .flushInterval(flushInterval)
+                .batchSize(batchSize)
+                .queueCapacity(queueCapacity)
+                .requestTimeout(requestTimeout)
+                .maxRetryDuration(maxRetryDuration)
+                .shutdownTimeout(shutdownTimeout)
+                .gzip(gzip)
+                .flushOnShutdown(flushOnShutdown);
+    }
+
+    /** The key the collector issued; empty when analytics is disabled. */
+    public String apiKey() {
+        return apiKey;
+    }
+
+    /** Whether a key is set, and so whether anything is recorded. */
+    public boolean enabled() {
+        return !apiKey.isEmpty();
+    }
+
+    public URI serverUrl() {
+        return serverUrl;
+    }
+
+    public PrivacyLevel privacyLevel() {
+        return privacyLevel;
+    }
+
+    /** The path mapper; {@code null} means the view's path. */
+    public RequestMapper getPath() {
+        return getPath;
+    }
+
+    /** The IP mapper; {@code null} means the peer address. Never called at privacy level 2. */
+    public RequestMapper getIpAddress() {
+        return getIpAddress;
+    }
+
+    /** The hostname mapper; {@code null} means the {@code Host} header. */
+    public RequestMapper getHostname() {
+        return getHostname;
+    }
+
+    /** The user-agent mapper; {@code null} means the {@code User-Agent} header. */
+    public RequestMapper getUserAgent() {
+        return getUserAgent;
+    }
+
+    /** The user-id mapper; {@code null} means no user id. */
+    public RequestMapper getUserId() {
+        return getUserId;
+    }
+
+    public Duration flushInterval() {
+        return flushInterval;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    public Duration maxRetryDuration() {
+        return maxRetryDuration;
+    }
+
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    public boolean gzip() {
+        return gzip;
+    }
+
+    public boolean flushOnShutdown() {
+        return flushOnShutdown;
+    }
+
+    @Override
+    public String toString() {
+        // never print the key itself: configurations end up in logs
+        return "Config[apiKey=" + (enabled() ? "<set>" : "<blank>")
+                + ", serverUrl=" + serverUrl
+                + ", privacyLevel=" + privacyLevel.level()
+                + ", flushInterval=" + flushInterval
+                + ", batchSize=" + batchSize
+                + ", queueCapacity=" + queueCapacity
+                + ", requestTimeout=" + requestTimeout
+                + ", maxRetryDuration=" + maxRetryDuration
+                + ", shutdownTimeout=" + shutdownTimeout
+                + ", gzip=" + gzip
+                + ", flushOnShutdown=" + flushOnShutdown + "]";
+    }
+
+    private static URI parseServerUrl(String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("serverUrl must not be blank");
+        }
+        URI uri;
+        try {
+            uri = URI.create(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("serverUrl is not a valid URL: " + value, e);
+        }
+        String scheme = uri.getScheme();
+        if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) || uri.getHost() == null) {
+            throw new IllegalArgumentException("serverUrl must be an http:// or https:// URL with a host, but was " + value);
+        }
+        return uri;
+    }
+
+    private static Duration positive(String field, Duration value) {
+        Objects.requireNonNull(value, field + " must not be null");
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(field + " must be positive, but was " + value);
+        }
+        return value;
+    }
+
+    private static Duration notNegative(String field, Duration value) {
+        Objects.requireNonNull(value, field + " must not be null");
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(field + " must not be negative, but was " + value);
+        }
+        return value;
+    }
+
+    private static int atLeast(String field, int value, int minimum) {
+        if (value < minimum) {
+            throw new IllegalArgumentException(field + " must be at least " + minimum + ", but was " + value);
+        }
+        return value;
+    }
+
+    /** Collects settings; {@link #build()} validates them all at once. */
+    public static final class Builder {
+        private String apiKey = "";
+        private String serverUrl = DEFAULT_SERVER_URL;
+        private PrivacyLevel privacyLevel = PrivacyLevel.STORE_IP;
+        private RequestMapper getPath;
+        private RequestMapper getIpAddress;
+        private RequestMapper getHostname;
+        private RequestMapper getUserAgent;
+        private RequestMapper getUserId;
+        private Duration flushInterval = Duration.ofSeconds(5);
+        private int batchSize = 1_000;
+        private int queueCapacity = 20_000;
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private Duration maxRetryDuration = Duration.ofMinutes(10);
+        private Duration shutdownTimeout = Duration.ofSeconds(5);
+        private boolean gzip = true;
+        private boolean flushOnShutdown = true;
+
+        private Builder() {}
+
+        /** The key the collector issued. Blank disables analytics (with one warning). */
+        public Builder apiKey(String apiKey) {
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        /** The collector's base URL; default {@value Config#DEFAULT_SERVER_URL}. */
+        public Builder serverUrl(String serverUrl) {
+            this.serverUrl = serverUrl;
+            return this;
+        }
+
+        public Builder privacyLevel(PrivacyLevel privacyLevel) {
+            this.privacyLevel = Objects.requireNonNull(privacyLevel, "privacyLevel must not be null");
+            return this;
+        }
+
+        /** 0 (default), 1 or 2; see {@link PrivacyLevel}. */
+        public Builder privacyLevel(int privacyLevel) {
+            return privacyLevel(PrivacyLevel.of(privacyLevel));
+        }
+
+        public Builder getPath(RequestMapper mapper) {
+            this.getPath = mapper;
+            return this;
+        }
+
+        public Builder getIpAddress(RequestMapper mapper) {
+            this.getIpAddress = mapper;
+            return this;
+        }
+
+        public Builder getHostname(RequestMapper mapper) {
+            this.getHostname = mapper;
+            return this;
+        }
+
+        public Builder getUserAgent(RequestMapper mapper) {
+            this.getUserAgent = mapper;
+            return this;
+        }
+
+        public Builder getUserId(RequestMapper mapper) {
+            this.getUserId = mapper;
+            return this;
+        }
+
+        /** How long a partly filled batch may wait before it is sent; default 5 s. */
+        public Builder flushInterval(Duration flushInterval) {
+            this.flushInterval = flushInterval;
+            return this;
+        }
+
+        /** Records per upload; a full batch is sent at once. Default 1,000. */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Records held while waiting to be sent; beyond it records are dropped and counted. Default 20,000. */
+        public Builder queueCapacity(int queueCapacity) {
+            this.queueCapacity = queueCapacity;
+            return this;
+        }
+
+        /** The timeout of one upload; default 10 s. */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        /** How long one batch is retried before it is given up; default 10 min. */
+        public Builder maxRetryDuration(Duration maxRetryDuration) {
+            this.maxRetryDuration = maxRetryDuration;
+            return this;
+        }
+
+        /** How long closing (and the JVM shutdown hook) may spend flushing; default 5 s. */
+        public Builder shutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = shutdownTimeout;
+            return this;
+        }
+
+        /** Whether uploads are gzipped; default true. */
+        public Builder gzip(boolean gzip) {
+            this.gzip = gzip;
+            return this;
+        }
+
+        /** Whether a JVM shutdown hook flushes what is queued; default true. */
+        public Builder flushOnShutdown(boolean flushOnShutdown) {
+            this.flushOnShutdown = flushOnShutdown;
+            return this;
+        }
+
+        /**
+         * The validated configuration.
+         *
+         * @throws IllegalArgumentException naming the first field that is out of range
+         */
+        public Config build() {
+            return new Config(this);
+        }
+    }
+}
