@@ -77,7 +77,7 @@ public final class ApiAnalytics implements AutoCloseable {
                     withoutQuery(orEmpty(apply(config.getPath(), request, "getPath", Field.PATH))),
                     route,
                     orEmpty(apply(config.getUserAgent(), request, "getUserAgent", Field.USER_AGENT)),
-                    orEmpty(safe(request::method)).toUpperCase(java.util.Locale.ROOT),
+                    method(request),
                     status,
                     micros,
                     config.getUserId() == null ? null : apply(config.getUserId(), request, "getUserId", Field.NONE),
@@ -102,6 +102,13 @@ public final class ApiAnalytics implements AutoCloseable {
     public void close() {
         if (uploader != null) {
             uploader.close();
+        }
+    }
+
+    /** Flushes within {@code timeout} and stops; what is still queued then is dropped and counted. Idempotent. */
+    public void close(Duration timeout) {
+        if (uploader != null) {
+            uploader.close(timeout);
         }
     }
 
@@ -130,12 +137,14 @@ public final class ApiAnalytics implements AutoCloseable {
         }
     }
 
-    private static String safe(java.util.function.Supplier<String> value) {
+    private static String method(RequestView request) {
         try {
-            return value.get();
+            String method = request.method();
+            // toUpperCase returns the same instance when there is nothing to change
+            return method == null ? "" : method.toUpperCase(java.util.Locale.ROOT);
         } catch (RuntimeException e) {
             MAPPER_LOG.warn("API Analytics could not read the request method", e);
-            return null;
+            return "";
         }
     }
 

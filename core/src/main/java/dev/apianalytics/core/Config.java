@@ -37,6 +37,7 @@ public final class Config {
     private final int queueCapacity;
     private final Duration requestTimeout;
     private final Duration maxRetryDuration;
+    private final Duration initialBackoff;
     private final Duration shutdownTimeout;
     private final boolean gzip;
     private final boolean flushOnShutdown;
@@ -55,6 +56,7 @@ public final class Config {
         this.queueCapacity = atLeast("queueCapacity", builder.queueCapacity, 1);
         this.requestTimeout = positive("requestTimeout", builder.requestTimeout);
         this.maxRetryDuration = notNegative("maxRetryDuration", builder.maxRetryDuration);
+        this.initialBackoff = positive("initialBackoff", builder.initialBackoff);
         this.shutdownTimeout = notNegative("shutdownTimeout", builder.shutdownTimeout);
         this.gzip = builder.gzip;
         this.flushOnShutdown = builder.flushOnShutdown;
@@ -86,6 +88,7 @@ public final class Config {
                 .queueCapacity(queueCapacity)
                 .requestTimeout(requestTimeout)
                 .maxRetryDuration(maxRetryDuration)
+                .initialBackoff(initialBackoff)
                 .shutdownTimeout(shutdownTimeout)
                 .gzip(gzip)
                 .flushOnShutdown(flushOnShutdown);
@@ -154,6 +157,11 @@ public final class Config {
         return maxRetryDuration;
     }
 
+    /** The wait before the first retry; it doubles per attempt, up to 30 s. */
+    public Duration initialBackoff() {
+        return initialBackoff;
+    }
+
     public Duration shutdownTimeout() {
         return shutdownTimeout;
     }
@@ -177,6 +185,7 @@ public final class Config {
                 + ", queueCapacity=" + queueCapacity
                 + ", requestTimeout=" + requestTimeout
                 + ", maxRetryDuration=" + maxRetryDuration
+                + ", initialBackoff=" + initialBackoff
                 + ", shutdownTimeout=" + shutdownTimeout
                 + ", gzip=" + gzip
                 + ", flushOnShutdown=" + flushOnShutdown + "]";
@@ -237,6 +246,7 @@ public final class Config {
         private int queueCapacity = 20_000;
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration maxRetryDuration = Duration.ofMinutes(10);
+        private Duration initialBackoff = Duration.ofMillis(500);
         private Duration shutdownTimeout = Duration.ofSeconds(5);
         private boolean gzip = true;
         private boolean flushOnShutdown = true;
@@ -317,6 +327,16 @@ public final class Config {
         /** How long one batch is retried before it is given up; default 10 min. */
         public Builder maxRetryDuration(Duration maxRetryDuration) {
             this.maxRetryDuration = maxRetryDuration;
+            return this;
+        }
+
+        /**
+         * The wait before the first retry of a failed upload; default 500 ms. Each further
+         * attempt waits twice as long (up to 30 s), with random jitter, unless the collector
+         * sends {@code Retry-After}.
+         */
+        public Builder initialBackoff(Duration initialBackoff) {
+            this.initialBackoff = initialBackoff;
             return this;
         }
 

@@ -2,12 +2,17 @@ package dev.apianalytics.core;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -24,29 +29,34 @@ import java.util.zip.GZIPOutputStream;
  * Ships records to the collector from one daemon thread.
  *
  * <p>The request thread only {@link #offer}s to a bounded queue: it never blocks, never throws,
- * and wakes the uploader only when a batch is full, so a busy API pays for one queue insert
+ * and wakes the uploader only when a batch has filled, so a busy API pays for one queue insert
  * per request. The uploader sends a batch when it is full or when the flush interval has
  * passed, one upload at a time, gzipped; it retries 429, 5xx and I/O failures with
  * exponential backoff and jitter (honouring {@code Retry-After}) for a bounded time, and
- * gives up at once on other 4xx answers, which it logs.
+ * gives up at once on other 4xx answers, which it logs with the collector's message.
  */
 public final class Uploader implements AutoCloseable {
 
     private static final long MINUTE_NANOS = TimeUnit.MINUTES.toNanos(1);
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+    private static final int MAX_ERROR_BODY = 300;
 
     private final Config config;
     private final String framework;
     private final URI endpoint;
+    private final int batchSize;
     private final ArrayBlockingQueue<RequestRecord> queue;
     private final HttpClient client;
     private final ExecutorService httpExecutor;
     private final Thread worker;
     private final Thread shutdownHook;
 
+    // request-thread counters
     private final AtomicLong enqueued = new AtomicLong();
     private final LongAdder dropped = new LongAdder();
+
+    // written by the worker only
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
@@ -55,16 +65,32 @@ public final class Uploader implements AutoCloseable {
     private final RateLimitedLog rejectionLog = new RateLimitedLog(MINUTE_NANOS);
     private final RateLimitedLog overflowLog = new RateLimitedLog(MINUTE_NANOS);
 
+    /*
+     * Flush accounting, guarded by `progress`: `taken` counts records the worker removed from
+     * the queue (in queue order), `settled` those of them that are done (sent, failed or
+     * discarded at close). The worker drains and counts under the same lock in which flush()
+     * reads `taken + queue.size()`, so that sum covers every record offered before the flush.
+     */
     private final Object progress = new Object();
+    private long taken;
+    private long settled;
     private volatile long flushTarget;
+
+    private volatile long takenEstimate;
+    private volatile boolean wakeRequested;
     private volatile boolean closing;
+    // the queue takes no more records (set before the final emptying)
+    private volatile boolean finished;
+    // the worker has stopped and settled everything it took
+    private volatile boolean done;
     private volatile long closeDeadlineNanos;
 
     /** Starts the uploader thread (and, unless disabled, a shutdown hook that flushes). */
     public Uploader(Config config, String framework) {
         this.config = config;
         this.framework = framework;
-        this.endpoint = config.serverUrl().resolve("/api/log-request");
+        this.endpoint = endpoint(config.serverUrl());
+        this.batchSize = config.batchSize();
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         this.httpExecutor = Executors.newSingleThreadExecutor(runnable -> daemon(runnable, "api-analytics-http"));
         this.client = HttpClient.newBuilder()
@@ -80,18 +106,45 @@ public final class Uploader implements AutoCloseable {
         }
     }
 
+    /** Where batches are posted: the server URL's path (a reverse-proxy prefix, say) plus {@code /api/log-request}. */
+    static URI endpoint(URI serverUrl) {
+        String base = serverUrl.toString();
+        int query = base.indexOf('?');
+        if (query >= 0) {
+            base = base.substring(0, query);
+        }
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return URI.create(base + "/api/log-request");
+    }
+
     /**
      * Queues a record for upload. Never blocks and never throws: when the queue is full, or
      * the uploader is closed, the record is dropped and counted.
      */
     public void offer(RequestRecord record) {
-        if (closing || !queue.offer(record)) {
+        if (closing) {
+            dropped.increment();
+            overflowLog.warn("API Analytics is closed; a request completed after close() was not recorded", null);
+            return;
+        }
+        if (!queue.offer(record)) {
             dropped.increment();
             overflowLog.warn("API Analytics queue is full (" + config.queueCapacity()
                     + " records); dropping records until the collector catches up", null);
             return;
         }
-        if (enqueued.incrementAndGet() % config.batchSize() == 0) {
+        if (finished && queue.remove(record)) {
+            // lost a race with close(): the worker has already emptied the queue for good
+            dropped.increment();
+            return;
+        }
+        long count = enqueued.incrementAndGet();
+        // wake the worker once per filled batch, not per record; `taken` is read without the
+        // lock on purpose: an estimate is enough, the timer catches anything missed
+        if (!wakeRequested && count - takenEstimate >= batchSize) {
+            wakeRequested = true;
             LockSupport.unpark(worker);
         }
     }
@@ -99,17 +152,19 @@ public final class Uploader implements AutoCloseable {
     /**
      * Sends everything queued before this call, waiting at most {@code timeout}.
      *
-     * @return whether every such record was sent or given up within the timeout
+     * @return whether every such record was settled (sent, or given up) within the timeout
      */
     public boolean flush(Duration timeout) {
-        long target = enqueued.get();
+        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        long target;
         synchronized (progress) {
+            target = taken + queue.size();
             if (target > flushTarget) {
                 flushTarget = target;
             }
         }
         LockSupport.unpark(worker);
-        return awaitProcessed(target, System.nanoTime() + timeout.toNanos());
+        return awaitSettled(target, deadline);
     }
 
     /** Flushes within the configured shutdown timeout and stops the thread. Idempotent. */
@@ -118,23 +173,32 @@ public final class Uploader implements AutoCloseable {
         close(config.shutdownTimeout());
     }
 
-    /** Flushes within {@code timeout} and stops the thread; records still queued then are dropped. */
+    /**
+     * Flushes within {@code timeout} and stops the thread; records still queued then are
+     * dropped and counted. Only the first call has an effect; later ones return at once.
+     */
     public void close(Duration timeout) {
         synchronized (progress) {
             if (closing) {
                 return;
             }
-            closeDeadlineNanos = System.nanoTime() + timeout.toNanos();
+            closeDeadlineNanos = System.nanoTime() + Math.max(0, timeout.toNanos());
             closing = true;
         }
         removeShutdownHook();
         LockSupport.unpark(worker);
-        try {
-            worker.join(Math.max(1, timeout.toMillis() + 100));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (Thread.currentThread() != worker) {
+            try {
+                worker.join(Math.max(1, timeout.toMillis() + 200));
+                if (worker.isAlive()) {
+                    // stuck in a socket call past the deadline: cut it short
+                    worker.interrupt();
+                    worker.join(200);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        worker.interrupt();
         httpExecutor.shutdownNow();
     }
 
@@ -144,152 +208,251 @@ public final class Uploader implements AutoCloseable {
     }
 
     private void run() {
-        long lastSend = System.nanoTime();
-        List<RequestRecord> batch = new ArrayList<>(config.batchSize());
         long interval = config.flushInterval().toNanos();
-        while (true) {
-            long now = System.nanoTime();
-            boolean due = now - lastSend >= interval || processed() < flushTarget || closing;
-            if (!due && queue.size() < config.batchSize()) {
-                LockSupport.parkNanos(this, interval - (now - lastSend));
-                if (Thread.interrupted() && closing) {
+        long nextTimedFlush = System.nanoTime() + interval;
+        List<RequestRecord> batch = new ArrayList<>(batchSize);
+        try {
+            while (true) {
+                wakeRequested = false;
+                boolean closingNow = closing;
+                long now = System.nanoTime();
+                if (closingNow) {
+                    sendQueued(batch, Integer.MAX_VALUE);
                     break;
                 }
-                continue;
-            }
-            // drain fully when due, otherwise only whole batches
-            while (queue.size() >= config.batchSize() || (due && !queue.isEmpty())) {
-                queue.drainTo(batch, config.batchSize());
-                send(batch);
-                batch.clear();
-                if (closing && System.nanoTime() - closeDeadlineNanos >= 0) {
-                    break;
+                if (now - nextTimedFlush >= 0 || flushTarget > takenNow()) {
+                    // only what is queued now: under steady traffic, newer records wait for a full batch
+                    sendQueued(batch, queue.size());
+                    nextTimedFlush = System.nanoTime() + interval;
+                } else if (queue.size() >= batchSize) {
+                    while (queue.size() >= batchSize && !closing) {
+                        sendBatch(batch, batchSize);
+                    }
+                } else {
+                    LockSupport.parkNanos(this, nextTimedFlush - now);
                 }
             }
-            lastSend = System.nanoTime();
-            if (closing) {
-                break;
+        } catch (RuntimeException | Error e) {
+            outageLog.warn("API Analytics uploader stopped unexpectedly; requests are no longer recorded", e);
+        } finally {
+            discardRemaining();
+        }
+    }
+
+    /** Sends up to {@code limit} queued records in batches; when closing, stops at the deadline. */
+    private void sendQueued(List<RequestRecord> batch, int limit) {
+        int left = limit;
+        while (left > 0 && !queue.isEmpty()) {
+            if (closing && pastCloseDeadline()) {
+                return;
             }
+            int count = sendBatch(batch, Math.min(left, batchSize));
+            if (count == 0) {
+                return;
+            }
+            left -= count;
         }
-        int left = queue.size();
-        if (left > 0) {
-            queue.clear();
-            dropped.add(left);
-            outageLog.warn("API Analytics closed with " + left + " records unsent", null);
-        }
+    }
+
+    private int sendBatch(List<RequestRecord> batch, int max) {
+        int count;
         synchronized (progress) {
+            count = queue.drainTo(batch, max);
+            taken += count;
+            takenEstimate = taken;
+        }
+        if (count > 0) {
+            try {
+                send(batch);
+            } finally {
+                batch.clear();
+            }
+        }
+        return count;
+    }
+
+    private long takenNow() {
+        synchronized (progress) {
+            return taken;
+        }
+    }
+
+    private void discardRemaining() {
+        finished = true;
+        int discarded = 0;
+        synchronized (progress) {
+            while (queue.poll() != null) {
+                discarded++;
+            }
+            taken += discarded;
+            settled += discarded;
+            takenEstimate = taken;
+            done = true;
             progress.notifyAll();
+        }
+        if (discarded > 0) {
+            dropped.add(discarded);
+            outageLog.warn("API Analytics closed with " + discarded + " records unsent", null);
         }
     }
 
     private void send(List<RequestRecord> batch) {
+        int size = batch.size();
         byte[] body;
         try {
             body = serialize(batch);
         } catch (IOException | RuntimeException e) {
-            settle(failed, batch.size());
-            rejectionLog.warn("API Analytics could not serialise a batch of " + batch.size() + " records", e);
+            settle(failed, size);
+            rejectionLog.warn("API Analytics could not serialise a batch of " + size + " records", e);
             return;
         }
+        long giveUpAt = System.nanoTime() + config.maxRetryDuration().toNanos();
+        Duration backoff = config.initialBackoff();
+        while (true) {
+            if (closing && pastCloseDeadline()) {
+                settle(failed, size);
+                return;
+            }
+            Duration wait;
+            try {
+                HttpResponse<InputStream> response = client.send(request(body), HttpResponse.BodyHandlers.ofInputStream());
+                int status = response.statusCode();
+                String message = readAbbreviated(response.body());
+                if (status >= 200 && status < 300) {
+                    settle(sent, size);
+                    return;
+                }
+                if (status != 429 && status < 500) {
+                    settle(failed, size);
+                    rejectionLog.warn("API Analytics collector refused " + size + " records with HTTP "
+                            + status + ": " + message, null);
+                    return;
+                }
+                wait = retryAfter(response).orElse(jitter(backoff));
+                outageLog.warn("API Analytics collector answered HTTP " + status + " (" + message + "); retrying", null);
+            } catch (IOException e) {
+                wait = jitter(backoff);
+                outageLog.warn("API Analytics collector at " + endpoint + " is unreachable (" + e + "); retrying", null);
+            } catch (InterruptedException e) {
+                // only close() interrupts, once its deadline has passed
+                settle(failed, size);
+                return;
+            } catch (RuntimeException e) {
+                settle(failed, size);
+                rejectionLog.warn("API Analytics could not post " + size + " records", e);
+                return;
+            }
+            long resumeAt = System.nanoTime() + wait.toNanos();
+            long limit = closing ? Math.min(giveUpAt, closeDeadlineNanos) : giveUpAt;
+            if (resumeAt - limit > 0 || !sleepUntil(resumeAt)) {
+                settle(failed, size);
+                outageLog.warn("API Analytics gave up on " + size + " records after retrying for "
+                        + (closing ? "as long as close() allowed" : config.maxRetryDuration()), null);
+                return;
+            }
+            retried.incrementAndGet();
+            backoff = next(backoff);
+        }
+    }
+
+    private HttpRequest request(byte[] body) {
+        Duration timeout = config.requestTimeout();
+        if (closing) {
+            long remaining = closeDeadlineNanos - System.nanoTime();
+            timeout = Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(remaining, timeout.toNanos())));
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
-                .timeout(config.requestTimeout())
+                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "api-analytics-java")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (config.gzip()) {
             request.header("Content-Encoding", "gzip");
         }
-        long giveUpAt = System.nanoTime() + config.maxRetryDuration().toNanos();
-        Duration backoff = FIRST_BACKOFF;
-        while (true) {
-            Duration wait;
-            try {
-                HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                int status = response.statusCode();
-                if (status >= 200 && status < 300) {
-                    settle(sent, batch.size());
-                    return;
-                }
-                if (status != 429 && status < 500) {
-                    settle(failed, batch.size());
-                    rejectionLog.warn("API Analytics collector refused " + batch.size() + " records with HTTP "
-                            + status + ": " + abbreviate(response.body()), null);
-                    return;
-                }
-                wait = retryAfter(response).orElse(jitter(backoff));
-                outageLog.warn("API Analytics collector answered HTTP " + status + "; retrying", null);
-            } catch (IOException e) {
-                wait = jitter(backoff);
-                outageLog.warn("API Analytics collector at " + endpoint + " is unreachable (" + e + "); retrying", null);
-            } catch (InterruptedException e) {
-                settle(failed, batch.size());
-                return;
-            }
-            long resumeAt = System.nanoTime() + wait.toNanos();
-            long limit = closing ? Math.min(giveUpAt, closeDeadlineNanos) : giveUpAt;
-            if (resumeAt - limit > 0) {
-                settle(failed, batch.size());
-                outageLog.warn("API Analytics gave up on " + batch.size() + " records after retrying", null);
-                return;
-            }
-            retried.incrementAndGet();
-            sleepUntil(resumeAt);
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-        }
+        return request.build();
     }
 
     private byte[] serialize(List<RequestRecord> batch) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + batch.size() * 96);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + batch.size() * (config.gzip() ? 48 : 256));
         OutputStream out = config.gzip() ? new GZIPOutputStream(bytes, 8192) : bytes;
         WireFormat.write(out, config.apiKey(), framework, config.privacyLevel(), batch);
         out.close();
         return bytes.toByteArray();
     }
 
-    private void sleepUntil(long resumeAtNanos) {
-        long remaining;
-        while ((remaining = resumeAtNanos - System.nanoTime()) > 0) {
-            if (closing && System.nanoTime() - closeDeadlineNanos >= 0) {
-                return;
+    /** Waits until {@code resumeAtNanos}; false when close()'s deadline or an interrupt cut the wait short. */
+    private boolean sleepUntil(long resumeAtNanos) {
+        while (true) {
+            if (Thread.currentThread().isInterrupted() || (closing && pastCloseDeadline())) {
+                return false;
             }
+            long now = System.nanoTime();
+            long remaining = resumeAtNanos - now;
+            if (remaining <= 0) {
+                return true;
+            }
+            if (closing) {
+                remaining = Math.min(remaining, closeDeadlineNanos - now);
+            }
+            // close() unparks us, so a wait never outlives its deadline
             LockSupport.parkNanos(this, remaining);
         }
     }
 
-    private static java.util.Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").flatMap(value -> {
+    private boolean pastCloseDeadline() {
+        return System.nanoTime() - closeDeadlineNanos >= 0;
+    }
+
+    private Duration next(Duration backoff) {
+        Duration doubled = backoff.multipliedBy(2);
+        Duration cap = MAX_BACKOFF.compareTo(config.initialBackoff()) > 0 ? MAX_BACKOFF : config.initialBackoff();
+        return doubled.compareTo(cap) > 0 ? cap : doubled;
+    }
+
+    static java.util.Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").flatMap(Uploader::parseRetryAfter);
+    }
+
+    /** Seconds, or an HTTP date; capped so that a broken header cannot park the uploader for days. */
+    static java.util.Optional<Duration> parseRetryAfter(String value) {
+        String trimmed = value.trim();
+        Duration wait;
+        try {
+            wait = Duration.ofSeconds(Long.parseLong(trimmed));
+        } catch (NumberFormatException notSeconds) {
             try {
-                long seconds = Long.parseLong(value.trim());
-                return java.util.Optional.of(Duration.ofSeconds(Math.max(0, Math.min(seconds, 3600))));
-            } catch (NumberFormatException e) {
+                ZonedDateTime at = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME);
+                wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
+            } catch (DateTimeParseException notADate) {
                 return java.util.Optional.empty();
             }
-        });
+        }
+        if (wait.isNegative()) {
+            wait = Duration.ZERO;
+        }
+        return java.util.Optional.of(wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait);
     }
 
     private static Duration jitter(Duration backoff) {
-        // full jitter between half and the whole backoff: spreads the retries of many instances
-        long millis = backoff.toMillis();
-        return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
-    }
-
-    private long processed() {
-        return sent.get() + failed.get();
+        // a random wait between half and the whole backoff spreads the retries of many instances
+        long nanos = backoff.toNanos();
+        return Duration.ofNanos(nanos / 2 + ThreadLocalRandom.current().nextLong(nanos / 2 + 1));
     }
 
     private void settle(AtomicLong counter, int records) {
         counter.addAndGet(records);
         synchronized (progress) {
+            settled += records;
             progress.notifyAll();
         }
     }
 
-    private boolean awaitProcessed(long target, long deadlineNanos) {
+    private boolean awaitSettled(long target, long deadlineNanos) {
         synchronized (progress) {
-            while (processed() + droppedAfterEnqueue() < target) {
+            while (settled < target) {
                 long remaining = deadlineNanos - System.nanoTime();
-                if (remaining <= 0 || !worker.isAlive()) {
-                    return processed() + droppedAfterEnqueue() >= target;
+                if (remaining <= 0 || done) {
+                    return settled >= target;
                 }
                 try {
                     TimeUnit.NANOSECONDS.timedWait(progress, remaining);
@@ -300,13 +463,6 @@ public final class Uploader implements AutoCloseable {
             }
             return true;
         }
-    }
-
-    /** Records that were enqueued and then discarded by close; they count as processed. */
-    private long droppedAfterEnqueue() {
-        return enqueued.get() - processed() - queue.size() > 0 && !worker.isAlive()
-                ? enqueued.get() - processed() - queue.size()
-                : 0;
     }
 
     private void removeShutdownHook() {
@@ -320,11 +476,15 @@ public final class Uploader implements AutoCloseable {
         }
     }
 
-    private static String abbreviate(String text) {
-        if (text == null) {
+    private static String readAbbreviated(InputStream body) {
+        // the status line is what matters; read a little of the body for the log, never all of it
+        try (InputStream in = body) {
+            byte[] head = in.readNBytes(MAX_ERROR_BODY);
+            String text = new String(head, StandardCharsets.UTF_8);
+            return in.read() < 0 ? text : text + "...";
+        } catch (IOException e) {
             return "";
         }
-        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
     }
 
     private static Thread daemon(Runnable runnable, String name) {

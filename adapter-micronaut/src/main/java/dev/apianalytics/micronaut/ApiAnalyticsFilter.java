@@ -1,0 +1,104 @@
+package dev.apianalytics.micronaut;
+
+import dev.apianalytics.core.ApiAnalytics;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.BasicHttpAttributes;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.context.event.HttpRequestTerminatedEvent;
+import io.micronaut.http.filter.ServerFilterPhase;
+import jakarta.annotation.PreDestroy;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Records every request a Micronaut server handles. Adding the dependency and setting
+ * {@code api-analytics.api-key} is all it takes; see {@link ApiAnalyticsProperties} for the
+ * other settings and {@link ApiAnalyticsCustomizer} for mappers.
+ *
+ * <p>The filter runs first, so its timing starts before other filters and it sees the final
+ * status (500 when a controller throws, 404 for unmatched paths). A request is recorded once
+ * its response has been written, or its connection closed, so streamed and reactive responses
+ * are measured until complete. Records are flushed when the application context closes.
+ */
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+public final class ApiAnalyticsFilter implements Ordered, ApplicationEventListener<HttpRequestTerminatedEvent> {
+
+    static final String ATTRIBUTE = "dev.apianalytics.micronaut.request";
+    private static final System.Logger LOGGER = System.getLogger("dev.apianalytics");
+
+    private final ApiAnalytics analytics;
+    private final AtomicBoolean failureLogged = new AtomicBoolean();
+
+    ApiAnalyticsFilter(ApiAnalyticsSetup setup) {
+        this.analytics = ApiAnalytics.create(setup.config(), "Micronaut");
+    }
+
+    /** The running analytics, for {@code flush} and {@code stats}. */
+    public ApiAnalytics analytics() {
+        return analytics;
+    }
+
+    @Override
+    public int getOrder() {
+        return ServerFilterPhase.FIRST.before();
+    }
+
+    @RequestFilter
+    void onRequest(HttpRequest<?> request) {
+        if (analytics.enabled()) {
+            try {
+                request.setAttribute(ATTRIBUTE, new MicronautRequest(request, System.nanoTime(), System.currentTimeMillis()));
+            } catch (RuntimeException | LinkageError e) {
+                logOnce(e);
+            }
+        }
+    }
+
+    @ResponseFilter
+    void onResponse(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        MicronautRequest tracked = tracked(request);
+        if (tracked != null) {
+            try {
+                tracked.responded(response.code(), BasicHttpAttributes.getUriTemplate(request).orElse(null));
+            } catch (RuntimeException | LinkageError e) {
+                logOnce(e);
+            }
+        }
+    }
+
+    /** The response is written (or the connection is gone): the request is complete. */
+    @Override
+    public void onApplicationEvent(HttpRequestTerminatedEvent event) {
+        MicronautRequest tracked = tracked(event.getSource());
+        if (tracked != null && tracked.status() > 0) {
+            analytics.record(tracked, tracked.status(), tracked.route(), tracked.startNanos(), tracked.startMillis());
+        }
+    }
+
+    /** Flushes what is queued, within the configured shutdown timeout; called when the context closes. */
+    @PreDestroy
+    public void close() {
+        analytics.close();
+    }
+
+    private MicronautRequest tracked(HttpRequest<?> request) {
+        try {
+            Object value = request.getAttribute(ATTRIBUTE).orElse(null);
+            return value instanceof MicronautRequest ? (MicronautRequest) value : null;
+        } catch (RuntimeException | LinkageError e) {
+            logOnce(e);
+            return null;
+        }
+    }
+
+    private void logOnce(Throwable e) {
+        if (failureLogged.compareAndSet(false, true)) {
+            LOGGER.log(Level.WARNING, "API Analytics could not track a Micronaut request; it is served as usual", e);
+        }
+    }
+}

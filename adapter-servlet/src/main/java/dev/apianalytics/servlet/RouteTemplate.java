@@ -1,0 +1,38 @@
+package dev.apianalytics.servlet;
+
+import jakarta.servlet.http.HttpServletMapping;
+import jakarta.servlet.http.HttpServletRequest;
+
+/** The route template of a request: Spring MVC's matched pattern, else the servlet mapping. */
+final class RouteTemplate {
+
+    /** Spring MVC's {@code HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE}, read without depending on Spring. */
+    static final String SPRING_PATTERN = "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
+
+    private RouteTemplate() {}
+
+    /** The template, such as {@code /users/{id}} or {@code /users/*}, or {@code null} when none matched. */
+    static String of(HttpServletRequest request) {
+        String context = request.getContextPath();
+        Object spring = request.getAttribute(SPRING_PATTERN);
+        if (spring instanceof String pattern && !pattern.isEmpty()) {
+            // "/**" is Spring Boot's static-resource catch-all: it names no route
+            return "/**".equals(pattern) ? null : context + pattern;
+        }
+        HttpServletMapping mapping = request.getHttpServletMapping();
+        if (mapping == null || mapping.getMappingMatch() == null) {
+            return null;
+        }
+        switch (mapping.getMappingMatch()) {
+            case CONTEXT_ROOT:
+                return context.isEmpty() ? "/" : context;
+            case EXACT:
+            case PATH:
+            case EXTENSION:
+                return context + mapping.getPattern();
+            default:
+                // the default servlet serves whatever nothing else matched
+                return null;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.apianalytics.servlet;
+
+import dev.apianalytics.core.Config;
+import dev.apianalytics.testkit.AbstractConformanceTest;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.EnumSet;
+import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/** The filter, registered by code, on embedded Jetty 12 (ee10). */
+class JettyConformanceTest extends AbstractConformanceTest {
+
+    private final ScheduledExecutorService scheduler = TestServlets.scheduler();
+    private Server server;
+
+    @Override
+    protected String startApp(Config config) throws Exception {
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        FilterHolder filter = new FilterHolder(new ApiAnalyticsFilter(config));
+        filter.setAsyncSupported(true);
+        context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
+        TestServlets.all(scheduler).forEach((mapping, servlet) -> {
+            ServletHolder holder = new ServletHolder(servlet);
+            holder.setAsyncSupported(true);
+            context.addServlet(holder, mapping);
+        });
+        server.setHandler(context);
+        server.start();
+        return "http://127.0.0.1:" + connector.getLocalPort();
+    }
+
+    @Override
+    protected void stopApp() throws Exception {
+        server.stop();
+    }
+
+    @Override
+    protected String expectedFramework() {
+        return "Servlet";
+    }
+
+    @Override
+    protected Class<?> nativeRequestType() {
+        return HttpServletRequest.class;
+    }
+
+    @Override
+    protected String expectedRoute(String path) {
+        // a servlet container knows the servlet mapping, not a path-parameter template
+        return "/users/42".equals(path) ? "/users/*" : super.expectedRoute(path);
+    }
+}

@@ -1,0 +1,17 @@
+package dev.apianalytics.server;
+
+import dev.apianalytics.server.http.StaticFiles;
+import java.util.List;
+
+/** The one place that lists the collector's features; add a line here to add one. */
+final class Routes {
+
+    private Routes() {}
+
+    static List<ServerExtension> extensions() {
+        return List.of(
+                new CollectorApi(),
+                // dashboard and monitoring extensions go here
+                (router, context) -> new StaticFiles(Routes.class.getClassLoader()).install(router));
+    }
+}

@@ -1,0 +1,53 @@
+package dev.apianalytics.server.dashboard;
+
+import java.util.List;
+
+/**
+ * Every panel of the dashboard for one period and filter set, as the page receives it (JSON).
+ * Times are RFC 3339 UTC strings or epoch milliseconds ({@code activity[].t}); response times
+ * are milliseconds.
+ */
+record DashboardData(
+        String period,
+        String from,
+        String to,
+        long bucketSeconds,
+        String timeZone,
+        List<String> hostnames,
+        Summary summary,
+        Percentiles percentiles,
+        List<HistogramBucket> histogram,
+        List<ActivityPoint> activity,
+        List<EndpointRow> endpoints,
+        List<Count> statuses,
+        List<Count> countries,
+        List<Count> clients,
+        List<Count> oses,
+        List<Count> devices,
+        List<Count> versions,
+        List<Count> referrers,
+        long[] hours,
+        long[] weekdays,
+        List<UserRow> users) {
+
+    /** A headline number and its value over the previous period of equal length (null for all time). */
+    record Metric(Number current, Number previous) {}
+
+    record Summary(Metric requests, Metric users, Metric userIds, Metric successRate, Metric meanResponseTime) {}
+
+    record Percentiles(Double p50, Double p75, Double p90, Double p95, Double p99) {}
+
+    /** Requests whose response time is in [from, to); {@code to} is null for the last bucket. */
+    record HistogramBucket(double from, Double to, long count) {}
+
+    /** One activity bucket starting at {@code t} (epoch milliseconds). */
+    record ActivityPoint(long t, long requests, long users, Double meanResponseTime, Double successRate) {}
+
+    record EndpointRow(String method, String endpoint, long requests, long s2xx, long s3xx, long s4xx, long s5xx,
+            Double meanResponseTime) {}
+
+    /** A value and how many requests had it; {@code key} is null for "unknown". */
+    record Count(String key, long count) {}
+
+    record UserRow(String key, long requests, Double successRate, String lastSeen) {}
+}

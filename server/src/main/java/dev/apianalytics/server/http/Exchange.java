@@ -1,0 +1,261 @@
+package dev.apianalytics.server.http;
+
+import com.google.gson.stream.JsonWriter;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipException;
+
+/**
+ * One request and its response: typed access to the parts handlers need (query parameters in
+ * any of their spellings, headers, path parameters, a size-capped body) and helpers that write
+ * JSON. Every response carries a JSON or explicit content type.
+ */
+public final class Exchange {
+
+    private static final int COPY_BUFFER = 16 * 1024;
+
+    private final HttpExchange http;
+    private final Map<String, String> pathParameters;
+    private Map<String, List<String>> query;
+    private boolean responded;
+
+    Exchange(HttpExchange http, Map<String, String> pathParameters) {
+        this.http = http;
+        this.pathParameters = pathParameters;
+    }
+
+    /** The underlying JDK exchange, for what this class does not cover. */
+    public HttpExchange raw() {
+        return http;
+    }
+
+    public String method() {
+        return http.getRequestMethod().toUpperCase(Locale.ROOT);
+    }
+
+    /** The decoded request path, without the query string. */
+    public String path() {
+        return http.getRequestURI().getPath();
+    }
+
+    /** A path parameter declared as {@code {name}} in the route. */
+    public String pathParameter(String name) {
+        return pathParameters.get(name);
+    }
+
+    /** The first request header with that name (case-insensitive), or {@code null}. */
+    public String header(String name) {
+        return http.getRequestHeaders().getFirst(name);
+    }
+
+    /** All query parameters, decoded, in order of appearance. */
+    public Map<String, List<String>> queryParameters() {
+        if (query == null) {
+            query = parseQuery(http.getRequestURI().getRawQuery());
+        }
+        return query;
+    }
+
+    /**
+     * The value of the first of {@code spellings} present in the query string ({@code "ip"},
+     * {@code "ipAddress"}), or {@code null}. An empty value counts as absent.
+     */
+    public String queryParameter(String... spellings) {
+        for (String name : spellings) {
+            List<String> values = queryParameters().get(name);
+            if (values != null && !values.isEmpty() && !values.get(0).isEmpty()) {
+                return values.get(0);
+            }
+        }
+        return null;
+    }
+
+    /** The raw query string as sent, or {@code null}. */
+    public String rawQuery() {
+        return http.getRequestURI().getRawQuery();
+    }
+
+    /** The address of the peer that connected (a proxy's when behind one). */
+    public String remoteAddress() {
+        var address = http.getRemoteAddress();
+        return address == null || address.getAddress() == null ? "" : address.getAddress().getHostAddress();
+    }
+
+    public void setHeader(String name, String value) {
+        http.getResponseHeaders().set(name, value);
+    }
+
+    /**
+     * Reads the whole body, gunzipping it when it is gzip (by {@code Content-Encoding} or by its
+     * magic bytes). Answers 413 when the body on the wire exceeds {@code maxBytes} or the
+     * decompressed body exceeds {@code maxDecompressedBytes}, before reading past either cap, so a
+     * gzip bomb costs at most the cap in memory.
+     */
+    public byte[] readBody(long maxBytes, long maxDecompressedBytes) throws IOException {
+        String declared = header("Content-Length");
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.trim()) > maxBytes) {
+                    throw tooLarge("the request body is larger than the limit of " + maxBytes + " bytes");
+                }
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("Content-Length is not a number");
+            }
+        }
+        String encoding = header("Content-Encoding");
+        encoding = encoding == null ? "identity" : encoding.trim().toLowerCase(Locale.ROOT);
+        if (!encoding.equals("gzip") && !encoding.equals("x-gzip") && !encoding.equals("identity") && !encoding.isEmpty()) {
+            throw new ApiException(415, "Content-Encoding '" + encoding + "' is not supported; send gzip or no encoding");
+        }
+        byte[] wire = readCapped(http.getRequestBody(), maxBytes,
+                "the request body is larger than the limit of " + maxBytes + " bytes");
+        boolean gzipMagic = wire.length >= 2 && (wire[0] & 0xff) == 0x1f && (wire[1] & 0xff) == 0x8b;
+        if (!encoding.contains("gzip") && !gzipMagic) {
+            return wire;
+        }
+        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(wire), COPY_BUFFER)) {
+            return readCapped(in, maxDecompressedBytes,
+                    "the decompressed request body is larger than the limit of " + maxDecompressedBytes + " bytes");
+        } catch (ZipException | java.io.EOFException e) {
+            throw ApiException.badRequest("the body is not valid gzip: " + e.getMessage());
+        }
+    }
+
+    private static byte[] readCapped(InputStream in, long cap, String message) throws IOException {
+        var out = new ByteArrayOutputStream(COPY_BUFFER);
+        byte[] buffer = new byte[COPY_BUFFER];
+        long total = 0;
+        int read;
+        while ((read = in.read(buffer)) != -1) {
+            total += read;
+            if (total > cap) {
+                throw tooLarge(message);
+            }
+            out.write(buffer, 0, read);
+        }
+        return out.toByteArray();
+    }
+
+    private static ApiException tooLarge(String message) {
+        return new ApiException(413, message);
+    }
+
+    /** Sends {@code body} serialised with {@link Json#GSON}. */
+    public void sendJson(int status, Object body) throws IOException {
+        send(status, "application/json; charset=utf-8", Json.GSON.toJson(body).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends the JSON error body every error answer uses. */
+    public void sendError(int status, String message) throws IOException {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("status", status);
+        body.put("message", message);
+        sendJson(status, body);
+    }
+
+    public void send(int status, String contentType, byte[] body) throws IOException {
+        markResponded();
+        setHeader("Content-Type", contentType);
+        boolean head = method().equals("HEAD");
+        if (status == 204 || status == 304) {
+            http.sendResponseHeaders(status, -1);
+        } else if (head) {
+            http.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+            http.sendResponseHeaders(status, -1);
+        } else {
+            http.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
+                try (OutputStream out = http.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        }
+        http.close();
+    }
+
+    /** What {@link #streamJson} hands the handler: write one JSON document. */
+    @FunctionalInterface
+    public interface JsonBody {
+        void write(JsonWriter json) throws IOException;
+    }
+
+    /**
+     * Streams a large JSON document without building it in memory, gzipped when the client
+     * accepts gzip. Headers must be set before calling.
+     */
+    public void streamJson(int status, JsonBody body) throws IOException {
+        markResponded();
+        setHeader("Content-Type", "application/json; charset=utf-8");
+        String accept = header("Accept-Encoding");
+        boolean gzip = accept != null && accept.toLowerCase(Locale.ROOT).contains("gzip");
+        if (gzip) {
+            setHeader("Content-Encoding", "gzip");
+            setHeader("Vary", "Accept-Encoding");
+        }
+        http.sendResponseHeaders(status, 0);
+        OutputStream raw = new BufferedOutputStream(http.getResponseBody(), 64 * 1024);
+        OutputStream out = gzip ? new GZIPOutputStream(raw, 64 * 1024) : raw;
+        try (Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+            JsonWriter json = new JsonWriter(writer);
+            json.setSerializeNulls(true);
+            json.setHtmlSafe(false);
+            body.write(json);
+            json.flush();
+        } finally {
+            http.close();
+        }
+    }
+
+    boolean responded() {
+        return responded;
+    }
+
+    private void markResponded() {
+        if (responded) {
+            throw new IllegalStateException("a response was already sent");
+        }
+        responded = true;
+    }
+
+    static Map<String, List<String>> parseQuery(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return Map.of();
+        }
+        var parameters = new LinkedHashMap<String, List<String>>();
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = decode(equals < 0 ? pair : pair.substring(0, equals));
+            String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
+            parameters.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+        }
+        parameters.replaceAll((name, values) -> Collections.unmodifiableList(values));
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("the query string is not valid URL encoding");
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.apianalytics.server.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The collector's routing table. A pattern is a path whose segments may be {@code {name}} (one
+ * segment, read with {@link Exchange#pathParameter}) and whose last segment may be {@code *}
+ * (the rest of the path, read as {@code pathParameter("*")}). Literal routes win over patterns,
+ * patterns over {@code *}. HEAD falls back to GET. Every failure becomes a JSON error body:
+ * an {@link ApiException} its status, anything else a 500 that is logged (without the request's
+ * headers or body, so no key reaches a log).
+ */
+public final class Router implements HttpHandler {
+
+    private static final System.Logger LOG = System.getLogger(Router.class.getName());
+
+    private final List<Route> routes = new CopyOnWriteArrayList<>();
+
+    public Router get(String pattern, Handler handler) {
+        return add("GET", pattern, handler);
+    }
+
+    public Router post(String pattern, Handler handler) {
+        return add("POST", pattern, handler);
+    }
+
+    public Router put(String pattern, Handler handler) {
+        return add("PUT", pattern, handler);
+    }
+
+    public Router delete(String pattern, Handler handler) {
+        return add("DELETE", pattern, handler);
+    }
+
+    /** Registers {@code handler} for {@code method} on {@code pattern}; a duplicate route is a programming error. */
+    public Router add(String method, String pattern, Handler handler) {
+        Route route = new Route(method.toUpperCase(Locale.ROOT), pattern, handler);
+        for (Route existing : routes) {
+            if (existing.method.equals(route.method) && existing.pattern.equals(route.pattern)) {
+                throw new IllegalStateException("route registered twice: " + method + " " + pattern);
+            }
+        }
+        routes.add(route);
+        return this;
+    }
+
+    @Override
+    public void handle(HttpExchange http) {
+        Exchange exchange = null;
+        try {
+            String path = http.getRequestURI().getPath();
+            String method = http.getRequestMethod().toUpperCase(Locale.ROOT);
+            Match match = find(method, path);
+            if (match == null && method.equals("HEAD")) {
+                match = find("GET", path);
+            }
+            exchange = new Exchange(http, match == null ? Map.of() : match.parameters);
+            if (match == null) {
+                TreeSet<String> allowed = allowedMethods(path);
+                if (allowed.isEmpty()) {
+                    throw new ApiException(404, "no such endpoint: " + method + " " + path);
+                }
+                if (method.equals("OPTIONS")) {
+                    preflight(exchange, allowed);
+                    return;
+                }
+                throw new ApiException(405, method + " is not allowed on " + path + "; use " + String.join(", ", allowed),
+                        Map.of("Allow", String.join(", ", allowed)));
+            }
+            if (path.startsWith("/api/")) {
+                exchange.setHeader("Access-Control-Allow-Origin", "*");
+                exchange.setHeader("Access-Control-Expose-Headers", "X-Total-Count, Link, Retry-After");
+            }
+            match.route.handler.handle(exchange);
+            if (!exchange.responded()) {
+                throw new IllegalStateException("handler for " + match.route.pattern + " sent no response");
+            }
+        } catch (ApiException e) {
+            answer(http, exchange, e.status(), e.getMessage(), e.headers());
+        } catch (StorageUnavailable e) {
+            LOG.log(System.Logger.Level.WARNING, "storage unavailable: " + e.getMessage());
+            answer(http, exchange, 503, "storage is unavailable, try again later", Map.of("Retry-After", "5"));
+        } catch (IOException e) {
+            // the client went away mid-request: nothing left to answer
+            http.close();
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.ERROR, "internal error on " + http.getRequestMethod() + " "
+                    + http.getRequestURI().getPath(), e);
+            answer(http, exchange, 500, "internal error", Map.of());
+        }
+    }
+
+    private static void preflight(Exchange exchange, TreeSet<String> allowed) throws IOException {
+        exchange.setHeader("Allow", String.join(", ", allowed));
+        exchange.setHeader("Access-Control-Allow-Origin", "*");
+        exchange.setHeader("Access-Control-Allow-Methods", String.join(", ", allowed));
+        exchange.setHeader("Access-Control-Allow-Headers", "Content-Type, Content-Encoding, X-AUTH-TOKEN, API-Key");
+        exchange.setHeader("Access-Control-Max-Age", "600");
+        exchange.send(204, "text/plain", new byte[0]);
+    }
+
+    private static void answer(HttpExchange http, Exchange exchange, int status, String message, Map<String, String> headers) {
+        try {
+            Exchange target = exchange != null ? exchange : new Exchange(http, Map.of());
+            if (target.responded()) {
+                http.close();
+                return;
+            }
+            headers.forEach(target::setHeader);
+            target.sendError(status, message);
+        } catch (Throwable ignored) {
+            http.close();
+        }
+    }
+
+    private Match find(String method, String path) {
+        String[] segments = split(path);
+        Match best = null;
+        for (Route route : routes) {
+            if (!route.method.equals(method)) {
+                continue;
+            }
+            Map<String, String> parameters = route.match(segments);
+            if (parameters != null && (best == null || route.rank < best.route.rank)) {
+                best = new Match(route, parameters);
+            }
+        }
+        return best;
+    }
+
+    private TreeSet<String> allowedMethods(String path) {
+        String[] segments = split(path);
+        TreeSet<String> allowed = new TreeSet<>();
+        for (Route route : routes) {
+            if (route.match(segments) != null) {
+                allowed.add(route.method);
+                if (route.method.equals("GET")) {
+                    allowed.add("HEAD");
+                }
+            }
+        }
+        return allowed;
+    }
+
+    private static String[] split(String path) {
+        String trimmed = path.startsWith("/") ? path.substring(1) : path;
+        return trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);
+    }
+
+    private record Match(Route route, Map<String, String> parameters) {}
+
+    private static final class Route {
+        final String method;
+        final String pattern;
+        final Handler handler;
+        final String[] segments;
+        final int rank;
+
+        Route(String method, String pattern, Handler handler) {
+            if (!pattern.startsWith("/")) {
+                throw new IllegalArgumentException("a route pattern starts with '/': " + pattern);
+            }
+            this.method = method;
+            this.pattern = pattern;
+            this.handler = handler;
+            this.segments = split(pattern);
+            boolean wildcard = segments.length > 0 && segments[segments.length - 1].equals("*");
+            boolean parameters = pattern.contains("{");
+            this.rank = wildcard ? 2 : parameters ? 1 : 0;
+        }
+
+        Map<String, String> match(String[] path) {
+            boolean wildcard = rank == 2;
+            int fixed = wildcard ? segments.length - 1 : segments.length;
+            if (wildcard ? path.length < fixed : path.length != fixed) {
+                return null;
+            }
+            Map<String, String> parameters = null;
+            for (int i = 0; i < fixed; i++) {
+                String expected = segments[i];
+                if (expected.startsWith("{") && expected.endsWith("}")) {
+                    if (path[i].isEmpty()) {
+                        return null;
+                    }
+                    if (parameters == null) {
+                        parameters = new HashMap<>();
+                    }
+                    parameters.put(expected.substring(1, expected.length() - 1), path[i]);
+                } else if (!expected.equals(path[i])) {
+                    return null;
+                }
+            }
+            if (wildcard) {
+                if (parameters == null) {
+                    parameters = new HashMap<>();
+                }
+                parameters.put("*", String.join("/", new ArrayList<>(List.of(path)).subList(fixed, path.length)));
+            }
+            return parameters == null ? Map.of() : parameters;
+        }
+    }
+}

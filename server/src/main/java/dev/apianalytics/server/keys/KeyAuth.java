@@ -1,0 +1,119 @@
+package dev.apianalytics.server.keys;
+
+import dev.apianalytics.server.http.ApiException;
+import dev.apianalytics.server.http.Exchange;
+import dev.apianalytics.server.http.StorageUnavailable;
+import dev.apianalytics.server.storage.Storage;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns a presented key into its numeric id. Lookups are cached briefly (by hash, never by the
+ * secret) so ingestion does not query the key table per post; the short lifetime bounds how long
+ * another collector sharing PostgreSQL may accept a key after it was deleted. Activity is
+ * recorded at most once per {@link #ACTIVITY_RESOLUTION} per key.
+ */
+public final class KeyAuth {
+
+    /** The header the data API reads; {@code API-Key} is the older upstream spelling. */
+    public static final String HEADER = "X-AUTH-TOKEN";
+
+    static final Duration CACHE_LIFETIME = Duration.ofSeconds(30);
+    static final Duration ACTIVITY_RESOLUTION = Duration.ofHours(1);
+    private static final int CACHE_LIMIT = 100_000;
+
+    private final Storage storage;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Cached> byHash = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Instant> lastMarked = new ConcurrentHashMap<>();
+
+    public KeyAuth(Storage storage, Clock clock) {
+        this.storage = storage;
+        this.clock = clock;
+    }
+
+    /**
+     * The key id from {@code X-AUTH-TOKEN} (or {@code API-Key}), recording activity; 401 when the
+     * header is missing or the key is unknown.
+     */
+    public long authenticate(Exchange exchange) {
+        String presented = exchange.header(HEADER);
+        if (presented == null || presented.isBlank()) {
+            presented = exchange.header("API-Key");
+        }
+        if (presented == null || presented.isBlank()) {
+            throw ApiException.unauthorized("missing API key: send it in the " + HEADER + " header");
+        }
+        return authenticate(presented);
+    }
+
+    /** The id of a presented key, recording activity; 401 when unknown or malformed. */
+    public long authenticate(String presented) {
+        long id = find(presented).orElseThrow(() -> ApiException.unauthorized("unknown API key"));
+        markActive(id);
+        return id;
+    }
+
+    /** The id of a presented key, if this server issued it. */
+    public OptionalLong find(String presented) {
+        String canonical = ApiKeys.canonical(presented);
+        if (canonical == null) {
+            return OptionalLong.empty();
+        }
+        String hash = ApiKeys.hash(canonical);
+        Instant now = clock.instant();
+        Cached cached = byHash.get(hash);
+        if (cached != null && cached.expires.isAfter(now)) {
+            return cached.id;
+        }
+        OptionalLong id;
+        try {
+            id = storage.findKey(hash);
+        } catch (SQLException e) {
+            throw new StorageUnavailable("key lookup failed: " + e.getMessage(), e);
+        }
+        if (byHash.size() >= CACHE_LIMIT) {
+            byHash.clear();
+        }
+        byHash.put(hash, new Cached(id, now.plus(CACHE_LIFETIME)));
+        return id;
+    }
+
+    /** Issues a new key and returns its secret, which is shown once and never stored. */
+    public String issue() {
+        String key = ApiKeys.newKey();
+        try {
+            storage.createKey(ApiKeys.hash(key), clock.instant());
+        } catch (SQLException e) {
+            throw new StorageUnavailable("key creation failed: " + e.getMessage(), e);
+        }
+        return key;
+    }
+
+    /** Records activity on a key, writing at most once per hour per key. */
+    public void markActive(long keyId) {
+        Instant now = clock.instant();
+        Instant last = lastMarked.get(keyId);
+        if (last != null && Duration.between(last, now).compareTo(ACTIVITY_RESOLUTION) < 0) {
+            return;
+        }
+        try {
+            storage.markActive(keyId, now);
+            lastMarked.put(keyId, now);
+        } catch (SQLException e) {
+            throw new StorageUnavailable("recording key activity failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Forgets cached state for a key that was just deleted. */
+    public void forget(long keyId) {
+        byHash.values().removeIf(cached -> cached.id.isPresent() && cached.id.getAsLong() == keyId);
+        lastMarked.remove(keyId);
+    }
+
+    private record Cached(OptionalLong id, Instant expires) {}
+}

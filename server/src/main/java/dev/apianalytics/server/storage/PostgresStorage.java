@@ -1,0 +1,145 @@
+package dev.apianalytics.server.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.postgresql.PGConnection;
+
+/**
+ * PostgreSQL through a HikariCP pool, for deployments where several stateless collectors
+ * share one database. Rows go in with {@code COPY ... FROM STDIN} (CSV), the fastest way in.
+ */
+public final class PostgresStorage extends SqlStorage {
+
+    private static final long MIGRATION_LOCK = 0x4150_4941_4e41L; // arbitrary, constant across versions
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+
+    private final HikariDataSource pool;
+    private final String displayUrl;
+
+    private PostgresStorage(HikariDataSource pool, String displayUrl) {
+        this.pool = pool;
+        this.displayUrl = displayUrl;
+    }
+
+    /** Connects to {@code jdbcUrl} ({@code jdbc:postgresql://host:port/db?user=...&password=...}). */
+    public static PostgresStorage open(String jdbcUrl, int maxConnections) throws SQLException {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setMaximumPoolSize(maxConnections);
+        config.setMinimumIdle(Math.min(2, maxConnections));
+        config.setConnectionTimeout(10_000);
+        config.setPoolName("api-analytics");
+        config.setAutoCommit(true);
+        try {
+            return new PostgresStorage(new HikariDataSource(config), withoutSecrets(jdbcUrl));
+        } catch (RuntimeException e) {
+            throw new SQLException("cannot connect to PostgreSQL at " + withoutSecrets(jdbcUrl) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The URL without its query string, which may hold a password. */
+    static String withoutSecrets(String jdbcUrl) {
+        int query = jdbcUrl.indexOf('?');
+        String bare = query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
+        int at = bare.indexOf('@');
+        int scheme = bare.indexOf("//");
+        return at > 0 && scheme >= 0 && at > scheme ? bare.substring(0, scheme + 2) + bare.substring(at + 1) : bare;
+    }
+
+    @Override
+    public Dialect dialect() {
+        return Dialect.POSTGRESQL;
+    }
+
+    @Override
+    public Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    @Override
+    String tieBreaker() {
+        return "ctid";
+    }
+
+    @Override
+    void lockForMigration(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+        }
+    }
+
+    @Override
+    void unlockAfterMigration(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+        }
+    }
+
+    @Override
+    public void insertRequests(long keyId, List<StoredRequest> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        StringBuilder csv = new StringBuilder(rows.size() * 256);
+        for (StoredRequest row : rows) {
+            csv.append(keyId).append(',');
+            csv.append(TIMESTAMP.format(utc(row.createdAt()))).append(',');
+            text(csv, row.hostname()).append(',');
+            text(csv, row.ipAddress()).append(',');
+            text(csv, row.path()).append(',');
+            text(csv, row.route()).append(',');
+            text(csv, row.method()).append(',');
+            csv.append(row.status()).append(',');
+            csv.append(row.responseTimeMs()).append(',');
+            text(csv, row.userAgent()).append(',');
+            text(csv, row.client()).append(',');
+            text(csv, row.os()).append(',');
+            text(csv, row.device()).append(',');
+            csv.append(row.bot() ? 't' : 'f').append(',');
+            text(csv, row.location()).append(',');
+            text(csv, row.userId()).append(',');
+            text(csv, row.framework()).append(',');
+            text(csv, row.referrer()).append('\n');
+        }
+        try (Connection connection = connection()) {
+            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                    "COPY requests (" + Schema.REQUEST_COLUMNS + ") FROM STDIN WITH (FORMAT csv)",
+                    new StringReader(csv.toString()));
+        } catch (IOException e) {
+            throw new SQLException("COPY into requests failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A CSV field: null is an unquoted empty field, any string is quoted (so "" stays an empty string). */
+    private static StringBuilder text(StringBuilder csv, String value) {
+        if (value == null) {
+            return csv;
+        }
+        csv.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"') {
+                csv.append('"');
+            }
+            csv.append(c);
+        }
+        return csv.append('"');
+    }
+
+    @Override
+    public String describe() {
+        return "PostgreSQL " + displayUrl;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

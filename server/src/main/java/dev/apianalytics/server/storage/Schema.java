@@ -1,0 +1,56 @@
+package dev.apianalytics.server.storage;
+
+import java.util.List;
+
+/**
+ * The collector's own tables. Timestamps are {@code TIMESTAMP} (without zone) holding UTC on
+ * both databases. Types are spelt so that both dialects accept them ({@code FLOAT8} is a double
+ * on both).
+ */
+public final class Schema {
+
+    /** Column order of {@code requests}; the DuckDB appender and PostgreSQL COPY rely on it. */
+    static final String REQUEST_COLUMNS = "key_id, created_at, hostname, ip_address, path, route, method, status, "
+            + "response_time, user_agent, client, os, device, bot, location, user_id, framework, referrer";
+
+    private Schema() {}
+
+    public static List<Migration> migrations() {
+        return List.of(
+                Migration.of("server-001-api-key-ids", "CREATE SEQUENCE IF NOT EXISTS api_key_ids START 1"),
+                Migration.of("server-002-api-keys", """
+                        CREATE TABLE IF NOT EXISTS api_keys (
+                          key_id BIGINT PRIMARY KEY,
+                          key_hash VARCHAR NOT NULL UNIQUE,
+                          created_at TIMESTAMP NOT NULL,
+                          last_active_at TIMESTAMP NOT NULL
+                        )"""),
+                Migration.of("server-003-requests", """
+                        CREATE TABLE IF NOT EXISTS requests (
+                          key_id BIGINT NOT NULL,
+                          created_at TIMESTAMP NOT NULL,
+                          hostname VARCHAR,
+                          ip_address VARCHAR,
+                          path VARCHAR NOT NULL,
+                          route VARCHAR,
+                          method VARCHAR NOT NULL,
+                          status SMALLINT NOT NULL,
+                          response_time FLOAT8 NOT NULL,
+                          user_agent VARCHAR,
+                          client VARCHAR,
+                          os VARCHAR,
+                          device VARCHAR,
+                          bot BOOLEAN NOT NULL,
+                          location VARCHAR,
+                          user_id VARCHAR,
+                          framework VARCHAR,
+                          referrer VARCHAR
+                        )"""),
+                // DuckDB prunes row groups by their min/max (zone maps), and rows arrive roughly in
+                // time order; an ART index would only slow appends. PostgreSQL needs the B-tree.
+                new Migration("server-004-requests-key-time", null,
+                        "CREATE INDEX IF NOT EXISTS requests_key_time ON requests (key_id, created_at)"),
+                Migration.of("server-005-api-keys-activity",
+                        "CREATE INDEX IF NOT EXISTS api_keys_last_active ON api_keys (last_active_at)"));
+    }
+}

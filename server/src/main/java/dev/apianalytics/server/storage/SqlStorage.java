@@ -1,0 +1,271 @@
+package dev.apianalytics.server.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/** What DuckDB and PostgreSQL share: plain JDBC over the common schema. */
+abstract class SqlStorage implements Storage {
+
+    private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
+
+    private final List<String> keyOwnedTables = new CopyOnWriteArrayList<>();
+
+    /** The column that breaks ties in {@code created_at} so that pages are stable. */
+    abstract String tieBreaker();
+
+    /** Runs {@code migrations} on {@code connection} with other collectors kept out. */
+    abstract void lockForMigration(Connection connection) throws SQLException;
+
+    abstract void unlockAfterMigration(Connection connection) throws SQLException;
+
+    @Override
+    public void migrate(List<Migration> migrations) throws SQLException {
+        try (Connection connection = connection()) {
+            lockForMigration(connection);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                        + "id VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)");
+                List<String> applied = new ArrayList<>();
+                try (ResultSet rows = statement.executeQuery("SELECT id FROM schema_migrations")) {
+                    while (rows.next()) {
+                        applied.add(rows.getString(1));
+                    }
+                }
+                for (Migration migration : migrations) {
+                    if (applied.contains(migration.id())) {
+                        continue;
+                    }
+                    String sql = migration.sql(dialect());
+                    connection.setAutoCommit(false);
+                    try {
+                        if (sql != null) {
+                            statement.execute(sql);
+                        }
+                        try (PreparedStatement record = connection.prepareStatement(
+                                "INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)")) {
+                            record.setString(1, migration.id());
+                            record.setObject(2, utc(Instant.now()));
+                            record.executeUpdate();
+                        }
+                        connection.commit();
+                    } catch (SQLException e) {
+                        connection.rollback();
+                        throw new SQLException("schema migration " + migration.id() + " failed: " + e.getMessage(), e);
+                    } finally {
+                        connection.setAutoCommit(true);
+                    }
+                    applied.add(migration.id());
+                }
+            } finally {
+                unlockAfterMigration(connection);
+            }
+        }
+    }
+
+    @Override
+    public void registerKeyOwnedTable(String table) {
+        if (!TABLE_NAME.matcher(table).matches()) {
+            throw new IllegalArgumentException("not a plain table name: " + table);
+        }
+        if (!keyOwnedTables.contains(table)) {
+            keyOwnedTables.add(table);
+        }
+    }
+
+    @Override
+    public long createKey(String keyHash, Instant now) throws SQLException {
+        try (Connection connection = connection();
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO api_keys "
+                        + "(key_id, key_hash, created_at, last_active_at) VALUES (nextval('api_key_ids'), ?, ?, ?) "
+                        + "RETURNING key_id")) {
+            insert.setString(1, keyHash);
+            insert.setObject(2, utc(now));
+            insert.setObject(3, utc(now));
+            try (ResultSet rows = insert.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    @Override
+    public OptionalLong findKey(String keyHash) throws SQLException {
+        try (Connection connection = connection();
+                PreparedStatement select = connection.prepareStatement("SELECT key_id FROM api_keys WHERE key_hash = ?")) {
+            select.setString(1, keyHash);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();
+            }
+        }
+    }
+
+    @Override
+    public void markActive(long keyId, Instant now) throws SQLException {
+        try (Connection connection = connection();
+                PreparedStatement update = connection.prepareStatement(
+                        "UPDATE api_keys SET last_active_at = ? WHERE key_id = ? AND last_active_at < ?")) {
+            update.setObject(1, utc(now));
+            update.setLong(2, keyId);
+            update.setObject(3, utc(now));
+            update.executeUpdate();
+        }
+    }
+
+    @Override
+    public long countRequests(long keyId, RequestFilter filter) throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        String where = where(keyId, filter, parameters);
+        try (Connection connection = connection();
+                PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM requests WHERE " + where)) {
+            bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    @Override
+    public void readRequests(long keyId, RequestFilter filter, long offset, int limit, Consumer<StoredRequest> sink)
+            throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        String where = where(keyId, filter, parameters);
+        String sql = "SELECT created_at, hostname, ip_address, path, route, method, status, response_time, user_agent, "
+                + "client, os, device, bot, location, user_id, framework, referrer FROM requests WHERE " + where
+                + " ORDER BY created_at, " + tieBreaker() + " LIMIT " + Math.max(0, limit) + " OFFSET " + Math.max(0, offset);
+        try (Connection connection = connection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            bind(select, parameters);
+            select.setFetchSize(Math.min(Math.max(limit, 1), 5_000));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    sink.accept(new StoredRequest(
+                            rows.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC),
+                            rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5),
+                            rows.getString(6), rows.getInt(7), rows.getDouble(8), rows.getString(9),
+                            rows.getString(10), rows.getString(11), rows.getString(12), rows.getBoolean(13),
+                            rows.getString(14), rows.getString(15), rows.getString(16), rows.getString(17)));
+                }
+            }
+        }
+    }
+
+    @Override
+    public long deleteData(long keyId) throws SQLException {
+        return deleteOwned(keyId, false);
+    }
+
+    @Override
+    public boolean deleteKey(long keyId) throws SQLException {
+        try (Connection connection = connection();
+                PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM api_keys WHERE key_id = ?")) {
+            exists.setLong(1, keyId);
+            try (ResultSet rows = exists.executeQuery()) {
+                if (!rows.next()) {
+                    return false;
+                }
+            }
+        }
+        deleteOwned(keyId, true);
+        return true;
+    }
+
+    private long deleteOwned(long keyId, boolean andKey) throws SQLException {
+        try (Connection connection = connection()) {
+            connection.setAutoCommit(false);
+            try {
+                long deleted;
+                for (String table : keyOwnedTables) {
+                    deleteWhereKey(connection, table, keyId);
+                }
+                deleted = deleteWhereKey(connection, "requests", keyId);
+                if (andKey) {
+                    deleteWhereKey(connection, "api_keys", keyId);
+                }
+                connection.commit();
+                return deleted;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static long deleteWhereKey(Connection connection, String table, long keyId) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE key_id = ?")) {
+            delete.setLong(1, keyId);
+            return delete.executeLargeUpdate();
+        }
+    }
+
+    @Override
+    public List<Long> inactiveKeys(Instant cutoff) throws SQLException {
+        try (Connection connection = connection();
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT key_id FROM api_keys WHERE last_active_at < ? ORDER BY key_id")) {
+            select.setObject(1, utc(cutoff));
+            List<Long> keys = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    keys.add(rows.getLong(1));
+                }
+            }
+            return keys;
+        }
+    }
+
+    private static String where(long keyId, RequestFilter filter, List<Object> parameters) {
+        StringBuilder where = new StringBuilder("key_id = ?");
+        parameters.add(keyId);
+        if (filter.from() != null) {
+            where.append(" AND created_at >= ?");
+            parameters.add(utc(filter.from()));
+        }
+        if (filter.to() != null) {
+            where.append(" AND created_at < ?");
+            parameters.add(utc(filter.to()));
+        }
+        equal(where, parameters, "hostname", filter.hostname());
+        equal(where, parameters, "ip_address", filter.ipAddress());
+        equal(where, parameters, "status", filter.status());
+        equal(where, parameters, "location", filter.location());
+        equal(where, parameters, "user_id", filter.userId());
+        return where.toString();
+    }
+
+    private static void equal(StringBuilder where, List<Object> parameters, String column, Object value) {
+        if (value != null) {
+            where.append(" AND ").append(column).append(" = ?");
+            parameters.add(value);
+        }
+    }
+
+    private static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            Object value = parameters.get(i);
+            if (value instanceof Integer number) {
+                statement.setInt(i + 1, number);
+            } else {
+                statement.setObject(i + 1, value);
+            }
+        }
+    }
+
+    static LocalDateTime utc(Instant instant) {
+        return Storage.utc(instant);
+    }
+}

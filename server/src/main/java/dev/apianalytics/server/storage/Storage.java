@@ -1,0 +1,73 @@
+package dev.apianalytics.server.storage;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * Where the collector keeps keys and requests: {@link DuckDbStorage} (embedded, the default) or
+ * {@link PostgresStorage}. Both have the same schema ({@link Schema}). Every method that writes
+ * has committed when it returns. Failures surface as {@link SQLException}.
+ */
+public interface Storage extends AutoCloseable {
+
+    Dialect dialect();
+
+    /**
+     * A connection in auto-commit mode for SQL of your own (dashboard aggregates, monitoring);
+     * the caller closes it. On DuckDB it shares the one embedded database; on PostgreSQL it
+     * comes from the pool.
+     */
+    Connection connection() throws SQLException;
+
+    /** Applies, in order, each migration not yet recorded in {@code schema_migrations}. */
+    void migrate(List<Migration> migrations) throws SQLException;
+
+    /**
+     * Declares a table with a {@code key_id BIGINT} column whose rows belong to a key: deleting
+     * a key's data or the key itself deletes them too.
+     */
+    void registerKeyOwnedTable(String table);
+
+    /** Stores a new key by the hash of its secret and returns its numeric id. */
+    long createKey(String keyHash, Instant now) throws SQLException;
+
+    /** The id of the key with that hash, if it exists. */
+    OptionalLong findKey(String keyHash) throws SQLException;
+
+    /** Records activity on a key (keeps it from retention). */
+    void markActive(long keyId, Instant now) throws SQLException;
+
+    /** Appends rows for a key in one transaction, committed on return. */
+    void insertRequests(long keyId, List<StoredRequest> rows) throws SQLException;
+
+    /** How many of the key's rows match. */
+    long countRequests(long keyId, RequestFilter filter) throws SQLException;
+
+    /** The key's matching rows, oldest first, skipping {@code offset} and handing at most {@code limit} to {@code sink}. */
+    void readRequests(long keyId, RequestFilter filter, long offset, int limit, Consumer<StoredRequest> sink)
+            throws SQLException;
+
+    /** Deletes every row the key owns (requests and key-owned tables) but keeps the key; returns the requests deleted. */
+    long deleteData(long keyId) throws SQLException;
+
+    /** Deletes the key and everything it owns; returns whether it existed. */
+    boolean deleteKey(long keyId) throws SQLException;
+
+    /** Keys whose last activity is before {@code cutoff}. */
+    List<Long> inactiveKeys(Instant cutoff) throws SQLException;
+
+    /** A line for the start-up message saying where data lives (never a password). */
+    String describe();
+
+    @Override
+    void close();
+
+    /** An instant as the naive UTC timestamp both databases store; bind it with {@code setObject}. */
+    static java.time.LocalDateTime utc(Instant instant) {
+        return java.time.LocalDateTime.ofInstant(instant, java.time.ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,186 @@
+// The monitoring page: register URLs for the collector to ping, see uptime and response times.
+"use strict";
+
+const MONITOR_PERIODS = ["24h", "7d", "30d", "60d"];
+const WINDOW_LABELS = { "24h": "24 hours", "7d": "7 days", "30d": "30 days", "60d": "60 days" };
+const INTERVALS = [[30, "every 30 s"], [60, "every minute"], [300, "every 5 min"], [900, "every 15 min"],
+  [1800, "every 30 min"], [3600, "every hour"]];
+let period = MONITOR_PERIODS.includes(new URLSearchParams(location.search).get("period"))
+  ? new URLSearchParams(location.search).get("period") : "24h";
+let plots = [];
+let loads = 0;
+
+async function load() {
+  for (const button of document.querySelectorAll("#periods button")) {
+    button.classList.toggle("active", button.dataset.period === period);
+  }
+  const errorBox = document.getElementById("error");
+  try {
+    const data = await api(Endpoints.monitors + "?period=" + period);
+    errorBox.classList.add("hidden");
+    render(data);
+  } catch (e) {
+    if (e.status === 401) {
+      ApiKey.clear();
+      showKeyForm("This key is not known to this collector. Check it and try again.");
+      return;
+    }
+    errorBox.textContent = "Could not load monitors: " + e.message;
+    errorBox.classList.remove("hidden");
+  } finally {
+    loads += 1;
+    document.body.dataset.loads = String(loads);
+  }
+}
+
+function render(data) {
+  const select = document.getElementById("interval");
+  if (select.options.length === 0) {
+    const choices = INTERVALS.filter(([seconds]) => seconds >= data.minIntervalSeconds);
+    if (!choices.some(([s]) => s === data.minIntervalSeconds)) choices.unshift([data.minIntervalSeconds, "every " + data.minIntervalSeconds + " s"]);
+    select.replaceChildren(...choices.map(([seconds, label]) => el("option", { value: seconds, selected: seconds === 300 }, label)));
+  }
+  document.getElementById("usage").textContent = data.monitors.length + " of " + data.limit + " monitors";
+  document.getElementById("add-button").disabled = data.monitors.length >= data.limit;
+  for (const plot of plots) plot.destroy();
+  plots = [];
+  const holder = document.getElementById("monitors");
+  if (data.monitors.length === 0) {
+    holder.replaceChildren(el("section", { class: "card empty" }, "No monitors yet. Add a URL above."));
+    return;
+  }
+  holder.replaceChildren(...data.monitors.map(renderMonitor));
+  for (const monitor of data.monitors) drawChart(monitor);
+}
+
+function renderMonitor(monitor) {
+  const last = monitor.lastPing;
+  const state = !last ? "unknown" : last.up ? "up" : "down";
+  const stateText = !last ? "Waiting for the first ping" : last.up ? "Up" : "Down";
+  const lastText = !last ? "" : "Last ping " + fmt.dateTime(last.at) + ": "
+    + (last.failure ? last.failure : "HTTP " + last.status + " in " + fmt.ms(last.responseTimeMs));
+  const series = monitor.series || [];
+  return el("section", { class: "card", style: "margin-bottom:16px", "data-monitor": monitor.id, "data-url": monitor.url },
+    el("div", { class: "card-head" },
+      el("div", { class: "row", style: "min-width:0" },
+        el("span", { class: "method " + monitor.method }, monitor.method),
+        el("h2", { class: "mono", style: "overflow:hidden;text-overflow:ellipsis;white-space:nowrap" }, monitor.url),
+        el("span", { class: "badge " + state, "data-testid": "state" }, stateText)),
+      el("div", { class: "row" },
+        el("span", { class: "hint" }, "every " + describeInterval(monitor.intervalSeconds)),
+        el("button", { class: "btn small", type: "button", onclick: () => removeMonitor(monitor) }, "Remove"))),
+    el("div", { class: "uptime-grid" }, ...MONITOR_PERIODS.map((name) => {
+      const w = (monitor.windows || {})[name] || {};
+      return el("div", { "data-window": name },
+        el("span", {}, "Uptime, " + WINDOW_LABELS[name]),
+        el("b", {}, w.pings ? fmt.percent(w.uptime, 2) : "\u2013"),
+        el("span", {}, w.pings ? fmt.number(w.pings) + " pings \u00b7 mean " + fmt.ms(w.meanResponseTimeMs) : "no pings"));
+    })),
+    el("div", { class: "strip", title: "Each block is one interval of the period: green up, red down, amber partly down" },
+      ...series.map((b) => el("i", {
+        class: b.pings === 0 ? "" : b.up === b.pings ? "up" : b.up === 0 ? "down" : "partial",
+        title: new Date(b.t).toLocaleString("en-GB") + (b.pings ? ": " + b.up + "/" + b.pings + " up" : ": no pings"),
+      }))),
+    el("div", { class: "muted", style: "font-size:12px;margin-bottom:8px", "data-testid": "last-ping" }, lastText),
+    el("div", { class: "chart", id: "chart-" + monitor.id, style: "min-height:170px" }),
+    monitor.recentFailures && monitor.recentFailures.length
+      ? el("details", {}, el("summary", { class: "muted", style: "cursor:pointer" }, "Recent failures (" + monitor.recentFailures.length + ")"),
+        el("table", { class: "data", "data-testid": "failures" },
+          el("tbody", {}, ...monitor.recentFailures.map((f) => el("tr", {},
+            el("td", { style: "width:200px" }, fmt.dateTime(f.at)),
+            el("td", {}, f.failure || "HTTP " + f.status))))))
+      : null);
+}
+
+function describeInterval(seconds) {
+  if (seconds % 3600 === 0) return seconds === 3600 ? "hour" : seconds / 3600 + " hours";
+  if (seconds % 60 === 0) return seconds === 60 ? "minute" : seconds / 60 + " minutes";
+  return seconds + " seconds";
+}
+
+function drawChart(monitor) {
+  const container = document.getElementById("chart-" + monitor.id);
+  const series = monitor.series || [];
+  const xs = series.map((b) => b.t / 1000);
+  const ys = series.map((b) => b.meanResponseTimeMs === null || b.meanResponseTimeMs === undefined ? null : b.meanResponseTimeMs);
+  const plot = new uPlot({
+    width: Math.max(300, container.clientWidth), height: 170,
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false } },
+    scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, (max || 0) * 1.15)] } },
+    axes: [
+      { stroke: "#6b7385", grid: { stroke: "#f0f1f4" }, ticks: { stroke: "#e3e6eb" } },
+      { stroke: "#6b7385", grid: { stroke: "#f0f1f4" }, ticks: { stroke: "#e3e6eb" }, size: 60,
+        values: (u, splits) => splits.map((v) => Math.round(v) + " ms") },
+    ],
+    series: [{}, { label: "Mean response time", stroke: "#3b5bdb", width: 2, fill: "rgba(59,91,219,.08)", spanGaps: false,
+      points: { show: xs.length <= 60, size: 4 } }],
+  }, [xs, ys], container);
+  plots.push(plot);
+}
+
+async function removeMonitor(monitor) {
+  if (!window.confirm("Stop monitoring " + monitor.url + " and delete its pings?")) return;
+  try {
+    await api(Endpoints.monitors + "/" + monitor.id, { method: "DELETE" });
+  } catch (e) {
+    const errorBox = document.getElementById("error");
+    errorBox.textContent = "Could not remove the monitor: " + e.message;
+    errorBox.classList.remove("hidden");
+  }
+  load();
+}
+
+function bindControls() {
+  for (const button of document.querySelectorAll("#periods button")) {
+    button.addEventListener("click", () => {
+      period = button.dataset.period;
+      history.replaceState(null, "", location.pathname + (period === "24h" ? "" : "?period=" + period));
+      load();
+    });
+  }
+  document.getElementById("add-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const errorBox = document.getElementById("add-error");
+    const url = document.getElementById("url").value.trim();
+    try {
+      await api(Endpoints.monitors, { method: "POST", json: {
+        url, method: document.getElementById("method").value,
+        intervalSeconds: Number(document.getElementById("interval").value),
+      } });
+      errorBox.classList.add("hidden");
+      document.getElementById("url").value = "";
+      load();
+    } catch (e) {
+      errorBox.textContent = e.message;
+      errorBox.classList.remove("hidden");
+    }
+  });
+  setInterval(() => { if (ApiKey.get() && !document.hidden) load(); }, 30000);
+}
+
+function showKeyForm(message) {
+  document.getElementById("monitoring").classList.add("hidden");
+  const holder = document.getElementById("key-form") || el("div", { id: "key-form" });
+  document.getElementById("main").append(holder);
+  renderKeyForm(holder, "Open uptime monitoring", () => { holder.remove(); start(); });
+  if (message) {
+    const notice = holder.querySelector(".notice.error");
+    notice.textContent = message;
+    notice.classList.remove("hidden");
+  }
+}
+
+function start() {
+  document.querySelector(".topbar")?.remove();
+  renderTopbar("monitoring");
+  if (!ApiKey.get()) {
+    showKeyForm();
+    return;
+  }
+  document.getElementById("monitoring").classList.remove("hidden");
+  load();
+}
+
+bindControls();
+start();
