@@ -5,7 +5,8 @@
 /** The collector's endpoints that the pages call. */
 const Endpoints = {
   generateKey: "/api/generate-api-key",
-  deleteData: "/api/delete",
+  deleteData: "/api/data",
+  deleteKey: "/api/key",
   dashboard: "/api/dashboard",
   dashboardCsv: "/api/dashboard/export.csv",
   monitors: "/api/monitors",

@@ -92,7 +92,7 @@ async function load() {
     if (pending === request) {
       loads += 1;
       document.body.dataset.loads = String(loads);
-      document.body.dataset.state = "ready";
+      if (document.body.dataset.state === "loading") document.body.dataset.state = "ready";
     }
   }
 }
@@ -146,7 +146,7 @@ function render(data) {
   renderBars("countries", data.countries, "country", (item) => countryName(item.key));
   renderBars("clients", data.clients, "client");
   renderBars("oses", data.oses, "os");
-  renderBars("devices", data.devices, "device");
+  renderBars("devices", data.devices, "device", (item) => item.key.charAt(0).toUpperCase() + item.key.slice(1));
   renderBars("versions", data.versions, "version");
   renderBars("referrers", data.referrers, null);
   renderHours(data.hours || []);
@@ -203,7 +203,16 @@ function describeChange(metric, spec, node) {
 function renderPercentiles(percentiles) {
   const box = document.getElementById("percentiles");
   box.replaceChildren(...["p50", "p75", "p90", "p95", "p99"].map((name) =>
-    el("div", { "data-testid": name }, el("span", {}, name), el("b", {}, fmt.ms(percentiles ? percentiles[name] : null)))));
+    el("div", { "data-testid": name }, el("span", {}, name), el("b", {}, shortDuration(percentiles ? percentiles[name] : null)))));
+}
+
+/** Milliseconds without the unit (the panel says "milliseconds"), seconds with it. */
+function shortDuration(ms) {
+  if (ms === null || ms === undefined) return "\u2013";
+  if (ms >= 1000) return (ms / 1000).toFixed(ms >= 10000 ? 1 : 2) + " s";
+  if (ms >= 100) return String(Math.round(ms));
+  if (ms >= 10) return ms.toFixed(1);
+  return ms.toFixed(2);
 }
 
 function renderHistogram(buckets) {

@@ -39,6 +39,10 @@ function render(data) {
     const choices = INTERVALS.filter(([seconds]) => seconds >= data.minIntervalSeconds);
     if (!choices.some(([s]) => s === data.minIntervalSeconds)) choices.unshift([data.minIntervalSeconds, "every " + data.minIntervalSeconds + " s"]);
     select.replaceChildren(...choices.map(([seconds, label]) => el("option", { value: seconds, selected: seconds === 300 }, label)));
+    const timeouts = [2, 5, 10, 20, 30].filter((s) => s <= data.maxTimeoutSeconds);
+    if (!timeouts.includes(data.defaultTimeoutSeconds)) timeouts.push(data.defaultTimeoutSeconds);
+    document.getElementById("timeout").replaceChildren(...timeouts.sort((a, b) => a - b).map((s) =>
+      el("option", { value: s, selected: s === data.defaultTimeoutSeconds }, "timeout " + s + " s")));
   }
   document.getElementById("usage").textContent = data.monitors.length + " of " + data.limit + " monitors";
   document.getElementById("add-button").disabled = data.monitors.length >= data.limit;
@@ -67,7 +71,7 @@ function renderMonitor(monitor) {
         el("h2", { class: "mono", style: "overflow:hidden;text-overflow:ellipsis;white-space:nowrap" }, monitor.url),
         el("span", { class: "badge " + state, "data-testid": "state" }, stateText)),
       el("div", { class: "row" },
-        el("span", { class: "hint" }, "every " + describeInterval(monitor.intervalSeconds)),
+        el("span", { class: "hint" }, "every " + describeInterval(monitor.intervalSeconds) + " \u00b7 timeout " + monitor.timeoutSeconds + " s"),
         el("button", { class: "btn small", type: "button", onclick: () => removeMonitor(monitor) }, "Remove"))),
     el("div", { class: "uptime-grid" }, ...MONITOR_PERIODS.map((name) => {
       const w = (monitor.windows || {})[name] || {};
@@ -147,6 +151,7 @@ function bindControls() {
       await api(Endpoints.monitors, { method: "POST", json: {
         url, method: document.getElementById("method").value,
         intervalSeconds: Number(document.getElementById("interval").value),
+        timeoutSeconds: Number(document.getElementById("timeout").value),
       } });
       errorBox.classList.add("hidden");
       document.getElementById("url").value = "";

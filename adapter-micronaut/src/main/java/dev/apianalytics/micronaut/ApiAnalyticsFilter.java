@@ -1,6 +1,7 @@
 package dev.apianalytics.micronaut;
 
 import dev.apianalytics.core.ApiAnalytics;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.BasicHttpAttributes;
@@ -25,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * its response has been written, or its connection closed, so streamed and reactive responses
  * are measured until complete. Records are flushed when the application context closes.
  */
+@Context // created at startup: a bad setting fails fast and the one log line appears then
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public final class ApiAnalyticsFilter implements Ordered, ApplicationEventListener<HttpRequestTerminatedEvent> {
 

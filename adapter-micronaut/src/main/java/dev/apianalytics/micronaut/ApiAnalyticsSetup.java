@@ -8,7 +8,7 @@ import io.micronaut.inject.qualifiers.Qualifiers;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /** Builds the one {@link Config} from the properties, the named mapper beans and the customizers. */
 @Singleton
@@ -36,11 +36,11 @@ final class ApiAnalyticsSetup {
             if (p.getShutdownTimeout() != null) builder.shutdownTimeout(p.getShutdownTimeout());
             if (p.getGzip() != null) builder.gzip(p.getGzip());
             if (p.getFlushOnShutdown() != null) builder.flushOnShutdown(p.getFlushOnShutdown());
-            mapper("getPath", builder::getPath, builder);
-            mapper("getIpAddress", builder::getIpAddress, builder);
-            mapper("getHostname", builder::getHostname, builder);
-            mapper("getUserAgent", builder::getUserAgent, builder);
-            mapper("getUserId", builder::getUserId, builder);
+            mapper("getPath", builder::getPath);
+            mapper("getIpAddress", builder::getIpAddress);
+            mapper("getHostname", builder::getHostname);
+            mapper("getUserAgent", builder::getUserAgent);
+            mapper("getUserId", builder::getUserId);
             List<ApiAnalyticsCustomizer> customizers = new ArrayList<>(beans.getBeansOfType(ApiAnalyticsCustomizer.class));
             OrderUtil.sort(customizers);
             for (ApiAnalyticsCustomizer customizer : customizers) {
@@ -52,7 +52,7 @@ final class ApiAnalyticsSetup {
         }
     }
 
-    private void mapper(String name, java.util.function.Function<RequestMapper, Config.Builder> setter, Config.Builder builder) {
+    private void mapper(String name, Function<RequestMapper, Config.Builder> setter) {
         beans.findBean(RequestMapper.class, Qualifiers.byName(name)).ifPresent(setter::apply);
     }
 }

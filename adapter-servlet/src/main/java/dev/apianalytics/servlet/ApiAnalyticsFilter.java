@@ -81,14 +81,23 @@ public final class ApiAnalyticsFilter implements Filter {
             chain.doFilter(request, response);
             failed = false;
         } finally {
-            Completion completion = new Completion(current, httpRequest, httpResponse, startNanos, startMillis);
-            if (!failed && httpRequest.isAsyncStarted()) {
-                completion.awaitAsync(httpRequest.getAsyncContext());
-            } else {
-                // an exception escaping the filter becomes a 500 unless the response is already on its way
-                completion.record(failed && !httpResponse.isCommitted() ? 500 : httpResponse.getStatus());
+            finish(current, httpRequest, httpResponse, failed, startNanos, startMillis);
+        }
+    }
+
+    private static void finish(ApiAnalytics analytics, HttpServletRequest request, HttpServletResponse response,
+            boolean failed, long startNanos, long startMillis) {
+        if (!failed && request.isAsyncStarted()) {
+            try {
+                new Completion(analytics, request, response, startNanos, startMillis).awaitAsync(request.getAsyncContext());
+                return;
+            } catch (IllegalStateException completedMeanwhile) {
+                // another thread completed it since isAsyncStarted(): the response is final, record it now
             }
         }
+        // an exception escaping the filter becomes a 500 unless the response is already on its way
+        int status = failed && !response.isCommitted() ? 500 : response.getStatus();
+        Completion.record(analytics, request, status, startNanos, startMillis);
     }
 
     /** Sends what is queued (within the configured shutdown timeout) and stops the uploader. */

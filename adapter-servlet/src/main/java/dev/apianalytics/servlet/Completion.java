@@ -9,8 +9,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Records one request when its response is complete: at once for a synchronous request, or
- * when the container completes an asynchronous one.
+ * Records one request when its response is complete: at once for a synchronous request
+ * ({@link #record}), or, as this listener, when the container completes an asynchronous one.
  *
  * <p>{@code onTimeout} and {@code onError} do not record: the container always completes the
  * request after them (with the error status, or whatever a listener of the application
@@ -35,27 +35,28 @@ final class Completion implements AsyncListener {
         this.startMillis = startMillis;
     }
 
+    /** Records a request whose response is complete. */
+    static void record(ApiAnalytics analytics, HttpServletRequest request, int status, long startNanos, long startMillis) {
+        try {
+            analytics.record(new ServletRequestView(request), status, RouteTemplate.of(request), startNanos, startMillis);
+        } catch (RuntimeException e) {
+            // core already guards; this only protects the container from a broken request object
+        }
+    }
+
     void awaitAsync(AsyncContext context) {
         try {
             context.addListener(this);
         } catch (IllegalStateException alreadyCompleted) {
-            record(response.getStatus());
-        }
-    }
-
-    void record(int status) {
-        if (recorded.compareAndSet(false, true)) {
-            try {
-                analytics.record(new ServletRequestView(request), status, RouteTemplate.of(request), startNanos, startMillis);
-            } catch (RuntimeException e) {
-                // core already guards; this only protects the container from a broken request object
-            }
+            onComplete(null);
         }
     }
 
     @Override
     public void onComplete(AsyncEvent event) {
-        record(response.getStatus());
+        if (recorded.compareAndSet(false, true)) {
+            record(analytics, request, response.getStatus(), startNanos, startMillis);
+        }
     }
 
     @Override

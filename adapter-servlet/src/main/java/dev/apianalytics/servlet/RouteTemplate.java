@@ -15,7 +15,9 @@ final class RouteTemplate {
     static String of(HttpServletRequest request) {
         String context = request.getContextPath();
         Object spring = request.getAttribute(SPRING_PATTERN);
-        if (spring instanceof String pattern && !pattern.isEmpty()) {
+        // a String from annotated controllers, a PathPattern in some functional-endpoint setups
+        String pattern = spring == null ? null : spring.toString();
+        if (pattern != null && !pattern.isEmpty()) {
             // "/**" is Spring Boot's static-resource catch-all: it names no route
             return "/**".equals(pattern) ? null : context + pattern;
         }
@@ -25,11 +27,13 @@ final class RouteTemplate {
         }
         switch (mapping.getMappingMatch()) {
             case CONTEXT_ROOT:
-                return context.isEmpty() ? "/" : context;
+                return context + "/";
             case EXACT:
             case PATH:
-            case EXTENSION:
                 return context + mapping.getPattern();
+            case EXTENSION:
+                // "*.do" matches in any directory: "/*.do" reads as a path like the others
+                return context + "/" + mapping.getPattern();
             default:
                 // the default servlet serves whatever nothing else matched
                 return null;

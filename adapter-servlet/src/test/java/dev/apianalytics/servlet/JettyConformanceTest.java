@@ -1,9 +1,7 @@
 package dev.apianalytics.servlet;
 
 import dev.apianalytics.core.Config;
-import dev.apianalytics.testkit.AbstractConformanceTest;
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.EnumSet;
 import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -13,7 +11,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /** The filter, registered by code, on embedded Jetty 12 (ee10). */
-class JettyConformanceTest extends AbstractConformanceTest {
+class JettyConformanceTest extends ServletContainerConformanceTest {
 
     private final ScheduledExecutorService scheduler = TestServlets.scheduler();
     private Server server;
@@ -42,21 +40,5 @@ class JettyConformanceTest extends AbstractConformanceTest {
     @Override
     protected void stopApp() throws Exception {
         server.stop();
-    }
-
-    @Override
-    protected String expectedFramework() {
-        return "Servlet";
-    }
-
-    @Override
-    protected Class<?> nativeRequestType() {
-        return HttpServletRequest.class;
-    }
-
-    @Override
-    protected String expectedRoute(String path) {
-        // a servlet container knows the servlet mapping, not a path-parameter template
-        return "/users/42".equals(path) ? "/users/*" : super.expectedRoute(path);
     }
 }

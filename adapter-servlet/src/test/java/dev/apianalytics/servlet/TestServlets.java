@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 /** The conformance suite's endpoints as plain servlets, keyed by their servlet mapping. */
 final class TestServlets {
 
+    static final long ASYNC_TIMEOUT_MILLIS = 200;
+
     private TestServlets() {}
 
     static Map<String, HttpServlet> all(ScheduledExecutorService scheduler) {
@@ -45,6 +47,10 @@ final class TestServlets {
                     async.complete();
                 }
             }, AbstractConformanceTest.ASYNC_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        }));
+        servlets.put("/timeout", get((request, response) -> {
+            // never completed by the application: the container times it out
+            request.startAsync().setTimeout(ASYNC_TIMEOUT_MILLIS);
         }));
         servlets.put("/stream", get((request, response) -> {
             response.setContentType("application/octet-stream");

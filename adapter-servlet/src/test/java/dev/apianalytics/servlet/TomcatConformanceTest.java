@@ -1,8 +1,6 @@
 package dev.apianalytics.servlet;
 
 import dev.apianalytics.core.Config;
-import dev.apianalytics.testkit.AbstractConformanceTest;
-import jakarta.servlet.http.HttpServletRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,7 +12,7 @@ import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
 
 /** The filter, registered by code, on embedded Tomcat. */
-class TomcatConformanceTest extends AbstractConformanceTest {
+class TomcatConformanceTest extends ServletContainerConformanceTest {
 
     private final ScheduledExecutorService scheduler = TestServlets.scheduler();
     private Tomcat tomcat;
@@ -56,20 +54,5 @@ class TomcatConformanceTest extends AbstractConformanceTest {
         try (var files = Files.walk(baseDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
-    }
-
-    @Override
-    protected String expectedFramework() {
-        return "Servlet";
-    }
-
-    @Override
-    protected Class<?> nativeRequestType() {
-        return HttpServletRequest.class;
-    }
-
-    @Override
-    protected String expectedRoute(String path) {
-        return "/users/42".equals(path) ? "/users/*" : super.expectedRoute(path);
     }
 }

@@ -7,6 +7,7 @@ import dev.apianalytics.testkit.RecordedRequest;
 import dev.apianalytics.testkit.RecordingCollector;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.AllowForwardHeaders;
 import io.vertx.ext.web.Router;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -136,6 +137,18 @@ class VertxAdapterTest {
 
         assertThat(collector.awaitRecords(1, WAIT)).singleElement().satisfies(record -> assertThat(record.path()).isEqualTo("/hello"));
         assertThat(analytics.analytics().stats().sent()).isEqualTo(1);
+    }
+
+    @Test
+    void withRouterAllowForwardTheDefaultMapperSeesTheForwardedClient() throws Exception {
+        Router router = TestApp.router(vertx, ApiAnalyticsHandler.create(config()));
+        router.allowForward(AllowForwardHeaders.X_FORWARD);
+        String url = serve(router);
+
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/hello")).header("X-Forwarded-For", "203.0.113.7").build();
+        assertThat(client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+
+        assertThat(collector.awaitRecords(1, WAIT).get(0).ipAddress()).isEqualTo("203.0.113.7");
     }
 
     @Test

@@ -46,6 +46,11 @@ public final class ApiAnalytics implements AutoCloseable {
         return new ApiAnalytics(config, new Uploader(config, framework));
     }
 
+    /** An instance over a given uploader; benchmarks use it to measure the request path alone. */
+    static ApiAnalytics create(Config config, Uploader uploader) {
+        return new ApiAnalytics(config, uploader);
+    }
+
     public Config config() {
         return config;
     }
@@ -66,7 +71,7 @@ public final class ApiAnalytics implements AutoCloseable {
      * @param startEpochMillis {@link System#currentTimeMillis()} when the request arrived
      */
     public void record(RequestView request, int status, String route, long startNanos, long startEpochMillis) {
-        if (uploader == null) {
+        if (uploader == null || request == null) {
             return;
         }
         try {

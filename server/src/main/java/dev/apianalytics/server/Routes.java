@@ -1,6 +1,8 @@
 package dev.apianalytics.server;
 
+import dev.apianalytics.server.dashboard.DashboardExtension;
 import dev.apianalytics.server.http.StaticFiles;
+import dev.apianalytics.server.monitor.MonitorExtension;
 import java.util.List;
 
 /** The one place that lists the collector's features; add a line here to add one. */
@@ -11,7 +13,8 @@ final class Routes {
     static List<ServerExtension> extensions() {
         return List.of(
                 new CollectorApi(),
-                // dashboard and monitoring extensions go here
+                new DashboardExtension(),
+                new MonitorExtension(),
                 (router, context) -> new StaticFiles(Routes.class.getClassLoader()).install(router));
     }
 }

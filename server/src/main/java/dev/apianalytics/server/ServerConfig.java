@@ -28,6 +28,8 @@ public final class ServerConfig {
     public static final int DEFAULT_RETENTION_DAYS = 183;
     public static final int DEFAULT_THREADS = 16;
     public static final int DEFAULT_DB_POOL_SIZE = 10;
+    /** Upstream's page size for {@code GET /api/data}. */
+    public static final int DEFAULT_DATA_PAGE_SIZE = 50_000;
 
     private final int port;
     private final String bind;
@@ -41,6 +43,7 @@ public final class ServerConfig {
     private final Duration retention;
     private final int threads;
     private final int dbPoolSize;
+    private final int dataPageSize;
     private final Clock clock;
 
     private ServerConfig(Builder builder) {
@@ -56,6 +59,7 @@ public final class ServerConfig {
         this.retention = builder.retention;
         this.threads = builder.threads;
         this.dbPoolSize = builder.dbPoolSize;
+        this.dataPageSize = builder.dataPageSize;
         this.clock = builder.clock;
     }
 
@@ -120,6 +124,11 @@ public final class ServerConfig {
         return dbPoolSize;
     }
 
+    /** Rows per page of {@code GET /api/data} (upstream's 50,000; smaller only in tests). */
+    public int dataPageSize() {
+        return dataPageSize;
+    }
+
     /** The clock for timestamps, rate limits and retention (tests inject one). */
     public Clock clock() {
         return clock;
@@ -140,6 +149,7 @@ public final class ServerConfig {
         builder.retention = retention;
         builder.threads = threads;
         builder.dbPoolSize = dbPoolSize;
+        builder.dataPageSize = dataPageSize;
         builder.clock = clock;
         return builder;
     }
@@ -158,6 +168,7 @@ public final class ServerConfig {
         private Duration retention = Duration.ofDays(DEFAULT_RETENTION_DAYS);
         private int threads = DEFAULT_THREADS;
         private int dbPoolSize = DEFAULT_DB_POOL_SIZE;
+        private int dataPageSize = DEFAULT_DATA_PAGE_SIZE;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {}
@@ -229,6 +240,11 @@ public final class ServerConfig {
 
         public Builder dbPoolSize(int dbPoolSize) {
             this.dbPoolSize = (int) positive("database pool size", dbPoolSize);
+            return this;
+        }
+
+        public Builder dataPageSize(int dataPageSize) {
+            this.dataPageSize = (int) positive("data page size", dataPageSize);
             return this;
         }
 

@@ -54,7 +54,31 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>Route templates differ between frameworks (a servlet container knows {@code /users/*});
  * override {@link #expectedRoute(String)} to say what the framework reports.
  * {@link #stopApp()} must stop the application the way a user's application stops, so that
- * the adapter flushes what it recorded.
+ * the adapter flushes what it recorded. Each test starts and stops its own application.
+ *
+ * <pre>{@code
+ * class JavalinConformanceTest extends AbstractConformanceTest {
+ *     private Javalin app;
+ *
+ *     protected String startApp(Config config) {
+ *         app = Javalin.start(cfg -> {
+ *             cfg.jetty.host = "127.0.0.1";
+ *             cfg.jetty.port = 0;
+ *             cfg.registerPlugin(new ApiAnalyticsPlugin(config));
+ *             cfg.routes.get("/hello", ctx -> ctx.result("hello"));
+ *             // ... the other endpoints of the table
+ *         });
+ *         return "http://127.0.0.1:" + app.port();
+ *     }
+ *
+ *     protected void stopApp() { app.stop(); }
+ *     protected String expectedFramework() { return "Javalin"; }
+ *     protected Class<?> nativeRequestType() { return Context.class; }
+ * }
+ * }</pre>
+ *
+ * <p>Subclasses may add framework-specific tests with {@link #start}, {@link #request},
+ * {@link #send}, {@link #stopAndCollect} and {@link #collector()}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AbstractConformanceTest {
@@ -263,6 +287,25 @@ public abstract class AbstractConformanceTest {
         assertThat(record.method()).isEqualTo("HEAD");
         assertThat(record.path()).isEqualTo("/hello");
         assertThat(record.status()).isEqualTo(200);
+    }
+
+    @Test
+    void recordsEachOfManyConcurrentRequestsExactlyOnce() throws Exception {
+        start(config().build());
+        int count = 40;
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> responses = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            responses.add(client.sendAsync(request("/users/" + i).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (int i = 0; i < count; i++) {
+            assertThat(responses.get(i).get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).body())
+                    .isEqualTo(String.valueOf(i));
+        }
+
+        List<RecordedRequest> records = stopAndCollect(count);
+        assertThat(records).extracting(RecordedRequest::path).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.IntStream.range(0, count).mapToObj(i -> "/users/" + i).toList());
+        assertThat(records).allSatisfy(record -> assertThat(record.status()).isEqualTo(200));
     }
 
     @Test

@@ -189,6 +189,12 @@ public final class Exchange {
         http.close();
     }
 
+    /** What {@link #stream} hands the handler: write the body to {@code out} (do not close it). */
+    @FunctionalInterface
+    public interface StreamBody {
+        void write(OutputStream out) throws IOException;
+    }
+
     /** What {@link #streamJson} hands the handler: write one JSON document. */
     @FunctionalInterface
     public interface JsonBody {
@@ -196,12 +202,13 @@ public final class Exchange {
     }
 
     /**
-     * Streams a large JSON document without building it in memory, gzipped when the client
-     * accepts gzip. Headers must be set before calling.
+     * Streams a large body of any type without building it in memory (chunked), gzipped when
+     * the client accepts gzip. Set headers before calling. Once this starts the status is sent:
+     * a failure midway can only cut the body short.
      */
-    public void streamJson(int status, JsonBody body) throws IOException {
+    public void stream(int status, String contentType, StreamBody body) throws IOException {
         markResponded();
-        setHeader("Content-Type", "application/json; charset=utf-8");
+        setHeader("Content-Type", contentType);
         String accept = header("Accept-Encoding");
         boolean gzip = accept != null && accept.toLowerCase(Locale.ROOT).contains("gzip");
         if (gzip) {
@@ -209,17 +216,26 @@ public final class Exchange {
             setHeader("Vary", "Accept-Encoding");
         }
         http.sendResponseHeaders(status, 0);
-        OutputStream raw = new BufferedOutputStream(http.getResponseBody(), 64 * 1024);
-        OutputStream out = gzip ? new GZIPOutputStream(raw, 64 * 1024) : raw;
-        try (Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+        try {
+            OutputStream raw = new BufferedOutputStream(http.getResponseBody(), 64 * 1024);
+            OutputStream out = gzip ? new GZIPOutputStream(raw, 64 * 1024) : raw;
+            body.write(out);
+            out.close();
+        } finally {
+            http.close();
+        }
+    }
+
+    /** Streams a JSON document written with gson's {@link JsonWriter}; see {@link #stream}. */
+    public void streamJson(int status, JsonBody body) throws IOException {
+        stream(status, "application/json; charset=utf-8", out -> {
+            Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
             JsonWriter json = new JsonWriter(writer);
             json.setSerializeNulls(true);
             json.setHtmlSafe(false);
             body.write(json);
             json.flush();
-        } finally {
-            http.close();
-        }
+        });
     }
 
     boolean responded() {

@@ -13,6 +13,9 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 /**
@@ -25,18 +28,21 @@ final class Pinger {
     static final String USER_AGENT = "API-Analytics-Monitor/1.0 (+uptime check)";
 
     private final HttpClient client;
-    private final Duration timeout;
 
-    Pinger(Duration timeout) {
-        this.timeout = timeout;
+    /** {@code executor} runs the client's I/O and completions; its owner shuts it down. */
+    Pinger(Executor executor) {
         this.client = HttpClient.newBuilder()
-                .connectTimeout(timeout)
+                .connectTimeout(MonitorSettings.MAX_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(executor)
                 .build();
     }
 
-    /** Sends the request asynchronously; the future always completes normally. */
-    CompletableFuture<PingResult> ping(String url, String method) {
+    /**
+     * Sends the request asynchronously; the future always completes normally, at the latest
+     * shortly after {@code timeout}.
+     */
+    CompletableFuture<PingResult> ping(String url, String method, Duration timeout) {
         HttpRequest request;
         try {
             request = HttpRequest.newBuilder(URI.create(url))
@@ -49,6 +55,8 @@ final class Pinger {
         }
         long start = System.nanoTime();
         return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                // a backstop: the request timeout may not cover every stage of connecting
+                .orTimeout(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS)
                 .handle((response, error) -> {
                     double elapsedMs = (System.nanoTime() - start) / 1_000_000.0;
                     if (error == null) {
@@ -74,7 +82,7 @@ final class Pinger {
             if (t instanceof HttpConnectTimeoutException) {
                 return "timeout";
             }
-            if (t instanceof HttpTimeoutException) {
+            if (t instanceof HttpTimeoutException || t instanceof TimeoutException) {
                 return "timeout";
             }
             if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {

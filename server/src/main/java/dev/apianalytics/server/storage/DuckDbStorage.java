@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.duckdb.DuckDBAppender;
@@ -23,6 +24,9 @@ public final class DuckDbStorage extends SqlStorage {
 
     private final Path file;
     private final DuckDBConnection root;
+    private final Object writeLock = new Object();
+    private final List<Pending> queue = new ArrayList<>();
+    private boolean writing;
 
     private DuckDbStorage(Path file, DuckDBConnection root) {
         this.file = file;
@@ -73,36 +77,108 @@ public final class DuckDbStorage extends SqlStorage {
     @Override
     void unlockAfterMigration(Connection connection) {}
 
+    /**
+     * Appends with group commit: concurrent callers queue their batches, one of them appends
+     * everything queued in one transaction, and all return when it commits. DuckDB has a
+     * single writer anyway; this turns many small commits into few large ones.
+     */
     @Override
     public void insertRequests(long keyId, List<StoredRequest> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
+        Pending mine = new Pending(keyId, rows);
+        List<Pending> group;
+        synchronized (writeLock) {
+            queue.add(mine);
+            boolean interrupted = false;
+            while (!mine.done && writing) {
+                try {
+                    writeLock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the batch may be in a commit already: wait for the outcome
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (mine.done) {
+                mine.rethrow();
+                return;
+            }
+            writing = true;
+            group = new ArrayList<>(queue);
+            queue.clear();
+        }
+        SQLException failure = null;
+        try {
+            append(group);
+        } catch (SQLException e) {
+            failure = e;
+        } catch (RuntimeException e) {
+            failure = new SQLException("appending rows failed: " + e.getMessage(), e);
+        }
+        synchronized (writeLock) {
+            for (Pending pending : group) {
+                pending.done = true;
+                pending.failure = failure;
+            }
+            writing = false;
+            writeLock.notifyAll();
+        }
+        mine.rethrow();
+    }
+
+    private void append(List<Pending> group) throws SQLException {
         try (DuckDBConnection connection = root.duplicate()) {
             try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "requests")) {
-                for (StoredRequest row : rows) {
-                    appender.beginRow();
-                    appender.append(keyId);
-                    appender.append(utc(row.createdAt()));
-                    text(appender, row.hostname());
-                    text(appender, row.ipAddress());
-                    appender.append(row.path());
-                    text(appender, row.route());
-                    appender.append(row.method());
-                    appender.append((short) row.status());
-                    appender.append(row.responseTimeMs());
-                    text(appender, row.userAgent());
-                    text(appender, row.client());
-                    text(appender, row.os());
-                    text(appender, row.device());
-                    appender.append(row.bot());
-                    text(appender, row.location());
-                    text(appender, row.userId());
-                    text(appender, row.framework());
-                    text(appender, row.referrer());
-                    appender.endRow();
+                for (Pending pending : group) {
+                    for (StoredRequest row : pending.rows) {
+                        appendRow(appender, pending.keyId, row);
+                    }
                 }
                 // closing flushes the rows and commits them (the connection is in auto-commit mode)
+            }
+        }
+    }
+
+    private static void appendRow(DuckDBAppender appender, long keyId, StoredRequest row) throws SQLException {
+        appender.beginRow();
+        appender.append(keyId);
+        appender.append(utc(row.createdAt()));
+        text(appender, row.hostname());
+        text(appender, row.ipAddress());
+        appender.append(row.path());
+        text(appender, row.route());
+        appender.append(row.method());
+        appender.append((short) row.status());
+        appender.append(row.responseTimeMs());
+        text(appender, row.userAgent());
+        text(appender, row.client());
+        text(appender, row.os());
+        text(appender, row.device());
+        appender.append(row.bot());
+        text(appender, row.location());
+        text(appender, row.userId());
+        text(appender, row.framework());
+        text(appender, row.referrer());
+        appender.endRow();
+    }
+
+    private static final class Pending {
+        final long keyId;
+        final List<StoredRequest> rows;
+        boolean done;
+        SQLException failure;
+
+        Pending(long keyId, List<StoredRequest> rows) {
+            this.keyId = keyId;
+            this.rows = rows;
+        }
+
+        void rethrow() throws SQLException {
+            if (failure != null) {
+                throw new SQLException(failure.getMessage(), failure);
             }
         }
     }

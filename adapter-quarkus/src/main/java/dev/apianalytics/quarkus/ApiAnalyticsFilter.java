@@ -1,0 +1,62 @@
+package dev.apianalytics.quarkus;
+
+import dev.apianalytics.core.ApiAnalytics;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Records every HTTP request a Quarkus application serves: Quarkus REST, reactive routes and
+ * plain Vert.x routes alike. Adding the dependency and setting {@code api-analytics.api-key}
+ * in application.properties is all it takes; see {@link ApiAnalyticsSettings} for the other
+ * settings and {@link ApiAnalyticsCustomizer} for mappers.
+ *
+ * <p>It is a Vert.x route filter registered ahead of the application's handlers, so a request
+ * is timed from its arrival until its response is complete or its connection closed. Quarkus
+ * REST route templates ({@code /users/{id}}) are recorded; records are flushed on shutdown.
+ */
+@Singleton
+public final class ApiAnalyticsFilter {
+
+    /** Ahead of Quarkus's own filters (CORS, security), so their time is measured too. */
+    static final int PRIORITY = 10_000;
+    private static final System.Logger LOGGER = System.getLogger("dev.apianalytics");
+
+    private final ApiAnalytics analytics;
+    private final AtomicBoolean failureLogged = new AtomicBoolean();
+
+    ApiAnalyticsFilter(ApiAnalyticsSettings settings) {
+        this.analytics = ApiAnalytics.create(settings.config(), "Quarkus");
+    }
+
+    /** The running analytics, for {@code flush} and {@code stats}. */
+    public ApiAnalytics analytics() {
+        return analytics;
+    }
+
+    void register(@Observes Filters filters) {
+        if (analytics.enabled()) {
+            filters.register(this::track, PRIORITY);
+        }
+    }
+
+    void flushOnShutdown(@Observes ShutdownEvent event) {
+        analytics.close();
+    }
+
+    private void track(RoutingContext ctx) {
+        try {
+            QuarkusRequest request = new QuarkusRequest(analytics, ctx, System.nanoTime(), System.currentTimeMillis());
+            ctx.addEndHandler(request);
+        } catch (RuntimeException | LinkageError e) {
+            if (failureLogged.compareAndSet(false, true)) {
+                LOGGER.log(Level.WARNING, "API Analytics could not track a Quarkus request; it is served as usual", e);
+            }
+        }
+        ctx.next();
+    }
+}

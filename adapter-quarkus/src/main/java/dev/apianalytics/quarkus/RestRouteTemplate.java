@@ -1,0 +1,72 @@
+package dev.apianalytics.quarkus;
+
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.ext.Provider;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
+import org.jboss.resteasy.reactive.server.mapping.RuntimeResource;
+import org.jboss.resteasy.reactive.server.mapping.URITemplate;
+import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestContext;
+
+/**
+ * Tells the analytics filter which Quarkus REST method matched, as a template such as
+ * {@code /users/{id}}. Quarkus REST runs it for matched requests only, so unmatched paths
+ * carry no template. Without Quarkus REST on the class path it is never loaded.
+ */
+@Provider
+public final class RestRouteTemplate implements ContainerRequestFilter {
+
+    private static final int MAX_CACHED = 10_000;
+    private static final Map<String, String> TEMPLATES = new ConcurrentHashMap<>();
+
+    @Override
+    public void filter(ContainerRequestContext requestContext) {
+        try {
+            if (!(requestContext instanceof ResteasyReactiveContainerRequestContext)) {
+                return;
+            }
+            var context = ((ResteasyReactiveContainerRequestContext) requestContext).getServerRequestContext();
+            if (!(context instanceof ResteasyReactiveRequestContext)) {
+                return;
+            }
+            ResteasyReactiveRequestContext rest = (ResteasyReactiveRequestContext) context;
+            RuntimeResource target = rest.getTarget();
+            RoutingContext routing = rest.unwrap(RoutingContext.class);
+            if (target == null || routing == null) {
+                return;
+            }
+            String path = rest.getPath();
+            String withoutPrefix = rest.getPathWithoutPrefix();
+            String prefix = path != null && withoutPrefix != null && path.endsWith(withoutPrefix)
+                    ? path.substring(0, path.length() - withoutPrefix.length())
+                    : "";
+            routing.put(QuarkusRequest.ROUTE_KEY, template(prefix, target.getClassPath(), target.getPath()));
+        } catch (RuntimeException | LinkageError e) {
+            // an internal API changed: requests are recorded without a template
+        }
+    }
+
+    private static String template(String prefix, URITemplate classPath, URITemplate methodPath) {
+        String raw = prefix + (classPath == null ? "" : classPath.template) + (methodPath == null ? "" : methodPath.template);
+        String template = TEMPLATES.get(raw);
+        if (template == null) {
+            template = normalize(raw);
+            if (TEMPLATES.size() < MAX_CACHED) {
+                TEMPLATES.put(raw, template);
+            }
+        }
+        return template;
+    }
+
+    /** {@code //users/{id: [0-9]+}/} becomes {@code /users/{id}}. */
+    static String normalize(String raw) {
+        String template = raw.replaceAll("\\{\\s*([^}:\\s]+)\\s*:[^}]*}", "{$1}").replaceAll("/{2,}", "/");
+        if (template.isEmpty()) {
+            return "/";
+        }
+        return template.length() > 1 && template.endsWith("/") ? template.substring(0, template.length() - 1) : template;
+    }
+}

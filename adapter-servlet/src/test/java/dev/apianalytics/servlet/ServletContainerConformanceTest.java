@@ -1,0 +1,43 @@
+package dev.apianalytics.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.apianalytics.testkit.AbstractConformanceTest;
+import dev.apianalytics.testkit.RecordedRequest;
+import jakarta.servlet.http.HttpServletRequest;
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** The shared suite plus what only a servlet container does: async timeouts and mapping-based routes. */
+abstract class ServletContainerConformanceTest extends AbstractConformanceTest {
+
+    @Override
+    protected String expectedFramework() {
+        return ApiAnalyticsFilter.FRAMEWORK;
+    }
+
+    @Override
+    protected Class<?> nativeRequestType() {
+        return HttpServletRequest.class;
+    }
+
+    @Override
+    protected String expectedRoute(String path) {
+        // a servlet container knows the servlet mapping, not a path-parameter template
+        return "/users/42".equals(path) ? "/users/*" : super.expectedRoute(path);
+    }
+
+    @Test
+    void recordsAnAsyncRequestTheContainerTimedOutOnceWithItsErrorStatus() throws Exception {
+        start(config().build());
+        HttpResponse<String> response = send(request("/timeout"));
+        assertThat(response.statusCode()).isGreaterThanOrEqualTo(500);
+
+        RecordedRequest record = stopAndCollect(1).get(0);
+        assertThat(record.path()).isEqualTo("/timeout");
+        assertThat(record.route()).isEqualTo("/timeout");
+        assertThat(record.status()).isEqualTo(response.statusCode());
+        assertThat(record.responseTimeMillis()).isGreaterThanOrEqualTo(BigDecimal.valueOf(TestServlets.ASYNC_TIMEOUT_MILLIS));
+    }
+}

@@ -1,0 +1,40 @@
+package dev.apianalytics.core;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/** Collects what core logs (through System.Logger, backed by java.util.logging in tests). */
+final class CapturedLog extends Handler implements AutoCloseable {
+
+    private static final Logger LOGGER = Logger.getLogger("dev.apianalytics");
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+
+    private CapturedLog() {}
+
+    static CapturedLog capture() {
+        CapturedLog log = new CapturedLog();
+        LOGGER.addHandler(log);
+        return log;
+    }
+
+    List<String> warnings() {
+        return records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue()).map(LogRecord::getMessage).toList();
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+        records.add(record);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {
+        LOGGER.removeHandler(this);
+    }
+}

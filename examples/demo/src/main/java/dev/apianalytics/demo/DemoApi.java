@@ -1,0 +1,78 @@
+package dev.apianalytics.demo;
+
+import dev.apianalytics.core.Config;
+import dev.apianalytics.core.RequestMapper;
+import dev.apianalytics.javalin.ApiAnalyticsPlugin;
+import io.javalin.Javalin;
+import io.javalin.http.HttpStatus;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** A small shop API, instrumented with one line, that the demo sends traffic to. */
+final class DemoApi {
+
+    private DemoApi() {}
+
+    static Javalin start(String apiKey, String collectorUrl, int port) {
+        // readme:begin javalin-config
+        Config config = Config.builder(apiKey)
+                .serverUrl(collectorUrl)
+                .getIpAddress(RequestMapper.forwardedFor())
+                .getUserId(RequestMapper.header("X-User-Id"))
+                .flushInterval(Duration.ofSeconds(1))
+                .build();
+        // readme:end
+        return Javalin.create(cfg -> {
+            cfg.registerPlugin(new ApiAnalyticsPlugin(config));
+            cfg.startup.showJavalinBanner = false;
+            cfg.routes.get("/api/v1/products", ctx -> ctx.json(Map.of("products", 3)));
+            cfg.routes.get("/api/v1/products/{id}", ctx -> {
+                int id = parse(ctx.pathParam("id"));
+                if (id > 900) {
+                    ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "no such product"));
+                } else {
+                    ctx.json(Map.of("id", id, "name", "Product " + id));
+                }
+            });
+            cfg.routes.get("/api/v2/products/{id}", ctx -> ctx.json(Map.of("id", ctx.pathParam("id"), "v", 2)));
+            cfg.routes.post("/api/v1/orders", ctx -> {
+                if (ctx.header("X-User-Id") == null) {
+                    ctx.status(HttpStatus.UNAUTHORIZED).json(Map.of("error", "sign in first"));
+                    return;
+                }
+                ctx.status(HttpStatus.CREATED).json(Map.of("order", ThreadLocalRandom.current().nextInt(1, 1_000_000)));
+            });
+            cfg.routes.get("/api/v1/search", ctx -> ctx.future(() -> CompletableFuture.supplyAsync(
+                    () -> {
+                        sleep(5 + ThreadLocalRandom.current().nextInt(60));
+                        return Map.of("results", 10);
+                    }).thenAccept(ctx::json)));
+            cfg.routes.post("/api/v1/checkout", ctx -> {
+                if (ThreadLocalRandom.current().nextInt(10) == 0) {
+                    throw new IllegalStateException("payment provider timed out");
+                }
+                ctx.json(Map.of("status", "paid"));
+            });
+            cfg.routes.get("/old-catalogue", ctx -> ctx.redirect("/api/v1/products"));
+            cfg.routes.get("/health", ctx -> ctx.result("ok"));
+        }).start("127.0.0.1", port);
+    }
+
+    private static int parse(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
+    }
+
+    private static void sleep(int millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.apianalytics.server;
+
+import dev.apianalytics.server.data.DataHandler;
+import dev.apianalytics.server.data.DeleteHandlers;
+import dev.apianalytics.server.http.Router;
+import dev.apianalytics.server.http.StorageUnavailable;
+import dev.apianalytics.server.ingest.CountryLookup;
+import dev.apianalytics.server.ingest.IngestHandler;
+import dev.apianalytics.server.retention.RetentionJob;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+
+/** The collector's own endpoints: keys, ingestion, the data API, deletion, health; and retention. */
+final class CollectorApi implements ServerExtension {
+
+    private static final System.Logger LOG = System.getLogger(CollectorApi.class.getName());
+    static final Duration RETENTION_INTERVAL = Duration.ofHours(1);
+
+    private CountryLookup countries = CountryLookup.none();
+    private RetentionJob retention;
+
+    @Override
+    public void install(Router router, ServerContext context) {
+        ServerConfig config = context.config();
+        countries = openCountries(config);
+        var ingest = new IngestHandler(config, context.keys(), context.storage(), countries);
+        var deletes = new DeleteHandlers(context.keys(), context.storage(), keyId -> {});
+        var data = new DataHandler(context.keys(), context.storage(), config.dataPageSize());
+
+        router.get("/api/generate-api-key", exchange -> exchange.sendJson(200, context.keys().issue()));
+        router.post("/api/generate-api-key", exchange -> exchange.sendJson(200, context.keys().issue()));
+        router.post("/api/log-request", ingest);
+        router.post("/api/requests", ingest);
+        router.get("/api/data", data);
+        router.delete("/api/data", deletes::deleteData);
+        router.delete("/api/key", deletes::deleteKey);
+        router.get("/api/health", exchange -> {
+            try (Connection connection = context.storage().connection(); Statement statement = connection.createStatement()) {
+                statement.execute("SELECT 1");
+            } catch (SQLException e) {
+                throw new StorageUnavailable("health check failed: " + e.getMessage(), e);
+            }
+            exchange.sendJson(200, Map.of("status", "healthy"));
+        });
+
+        retention = new RetentionJob(context.storage(), context.clock(), config.retention(), context.keys()::forget);
+        if (!config.retention().isZero()) {
+            context.every(RETENTION_INTERVAL, Duration.ofMinutes(1), "retention", () -> {
+                try {
+                    retention.run();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+    }
+
+    RetentionJob retention() {
+        return retention;
+    }
+
+    private static CountryLookup openCountries(ServerConfig config) {
+        if (config.geoDatabase() == null) {
+            LOG.log(System.Logger.Level.INFO, "no country database configured (--geo-db): countries will be empty");
+            return CountryLookup.none();
+        }
+        try {
+            return CountryLookup.open(config.geoDatabase());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            countries.close();
+        } catch (IOException ignored) {
+            // shutting down
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.apianalytics.server;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.apianalytics.server.http.Router;
+import dev.apianalytics.server.ingest.UserAgents;
+import dev.apianalytics.server.keys.KeyAuth;
+import dev.apianalytics.server.storage.DuckDbStorage;
+import dev.apianalytics.server.storage.Migration;
+import dev.apianalytics.server.storage.PostgresStorage;
+import dev.apianalytics.server.storage.Schema;
+import dev.apianalytics.server.storage.Storage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A running collector. {@code java -jar} starts one through {@link Main}; tests and the demo
+ * embed one:
+ *
+ * <pre>{@code
+ * try (CollectorServer server = CollectorServer.start(ServerConfig.builder().port(0).dataDir(dir).build())) {
+ *     String url = server.url(); // http://localhost:<port>
+ * }
+ * }</pre>
+ */
+public final class CollectorServer implements AutoCloseable {
+
+    private static final int HTTP_QUEUE = 1_024;
+
+    private final ServerConfig config;
+    private final Storage storage;
+    private final HttpServer http;
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService scheduler;
+    private final List<ServerExtension> extensions;
+    private final ServerContext context;
+    private final CollectorApi api;
+
+    private CollectorServer(ServerConfig config, Storage storage, HttpServer http, ThreadPoolExecutor workers,
+            ScheduledExecutorService scheduler, List<ServerExtension> extensions, ServerContext context, CollectorApi api) {
+        this.config = config;
+        this.storage = storage;
+        this.http = http;
+        this.workers = workers;
+        this.scheduler = scheduler;
+        this.extensions = extensions;
+        this.context = context;
+        this.api = api;
+    }
+
+    /**
+     * Opens storage, migrates the schema, installs every feature and starts listening.
+     *
+     * @throws IOException when the port cannot be bound or a file cannot be read
+     * @throws SQLException when the database cannot be opened or migrated
+     */
+    public static CollectorServer start(ServerConfig config) throws IOException, SQLException {
+        UserAgents.warmUp();
+        Storage storage = config.databaseUrl() == null
+                ? DuckDbStorage.open(config.dataDir())
+                : PostgresStorage.open(config.databaseUrl(), config.dbPoolSize());
+        List<ServerExtension> extensions = Routes.extensions();
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemonThreads("api-analytics-jobs"));
+        ThreadPoolExecutor workers = null;
+        HttpServer http = null;
+        try {
+            List<Migration> migrations = new ArrayList<>(Schema.migrations());
+            for (ServerExtension extension : extensions) {
+                migrations.addAll(extension.migrations());
+                extension.keyOwnedTables().forEach(storage::registerKeyOwnedTable);
+            }
+            storage.migrate(migrations);
+
+            KeyAuth keys = new KeyAuth(storage, config.clock());
+            ServerContext context = new ServerContext(config, storage, keys, scheduler);
+            Router router = new Router();
+            CollectorApi api = null;
+            for (ServerExtension extension : extensions) {
+                extension.install(router, context);
+                if (extension instanceof CollectorApi collectorApi) {
+                    api = collectorApi;
+                }
+            }
+            workers = new ThreadPoolExecutor(config.threads(), config.threads(), 60, TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(HTTP_QUEUE), daemonThreads("api-analytics-http"));
+            http = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 256);
+            http.createContext("/", router);
+            http.setExecutor(workers);
+            http.start();
+            return new CollectorServer(config, storage, http, workers, scheduler, extensions, context, api);
+        } catch (IOException | SQLException | RuntimeException e) {
+            if (http != null) {
+                http.stop(0);
+            }
+            if (workers != null) {
+                workers.shutdownNow();
+            }
+            scheduler.shutdownNow();
+            extensions.forEach(CollectorServer::closeQuietly);
+            storage.close();
+            if (e instanceof UncheckedIOException unchecked) {
+                throw unchecked.getCause();
+            }
+            throw e;
+        }
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    /** The base URL clients on this machine use, such as {@code http://localhost:8421}. */
+    public String url() {
+        String bind = config.bind();
+        String host = bind.equals("0.0.0.0") || bind.equals("::") ? "localhost" : bind.contains(":") ? "[" + bind + "]" : bind;
+        return "http://" + host + ":" + port();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    public ServerContext context() {
+        return context;
+    }
+
+    /** Runs the retention job now (it also runs hourly); returns how many keys it deleted. */
+    public int runRetention() throws SQLException {
+        return api.retention().run();
+    }
+
+    /** Stops accepting requests, lets running ones finish for up to a second, and closes storage. */
+    @Override
+    public void close() {
+        http.stop(1);
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdownNow();
+        scheduler.shutdownNow();
+        extensions.forEach(CollectorServer::closeQuietly);
+        storage.close();
+    }
+
+    private static void closeQuietly(ServerExtension extension) {
+        try {
+            extension.close();
+        } catch (RuntimeException ignored) {
+            // closing the rest matters more
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,104 @@
+package dev.apianalytics.server.dashboard;
+
+import dev.apianalytics.server.storage.Dialect;
+import java.io.IOException;
+import java.io.Writer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/** Writes the rows behind the dashboard's current view as CSV (RFC 4180), oldest first. */
+final class CsvExport {
+
+    static final String HEADER = "created_at,hostname,ip_address,method,path,route,status,response_time_ms,"
+            + "user_agent,client,os,device,bot,country,user_id,referrer";
+    /** A cap so one click cannot stream a whole database; the header line names it when reached. */
+    static final int MAX_ROWS = 1_000_000;
+
+    private final Connection connection;
+    private final Dialect dialect;
+
+    CsvExport(Connection connection, Dialect dialect) {
+        this.connection = connection;
+        this.dialect = dialect;
+    }
+
+    /** Streams the rows; returns how many were written. */
+    long write(long keyId, DashboardQuery query, Instant now, Writer out) throws SQLException, IOException {
+        DashboardSql sql = new DashboardSql(dialect, query);
+        Instant from = query.period() == DashboardQuery.Period.ALL ? Instant.EPOCH : query.from(now, null);
+        List<Object> parameters = DashboardSql.list();
+        String where = sql.where(keyId, from, now.plusMillis(1), parameters);
+        String text = "SELECT created_at, hostname, ip_address, method, path, route, status, response_time, user_agent, "
+                + "client, os, device, bot, location, user_id, referrer FROM requests WHERE " + where
+                + " ORDER BY created_at LIMIT " + MAX_ROWS;
+        out.write(HEADER);
+        out.write("\r\n");
+        long count = 0;
+        boolean autoCommit = connection.getAutoCommit();
+        if (dialect == Dialect.POSTGRESQL) {
+            connection.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+        }
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, parameters);
+            select.setFetchSize(5_000);
+            try (ResultSet rows = select.executeQuery()) {
+                StringBuilder line = new StringBuilder(256);
+                while (rows.next()) {
+                    line.setLength(0);
+                    LocalDateTime created = rows.getObject(1, LocalDateTime.class);
+                    line.append(created.toInstant(ZoneOffset.UTC));
+                    for (int column = 2; column <= 16; column++) {
+                        line.append(',');
+                        if (column == 8) {
+                            line.append(rows.getDouble(column));
+                        } else if (column == 13) {
+                            line.append(rows.getBoolean(column));
+                        } else {
+                            field(line, rows.getString(column));
+                        }
+                    }
+                    line.append("\r\n");
+                    out.write(line.toString());
+                    count++;
+                }
+            }
+        } finally {
+            if (dialect == Dialect.POSTGRESQL) {
+                connection.commit();
+                connection.setAutoCommit(autoCommit);
+            }
+        }
+        return count;
+    }
+
+    /** Quotes a field when it holds a separator, a quote or a line break; neutralises spreadsheet formulas. */
+    static void field(StringBuilder line, String value) {
+        if (value == null) {
+            return;
+        }
+        String text = value;
+        if (!text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0 && !isNumber(text)) {
+            text = "'" + text;
+        }
+        if (text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
+            line.append('"').append(text.replace("\"", "\"\"")).append('"');
+        } else {
+            line.append(text);
+        }
+    }
+
+    private static boolean isNumber(String text) {
+        try {
+            Double.parseDouble(text);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}

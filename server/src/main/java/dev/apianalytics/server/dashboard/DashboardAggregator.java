@@ -1,0 +1,352 @@
+package dev.apianalytics.server.dashboard;
+
+import dev.apianalytics.server.dashboard.DashboardData.ActivityPoint;
+import dev.apianalytics.server.dashboard.DashboardData.Count;
+import dev.apianalytics.server.dashboard.DashboardData.EndpointRow;
+import dev.apianalytics.server.dashboard.DashboardData.HistogramBucket;
+import dev.apianalytics.server.dashboard.DashboardData.Metric;
+import dev.apianalytics.server.dashboard.DashboardData.Percentiles;
+import dev.apianalytics.server.dashboard.DashboardData.Summary;
+import dev.apianalytics.server.dashboard.DashboardData.UserRow;
+import dev.apianalytics.server.storage.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Computes every panel of the dashboard in the database, one grouped query per panel over the
+ * key's filtered rows, so the page receives a few kilobytes however many rows the key has.
+ */
+final class DashboardAggregator {
+
+    /** Histogram edges in milliseconds; empty buckets at either end are trimmed. */
+    static final double[] HISTOGRAM_EDGES = {0, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000};
+    static final int TOP = 10;
+    static final int TOP_ENDPOINTS = 50;
+    private static final int MAX_BUCKETS = 400;
+    /** Monday 00:00 is 4 days after the epoch (a Thursday): weekly buckets start on Mondays. */
+    private static final long WEEK_SHIFT = 3 * 86_400L;
+    private static final DateTimeFormatter SQL_TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+
+    private final Connection connection;
+    private final Dialect dialect;
+
+    DashboardAggregator(Connection connection, Dialect dialect) {
+        this.connection = connection;
+        this.dialect = dialect;
+    }
+
+    DashboardData compute(long keyId, DashboardQuery query, Instant now) throws SQLException {
+        DashboardSql sql = new DashboardSql(dialect, query);
+        boolean allTime = query.period() == DashboardQuery.Period.ALL;
+        Instant from = query.from(now, allTime ? firstRequest(keyId) : null);
+        Instant to = now;
+        long length = Math.max(1, to.getEpochSecond() - from.getEpochSecond());
+        Instant previousFrom = allTime ? from : from.minusSeconds(length);
+        long bucket = allTime ? bucketFor(length) : query.period().bucketSeconds;
+        long shift = query.offsetSeconds(now) + (bucket % (7 * 86_400L) == 0 ? WEEK_SHIFT : 0);
+
+        Summary summary = summary(sql, keyId, previousFrom, from, to, allTime);
+        return new DashboardData(
+                query.period().name,
+                from.toString(),
+                to.toString(),
+                bucket,
+                query.zone().getId(),
+                hostnames(keyId, from, to),
+                summary,
+                percentiles(sql, keyId, from, to),
+                histogram(sql, keyId, from, to),
+                activity(sql, keyId, from, to, bucket, shift),
+                endpoints(sql, keyId, from, to),
+                counts(sql, keyId, from, to, "CAST(status AS INTEGER)", 20, false),
+                counts(sql, keyId, from, to, "location", TOP, false),
+                counts(sql, keyId, from, to, "client", TOP, false),
+                counts(sql, keyId, from, to, "os", TOP, false),
+                counts(sql, keyId, from, to, "device", TOP, false),
+                counts(sql, keyId, from, to, sql.version(), TOP, true),
+                counts(sql, keyId, from, to, "referrer", TOP, true),
+                perIndex(sql, keyId, from, to, sql.hourOfDay(), 24, 0),
+                perIndex(sql, keyId, from, to, sql.weekday(), 7, 1),
+                users(sql, keyId, from, to));
+    }
+
+    /** A bucket for an arbitrary span ("all time") giving at most about a hundred points. */
+    static long bucketFor(long seconds) {
+        long[] choices = {3_600L, 3 * 3_600L, 6 * 3_600L, 86_400L, 7 * 86_400L, 30 * 86_400L};
+        for (long choice : choices) {
+            if (seconds / choice <= 100) {
+                return choice;
+            }
+        }
+        return 30 * 86_400L;
+    }
+
+    private Instant firstRequest(long keyId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT min(created_at) FROM requests WHERE key_id = ?")) {
+            select.setLong(1, keyId);
+            try (ResultSet rows = select.executeQuery()) {
+                if (rows.next()) {
+                    LocalDateTime first = rows.getObject(1, LocalDateTime.class);
+                    return first == null ? null : first.toInstant(ZoneOffset.UTC);
+                }
+                return null;
+            }
+        }
+    }
+
+    private List<String> hostnames(long keyId, Instant from, Instant to) throws SQLException {
+        List<String> names = new ArrayList<>();
+        String text = "SELECT hostname, count(*) FROM requests WHERE key_id = ? AND created_at >= ? AND created_at < ? "
+                + "AND hostname IS NOT NULL GROUP BY hostname ORDER BY 2 DESC, 1 LIMIT 50";
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, List.of(keyId, DashboardSql.utc(from), DashboardSql.utc(to)));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    names.add(rows.getString(1));
+                }
+            }
+        }
+        return names;
+    }
+
+    private Summary summary(DashboardSql sql, long keyId, Instant previousFrom, Instant from, Instant to, boolean allTime)
+            throws SQLException {
+        String current = "created_at >= " + literal(from);
+        String previous = "created_at < " + literal(from);
+        List<Object> parameters = DashboardSql.list();
+        String where = sql.where(keyId, previousFrom, to, parameters);
+        String text = "SELECT "
+                + "count(*) FILTER (WHERE " + current + "), "
+                + "count(*) FILTER (WHERE " + previous + "), "
+                + "count(DISTINCT ip_address) FILTER (WHERE " + current + "), "
+                + "count(DISTINCT ip_address) FILTER (WHERE " + previous + "), "
+                + "count(DISTINCT user_id) FILTER (WHERE " + current + "), "
+                + "count(DISTINCT user_id) FILTER (WHERE " + previous + "), "
+                + "sum(" + DashboardSql.SUCCESS + ") FILTER (WHERE " + current + "), "
+                + "sum(" + DashboardSql.SUCCESS + ") FILTER (WHERE " + previous + "), "
+                + "avg(response_time) FILTER (WHERE " + current + "), "
+                + "avg(response_time) FILTER (WHERE " + previous + ") "
+                + "FROM requests WHERE " + where;
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                long requests = rows.getLong(1);
+                long previousRequests = rows.getLong(2);
+                Long hadPrevious = allTime ? null : previousRequests;
+                return new Summary(
+                        new Metric(requests, hadPrevious),
+                        new Metric(rows.getLong(3), allTime ? null : rows.getLong(4)),
+                        new Metric(rows.getLong(5), allTime ? null : rows.getLong(6)),
+                        new Metric(ratio(rows.getLong(7), requests),
+                                allTime ? null : ratio(rows.getLong(8), previousRequests)),
+                        new Metric(nullableDouble(rows, 9), allTime ? null : nullableDouble(rows, 10)));
+            }
+        }
+    }
+
+    private Percentiles percentiles(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {
+        List<Object> parameters = DashboardSql.list();
+        String where = sql.where(keyId, from, to, parameters);
+        String text = "SELECT " + sql.percentile(0.5, null) + ", " + sql.percentile(0.75, null) + ", "
+                + sql.percentile(0.9, null) + ", " + sql.percentile(0.95, null) + ", " + sql.percentile(0.99, null)
+                + " FROM requests WHERE " + where;
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return new Percentiles(nullableDouble(rows, 1), nullableDouble(rows, 2), nullableDouble(rows, 3),
+                        nullableDouble(rows, 4), nullableDouble(rows, 5));
+            }
+        }
+    }
+
+    private List<HistogramBucket> histogram(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {
+        StringBuilder bucket = new StringBuilder("CASE");
+        for (int i = 1; i < HISTOGRAM_EDGES.length; i++) {
+            bucket.append(" WHEN response_time < ").append(HISTOGRAM_EDGES[i]).append(" THEN ").append(i - 1);
+        }
+        bucket.append(" ELSE ").append(HISTOGRAM_EDGES.length - 1).append(" END");
+        long[] counts = new long[HISTOGRAM_EDGES.length];
+        List<Object> parameters = DashboardSql.list();
+        String where = sql.where(keyId, from, to, parameters);
+        String text = "SELECT " + bucket + " AS b, count(*) FROM requests WHERE " + where + " GROUP BY 1";
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    counts[rows.getInt(1)] = rows.getLong(2);
+                }
+            }
+        }
+        int first = 0;
+        while (first < counts.length - 1 && counts[first] == 0) {
+            first++;
+        }
+        int last = counts.length - 1;
+        while (last > first && counts[last] == 0) {
+            last--;
+        }
+        // keep a readable minimum of buckets even when every request fell into one
+        while (last - first < 5 && last < counts.length - 1) {
+            last++;
+        }
+        while (last - first < 5 && first > 0) {
+            first--;
+        }
+        List<HistogramBucket> buckets = new ArrayList<>();
+        for (int i = first; i <= last; i++) {
+            Double upper = i + 1 < HISTOGRAM_EDGES.length ? HISTOGRAM_EDGES[i + 1] : null;
+            buckets.add(new HistogramBucket(HISTOGRAM_EDGES[i], upper, counts[i]));
+        }
+        return buckets;
+    }
+
+    private List<ActivityPoint> activity(DashboardSql sql, long keyId, Instant from, Instant to, long bucket, long shift)
+            throws SQLException {
+        List<Object> parameters = DashboardSql.list();
+        String where = sql.where(keyId, from, to, parameters);
+        String index = "CAST(floor((" + sql.epochSeconds() + " + " + shift + ") / " + bucket + ") AS BIGINT)";
+        String text = "SELECT " + index + " AS b, count(*), count(DISTINCT " + DashboardSql.USER + "), avg(response_time), "
+                + "avg(" + DashboardSql.SUCCESS + ") FROM requests WHERE " + where + " GROUP BY 1";
+        Map<Long, ActivityPoint> byIndex = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    long i = rows.getLong(1);
+                    byIndex.put(i, new ActivityPoint(start(i, bucket, shift), rows.getLong(2), rows.getLong(3),
+                            nullableDouble(rows, 4), nullableDouble(rows, 5)));
+                }
+            }
+        }
+        long firstIndex = Math.floorDiv(from.getEpochSecond() + shift, bucket);
+        long lastIndex = Math.floorDiv(to.getEpochSecond() - 1 + shift, bucket);
+        firstIndex = Math.max(firstIndex, lastIndex - MAX_BUCKETS + 1);
+        List<ActivityPoint> points = new ArrayList<>();
+        for (long i = firstIndex; i <= lastIndex; i++) {
+            ActivityPoint point = byIndex.get(i);
+            points.add(point != null ? point : new ActivityPoint(start(i, bucket, shift), 0, 0, null, null));
+        }
+        return points;
+    }
+
+    private static long start(long index, long bucket, long shift) {
+        return (index * bucket - shift) * 1000;
+    }
+
+    private List<EndpointRow> endpoints(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {
+        List<Object> parameters = DashboardSql.list();
+        String where = sql.where(keyId, from, to, parameters);
+        String[] classes = {"2", "3", "4", "5"};
+        StringBuilder select = new StringBuilder("SELECT method, " + DashboardSql.ENDPOINT + " AS endpoint, count(*) AS n");
+        for (String c : classes) {
+            select.append(", sum(CASE WHEN status BETWEEN ").append(c).append("00 AND ").append(c).append("99 THEN 1 ELSE 0 END) AS s")
+                    .append(c);
+        }
+        select.append(", avg(response_time) AS mean, row_number() OVER (ORDER BY count(*) DESC) AS r");
+        for (String c : classes) {
+            select.append(", row_number() OVER (ORDER BY sum(CASE WHEN status BETWEEN ").append(c).append("00 AND ")
+                    .append(c).append("99 THEN 1 ELSE 0 END) DESC) AS r").append(c);
+        }
+        select.append(" FROM requests WHERE ").append(where).append(" GROUP BY method, ").append(DashboardSql.ENDPOINT);
+        String text = "SELECT method, endpoint, n, s2, s3, s4, s5, mean FROM (" + select + ") ranked WHERE r <= "
+                + TOP_ENDPOINTS + " OR r2 <= " + TOP_ENDPOINTS + " OR r3 <= " + TOP_ENDPOINTS + " OR r4 <= "
+                + TOP_ENDPOINTS + " OR r5 <= " + TOP_ENDPOINTS + " ORDER BY n DESC, endpoint, method";
+        List<EndpointRow> endpoints = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(text)) {
+            DashboardSql.bind(statement, parameters);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    endpoints.add(new EndpointRow(rows.getString(1), rows.getString(2), rows.getLong(3), rows.getLong(4),
+                            rows.getLong(5), rows.getLong(6), rows.getLong(7), nullableDouble(rows, 8)));
+                }
+            }
+        }
+        return endpoints;
+    }
+
+    private List<Count> counts(DashboardSql sql, long keyId, Instant from, Instant to, String expression, int limit,
+            boolean knownOnly) throws SQLException {
+        List<Object> parameters = DashboardSql.list();
+        String where = sql.where(keyId, from, to, parameters);
+        if (knownOnly) {
+            where += " AND " + expression + " IS NOT NULL";
+        }
+        String text = "SELECT " + expression + " AS k, count(*) AS n FROM requests WHERE " + where
+                + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT " + limit;
+        List<Count> counts = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Object key = rows.getObject(1);
+                    counts.add(new Count(key == null ? null : key.toString(), rows.getLong(2)));
+                }
+            }
+        }
+        return counts;
+    }
+
+    private long[] perIndex(DashboardSql sql, long keyId, Instant from, Instant to, String expression, int size, int base)
+            throws SQLException {
+        List<Object> parameters = DashboardSql.list();
+        String where = sql.where(keyId, from, to, parameters);
+        String text = "SELECT " + expression + " AS k, count(*) FROM requests WHERE " + where + " GROUP BY 1";
+        long[] counts = new long[size];
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    int i = rows.getInt(1) - base;
+                    if (i >= 0 && i < size) {
+                        counts[i] = rows.getLong(2);
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+
+    private List<UserRow> users(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {
+        List<Object> parameters = DashboardSql.list();
+        String where = sql.where(keyId, from, to, parameters) + " AND " + DashboardSql.USER + " IS NOT NULL";
+        String text = "SELECT " + DashboardSql.USER + " AS u, count(*) AS n, avg(" + DashboardSql.SUCCESS + "), max(created_at) "
+                + "FROM requests WHERE " + where + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT " + TOP;
+        List<UserRow> users = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    LocalDateTime last = rows.getObject(4, LocalDateTime.class);
+                    users.add(new UserRow(rows.getString(1), rows.getLong(2), nullableDouble(rows, 3),
+                            last == null ? null : last.toInstant(ZoneOffset.UTC).toString()));
+                }
+            }
+        }
+        return users;
+    }
+
+    private static String literal(Instant instant) {
+        return "CAST('" + SQL_TIMESTAMP.format(DashboardSql.utc(instant)) + "' AS TIMESTAMP)";
+    }
+
+    private static Double ratio(long part, long whole) {
+        return whole == 0 ? null : (double) part / whole;
+    }
+
+    private static Double nullableDouble(ResultSet rows, int column) throws SQLException {
+        double value = rows.getDouble(column);
+        return rows.wasNull() ? null : value;
+    }
+}

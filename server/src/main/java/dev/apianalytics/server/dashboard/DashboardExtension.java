@@ -1,0 +1,64 @@
+package dev.apianalytics.server.dashboard;
+
+import dev.apianalytics.server.ServerContext;
+import dev.apianalytics.server.ServerExtension;
+import dev.apianalytics.server.http.Exchange;
+import dev.apianalytics.server.http.Router;
+import dev.apianalytics.server.http.StorageUnavailable;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * The dashboard's server side: {@code GET /api/dashboard} answers every panel for a period and
+ * filter set, {@code GET /api/dashboard/export.csv} the rows behind that view. Both take the key
+ * in {@code X-AUTH-TOKEN}. The pages themselves are static files.
+ */
+public final class DashboardExtension implements ServerExtension {
+
+    @Override
+    public void install(Router router, ServerContext context) {
+        router.get("/api/dashboard", exchange -> aggregate(exchange, context));
+        router.get("/api/dashboard/export.csv", exchange -> export(exchange, context));
+    }
+
+    private static void aggregate(Exchange exchange, ServerContext context) throws Exception {
+        long keyId = context.keys().authenticate(exchange);
+        DashboardQuery query = DashboardQuery.parse(exchange.queryParameters());
+        Instant now = context.clock().instant();
+        DashboardData data;
+        try (Connection connection = context.storage().connection()) {
+            data = new DashboardAggregator(connection, context.storage().dialect()).compute(keyId, query, now);
+        } catch (SQLException e) {
+            throw new StorageUnavailable("dashboard aggregates failed: " + e.getMessage(), e);
+        }
+        exchange.setHeader("Cache-Control", "no-store");
+        exchange.sendJson(200, data);
+    }
+
+    private static void export(Exchange exchange, ServerContext context) throws Exception {
+        long keyId = context.keys().authenticate(exchange);
+        DashboardQuery query = DashboardQuery.parse(exchange.queryParameters());
+        Instant now = context.clock().instant();
+        exchange.setHeader("Cache-Control", "no-store");
+        exchange.setHeader("Content-Disposition", "attachment; filename=\"api-analytics-" + query.period().name + ".csv\"");
+        try (Connection connection = context.storage().connection()) {
+            exchange.stream(200, "text/csv; charset=utf-8", out -> {
+                Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+                try {
+                    new CsvExport(connection, context.storage().dialect()).write(keyId, query, now, writer);
+                } catch (SQLException e) {
+                    // headers are gone: end the body early; the client sees a truncated download
+                    writer.write("\r\n# export stopped: storage failed\r\n");
+                }
+                writer.flush();
+            });
+        } catch (SQLException e) {
+            throw new StorageUnavailable("export failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.apianalytics.server.data;
+
+import com.google.gson.stream.JsonWriter;
+import dev.apianalytics.server.http.Exchange;
+import dev.apianalytics.server.http.Handler;
+import dev.apianalytics.server.http.StorageUnavailable;
+import dev.apianalytics.server.ingest.MethodIds;
+import dev.apianalytics.server.keys.KeyAuth;
+import dev.apianalytics.server.storage.Storage;
+import dev.apianalytics.server.storage.StoredRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/data}: a key's raw rows, oldest first, a page at a time, in upstream's shape
+ * (method as its integer id, missing values as {@code ""}) plus {@code X-Total-Count} and a
+ * {@code Link rel="next"} header.
+ */
+public final class DataHandler implements Handler {
+
+    /** Upstream's page size. */
+    public static final int PAGE_SIZE = 50_000;
+
+    static final List<String> COLUMNS = List.of("hostname", "ip_address", "path", "user_agent", "method", "status",
+            "response_time", "location", "user_id", "created_at");
+
+    private final KeyAuth keys;
+    private final Storage storage;
+    private final int pageSize;
+
+    public DataHandler(KeyAuth keys, Storage storage, int pageSize) {
+        this.keys = keys;
+        this.storage = storage;
+        this.pageSize = pageSize;
+    }
+
+    @Override
+    public void handle(Exchange exchange) throws Exception {
+        long keyId = keys.authenticate(exchange);
+        DataQuery query = DataQuery.from(exchange);
+        long offset = (long) (query.page() - 1) * pageSize;
+        long total;
+        try {
+            total = storage.countRequests(keyId, query.filter());
+        } catch (SQLException e) {
+            throw new StorageUnavailable("counting requests failed: " + e.getMessage(), e);
+        }
+        exchange.setHeader("X-Total-Count", Long.toString(total));
+        if (offset + pageSize < total) {
+            exchange.setHeader("Link", "<" + nextPage(exchange, query.page() + 1) + ">; rel=\"next\"");
+        }
+        exchange.streamJson(200, json -> {
+            json.beginArray();
+            if (query.compact()) {
+                json.beginArray();
+                for (String column : COLUMNS) {
+                    json.value(column);
+                }
+                json.endArray();
+            }
+            try {
+                storage.readRequests(keyId, query.filter(), offset, pageSize, row -> write(json, row, query.compact()));
+            } catch (SQLException e) {
+                throw new IOException("reading requests failed: " + e.getMessage(), e);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            json.endArray();
+        });
+    }
+
+    private static void write(JsonWriter json, StoredRequest row, boolean compact) {
+        try {
+            if (compact) {
+                json.beginArray();
+            } else {
+                json.beginObject();
+            }
+            field(json, compact, "hostname").value(text(row.hostname()));
+            field(json, compact, "ip_address").value(text(row.ipAddress()));
+            field(json, compact, "path").value(text(row.path()));
+            field(json, compact, "user_agent").value(text(row.userAgent()));
+            int method = MethodIds.id(row.method());
+            if (method >= 0) {
+                field(json, compact, "method").value(method);
+            } else {
+                field(json, compact, "method").value(row.method());
+            }
+            field(json, compact, "status").value(row.status());
+            double time = row.responseTimeMs();
+            if (time == Math.rint(time) && time < 1e15) {
+                field(json, compact, "response_time").value((long) time);
+            } else {
+                field(json, compact, "response_time").value(time);
+            }
+            field(json, compact, "location").value(text(row.location()));
+            field(json, compact, "user_id").value(text(row.userId()));
+            field(json, compact, "created_at").value(row.createdAt().toString());
+            if (compact) {
+                json.endArray();
+            } else {
+                json.endObject();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonWriter field(JsonWriter json, boolean compact, String name) throws IOException {
+        return compact ? json : json.name(name);
+    }
+
+    private static String text(String value) {
+        return value == null ? "" : value;
+    }
+
+    /** This request's address with {@code page} replaced, absolute when the Host header allows. */
+    private static String nextPage(Exchange exchange, int page) {
+        StringBuilder query = new StringBuilder();
+        for (Map.Entry<String, List<String>> parameter : exchange.queryParameters().entrySet()) {
+            if (parameter.getKey().equals("page")) {
+                continue;
+            }
+            for (String value : parameter.getValue()) {
+                query.append(encode(parameter.getKey())).append('=').append(encode(value)).append('&');
+            }
+        }
+        query.append("page=").append(page);
+        String host = exchange.header("Host");
+        String proto = exchange.header("X-Forwarded-Proto");
+        String scheme = "https".equalsIgnoreCase(proto == null ? "" : proto.trim()) ? "https" : "http";
+        String base = host == null || host.isBlank() || !host.matches("[A-Za-z0-9.:\\[\\]-]+") ? "" : scheme + "://" + host;
+        return base + exchange.path() + "?" + query;
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.apianalytics.server.ingest;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonPrimitive;
+import dev.apianalytics.server.ServerConfig;
+import dev.apianalytics.server.http.ApiException;
+import dev.apianalytics.server.http.Exchange;
+import dev.apianalytics.server.http.Handler;
+import dev.apianalytics.server.http.StorageUnavailable;
+import dev.apianalytics.server.keys.KeyAuth;
+import dev.apianalytics.server.storage.Storage;
+import dev.apianalytics.server.storage.StoredRequest;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * {@code POST /api/log-request} and {@code /api/requests}: checks, in order, body size (413),
+ * JSON (400), key (401), rate (429), envelope (400); then validates each row alone, enriches the
+ * valid ones and answers 201 with accepted and rejected counts once they are committed.
+ */
+public final class IngestHandler implements Handler {
+
+    static final int MAX_FRAMEWORK_LENGTH = 32;
+    private static final int REPORTED_ERRORS = 20;
+
+    private final ServerConfig config;
+    private final KeyAuth keys;
+    private final Storage storage;
+    private final RateLimiter rateLimiter;
+    private final RowParser rows;
+    private final Enricher enricher;
+
+    public IngestHandler(ServerConfig config, KeyAuth keys, Storage storage, CountryLookup countries) {
+        this.config = config;
+        this.keys = keys;
+        this.storage = storage;
+        this.rateLimiter = new RateLimiter(config.postsPerMinute(), config.clock());
+        this.rows = new RowParser(config.clock());
+        this.enricher = new Enricher(countries);
+    }
+
+    @Override
+    public void handle(Exchange exchange) throws Exception {
+        byte[] body = exchange.readBody(config.maxBodyBytes(), config.maxDecompressedBytes());
+        BatchReader.Batch batch = BatchReader.read(body, config.maxRowsPerPost());
+        if (batch.apiKey() == null || batch.apiKey().isBlank()) {
+            throw ApiException.badRequest("api_key is missing");
+        }
+        OptionalLong found = keys.find(batch.apiKey());
+        if (found.isEmpty()) {
+            throw ApiException.unauthorized("unknown API key: generate one on this server");
+        }
+        long keyId = found.getAsLong();
+        long wait = rateLimiter.acquire(keyId);
+        if (wait > 0) {
+            throw new ApiException(429, "too many posts for this key (limit " + config.postsPerMinute()
+                    + " per minute); retry in " + wait + " s", Map.of("Retry-After", Long.toString(wait)));
+        }
+        String framework = framework(batch.framework());
+        int privacyLevel = privacyLevel(batch.privacyLevel());
+        if (!batch.hasRequests()) {
+            throw ApiException.badRequest("requests is missing");
+        }
+        if (batch.rows().isEmpty()) {
+            throw ApiException.badRequest("requests is empty");
+        }
+        List<StoredRequest> accepted = new ArrayList<>(batch.rows().size());
+        List<Map<String, Object>> errors = new ArrayList<>();
+        int rejected = 0;
+        for (int i = 0; i < batch.rows().size(); i++) {
+            try {
+                accepted.add(enricher.enrich(rows.parse(batch.rows().get(i)), privacyLevel, framework));
+            } catch (RejectedRow e) {
+                rejected++;
+                if (errors.size() < REPORTED_ERRORS) {
+                    Map<String, Object> error = new LinkedHashMap<>();
+                    error.put("row", i);
+                    error.put("message", e.getMessage());
+                    errors.add(error);
+                }
+            }
+        }
+        if (accepted.isEmpty()) {
+            exchange.sendJson(400, answer(400, "no request in the batch is valid; first problem: row "
+                    + errors.get(0).get("row") + ": " + errors.get(0).get("message"), 0, rejected, errors));
+            return;
+        }
+        try {
+            storage.insertRequests(keyId, accepted);
+        } catch (SQLException e) {
+            throw new StorageUnavailable("storing " + accepted.size() + " requests failed: " + e.getMessage(), e);
+        }
+        keys.markActive(keyId);
+        exchange.sendJson(201, answer(201, "API requests logged successfully.", accepted.size(), rejected, errors));
+    }
+
+    void forget(long keyId) {
+        rateLimiter.forget(keyId);
+    }
+
+    private static Map<String, Object> answer(int status, String message, int accepted, int rejected, List<Map<String, Object>> errors) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("message", message);
+        body.put("accepted", accepted);
+        body.put("rejected", rejected);
+        if (!errors.isEmpty()) {
+            body.put("errors", errors);
+        }
+        return body;
+    }
+
+    private static String framework(JsonElement value) {
+        if (value == null || value.isJsonNull()) {
+            throw ApiException.badRequest("framework is missing");
+        }
+        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+            throw ApiException.badRequest("framework must be a string");
+        }
+        String framework = RowParser.clean(value.getAsString(), Integer.MAX_VALUE);
+        if (framework == null) {
+            throw ApiException.badRequest("framework is empty");
+        }
+        if (framework.length() > MAX_FRAMEWORK_LENGTH) {
+            throw ApiException.badRequest("framework is longer than " + MAX_FRAMEWORK_LENGTH + " characters");
+        }
+        return framework;
+    }
+
+    private static int privacyLevel(JsonElement value) {
+        if (value == null || value.isJsonNull()) {
+            return 0;
+        }
+        if (value.isJsonPrimitive()) {
+            JsonPrimitive primitive = value.getAsJsonPrimitive();
+            String text = primitive.getAsString().trim();
+            if (text.equals("0") || text.equals("1") || text.equals("2")) {
+                return Integer.parseInt(text);
+            }
+        }
+        throw ApiException.badRequest("privacy_level must be 0, 1 or 2");
+    }
+}

@@ -1,0 +1,45 @@
+package dev.apianalytics.server.ingest;
+
+import dev.apianalytics.core.useragent.UserAgentInfo;
+import dev.apianalytics.core.useragent.UserAgentParser;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * One user-agent parser per JVM: loading its rules takes seconds, so it starts loading in the
+ * background when the first server starts, and is shared by every server in the process.
+ */
+public final class UserAgents {
+
+    private static volatile CompletableFuture<UserAgentParser> parser;
+
+    private UserAgents() {}
+
+    /** Starts loading the rules if nobody has yet; returns at once. */
+    public static void warmUp() {
+        if (parser == null) {
+            synchronized (UserAgents.class) {
+                if (parser == null) {
+                    parser = CompletableFuture.supplyAsync(UserAgentParser::create, runnable -> {
+                        Thread thread = new Thread(runnable, "api-analytics-user-agent-rules");
+                        thread.setDaemon(true);
+                        thread.start();
+                    });
+                }
+            }
+        }
+    }
+
+    /** The parsed header; waits for the rules on first use. */
+    static UserAgentInfo parse(String userAgent) {
+        warmUp();
+        try {
+            return parser.get().parse(userAgent);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return UserAgentInfo.EMPTY;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the user-agent parser failed to load", e.getCause());
+        }
+    }
+}

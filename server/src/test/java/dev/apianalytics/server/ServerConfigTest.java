@@ -1,0 +1,65 @@
+package dev.apianalytics.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+
+    @Test
+    void defaultsMatchWhatTheMiddlewaresExpect() {
+        ServerConfig config = ServerConfig.parse(List.of(), Map.of());
+        assertThat(dev.apianalytics.core.Config.DEFAULT_SERVER_URL).endsWith(":" + config.port());
+        assertThat(config.bind()).isEqualTo("0.0.0.0");
+        assertThat(config.dataDir()).isEqualTo(Path.of("api-analytics-data"));
+        assertThat(config.databaseUrl()).isNull();
+        assertThat(config.geoDatabase()).isNull();
+        assertThat(config.retention()).isEqualTo(Duration.ofDays(183));
+        assertThat(config.dataPageSize()).isEqualTo(50_000);
+    }
+
+    @Test
+    void flagsWinOverEnvironmentVariables() {
+        ServerConfig config = ServerConfig.parse(
+                List.of("--port", "9000", "--data-dir=/var/lib/aa", "--retention-days", "0", "--posts-per-minute=5"),
+                Map.of("API_ANALYTICS_PORT", "9100", "API_ANALYTICS_BIND", "127.0.0.1",
+                        "API_ANALYTICS_DATABASE_URL", "jdbc:postgresql://db/aa", "API_ANALYTICS_GEO_DB", "/geo.mmdb",
+                        "API_ANALYTICS_MAX_BODY_BYTES", "1000", "API_ANALYTICS_MAX_DECOMPRESSED_BYTES", "2000",
+                        "API_ANALYTICS_MAX_ROWS_PER_POST", "10"));
+        assertThat(config.port()).isEqualTo(9000);
+        assertThat(config.bind()).isEqualTo("127.0.0.1");
+        assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/aa"));
+        assertThat(config.databaseUrl()).isEqualTo("jdbc:postgresql://db/aa");
+        assertThat(config.geoDatabase()).isEqualTo(Path.of("/geo.mmdb"));
+        assertThat(config.maxBodyBytes()).isEqualTo(1000);
+        assertThat(config.maxDecompressedBytes()).isEqualTo(2000);
+        assertThat(config.maxRowsPerPost()).isEqualTo(10);
+        assertThat(config.postsPerMinute()).isEqualTo(5);
+        assertThat(config.retention()).isZero();
+    }
+
+    @Test
+    void mistakesNameTheFlagOrVariable() {
+        assertThatThrownBy(() -> ServerConfig.parse(List.of("--port", "http"), Map.of())).hasMessageContaining("--port");
+        assertThatThrownBy(() -> ServerConfig.parse(List.of("--prot", "1"), Map.of())).hasMessageContaining("unknown option --prot");
+        assertThatThrownBy(() -> ServerConfig.parse(List.of("--port"), Map.of())).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> ServerConfig.parse(List.of(), Map.of("API_ANALYTICS_PORT", "70000")))
+                .hasMessageContaining("API_ANALYTICS_PORT");
+        assertThatThrownBy(() -> ServerConfig.parse(List.of("--database-url", "jdbc:mysql://x"), Map.of()))
+                .hasMessageContaining("jdbc:postgresql:");
+    }
+
+    @Test
+    void helpListsEveryFlagWithItsVariable() {
+        String usage = ServerConfig.usage();
+        for (ServerConfig.Option option : ServerConfig.OPTIONS) {
+            assertThat(usage).contains(option.flag()).contains(option.environment());
+        }
+        assertThat(usage).contains("--help");
+    }
+}

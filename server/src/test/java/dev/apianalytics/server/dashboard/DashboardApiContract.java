@@ -1,0 +1,319 @@
+package dev.apianalytics.server.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.apianalytics.server.CollectorServer;
+import dev.apianalytics.server.Http;
+import dev.apianalytics.server.MutableClock;
+import dev.apianalytics.server.ServerConfig;
+import dev.apianalytics.server.TestEnvironment;
+import dev.apianalytics.server.dashboard.SeedData.Row;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code GET /api/dashboard} against numbers computed independently from the seeded rows. Runs
+ * on each storage through its subclass.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class DashboardApiContract {
+
+    static final Instant NOW = Instant.parse("2026-11-20T15:30:00Z");
+    static final ZoneId KOLKATA = ZoneId.of("Asia/Kolkata");
+    static final double TOLERANCE = 1e-6;
+
+    private CollectorServer server;
+    private Http http;
+    private String key;
+    private List<Row> rows;
+
+    /** The storage part of the configuration (a DuckDB directory or a PostgreSQL URL). */
+    abstract ServerConfig.Builder storage(ServerConfig.Builder builder) throws Exception;
+
+    void cleanUp() {}
+
+    @BeforeAll
+    void startAndSeed() throws Exception {
+        server = CollectorServer.start(storage(ServerConfig.builder().port(0).bind("127.0.0.1")
+                .geoDatabase(TestEnvironment.geoDatabase()).clock(new MutableClock(NOW))).build());
+        http = new Http(server.url());
+        key = http.newKey();
+        rows = SeedData.rows(42, 1500, NOW, 16);
+        SeedData.post(http, key, rows);
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        cleanUp();
+    }
+
+    @Test
+    void everyPanelOfSevenDaysMatchesTheRows() {
+        JsonObject data = dashboard("period=7d&tz=Asia/Kolkata");
+        Instant from = NOW.minus(Duration.ofDays(7));
+        Expected expected = new Expected(rows, from, NOW, KOLKATA, r -> true);
+        Expected previous = new Expected(rows, from.minus(Duration.ofDays(7)), from, KOLKATA, r -> true);
+        assertThat(expected.requests()).as("the seed puts rows in the period").isGreaterThan(500);
+        assertThat(previous.requests()).as("the seed puts rows in the previous period").isGreaterThan(100);
+
+        JsonObject summary = data.getAsJsonObject("summary");
+        assertMetric(summary, "requests", expected.requests(), previous.requests());
+        assertMetric(summary, "users", expected.distinctIps(), previous.distinctIps());
+        assertMetric(summary, "userIds", expected.distinctUserIds(), previous.distinctUserIds());
+        assertThat(summary.getAsJsonObject("successRate").get("current").getAsDouble())
+                .isCloseTo(expected.successRate(), within(TOLERANCE));
+        assertThat(summary.getAsJsonObject("successRate").get("previous").getAsDouble())
+                .isCloseTo(previous.successRate(), within(TOLERANCE));
+        assertThat(summary.getAsJsonObject("meanResponseTime").get("current").getAsDouble())
+                .isCloseTo(expected.meanResponseTime(), within(TOLERANCE));
+
+        JsonObject percentiles = data.getAsJsonObject("percentiles");
+        Map<String, Double> fractions = Map.of("p50", 0.5, "p75", 0.75, "p90", 0.9, "p95", 0.95, "p99", 0.99);
+        fractions.forEach((name, fraction) -> assertThat(percentiles.get(name).getAsDouble()).as(name)
+                .isCloseTo(expected.percentile(fraction), within(TOLERANCE)));
+
+        long histogramTotal = 0;
+        for (JsonElement bucket : data.getAsJsonArray("histogram")) {
+            JsonObject b = bucket.getAsJsonObject();
+            double lower = b.get("from").getAsDouble();
+            Double upper = b.get("to").isJsonNull() ? null : b.get("to").getAsDouble();
+            long inBucket = rows.stream().filter(r -> !r.createdAt().isBefore(from) && r.createdAt().isBefore(NOW))
+                    .filter(r -> r.responseTime() >= lower && (upper == null || r.responseTime() < upper)).count();
+            assertThat(b.get("count").getAsLong()).as("histogram bucket from %s", lower).isEqualTo(inBucket);
+            histogramTotal += inBucket;
+        }
+        assertThat(histogramTotal).isEqualTo(expected.requests());
+
+        assertThat(counts(data, "statuses")).isEqualTo(expected.statuses());
+        assertThat(counts(data, "countries")).isEqualTo(expected.countBy(Row::country));
+        assertThat(counts(data, "clients")).isEqualTo(expected.countBy(r -> r.agent().client()));
+        assertThat(counts(data, "oses")).isEqualTo(expected.countBy(r -> r.agent().os()));
+        assertThat(counts(data, "devices")).isEqualTo(expected.countBy(r -> r.agent().device()));
+        assertThat(counts(data, "versions")).isEqualTo(expected.versions());
+        assertThat(counts(data, "referrers")).isEqualTo(expected.countBy(Row::referrer));
+        assertThat(endpoints(data, "requests")).isEqualTo(expected.endpoints());
+        for (int statusClass = 2; statusClass <= 5; statusClass++) {
+            Map<String, Long> perClass = endpoints(data, "s" + statusClass + "xx");
+            perClass.values().removeIf(count -> count == 0);
+            assertThat(perClass).as("endpoints with %sxx", statusClass).isEqualTo(expected.endpointsWithStatusClass(statusClass));
+        }
+        assertThat(longs(data.getAsJsonArray("hours"))).isEqualTo(expected.hours());
+        assertThat(longs(data.getAsJsonArray("weekdays"))).isEqualTo(expected.weekdays());
+
+        Map<String, Long> topUsers = new LinkedHashMap<>();
+        for (JsonElement user : data.getAsJsonArray("users")) {
+            topUsers.put(user.getAsJsonObject().get("key").getAsString(), user.getAsJsonObject().get("requests").getAsLong());
+        }
+        Map<String, Long> expectedTop = new LinkedHashMap<>();
+        expected.topUsers(DashboardAggregator.TOP).forEach(e -> expectedTop.put(e.getKey(), e.getValue()));
+        assertThat(topUsers).containsExactlyInAnyOrderEntriesOf(expectedTop);
+        assertThat(List.copyOf(topUsers.values())).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(data.getAsJsonArray("hostnames").toString()).contains("api.example.com", "staging.example.com");
+        assertThat(data.get("timeZone").getAsString()).isEqualTo("Asia/Kolkata");
+    }
+
+    @Test
+    void activityOverThirtyDaysHasOneBucketPerLocalDay() {
+        JsonObject data = dashboard("period=30d&tz=Asia/Kolkata");
+        Expected expected = new Expected(rows, NOW.minus(Duration.ofDays(30)), NOW, KOLKATA, r -> true);
+        Map<LocalDate, Long> perDay = new TreeMap<>();
+        for (JsonElement point : data.getAsJsonArray("activity")) {
+            JsonObject p = point.getAsJsonObject();
+            Instant start = Instant.ofEpochMilli(p.get("t").getAsLong());
+            assertThat(start.atZone(KOLKATA).toLocalTime().toString()).as("buckets start at local midnight").isEqualTo("00:00");
+            if (p.get("requests").getAsLong() > 0) {
+                perDay.put(LocalDate.ofInstant(start, KOLKATA), p.get("requests").getAsLong());
+            }
+        }
+        assertThat(perDay).isEqualTo(expected.perLocalDay());
+        assertThat(data.getAsJsonArray("activity")).hasSizeBetween(30, 31);
+    }
+
+    static Stream<Arguments> filters() {
+        return Stream.of(
+                Arguments.of("status=4xx", (Predicate<Row>) r -> r.status() >= 400 && r.status() < 500),
+                Arguments.of("status=404", (Predicate<Row>) r -> r.status() == 404),
+                Arguments.of("country=DE", (Predicate<Row>) r -> r.country().equals("DE")),
+                Arguments.of("endpoint=" + encode("/v1/users/{id}") + "&method=GET",
+                        (Predicate<Row>) r -> "/v1/users/{id}".equals(r.route()) && r.method().equals("GET")),
+                Arguments.of("endpoint=" + encode("/wp-login.php"), (Predicate<Row>) r -> r.path().equals("/wp-login.php")),
+                Arguments.of("client=curl", (Predicate<Row>) r -> r.agent().client().equals("curl")),
+                Arguments.of("os=iOS", (Predicate<Row>) r -> r.agent().os().equals("iOS")),
+                Arguments.of("device=mobile", (Predicate<Row>) r -> r.agent().device().equals("mobile")),
+                Arguments.of("hour=9", (Predicate<Row>) r -> r.createdAt().atZone(KOLKATA).getHour() == 9),
+                Arguments.of("weekday=3", (Predicate<Row>) r -> r.createdAt().atZone(KOLKATA).getDayOfWeek().getValue() == 3),
+                Arguments.of("version=v2", (Predicate<Row>) r -> r.path().startsWith("/v2/")),
+                Arguments.of("user=alice", (Predicate<Row>) r -> "alice".equals(r.userId())),
+                Arguments.of("user=8.8.8.8", (Predicate<Row>) r -> r.userId() == null && r.ip().equals("8.8.8.8")),
+                Arguments.of("hostname=staging.example.com", (Predicate<Row>) r -> r.hostname().equals("staging.example.com")),
+                Arguments.of("exclude404=true", (Predicate<Row>) r -> r.status() != 404),
+                Arguments.of("excludeBots=true", (Predicate<Row>) r -> !r.agent().bot()),
+                Arguments.of("hide=" + encode("/health, /v1/users/*"),
+                        (Predicate<Row>) r -> !r.path().equals("/health") && !r.path().startsWith("/v1/users/")),
+                Arguments.of("status=2xx&country=GB&device=desktop",
+                        (Predicate<Row>) r -> r.status() / 100 == 2 && r.country().equals("GB") && r.agent().device().equals("desktop")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("filters")
+    void everyFilterNarrowsEveryPanel(String filter, Predicate<Row> matches) {
+        JsonObject data = dashboard("period=30d&tz=Asia/Kolkata&" + filter);
+        Instant from = NOW.minus(Duration.ofDays(30));
+        Expected expected = new Expected(rows, from, NOW, KOLKATA, matches);
+        Expected previous = new Expected(rows, from.minus(Duration.ofDays(30)), from, KOLKATA, matches);
+        assertThat(expected.requests()).as("the filter matches some rows").isPositive();
+        assertThat(expected.requests()).as("the filter leaves some rows out")
+                .isLessThan(new Expected(rows, from, NOW, KOLKATA, r -> true).requests());
+
+        JsonObject summary = data.getAsJsonObject("summary");
+        assertMetric(summary, "requests", expected.requests(), previous.requests());
+        assertMetric(summary, "users", expected.distinctIps(), previous.distinctIps());
+        assertThat(data.getAsJsonObject("percentiles").get("p95").getAsDouble())
+                .isCloseTo(expected.percentile(0.95), within(TOLERANCE));
+        assertThat(counts(data, "statuses")).isEqualTo(expected.statuses());
+        assertThat(counts(data, "countries")).isEqualTo(expected.countBy(Row::country));
+        assertThat(endpoints(data, "requests")).isEqualTo(expected.endpoints());
+        assertThat(longs(data.getAsJsonArray("hours"))).isEqualTo(expected.hours());
+        long activityTotal = 0;
+        for (JsonElement point : data.getAsJsonArray("activity")) {
+            activityTotal += point.getAsJsonObject().get("requests").getAsLong();
+        }
+        assertThat(activityTotal).isEqualTo(expected.requests());
+    }
+
+    @Test
+    void allTimeCoversEveryRowAndHasNoPreviousPeriod() {
+        JsonObject data = dashboard("period=all");
+        JsonObject requests = data.getAsJsonObject("summary").getAsJsonObject("requests");
+        assertThat(requests.get("current").getAsLong()).isEqualTo(rows.size());
+        assertThat(requests.get("previous").isJsonNull()).isTrue();
+        long activityTotal = 0;
+        for (JsonElement point : data.getAsJsonArray("activity")) {
+            activityTotal += point.getAsJsonObject().get("requests").getAsLong();
+        }
+        assertThat(activityTotal).isEqualTo(rows.size());
+    }
+
+    @Test
+    void anotherKeySeesNothingOfThisKeysRows() {
+        String other = http.newKey();
+        Http.Response response = http.get("/api/dashboard?period=all", "X-AUTH-TOKEN", other);
+        assertThat(response.status()).isEqualTo(200);
+        JsonObject data = response.json().getAsJsonObject();
+        assertThat(data.getAsJsonObject("summary").getAsJsonObject("requests").get("current").getAsLong()).isZero();
+        assertThat(data.getAsJsonArray("endpoints")).isEmpty();
+        assertThat(data.getAsJsonArray("hostnames")).isEmpty();
+    }
+
+    @Test
+    void aMissingOrUnknownKeyGets401() {
+        assertThat(http.get("/api/dashboard").status()).isEqualTo(401);
+        Http.Response unknown = http.get("/api/dashboard", "X-AUTH-TOKEN", "3f1c2a9e-4b7d-4e21-9a53-0c8d6f1e2b47");
+        assertThat(unknown.status()).isEqualTo(401);
+        assertThat(unknown.json().getAsJsonObject().get("message").getAsString()).contains("unknown API key");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badParameters")
+    void aBadParameterGets400NamingIt(String query, String named) {
+        Http.Response response = http.get("/api/dashboard?" + query, "X-AUTH-TOKEN", key);
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().getAsJsonObject().get("message").getAsString()).contains(named);
+    }
+
+    static Stream<Arguments> badParameters() {
+        return Stream.of(
+                Arguments.of("period=2w", "period"),
+                Arguments.of("status=6xx", "status"),
+                Arguments.of("status=abc", "status"),
+                Arguments.of("tz=Mars/Olympus", "tz"),
+                Arguments.of("tz=" + encode("Europe/Paris'; DROP TABLE requests; --"), "tz"),
+                Arguments.of("hour=24", "hour"),
+                Arguments.of("weekday=0", "weekday"),
+                Arguments.of("country=USA", "country"),
+                Arguments.of("version=2", "version"),
+                Arguments.of("exclude404=maybe", "exclude404"),
+                Arguments.of("method=" + encode("GET; --"), "method"));
+    }
+
+    @Test
+    void csvExportHasExactlyTheFilteredRows() {
+        Http.Response response = http.get("/api/dashboard/export.csv?period=30d&status=5xx", "X-AUTH-TOKEN", key);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("Content-Type")).startsWith("text/csv");
+        List<String> lines = response.body().lines().toList();
+        Instant from = NOW.minus(Duration.ofDays(30));
+        long expected = rows.stream().filter(r -> !r.createdAt().isBefore(from) && r.status() >= 500).count();
+        assertThat(lines.get(0)).isEqualTo(CsvExport.HEADER);
+        assertThat(lines).hasSize((int) expected + 1);
+        assertThat(lines.subList(1, lines.size())).allSatisfy(line -> assertThat(line).containsPattern(",5[0-9][0-9],"));
+    }
+
+    JsonObject dashboard(String query) {
+        Http.Response response = http.get("/api/dashboard?" + query, "X-AUTH-TOKEN", key);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json().getAsJsonObject();
+    }
+
+    static void assertMetric(JsonObject summary, String name, long current, long previous) {
+        JsonObject metric = summary.getAsJsonObject(name);
+        assertThat(metric.get("current").getAsLong()).as(name).isEqualTo(current);
+        assertThat(metric.get("previous").getAsLong()).as(name + " in the previous period").isEqualTo(previous);
+    }
+
+    static Map<String, Long> counts(JsonObject data, String panel) {
+        Map<String, Long> counts = new TreeMap<>();
+        for (JsonElement element : data.getAsJsonArray(panel)) {
+            JsonObject item = element.getAsJsonObject();
+            if (!item.get("key").isJsonNull()) {
+                counts.put(item.get("key").getAsString(), item.get("count").getAsLong());
+            }
+        }
+        return counts;
+    }
+
+    static Map<String, Long> endpoints(JsonObject data, String column) {
+        Map<String, Long> counts = new TreeMap<>();
+        for (JsonElement element : data.getAsJsonArray("endpoints")) {
+            JsonObject item = element.getAsJsonObject();
+            counts.put(item.get("method").getAsString() + " " + item.get("endpoint").getAsString(), item.get(column).getAsLong());
+        }
+        return counts;
+    }
+
+    static long[] longs(JsonArray array) {
+        long[] values = new long[array.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = array.get(i).getAsLong();
+        }
+        return values;
+    }
+
+    static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+}

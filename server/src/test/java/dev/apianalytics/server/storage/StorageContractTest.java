@@ -1,0 +1,194 @@
+package dev.apianalytics.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** What every {@link Storage} must do, run against DuckDB and PostgreSQL. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class StorageContractTest {
+
+    static final Instant T0 = Instant.parse("2025-03-01T08:00:00.123456Z");
+
+    Storage storage;
+
+    abstract Storage open() throws Exception;
+
+    void cleanUp() {}
+
+    @BeforeAll
+    void setUp() throws Exception {
+        storage = open();
+        storage.migrate(Schema.migrations());
+        storage.migrate(List.of(Migration.of("test-001-owned",
+                "CREATE TABLE IF NOT EXISTS owned_by_key (key_id BIGINT NOT NULL, note VARCHAR)")));
+        storage.registerKeyOwnedTable("owned_by_key");
+    }
+
+    @AfterAll
+    void tearDown() {
+        storage.close();
+        cleanUp();
+    }
+
+    @Test
+    void migratingAgainChangesNothing() throws Exception {
+        int before = migrationCount();
+        storage.migrate(Schema.migrations());
+        assertThat(migrationCount()).isEqualTo(before).isGreaterThanOrEqualTo(Schema.migrations().size());
+    }
+
+    @Test
+    void keysAreFoundByHashOnly() throws Exception {
+        String hash = hash();
+        long id = storage.createKey(hash, T0);
+        assertThat(storage.findKey(hash)).hasValue(id);
+        assertThat(storage.findKey(hash())).isEmpty();
+        assertThat(storage.createKey(hash(), T0)).isNotEqualTo(id);
+    }
+
+    @Test
+    void rowsComeBackExactlyAsStoredIncludingAwkwardText() throws Exception {
+        long key = storage.createKey(hash(), T0);
+        StoredRequest full = new StoredRequest(T0, "api.example.com", "2001:db8::1", "/a,\"b\"\n'c'", "/a/{id}", "PATCH",
+                418, 0.153, "Mozilla/5.0 \"quoted\", with comma", "Chrome", "Windows", "desktop", false, "US", "ü-ser ✓",
+                "Javalin", "https://ref.example/?q=1");
+        StoredRequest sparse = new StoredRequest(T0.plusSeconds(1), null, null, "/", null, "GET", 200, 86_400_000, null,
+                "Unknown", "Unknown", "other", true, null, null, null, null);
+        StoredRequest empty = new StoredRequest(T0.plusSeconds(2), "", "", "/e", "", "GET", 200, 1, "", "", "", "", false,
+                "", "", "", "");
+        storage.insertRequests(key, List.of(full, sparse, empty));
+        assertThat(read(key, RequestFilter.ALL, 0, 10)).containsExactly(full, sparse, empty);
+    }
+
+    @Test
+    void filtersCountsAndPagesOldestFirst() throws Exception {
+        long key = storage.createKey(hash(), T0);
+        long other = storage.createKey(hash(), T0);
+        List<StoredRequest> rows = new ArrayList<>();
+        for (int i = 9; i >= 0; i--) {
+            rows.add(row(T0.plusSeconds(i * 3600L), i % 2 == 0 ? "a.example" : "b.example", "10.0.0." + (i % 3),
+                    i < 5 ? 200 : 500, i < 3 ? "US" : "GB", "user" + (i % 2)));
+        }
+        storage.insertRequests(key, rows);
+        storage.insertRequests(other, List.of(row(T0, "a.example", "10.0.0.0", 200, "US", "user0")));
+
+        assertThat(storage.countRequests(key, RequestFilter.ALL)).isEqualTo(10);
+        List<StoredRequest> all = read(key, RequestFilter.ALL, 0, 100);
+        assertThat(all).extracting(StoredRequest::createdAt).isSorted().hasSize(10);
+        assertThat(read(key, RequestFilter.ALL, 4, 3)).containsExactlyElementsOf(all.subList(4, 7));
+        assertThat(read(key, RequestFilter.ALL, 9, 3)).containsExactly(all.get(9));
+
+        assertThat(count(key, new RequestFilter(T0.plusSeconds(3600), T0.plusSeconds(3 * 3600), null, null, null, null, null)))
+                .as("from inclusive, to exclusive").isEqualTo(2);
+        assertThat(count(key, new RequestFilter(null, null, "a.example", null, null, null, null))).isEqualTo(5);
+        assertThat(count(key, new RequestFilter(null, null, null, "10.0.0.0", null, null, null))).isEqualTo(4);
+        assertThat(count(key, new RequestFilter(null, null, null, null, 500, null, null))).isEqualTo(5);
+        assertThat(count(key, new RequestFilter(null, null, null, null, null, "US", null))).isEqualTo(3);
+        assertThat(count(key, new RequestFilter(null, null, null, null, null, null, "user1"))).isEqualTo(5);
+        assertThat(count(key, new RequestFilter(null, null, "a.example", null, 200, "US", "user0"))).isEqualTo(2);
+    }
+
+    @Test
+    void deletingDataKeepsTheKeyAndDeletingTheKeyRemovesEverything() throws Exception {
+        long key = storage.createKey(hash(), T0);
+        long other = storage.createKey(hash(), T0);
+        storage.insertRequests(key, List.of(row(T0, "h", "1.2.3.4", 200, "US", null), row(T0, "h", "1.2.3.4", 200, "US", null)));
+        storage.insertRequests(other, List.of(row(T0, "h", "1.2.3.4", 200, "US", null)));
+        ownedRow(key);
+        ownedRow(other);
+
+        assertThat(storage.deleteData(key)).isEqualTo(2);
+        assertThat(storage.countRequests(key, RequestFilter.ALL)).isZero();
+        assertThat(ownedRows(key)).isZero();
+        assertThat(storage.inactiveKeys(T0.plusSeconds(1))).contains(key);
+
+        storage.insertRequests(key, List.of(row(T0, "h", "1.2.3.4", 200, "US", null)));
+        ownedRow(key);
+        assertThat(storage.deleteKey(key)).isTrue();
+        assertThat(storage.deleteKey(key)).isFalse();
+        assertThat(storage.countRequests(key, RequestFilter.ALL)).isZero();
+        assertThat(ownedRows(key)).isZero();
+        assertThat(storage.inactiveKeys(T0.plusSeconds(1))).doesNotContain(key);
+
+        assertThat(storage.countRequests(other, RequestFilter.ALL)).isEqualTo(1);
+        assertThat(ownedRows(other)).isEqualTo(1);
+    }
+
+    @Test
+    void activityMovesAKeyOutOfRetention() throws Exception {
+        Instant created = Instant.parse("2020-01-01T00:00:00Z");
+        long stale = storage.createKey(hash(), created);
+        long fresh = storage.createKey(hash(), created);
+        storage.markActive(fresh, created.plusSeconds(86_400 * 30));
+        Instant cutoff = created.plusSeconds(86_400 * 10);
+        assertThat(storage.inactiveKeys(cutoff)).contains(stale).doesNotContain(fresh);
+        storage.markActive(fresh, created.plusSeconds(86_400)); // an older time never moves activity back
+        assertThat(storage.inactiveKeys(cutoff)).doesNotContain(fresh);
+    }
+
+    @Test
+    void aConnectionServesSqlOfOneOwn() throws Exception {
+        try (Connection connection = storage.connection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT count(*) FROM requests WHERE key_id = -1")) {
+            rows.next();
+            assertThat(rows.getLong(1)).isZero();
+        }
+    }
+
+    // ---- helpers
+
+    static StoredRequest row(Instant at, String host, String ip, int status, String location, String userId) {
+        return new StoredRequest(at, host, ip, "/p", "/p", "GET", status, 2.5, "curl/8", "curl", "Unknown", "other", false,
+                location, userId, "Gin", null);
+    }
+
+    static String hash() {
+        return UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    List<StoredRequest> read(long key, RequestFilter filter, long offset, int limit) throws SQLException {
+        List<StoredRequest> rows = new ArrayList<>();
+        storage.readRequests(key, filter, offset, limit, rows::add);
+        return rows;
+    }
+
+    long count(long key, RequestFilter filter) throws SQLException {
+        long counted = storage.countRequests(key, filter);
+        assertThat(read(key, filter, 0, 1000)).hasSize((int) counted);
+        return counted;
+    }
+
+    int migrationCount() throws SQLException {
+        try (Connection connection = storage.connection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT count(*) FROM schema_migrations")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    void ownedRow(long key) throws SQLException {
+        try (Connection connection = storage.connection(); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO owned_by_key (key_id, note) VALUES (" + key + ", 'x')");
+        }
+    }
+
+    long ownedRows(long key) throws SQLException {
+        try (Connection connection = storage.connection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT count(*) FROM owned_by_key WHERE key_id = " + key)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+}
