@@ -15,6 +15,7 @@ async function load() {
     button.classList.toggle("active", button.dataset.period === period);
   }
   const errorBox = document.getElementById("error");
+  document.body.dataset.state = "loading";
   try {
     const data = await api(Endpoints.monitors + "?period=" + period);
     errorBox.classList.add("hidden");
@@ -30,6 +31,7 @@ async function load() {
   } finally {
     loads += 1;
     document.body.dataset.loads = String(loads);
+    if (document.body.dataset.state === "loading") document.body.dataset.state = "ready";
   }
 }
 
@@ -169,6 +171,7 @@ function showKeyForm(message) {
   const holder = document.getElementById("key-form") || el("div", { id: "key-form" });
   document.getElementById("main").append(holder);
   renderKeyForm(holder, "Open uptime monitoring", () => { holder.remove(); start(); });
+  document.body.dataset.state = "key-needed";
   if (message) {
     const notice = holder.querySelector(".notice.error");
     notice.textContent = message;

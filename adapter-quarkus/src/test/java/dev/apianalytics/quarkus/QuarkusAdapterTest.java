@@ -169,4 +169,11 @@ class QuarkusAdapterTest {
         assertThat(record.status()).isEqualTo(200);
         assertThat(record.route()).isEqualTo("/vertx/items/{itemId}");
     }
+
+    @Test
+    void dropsTheRegularExpressionOfAPathParameter() throws Exception {
+        assertThat(send(request("/orders/77")).body()).isEqualTo("77");
+
+        assertThat(only("/orders/77").route()).isEqualTo("/orders/{orderId}");
+    }
 }

@@ -30,6 +30,12 @@ public class TestResource {
         return id;
     }
 
+    @GET
+    @Path("orders/{orderId: [0-9]+}")
+    public String order(@PathParam("orderId") String orderId) {
+        return orderId;
+    }
+
     @POST
     @Path("echo")
     public Response echo(String body) {

@@ -33,8 +33,13 @@ public final class ApiAnalytics implements AutoCloseable {
      * nothing and one warning says so; the application runs as usual.
      *
      * @param framework the name sent to the collector: Servlet, Javalin, Vert.x, Micronaut or Quarkus
+     * @throws IllegalArgumentException when {@code framework} is blank
      */
     public static ApiAnalytics create(Config config, String framework) {
+        java.util.Objects.requireNonNull(config, "config must not be null");
+        if (framework == null || framework.isBlank()) {
+            throw new IllegalArgumentException("framework must name the web framework, such as Javalin");
+        }
         if (!config.enabled()) {
             new RateLimitedLog(Long.MAX_VALUE).warn(
                     "API Analytics is disabled: no API key is configured. Generate one on your collector's"
@@ -51,6 +56,7 @@ public final class ApiAnalytics implements AutoCloseable {
         return new ApiAnalytics(config, uploader);
     }
 
+    /** The configuration this instance was created with. */
     public Config config() {
         return config;
     }

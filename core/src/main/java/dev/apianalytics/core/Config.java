@@ -104,10 +104,12 @@ public final class Config {
         return !apiKey.isEmpty();
     }
 
+    /** The collector's base URL; uploads go to {@code /api/log-request} under it. */
     public URI serverUrl() {
         return serverUrl;
     }
 
+    /** How much of the client address is sent and kept. */
     public PrivacyLevel privacyLevel() {
         return privacyLevel;
     }
@@ -137,22 +139,27 @@ public final class Config {
         return getUserId;
     }
 
+    /** The longest a partly filled batch waits before it is sent. */
     public Duration flushInterval() {
         return flushInterval;
     }
 
+    /** Records per upload. */
     public int batchSize() {
         return batchSize;
     }
 
+    /** Records held while waiting to be sent; beyond it records are dropped and counted. */
     public int queueCapacity() {
         return queueCapacity;
     }
 
+    /** The connect and response timeout of one upload. */
     public Duration requestTimeout() {
         return requestTimeout;
     }
 
+    /** How long one batch is retried before it is given up. */
     public Duration maxRetryDuration() {
         return maxRetryDuration;
     }
@@ -162,14 +169,17 @@ public final class Config {
         return initialBackoff;
     }
 
+    /** How long closing (and the shutdown hook) may spend flushing. */
     public Duration shutdownTimeout() {
         return shutdownTimeout;
     }
 
+    /** Whether uploads are gzipped. */
     public boolean gzip() {
         return gzip;
     }
 
+    /** Whether a JVM shutdown hook flushes what is queued. */
     public boolean flushOnShutdown() {
         return flushOnShutdown;
     }
@@ -265,6 +275,7 @@ public final class Config {
             return this;
         }
 
+        /** How much of the client address is sent and kept; default {@link PrivacyLevel#STORE_IP}. */
         public Builder privacyLevel(PrivacyLevel privacyLevel) {
             this.privacyLevel = Objects.requireNonNull(privacyLevel, "privacyLevel must not be null");
             return this;
@@ -275,26 +286,34 @@ public final class Config {
             return privacyLevel(PrivacyLevel.of(privacyLevel));
         }
 
+        /** The path to record; {@code null} (default) means the request path. The query string is always cut off. */
         public Builder getPath(RequestMapper mapper) {
             this.getPath = mapper;
             return this;
         }
 
+        /**
+         * The client address to record; {@code null} (default) means the peer address. Never
+         * called at privacy level 2. Behind a proxy, see {@link RequestMapper#forwardedFor()}.
+         */
         public Builder getIpAddress(RequestMapper mapper) {
             this.getIpAddress = mapper;
             return this;
         }
 
+        /** The host name to record; {@code null} (default) means the {@code Host} header. */
         public Builder getHostname(RequestMapper mapper) {
             this.getHostname = mapper;
             return this;
         }
 
+        /** The user agent to record; {@code null} (default) means the {@code User-Agent} header. */
         public Builder getUserAgent(RequestMapper mapper) {
             this.getUserAgent = mapper;
             return this;
         }
 
+        /** Your own identifier of the caller, at every privacy level; {@code null} (default) records none. */
         public Builder getUserId(RequestMapper mapper) {
             this.getUserId = mapper;
             return this;

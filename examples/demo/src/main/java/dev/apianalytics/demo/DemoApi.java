@@ -4,9 +4,9 @@ import dev.apianalytics.core.Config;
 import dev.apianalytics.core.RequestMapper;
 import dev.apianalytics.javalin.ApiAnalyticsPlugin;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -27,37 +27,43 @@ final class DemoApi {
         return Javalin.create(cfg -> {
             cfg.registerPlugin(new ApiAnalyticsPlugin(config));
             cfg.startup.showJavalinBanner = false;
-            cfg.routes.get("/api/v1/products", ctx -> ctx.json(Map.of("products", 3)));
+            cfg.routes.get("/api/v1/products", ctx -> json(ctx, "{\"products\":3}"));
             cfg.routes.get("/api/v1/products/{id}", ctx -> {
                 int id = parse(ctx.pathParam("id"));
                 if (id > 900) {
-                    ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "no such product"));
+                    json(ctx.status(HttpStatus.NOT_FOUND), "{\"error\":\"no such product\"}");
                 } else {
-                    ctx.json(Map.of("id", id, "name", "Product " + id));
+                    json(ctx, "{\"id\":" + id + ",\"name\":\"Product " + id + "\"}");
                 }
             });
-            cfg.routes.get("/api/v2/products/{id}", ctx -> ctx.json(Map.of("id", ctx.pathParam("id"), "v", 2)));
+            cfg.routes.get("/api/v2/products/{id}", ctx -> json(ctx, "{\"id\":" + parse(ctx.pathParam("id")) + ",\"version\":2}"));
             cfg.routes.post("/api/v1/orders", ctx -> {
                 if (ctx.header("X-User-Id") == null) {
-                    ctx.status(HttpStatus.UNAUTHORIZED).json(Map.of("error", "sign in first"));
+                    json(ctx.status(HttpStatus.UNAUTHORIZED), "{\"error\":\"sign in first\"}");
                     return;
                 }
-                ctx.status(HttpStatus.CREATED).json(Map.of("order", ThreadLocalRandom.current().nextInt(1, 1_000_000)));
+                json(ctx.status(HttpStatus.CREATED), "{\"order\":" + ThreadLocalRandom.current().nextInt(1, 1_000_000) + "}");
             });
             cfg.routes.get("/api/v1/search", ctx -> ctx.future(() -> CompletableFuture.supplyAsync(
                     () -> {
                         sleep(5 + ThreadLocalRandom.current().nextInt(60));
-                        return Map.of("results", 10);
-                    }).thenAccept(ctx::json)));
+                        return "{\"results\":10}";
+                    }).thenAccept(body -> json(ctx, body))));
             cfg.routes.post("/api/v1/checkout", ctx -> {
                 if (ThreadLocalRandom.current().nextInt(10) == 0) {
-                    throw new IllegalStateException("payment provider timed out");
+                    json(ctx.status(HttpStatus.BAD_GATEWAY), "{\"error\":\"payment provider timed out\"}");
+                    return;
                 }
-                ctx.json(Map.of("status", "paid"));
+                json(ctx, "{\"status\":\"paid\"}");
             });
             cfg.routes.get("/old-catalogue", ctx -> ctx.redirect("/api/v1/products"));
             cfg.routes.get("/health", ctx -> ctx.result("ok"));
         }).start("127.0.0.1", port);
+    }
+
+    /** The demo writes its few JSON bodies by hand, so it needs no JSON library. */
+    private static void json(Context ctx, String body) {
+        ctx.contentType("application/json").result(body);
     }
 
     private static int parse(String value) {

@@ -29,6 +29,7 @@ import java.util.zip.ZipException;
 public final class Exchange {
 
     private static final int COPY_BUFFER = 16 * 1024;
+    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
 
     private final HttpExchange http;
     private final Map<String, String> pathParameters;
@@ -137,7 +138,28 @@ public final class Exchange {
         }
     }
 
-    private static byte[] readCapped(InputStream in, long cap, String message) throws IOException {
+    /**
+     * Reads and discards what the client is still sending (up to a bound), so that the error
+     * answer reaches it: closing a socket with unread input makes TCP reset the connection,
+     * and the client would see a broken pipe instead of the 413.
+     */
+    private ApiException tooLarge(String message) {
+        try {
+            InputStream in = http.getRequestBody();
+            byte[] sink = new byte[COPY_BUFFER];
+            long drained = 0;
+            int read;
+            while (drained < DRAIN_LIMIT && (read = in.read(sink)) != -1) {
+                drained += read;
+            }
+        } catch (IOException ignored) {
+            // the client is gone; nothing to answer anyway
+        }
+        setHeader("Connection", "close");
+        return new ApiException(413, message);
+    }
+
+    private byte[] readCapped(InputStream in, long cap, String message) throws IOException {
         var out = new ByteArrayOutputStream(COPY_BUFFER);
         byte[] buffer = new byte[COPY_BUFFER];
         long total = 0;
@@ -152,9 +174,6 @@ public final class Exchange {
         return out.toByteArray();
     }
 
-    private static ApiException tooLarge(String message) {
-        return new ApiException(413, message);
-    }
 
     /** Sends {@code body} serialised with {@link Json#GSON}. */
     public void sendJson(int status, Object body) throws IOException {

@@ -18,6 +18,10 @@ public final class UserAgents {
     /** Starts loading the rules if nobody has yet; returns at once. */
     public static void warmUp() {
         if (parser == null) {
+            // the rule library logs through log4j-api; without a provider it would complain on stderr
+            if (System.getProperty("log4j2.loggerContextFactory") == null) {
+                System.setProperty("log4j2.loggerContextFactory", "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
+            }
             synchronized (UserAgents.class) {
                 if (parser == null) {
                     parser = CompletableFuture.supplyAsync(UserAgentParser::create, runnable -> {

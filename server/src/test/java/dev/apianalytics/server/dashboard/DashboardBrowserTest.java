@@ -152,6 +152,46 @@ final class DashboardBrowserTest {
     }
 
     @Test
+    void settingsExclude404sAndHideEndpointsAndTheExportHasTheSameRows() {
+        browser.open(server.url() + "/");
+        browser.script("sessionStorage.setItem('apiAnalyticsKey', arguments[0])", key);
+        browser.open(server.url() + "/dashboard?period=30d");
+        browser.awaitLoadAfter(0);
+        Instant from = now.minus(Duration.ofDays(30));
+
+        browser.find("#settings-button").click();
+        int loads = browser.loads();
+        browser.find("#exclude404").click();
+        browser.awaitLoadAfter(loads);
+        assertThat(browser.driver().getCurrentUrl()).contains("exclude404=true");
+        assertThat(browser.text("[data-testid=requests]")).isEqualTo(count(expected(from, r -> r.status() != 404).requests()));
+        assertThat(browser.driver().findElements(By.cssSelector("#statuses li[data-key='404']"))).isEmpty();
+
+        loads = browser.loads();
+        browser.find("#hide").sendKeys("/health, /v1/users/*");
+        browser.find("#hide-apply").click();
+        browser.awaitLoadAfter(loads);
+        Predicate<Row> shown = r -> r.status() != 404 && !r.path().equals("/health") && !r.path().startsWith("/v1/users/");
+        assertThat(browser.text("[data-testid=requests]")).isEqualTo(count(expected(from, shown).requests()));
+        assertThat(browser.find("#endpoints").getText()).doesNotContain("/health").doesNotContain("/v1/users/{id}");
+
+        // settings live in the URL too: a reload keeps them
+        browser.driver().navigate().refresh();
+        browser.awaitLoadAfter(0);
+        assertThat(browser.find("#exclude404").isSelected()).isTrue();
+        assertThat(browser.find("#hide").getAttribute("value")).isEqualTo("/health,/v1/users/*");
+        assertThat(browser.text("[data-testid=requests]")).isEqualTo(count(expected(from, shown).requests()));
+
+        // the export sends exactly what the page's export button sends
+        String csv = (String) browser.script("return fetch(Endpoints.dashboardCsv + '?' + queryString(), "
+                + "{ headers: { 'X-AUTH-TOKEN': ApiKey.get() } }).then(r => r.text())");
+        assertThat(csv.lines().count() - 1).isEqualTo(expected(from, shown).requests());
+        browser.find("#export-button").click();
+        browser.awaitTrue("!document.querySelector('#export-button').disabled");
+        assertThat(browser.find("#error").getAttribute("class")).contains("hidden");
+    }
+
+    @Test
     void theUnfilteredDashboardLooksRightInAScreenshot() {
         browser.open(server.url() + "/");
         browser.script("sessionStorage.setItem('apiAnalyticsKey', arguments[0])", key);

@@ -98,11 +98,10 @@ abstract class MonitorContract {
     @Test
     void anErrorStatusIsDownAndATlsMismatchIsNamed() {
         String key = http.newKey();
-        try (TargetServer target = new TargetServer()) {
+        try (TargetServer target = new TargetServer(); PlainTextPort notTls = new PlainTextPort()) {
             target.answerWith(503);
             long plain = create(key, target.url("/status"), "HEAD", 60, 2).get("id").getAsLong();
-            // an https URL on a plain-HTTP port: the handshake fails
-            long tls = create(key, target.url("/status").replace("http://", "https://"), "HEAD", 60, 2).get("id").getAsLong();
+            long tls = create(key, notTls.httpsUrl("/status"), "HEAD", 60, 2).get("id").getAsLong();
             JsonObject down = awaitPings(key, plain, 1);
             assertThat(down.getAsJsonObject("lastPing").get("status").getAsInt()).isEqualTo(503);
             assertThat(down.getAsJsonObject("lastPing").get("up").getAsBoolean()).isFalse();

@@ -1,0 +1,108 @@
+package dev.apianalytics.server.dashboard;
+
+import dev.apianalytics.server.storage.DuckDbStorage;
+import dev.apianalytics.server.storage.PostgresStorage;
+import dev.apianalytics.server.storage.Schema;
+import dev.apianalytics.server.storage.Storage;
+import dev.apianalytics.server.storage.StoredRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Times {@code GET /api/dashboard}'s aggregates over one key with many rows, straight against
+ * storage (no HTTP). Not a test: run it by hand, see docs/dashboard.md.
+ *
+ * <pre>
+ * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark duckdb 10000000
+ * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark jdbc:postgresql://... 10000000
+ * </pre>
+ */
+public final class DashboardBenchmark {
+
+    private DashboardBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        String target = args.length > 0 ? args[0] : "duckdb";
+        int rows = args.length > 1 ? Integer.parseInt(args[1]) : 10_000_000;
+        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        Path directory = null;
+        Storage storage;
+        if (target.startsWith("jdbc:postgresql:")) {
+            storage = PostgresStorage.open(target, 4);
+        } else {
+            directory = Files.createTempDirectory("dashboard-benchmark");
+            storage = DuckDbStorage.open(directory);
+        }
+        try {
+            storage.migrate(Schema.migrations());
+            Instant now = Instant.now();
+            long keyId = storage.createKey("benchmark-" + System.nanoTime(), now);
+            long started = System.nanoTime();
+            seed(storage, keyId, rows, now);
+            System.out.printf("%s: inserted %,d rows in %.1f s%n", storage.describe(), rows, (System.nanoTime() - started) / 1e9);
+            for (String period : List.of("24h", "7d", "30d", "all")) {
+                for (String filter : List.of("", "&status=4xx&country=DE")) {
+                    DashboardQuery query = DashboardQuery.parse(Map.of("period", List.of(period), "tz", List.of("Europe/Paris"),
+                            "status", filter.isEmpty() ? List.of() : List.of("4xx"),
+                            "country", filter.isEmpty() ? List.of() : List.of("DE")));
+                    double[] millis = new double[runs];
+                    for (int run = 0; run < runs; run++) {
+                        long start = System.nanoTime();
+                        try (Connection connection = storage.connection()) {
+                            new DashboardAggregator(connection, storage.dialect()).compute(keyId, query, now);
+                        }
+                        millis[run] = (System.nanoTime() - start) / 1e6;
+                    }
+                    Arrays.sort(millis);
+                    System.out.printf("period=%-4s %-24s median %6.0f ms  best %6.0f ms%n", period,
+                            filter.isEmpty() ? "(no filter)" : filter.substring(1), millis[runs / 2], millis[0]);
+                }
+            }
+        } finally {
+            storage.close();
+            if (directory != null) {
+                TestFiles.deleteRecursively(directory);
+            }
+        }
+    }
+
+    /** Rows over the last 30 days, in time order as they would arrive, in batches. */
+    private static void seed(Storage storage, long keyId, int rows, Instant now) throws Exception {
+        Random random = new Random(1);
+        String[] routes = {"/v1/users/{id}", "/v1/orders", "/v2/products/{sku}", "/health", "/v1/orders/{id}/items"};
+        String[] countries = {"US", "GB", "DE", "FR", "JP", "BR", "IN", null};
+        String[] clients = {"Chrome", "Safari", "Firefox", "curl", "python-requests", "okhttp"};
+        String[] oses = {"Windows", "macOS", "Linux", "iOS", "Android", "Unknown"};
+        String[] devices = {"desktop", "mobile", "other", "bot"};
+        int[] statuses = {200, 200, 200, 200, 200, 201, 204, 301, 400, 401, 404, 500};
+        long span = Duration.ofDays(30).toMillis();
+        int batchSize = 200_000;
+        for (int done = 0; done < rows; done += batchSize) {
+            int size = Math.min(batchSize, rows - done);
+            List<StoredRequest> batch = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                long offset = span - (long) ((double) (done + i) / rows * span);
+                int route = random.nextInt(routes.length);
+                String path = routes[route].replace("{id}", Integer.toString(random.nextInt(100_000)))
+                        .replace("{sku}", "p" + random.nextInt(5_000));
+                String device = devices[random.nextInt(devices.length)];
+                batch.add(new StoredRequest(now.minusMillis(offset), random.nextInt(5) == 0 ? "staging.example.com" : "api.example.com",
+                        "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(256), path, routes[route],
+                        random.nextInt(10) == 0 ? "POST" : "GET", statuses[random.nextInt(statuses.length)],
+                        Math.exp(2.5 + random.nextGaussian()), "agent", clients[random.nextInt(clients.length)],
+                        oses[random.nextInt(oses.length)], device, device.equals("bot"), countries[random.nextInt(countries.length)],
+                        random.nextInt(3) == 0 ? "user-" + random.nextInt(50_000) : null, "Javalin",
+                        random.nextInt(10) == 0 ? "https://github.com/" : null));
+            }
+            storage.insertRequests(keyId, batch);
+        }
+    }
+}
