@@ -6,15 +6,15 @@ import dev.apianalytics.core.Config;
  * A CDI bean that adjusts the configuration read from {@code api-analytics.*} before analytics
  * starts, typically to set mappers:
  *
- * <pre>{@code
- * @Singleton
+ * <pre>
+ * &#64;Singleton
  * public class AnalyticsMappers implements ApiAnalyticsCustomizer {
  *     public void customize(Config.Builder config) {
  *         config.getIpAddress(RequestMapper.forwardedFor())
  *               .getUserId(RequestMapper.header("X-User-Id"));
  *     }
  * }
- * }</pre>
+ * </pre>
  *
  * Customizers run after any {@code RequestMapper} beans {@code @Named} {@code getPath},
  * {@code getIpAddress}, {@code getHostname}, {@code getUserAgent} or {@code getUserId} have been applied.

@@ -5,6 +5,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,8 +30,13 @@ public final class ApiAnalyticsFilter {
     private final ApiAnalytics analytics;
     private final AtomicBoolean failureLogged = new AtomicBoolean();
 
+    @Inject
     ApiAnalyticsFilter(ApiAnalyticsSettings settings) {
-        this.analytics = ApiAnalytics.create(settings.config(), "Quarkus");
+        this(ApiAnalytics.create(settings.config(), "Quarkus"));
+    }
+
+    ApiAnalyticsFilter(ApiAnalytics analytics) {
+        this.analytics = analytics;
     }
 
     /** The running analytics, for {@code flush} and {@code stats}. */
@@ -48,7 +54,8 @@ public final class ApiAnalyticsFilter {
         analytics.close();
     }
 
-    private void track(RoutingContext ctx) {
+    /** The route filter: starts the timing and records the request when it ends. */
+    void track(RoutingContext ctx) {
         try {
             QuarkusRequest request = new QuarkusRequest(analytics, ctx, System.nanoTime(), System.currentTimeMillis());
             ctx.addEndHandler(request);

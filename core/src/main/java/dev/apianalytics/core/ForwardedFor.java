@@ -11,6 +11,7 @@ enum ForwardedFor implements RequestMapper {
             return request.remoteAddress();
         }
         int comma = forwarded.indexOf(',');
-        return (comma < 0 ? forwarded : forwarded.substring(0, comma)).trim();
+        String first = (comma < 0 ? forwarded : forwarded.substring(0, comma)).trim();
+        return first.isEmpty() ? request.remoteAddress() : first;
     }
 }

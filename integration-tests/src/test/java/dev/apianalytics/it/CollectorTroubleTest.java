@@ -34,8 +34,8 @@ class CollectorTroubleTest {
     private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(90);
 
     @Test
-    void collectorDownForHalfAMinute() throws Exception {
-        Outcome outcome = run("down 30 s", Duration.ofSeconds(30), FlakyCollector::down, FlakyCollector::up);
+    void collectorDownForAMinute() throws Exception {
+        Outcome outcome = run("down 60 s", Duration.ofSeconds(60), FlakyCollector::down, FlakyCollector::up);
 
         outcome.assertExactlyOnce();
     }

@@ -6,6 +6,7 @@ import dev.apianalytics.javalin.ApiAnalyticsPlugin;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.OutputStream;
+import org.eclipse.jetty.http.UriCompliance;
 import java.lang.reflect.Field;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +39,14 @@ final class ItemsApp implements AutoCloseable {
 
     /** Starts the app on a free loopback port; {@code config == null} starts it without analytics. */
     static ItemsApp start(Config config) {
+        return start(config, false);
+    }
+
+    /**
+     * As {@link #start(Config)}; with {@code lenientUris} Jetty passes broken percent-escapes and
+     * non-UTF-8 paths on to the app (by default it answers 400 itself, before any handler runs).
+     */
+    static ItemsApp start(Config config, boolean lenientUris) {
         LogCapture.install();
         ApiAnalyticsPlugin plugin = config == null ? null : new ApiAnalyticsPlugin(config);
         Set<String> seen = ConcurrentHashMap.newKeySet();
@@ -46,7 +55,12 @@ final class ItemsApp implements AutoCloseable {
             cfg.jetty.host = "127.0.0.1";
             cfg.jetty.port = 0;
             cfg.startup.showJavalinBanner = false;
-            cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(REQUEST_HEADER_BYTES));
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setRequestHeaderSize(REQUEST_HEADER_BYTES);
+                if (lenientUris) {
+                    http.setUriCompliance(UriCompliance.UNSAFE);
+                }
+            });
             if (plugin != null) {
                 cfg.registerPlugin(plugin);
             }

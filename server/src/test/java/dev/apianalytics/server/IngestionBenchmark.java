@@ -62,9 +62,12 @@ public final class IngestionBenchmark {
             URI uri = URI.create(server.url() + "/api/log-request");
             post(client, uri, bodies, WARM_UP_BATCHES, clients);
 
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpuStart = os.getProcessCpuTime();
             long start = System.nanoTime();
             post(client, uri, bodies, batches, clients);
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuMicrosPerRow = (os.getProcessCpuTime() - cpuStart) / 1e3 / ((double) batches * ROWS_PER_BATCH);
 
             long stored = server.storage().countRequests(server.storage().findKey(ApiKeys.hash(key)).orElseThrow(),
                     RequestFilter.ALL);
@@ -75,6 +78,11 @@ public final class IngestionBenchmark {
             System.out.printf(Locale.ROOT, "%s: %d batches of %d rows, %d clients: %.2f s, %,.0f rows/s (%d rows stored)%n",
                     server.storage().dialect(), batches, ROWS_PER_BATCH, clients, seconds,
                     batches * ROWS_PER_BATCH / seconds, stored);
+            // CPU time of this JVM (collector and the posting clients together; PostgreSQL's own
+            // processes are not counted): what the rate would be if both cores were ours alone
+            System.out.printf(Locale.ROOT, "    %.1f us of CPU per row in this JVM; %,.0f rows/s if %d cores were idle; load average %.1f%n",
+                    cpuMicrosPerRow, Runtime.getRuntime().availableProcessors() * 1e6 / cpuMicrosPerRow,
+                    Runtime.getRuntime().availableProcessors(), os.getSystemLoadAverage());
         } finally {
             if (pgUrl != null) {
                 TestEnvironment.dropSchema(pgUrl);

@@ -234,6 +234,11 @@ public final class Exchange {
             setHeader("Content-Encoding", "gzip");
             setHeader("Vary", "Accept-Encoding");
         }
+        if (method().equals("HEAD")) {
+            http.sendResponseHeaders(status, -1);
+            http.close();
+            return;
+        }
         http.sendResponseHeaders(status, 0);
         try {
             OutputStream raw = new BufferedOutputStream(http.getResponseBody(), 64 * 1024);

@@ -22,7 +22,7 @@ import java.util.List;
 final class BatchReader {
 
     /** The envelope, fields as sent (validated by the handler). */
-    record Batch(String apiKey, JsonElement framework, JsonElement privacyLevel, List<JsonElement> rows, boolean hasRequests) {}
+    record Batch(String apiKey, JsonElement framework, JsonElement privacyLevel, List<RawRow> rows, boolean hasRequests) {}
 
     private BatchReader() {}
 
@@ -36,7 +36,7 @@ final class BatchReader {
             String apiKey = null;
             JsonElement framework = null;
             JsonElement privacyLevel = null;
-            List<JsonElement> rows = new ArrayList<>();
+            List<RawRow> rows = new ArrayList<>();
             boolean hasRequests = false;
             json.beginObject();
             while (json.hasNext()) {
@@ -62,7 +62,7 @@ final class BatchReader {
                                 throw new ApiException(413, "a post may carry at most " + maxRows
                                         + " requests; send smaller batches");
                             }
-                            rows.add(JsonParser.parseReader(json));
+                            rows.add(RawRow.read(json));
                         }
                         json.endArray();
                     }

@@ -1,13 +1,14 @@
 package dev.apianalytics.server.ingest;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
+import dev.apianalytics.server.ingest.RawRow.Field;
+import dev.apianalytics.server.ingest.RawRow.Kind;
+import dev.apianalytics.server.ingest.RawRow.Value;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -29,42 +30,64 @@ final class RowParser {
     private static final int MAX_REFERRER = 2048;
     private static final Pattern METHOD = Pattern.compile("[A-Z][A-Z0-9_-]{0,15}");
 
+    private static final int IP_CACHE_LIMIT = 50_000;
+    private static final ParsedIp NO_IP = new ParsedIp(null, null);
+
     private final Clock clock;
+    // an API sees the same clients again and again: parse each address text once
+    private final ConcurrentHashMap<String, ParsedIp> addresses = new ConcurrentHashMap<>();
 
     RowParser(Clock clock) {
         this.clock = clock;
     }
 
-    IncomingRow parse(JsonElement element) throws RejectedRow {
-        if (element == null || !element.isJsonObject()) {
+    private record ParsedIp(InetAddress address, String canonical) {}
+
+    IncomingRow parse(RawRow row) throws RejectedRow {
+        if (!row.isObject()) {
             throw new RejectedRow("is not a JSON object");
         }
-        JsonObject row = element.getAsJsonObject();
-        String path = text(row, "path", MAX_PATH);
+        String path = text(row, Field.PATH, MAX_PATH);
         if (path == null) {
             throw new RejectedRow("path is missing");
         }
         path = withoutQuery(path);
-        String ipText = text(row, "ip_address", 64);
-        InetAddress ip = IpAddresses.parse(ipText);
+        ParsedIp ip = ip(text(row, Field.IP_ADDRESS, 64));
         return new IncomingRow(
                 createdAt(row),
-                text(row, "hostname", MAX_HOSTNAME),
-                ip == null ? null : IpAddresses.canonical(ipText, ip),
-                ip,
+                text(row, Field.HOSTNAME, MAX_HOSTNAME),
+                ip.canonical(),
+                ip.address(),
                 path,
-                text(row, "route", MAX_ROUTE),
+                text(row, Field.ROUTE, MAX_ROUTE),
                 method(row),
                 status(row),
                 responseTime(row),
-                text(row, "user_agent", MAX_USER_AGENT),
-                text(row, "user_id", MAX_USER_ID),
+                text(row, Field.USER_AGENT, MAX_USER_AGENT),
+                text(row, Field.USER_ID, MAX_USER_ID),
                 referrer(row));
     }
 
-    private static String referrer(JsonObject row) throws RejectedRow {
-        String referrer = text(row, "referrer", MAX_REFERRER);
-        return referrer != null ? referrer : text(row, "referer", MAX_REFERRER);
+    private ParsedIp ip(String text) {
+        if (text == null) {
+            return NO_IP;
+        }
+        ParsedIp cached = addresses.get(text);
+        if (cached != null) {
+            return cached;
+        }
+        InetAddress address = IpAddresses.parse(text);
+        ParsedIp parsed = address == null ? NO_IP : new ParsedIp(address, IpAddresses.canonical(text, address));
+        if (addresses.size() >= IP_CACHE_LIMIT) {
+            addresses.clear();
+        }
+        addresses.put(text, parsed);
+        return parsed;
+    }
+
+    private static String referrer(RawRow row) throws RejectedRow {
+        String referrer = text(row, Field.REFERRER, MAX_REFERRER);
+        return referrer != null ? referrer : text(row, Field.REFERER, MAX_REFERRER);
     }
 
     private static String withoutQuery(String path) {
@@ -81,26 +104,25 @@ final class RowParser {
         return bare.isEmpty() ? "/" : bare;
     }
 
-    private Instant createdAt(JsonObject row) throws RejectedRow {
-        JsonElement value = row.get("created_at");
+    private Instant createdAt(RawRow row) throws RejectedRow {
+        Value value = row.get(Field.CREATED_AT);
         Instant now = clock.instant();
-        if (value == null || value.isJsonNull()) {
+        if (value == null || value.kind() == Kind.NULL) {
             return now; // the time of arrival is the best estimate left
         }
-        if (!value.isJsonPrimitive()) {
+        if (value.kind() == Kind.STRUCTURE) {
             throw new RejectedRow("created_at must be a timestamp string");
         }
-        JsonPrimitive primitive = value.getAsJsonPrimitive();
         Instant instant;
-        if (primitive.isNumber()) {
-            instant = Timestamps.fromEpoch(primitive.getAsDouble());
-        } else if (primitive.isString()) {
-            instant = primitive.getAsString().isBlank() ? now : Timestamps.parse(primitive.getAsString());
+        if (value.kind() == Kind.NUMBER) {
+            instant = Timestamps.fromEpoch(parseDouble(value.text()));
+        } else if (value.kind() == Kind.STRING) {
+            instant = value.text().isBlank() ? now : Timestamps.parse(value.text());
         } else {
             instant = null;
         }
         if (instant == null) {
-            throw new RejectedRow("created_at is not a timestamp: '" + abbreviate(primitive.getAsString()) + "'");
+            throw new RejectedRow("created_at is not a timestamp: '" + abbreviate(value.text()) + "'");
         }
         if (instant.isBefore(EARLIEST)) {
             throw new RejectedRow("created_at is before 2000: " + instant);
@@ -111,76 +133,76 @@ final class RowParser {
         return instant;
     }
 
-    private static String method(JsonObject row) throws RejectedRow {
-        JsonElement value = row.get("method");
-        if (value == null || value.isJsonNull()) {
+    private static String method(RawRow row) throws RejectedRow {
+        Value value = row.get(Field.METHOD);
+        if (value == null || value.kind() == Kind.NULL) {
             throw new RejectedRow("method is missing");
         }
-        if (!value.isJsonPrimitive()) {
+        if (value.kind() == Kind.STRUCTURE) {
             throw new RejectedRow("method must be a string");
         }
-        JsonPrimitive primitive = value.getAsJsonPrimitive();
-        if (primitive.isNumber()) {
-            double id = primitive.getAsDouble();
+        if (value.kind() == Kind.NUMBER) {
+            double id = parseDouble(value.text());
             if (id >= 0 && id < MethodIds.COUNT && id == Math.rint(id)) {
                 return MethodIds.name((int) id);
             }
-            throw new RejectedRow("method id " + abbreviate(primitive.getAsString()) + " is not 0-8");
+            throw new RejectedRow("method id " + abbreviate(value.text()) + " is not 0-8");
         }
-        String method = primitive.getAsString().trim().toUpperCase(Locale.ROOT);
+        String method = value.text().trim().toUpperCase(Locale.ROOT);
         if (!METHOD.matcher(method).matches()) {
             throw new RejectedRow("method is not an HTTP method: '" + abbreviate(method) + "'");
         }
         return method;
     }
 
-    private static int status(JsonObject row) throws RejectedRow {
-        double status = number(row, "status");
+    private static int status(RawRow row) throws RejectedRow {
+        double status = number(row, Field.STATUS, "status");
         if (status != Math.rint(status) || status < 100 || status > 999) {
             throw new RejectedRow("status must be a whole number from 100 to 999, was " + format(status));
         }
         return (int) status;
     }
 
-    private static double responseTime(JsonObject row) throws RejectedRow {
-        double millis = number(row, "response_time");
+    private static double responseTime(RawRow row) throws RejectedRow {
+        double millis = number(row, Field.RESPONSE_TIME, "response_time");
         if (millis < 0 || millis > LONGEST_RESPONSE.toMillis()) {
             throw new RejectedRow("response_time must be 0 to " + LONGEST_RESPONSE.toMillis() + " ms, was " + format(millis));
         }
         return millis;
     }
 
-    private static double number(JsonObject row, String name) throws RejectedRow {
-        JsonElement value = row.get(name);
-        if (value == null || value.isJsonNull()) {
+    private static double number(RawRow row, Field field, String name) throws RejectedRow {
+        Value value = row.get(field);
+        if (value == null || value.kind() == Kind.NULL) {
             throw new RejectedRow(name + " is missing");
         }
-        if (value.isJsonPrimitive()) {
-            JsonPrimitive primitive = value.getAsJsonPrimitive();
-            try {
-                double number = primitive.isNumber() || primitive.isString()
-                        ? Double.parseDouble(primitive.getAsString().trim())
-                        : Double.NaN;
-                if (Double.isFinite(number)) {
-                    return number;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
+        if (value.kind() == Kind.NUMBER || value.kind() == Kind.STRING) {
+            double number = parseDouble(value.text());
+            if (Double.isFinite(number)) {
+                return number;
             }
         }
         throw new RejectedRow(name + " must be a number");
     }
 
+    private static double parseDouble(String text) {
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
     /** A string field: trimmed, NUL-free, capped, {@code null} when absent or empty; numbers and booleans become text. */
-    private static String text(JsonObject row, String name, int maxLength) throws RejectedRow {
-        JsonElement value = row.get(name);
-        if (value == null || value.isJsonNull()) {
+    private static String text(RawRow row, Field field, int maxLength) throws RejectedRow {
+        Value value = row.get(field);
+        if (value == null || value.kind() == Kind.NULL) {
             return null;
         }
-        if (!value.isJsonPrimitive()) {
-            throw new RejectedRow(name + " must be a string");
+        if (value.kind() == Kind.STRUCTURE) {
+            throw new RejectedRow(field.name().toLowerCase(Locale.ROOT) + " must be a string");
         }
-        return clean(value.getAsJsonPrimitive().getAsString(), maxLength);
+        return clean(value.text(), maxLength);
     }
 
     static String clean(String raw, int maxLength) {

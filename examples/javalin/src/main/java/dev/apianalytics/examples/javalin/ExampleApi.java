@@ -5,10 +5,10 @@ import dev.apianalytics.core.RequestMapper;
 import dev.apianalytics.javalin.ApiAnalyticsPlugin;
 import io.javalin.Javalin;
 import io.javalin.http.NotFoundResponse;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A small Javalin API that records its traffic with API Analytics.
@@ -45,7 +45,8 @@ public final class ExampleApi {
             cfg.jetty.host = host;
             cfg.jetty.port = port;
             cfg.registerPlugin(new ApiAnalyticsPlugin(config));
-            cfg.routes.get("/users", ctx -> ctx.json(List.copyOf(USERS.values())));
+            cfg.routes.get("/users", ctx -> ctx.result(USERS.values().stream().sorted()
+                    .map(name -> "\"" + name + "\"").collect(Collectors.joining(",", "[", "]"))).contentType("application/json"));
             cfg.routes.get("/users/{id}", ctx -> {
                 String name = USERS.get(ctx.pathParam("id"));
                 if (name == null) {

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Load benchmark of the adapters: a hello-world endpoint on the servlet filter (Jetty 12),
+# Javalin 7 and Vert.x 5, each with and without the middleware, driven by wrk on loopback in
+# alternating pairs; the middleware posts to a collector sink, so its whole path is measured.
+# Prints one line per pair and a Markdown table at the end. Needs wrk (apt-get install wrk).
+# Options go to the driver, e.g. `benchmarks/run-load.sh --seconds 10 --pairs 9 --frameworks javalin`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# compiles benchmarks/ against the installed core and adapters; leaves the JMH jar alone
+mvn -B -q -pl benchmarks compile dependency:build-classpath \
+    -Dmdep.outputFile=target/load-classpath.txt -Dmdep.includeScope=runtime
+exec java -Xms256m -Xmx256m -cp "benchmarks/target/classes:$(cat benchmarks/target/load-classpath.txt)" \
+    dev.apianalytics.benchmarks.load.AdapterLoadBenchmark "$@"

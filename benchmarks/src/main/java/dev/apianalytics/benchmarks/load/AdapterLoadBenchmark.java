@@ -1,0 +1,228 @@
+package dev.apianalytics.benchmarks.load;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Throughput of a hello-world endpoint with and without the API Analytics middleware, per
+ * framework, measured side by side: one server JVM per framework serves both variants on two
+ * ports, and wrk drives them in alternating pairs (with/without, then without/with, ...). The
+ * figure is the median over the pairs of (requests per second with) / (without). Bytes
+ * allocated per request come from the server JVM's per-thread allocation counters over each
+ * measurement, divided by the requests wrk completed.
+ *
+ * <p>Options: {@code --frameworks servlet,javalin,vertx --seconds 5 --pairs 5 --warmup 5
+ * --connections 50 --threads 1 --wrk /usr/bin/wrk}.
+ */
+public final class AdapterLoadBenchmark {
+
+    private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
+    private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
+    private static final Pattern SOCKET_ERRORS = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+
+    private final Map<String, String> options;
+    private final HttpClient control = HttpClient.newHttpClient();
+
+    private AdapterLoadBenchmark(Map<String, String> options) {
+        this.options = options;
+    }
+
+    /** One wrk run against one variant. */
+    record Measurement(double requestsPerSecond, long requests, long errors, long allocatedBytes, long uploaderBytes) {
+        double bytesPerRequest() {
+            return requests == 0 ? Double.NaN : (double) allocatedBytes / requests;
+        }
+
+        /** The part allocated on the uploader's threads (serialising, gzipping, posting). */
+        double uploaderBytesPerRequest() {
+            return requests == 0 ? Double.NaN : (double) uploaderBytes / requests;
+        }
+    }
+
+    /** The counters the server reports. */
+    record ServerStats(long allocatedBytes, long uploaderBytes, long enqueued, long sent, long dropped, long failed) {}
+
+    /** Everything measured for one framework. */
+    record Result(String framework, List<Measurement> without, List<Measurement> with, ServerStats last) {
+        List<Double> ratios() {
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < with.size(); i++) {
+                ratios.add(with.get(i).requestsPerSecond() / without.get(i).requestsPerSecond());
+            }
+            return ratios;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>(Map.of(
+                "frameworks", "servlet,javalin,vertx", "seconds", "5", "pairs", "5", "warmup", "5",
+                "connections", "50", "threads", "1", "wrk", "/usr/bin/wrk"));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
+                throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + options.keySet());
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        if (!new File(options.get("wrk")).canExecute()) {
+            throw new IllegalStateException("wrk not found at " + options.get("wrk") + ": install it (apt-get install wrk)"
+                    + " or pass --wrk <path>");
+        }
+        new AdapterLoadBenchmark(options).run();
+    }
+
+    private void run() throws Exception {
+        List<Result> results = new ArrayList<>();
+        try (CollectorSink sink = CollectorSink.start()) {
+            for (String framework : options.get("frameworks").split(",")) {
+                results.add(measure(framework.trim(), sink));
+            }
+            System.out.println();
+            System.out.printf(Locale.ROOT, "wrk -t%s -c%s, %s s per measurement, %s pairs after %s s of warm-up per variant;"
+                            + " the collector sink received %d posts, %d bytes%n%n",
+                    options.get("threads"), options.get("connections"), options.get("seconds"), options.get("pairs"),
+                    options.get("warmup"), sink.posts(), sink.bytes());
+        }
+        System.out.println("| framework | req/s without (median) | req/s with (median) | ratio with/without (median) | ratio min-max"
+                + " | bytes/request without | bytes/request with | of which uploader threads | records sent | dropped |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Result result : results) {
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | **%.3f** | %.3f-%.3f | %.0f | %.0f | %.0f | %d | %d |%n",
+                    result.framework(),
+                    median(result.without().stream().map(Measurement::requestsPerSecond).toList()),
+                    median(result.with().stream().map(Measurement::requestsPerSecond).toList()),
+                    median(result.ratios()),
+                    result.ratios().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                    result.ratios().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
+                    median(result.without().stream().map(Measurement::bytesPerRequest).toList()),
+                    median(result.with().stream().map(Measurement::bytesPerRequest).toList()),
+                    median(result.with().stream().map(Measurement::uploaderBytesPerRequest).toList()),
+                    result.last().sent(), result.last().dropped());
+        }
+    }
+
+    private Result measure(String framework, CollectorSink sink) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classPath = System.getProperty("java.class.path");
+        Process server = new ProcessBuilder(javaBin, "-Xms512m", "-Xmx512m", "-cp", classPath,
+                LoadServer.class.getName(), framework, sink.url())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = out.readLine();
+                if (line == null) {
+                    throw new IllegalStateException("the " + framework + " server exited before it was ready");
+                }
+            } while (!line.startsWith("READY "));
+            String[] ports = line.split(" ");
+            String without = "http://127.0.0.1:" + ports[1] + "/hello";
+            String with = "http://127.0.0.1:" + ports[2] + "/hello";
+            URI stats = URI.create("http://127.0.0.1:" + ports[3] + "/stats");
+            int seconds = Integer.parseInt(options.get("seconds"));
+            int warmup = Integer.parseInt(options.get("warmup"));
+            System.out.printf(Locale.ROOT, "%s: warming up%n", framework);
+            measureOne(without, warmup, stats);
+            measureOne(with, warmup, stats);
+            List<Measurement> withRuns = new ArrayList<>();
+            List<Measurement> withoutRuns = new ArrayList<>();
+            int pairs = Integer.parseInt(options.get("pairs"));
+            for (int pair = 0; pair < pairs; pair++) {
+                Measurement a;
+                Measurement b;
+                if (pair % 2 == 0) {
+                    a = measureOne(without, seconds, stats);
+                    b = measureOne(with, seconds, stats);
+                    withoutRuns.add(a);
+                    withRuns.add(b);
+                } else {
+                    b = measureOne(with, seconds, stats);
+                    a = measureOne(without, seconds, stats);
+                    withRuns.add(b);
+                    withoutRuns.add(a);
+                }
+                System.out.printf(Locale.ROOT, "%s pair %d: without %.0f req/s (%.0f B/req), with %.0f req/s (%.0f B/req),"
+                                + " ratio %.3f%n", framework, pair + 1, a.requestsPerSecond(), a.bytesPerRequest(),
+                        b.requestsPerSecond(), b.bytesPerRequest(), b.requestsPerSecond() / a.requestsPerSecond());
+            }
+            ServerStats last = stats(stats);
+            return new Result(framework, withoutRuns, withRuns, last);
+        } finally {
+            server.getOutputStream().close();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private Measurement measureOne(String url, int seconds, URI stats) throws Exception {
+        ServerStats before = stats(stats);
+        Process wrk = new ProcessBuilder(options.get("wrk"), "-t" + options.get("threads"), "-c" + options.get("connections"),
+                "-d" + seconds + "s", url)
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!wrk.waitFor(seconds + 30L, TimeUnit.SECONDS) || wrk.exitValue() != 0) {
+            throw new IllegalStateException("wrk failed: " + output);
+        }
+        ServerStats after = stats(stats);
+        long requests = Long.parseLong(find(REQUESTS, output, 1, null));
+        double perSecond = Double.parseDouble(find(Pattern.compile("Requests/sec:\\s+([0-9.]+)"), output, 1, null));
+        long errors = Long.parseLong(find(NON_2XX, output, 1, "0"));
+        Matcher socket = SOCKET_ERRORS.matcher(output);
+        if (socket.find()) {
+            for (int group = 1; group <= 4; group++) {
+                errors += Long.parseLong(socket.group(group));
+            }
+        }
+        if (errors > 0) {
+            System.out.println("  warning: " + errors + " errors against " + url + ":\n" + output);
+        }
+        return new Measurement(perSecond, requests, errors, after.allocatedBytes() - before.allocatedBytes(),
+                after.uploaderBytes() - before.uploaderBytes());
+    }
+
+    private ServerStats stats(URI uri) throws IOException, InterruptedException {
+        String body = control.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+        long[] values = Arrays.stream(body.trim().split(" ")).mapToLong(Long::parseLong).toArray();
+        return new ServerStats(values[0], values[1], values[2], values[3], values[4], values[5]);
+    }
+
+    private static String find(Pattern pattern, String text, int group, String fallback) {
+        Matcher matcher = pattern.matcher(text);
+        if (matcher.find()) {
+            return matcher.group(group);
+        }
+        if (fallback == null) {
+            throw new IllegalStateException("no '" + pattern + "' in wrk's output:\n" + text);
+        }
+        return fallback;
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.apianalytics.benchmarks.load;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.apianalytics.core.ApiAnalytics;
+import dev.apianalytics.core.Config;
+import dev.apianalytics.core.UploaderStats;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.reflect.Field;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The server side of the load benchmark, run in its own JVM: one framework's hello-world app
+ * twice, without and with the API Analytics middleware, on two loopback ports, plus a control
+ * port that reports the JVM's allocated bytes and the uploader's counters.
+ *
+ * <p>Usage: {@code LoadServer <servlet|javalin|vertx> <collectorUrl>}. Prints one line
+ * {@code READY <withoutPort> <withPort> <controlPort>} when it serves, and stops when its
+ * standard input closes.
+ */
+public final class LoadServer {
+
+    static final String HELLO = "Hello, World!";
+    static final byte[] HELLO_BYTES = HELLO.getBytes(StandardCharsets.UTF_8);
+
+    /** One running hello-world app. */
+    interface App extends AutoCloseable {
+        int port();
+
+        /** The middleware's analytics, or {@code null} for the app without it. */
+        ApiAnalytics analytics();
+
+        @Override
+        void close() throws Exception;
+    }
+
+    private LoadServer() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            System.err.println("usage: LoadServer <servlet|javalin|vertx> <collectorUrl>");
+            System.exit(2);
+        }
+        String framework = args[0];
+        Config config = Config.builder("load-benchmark-key").serverUrl(args[1]).flushOnShutdown(false).build();
+        List<App> apps = new ArrayList<>();
+        apps.add(start(framework, null));
+        apps.add(start(framework, config));
+        ApiAnalytics analytics = apps.get(1).analytics();
+
+        HttpServer control = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        control.createContext("/stats", exchange -> {
+            UploaderStats stats = analytics.stats();
+            long[] allocated = allocatedBytes();
+            byte[] body = (allocated[0] + " " + allocated[1] + " " + stats.enqueued() + " " + stats.sent() + " " + stats.dropped()
+                    + " " + stats.failed()).getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        control.start();
+        System.out.println("READY " + apps.get(0).port() + " " + apps.get(1).port() + " " + control.getAddress().getPort());
+        System.out.flush();
+
+        // the driver closes our standard input to stop us
+        while (System.in.read() >= 0) {
+            // ignore input
+        }
+        control.stop(0);
+        for (App app : apps) {
+            app.close();
+        }
+        System.exit(0);
+    }
+
+    private static App start(String framework, Config config) throws Exception {
+        switch (framework) {
+            case "servlet":
+                return JettyServletApp.start(config);
+            case "javalin":
+                return JavalinApp.start(config);
+            case "vertx":
+                return VertxApp.start(config);
+            default:
+                throw new IllegalArgumentException("unknown framework " + framework + "; use servlet, javalin or vertx");
+        }
+    }
+
+    /**
+     * Bytes allocated so far by every live thread of this JVM, and the part of them allocated
+     * by the uploader's threads (its worker, and the JDK HttpClient's threads it posts with).
+     */
+    static long[] allocatedBytes() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] ids = threads.getAllThreadIds();
+        long[] allocated = threads.getThreadAllocatedBytes(ids);
+        ThreadInfo[] infos = threads.getThreadInfo(ids);
+        long total = 0;
+        long uploader = 0;
+        for (int i = 0; i < ids.length; i++) {
+            if (allocated[i] <= 0) {
+                continue;
+            }
+            total += allocated[i];
+            String name = infos[i] == null ? "" : infos[i].getThreadName();
+            if (name.startsWith("api-analytics") || name.startsWith("HttpClient-")) {
+                uploader += allocated[i];
+            }
+        }
+        return new long[] {total, uploader};
+    }
+
+    /**
+     * The {@link ApiAnalytics} inside an adapter that does not expose it (the servlet filter,
+     * the Javalin plugin), for its counters.
+     */
+    static ApiAnalytics analyticsOf(Object adapter) {
+        for (Field field : adapter.getClass().getDeclaredFields()) {
+            if (field.getType() == ApiAnalytics.class) {
+                try {
+                    field.setAccessible(true);
+                    return (ApiAnalytics) field.get(adapter);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot read the counters of " + adapter.getClass().getName(), e);
+                }
+            }
+        }
+        throw new IllegalStateException(adapter.getClass().getName() + " has no ApiAnalytics field");
+    }
+
+    static void checkEnabled(ApiAnalytics analytics) throws IOException {
+        if (analytics == null || !analytics.enabled()) {
+            throw new IOException("the middleware did not start its uploader");
+        }
+    }
+}
