@@ -6,8 +6,9 @@
 # Options go to the driver, e.g. `benchmarks/run-load.sh --seconds 10 --pairs 9 --frameworks javalin`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# the sink is the JDK HttpServer: nodelay, or Nagle and delayed ACKs cap it at a few posts per second
 # compiles benchmarks/ against the installed core and adapters; leaves the JMH jar alone
 mvn -B -q -pl benchmarks compile dependency:build-classpath \
     -Dmdep.outputFile=target/load-classpath.txt -Dmdep.includeScope=runtime
-exec java -Xms256m -Xmx256m -cp "benchmarks/target/classes:$(cat benchmarks/target/load-classpath.txt)" \
+exec java -Xms256m -Xmx256m -Dsun.net.httpserver.nodelay=true -cp "benchmarks/target/classes:$(cat benchmarks/target/load-classpath.txt)" \
     dev.apianalytics.benchmarks.load.AdapterLoadBenchmark "$@"

@@ -30,8 +30,8 @@ final class CsvExport {
 
     /** Streams the rows; returns how many were written. */
     long write(long keyId, DashboardQuery query, Instant now, Writer out) throws SQLException, IOException {
-        DashboardSql sql = new DashboardSql(dialect, query);
         Instant from = query.period() == DashboardQuery.Period.ALL ? Instant.EPOCH : query.from(now, null);
+        DashboardSql sql = new DashboardSql(dialect, query, from, now.plusMillis(1));
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, now.plusMillis(1), parameters);
         String text = "SELECT created_at, hostname, ip_address, method, path, route, status, response_time, user_agent, "

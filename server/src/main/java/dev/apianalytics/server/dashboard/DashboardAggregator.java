@@ -46,14 +46,14 @@ final class DashboardAggregator {
     }
 
     DashboardData compute(long keyId, DashboardQuery query, Instant now) throws SQLException {
-        DashboardSql sql = new DashboardSql(dialect, query);
         boolean allTime = query.period() == DashboardQuery.Period.ALL;
         Instant from = query.from(now, allTime ? firstRequest(keyId) : null);
         Instant to = now;
         long length = Math.max(1, to.getEpochSecond() - from.getEpochSecond());
         Instant previousFrom = allTime ? from : from.minusSeconds(length);
+        DashboardSql sql = new DashboardSql(dialect, query, previousFrom, to);
         long bucket = allTime ? bucketFor(length) : query.period().bucketSeconds;
-        long shift = query.offsetSeconds(now) + (bucket % (7 * 86_400L) == 0 ? WEEK_SHIFT : 0);
+        long shift = bucket % (7 * 86_400L) == 0 ? WEEK_SHIFT : 0;
 
         Summary summary = summary(sql, keyId, previousFrom, from, to, allTime);
         return new DashboardData(
@@ -158,17 +158,24 @@ final class DashboardAggregator {
     private Percentiles percentiles(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters);
-        String text = "SELECT " + sql.percentile(0.5, null) + ", " + sql.percentile(0.75, null) + ", "
-                + sql.percentile(0.9, null) + ", " + sql.percentile(0.95, null) + ", " + sql.percentile(0.99, null)
-                + " FROM requests WHERE " + where;
+        String text = "SELECT " + sql.percentiles(0.5, 0.75, 0.9, 0.95, 0.99) + " FROM requests WHERE " + where;
         try (PreparedStatement select = connection.prepareStatement(text)) {
             DashboardSql.bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 rows.next();
-                return new Percentiles(nullableDouble(rows, 1), nullableDouble(rows, 2), nullableDouble(rows, 3),
-                        nullableDouble(rows, 4), nullableDouble(rows, 5));
+                java.sql.Array array = rows.getArray(1);
+                if (array == null) {
+                    return new Percentiles(null, null, null, null, null);
+                }
+                Object[] values = (Object[]) array.getArray();
+                return new Percentiles(number(values[0]), number(values[1]), number(values[2]), number(values[3]),
+                        number(values[4]));
             }
         }
+    }
+
+    private static Double number(Object value) {
+        return value == null ? null : ((Number) value).doubleValue();
     }
 
     private List<HistogramBucket> histogram(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {
@@ -216,7 +223,8 @@ final class DashboardAggregator {
             throws SQLException {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters);
-        String index = "CAST(floor((" + sql.epochSeconds() + " + " + shift + ") / " + bucket + ") AS BIGINT)";
+        // buckets are counted on the local wall clock, so days start at local midnight, DST or not
+        String index = "CAST(floor((" + sql.localEpoch() + " + " + shift + ") / " + bucket + ") AS BIGINT)";
         String text = "SELECT " + index + " AS b, count(*), count(DISTINCT " + DashboardSql.USER + "), avg(response_time), "
                 + "avg(" + DashboardSql.SUCCESS + ") FROM requests WHERE " + where + " GROUP BY 1";
         Map<Long, ActivityPoint> byIndex = new HashMap<>();
@@ -225,24 +233,25 @@ final class DashboardAggregator {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     long i = rows.getLong(1);
-                    byIndex.put(i, new ActivityPoint(start(i, bucket, shift), rows.getLong(2), rows.getLong(3),
+                    byIndex.put(i, new ActivityPoint(start(sql, i, bucket, shift), rows.getLong(2), rows.getLong(3),
                             nullableDouble(rows, 4), nullableDouble(rows, 5)));
                 }
             }
         }
-        long firstIndex = Math.floorDiv(from.getEpochSecond() + shift, bucket);
-        long lastIndex = Math.floorDiv(to.getEpochSecond() - 1 + shift, bucket);
+        long firstIndex = Math.floorDiv(sql.localEpochOf(from) + shift, bucket);
+        long lastIndex = Math.floorDiv(sql.localEpochOf(to.minusSeconds(1)) + shift, bucket);
         firstIndex = Math.max(firstIndex, lastIndex - MAX_BUCKETS + 1);
         List<ActivityPoint> points = new ArrayList<>();
         for (long i = firstIndex; i <= lastIndex; i++) {
             ActivityPoint point = byIndex.get(i);
-            points.add(point != null ? point : new ActivityPoint(start(i, bucket, shift), 0, 0, null, null));
+            points.add(point != null ? point : new ActivityPoint(start(sql, i, bucket, shift), 0, 0, null, null));
         }
         return points;
     }
 
-    private static long start(long index, long bucket, long shift) {
-        return (index * bucket - shift) * 1000;
+    /** Epoch milliseconds at which a bucket starts. */
+    private static long start(DashboardSql sql, long index, long bucket, long shift) {
+        return sql.instantOfLocal(index * bucket - shift).toEpochMilli();
     }
 
     private List<EndpointRow> endpoints(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {

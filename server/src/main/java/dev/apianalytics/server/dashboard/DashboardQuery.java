@@ -61,7 +61,7 @@ record DashboardQuery(
     private static final Pattern STATUS_CODE = Pattern.compile("[1-5][0-9][0-9]");
     private static final Pattern COUNTRY = Pattern.compile("[A-Za-z]{2}");
     private static final Pattern VERSION = Pattern.compile("v[0-9]{1,6}");
-    /** Zone ids are inlined into SQL (PostgreSQL cannot group by a bound expression), so only these characters pass. */
+    /** What an IANA zone name may contain; anything else is refused before it reaches the zone database. */
     private static final Pattern SAFE_ZONE = Pattern.compile("[A-Za-z0-9/_+\\-]{1,64}");
 
     /** The periods the page offers; each has an activity bucket fit for its length. */
@@ -155,16 +155,6 @@ record DashboardQuery(
             return firstRequest == null ? now.minusSeconds(86_400) : firstRequest;
         }
         return now.minusSeconds(period.seconds);
-    }
-
-    /** The zone's offset now, in seconds: buckets of a day or more start at local midnight. */
-    long offsetSeconds(Instant now) {
-        return zone.getRules().getOffset(now).getTotalSeconds();
-    }
-
-    /** The zone id as it may appear inside SQL text (validated at parse time). */
-    String zoneSql() {
-        return zone.getId().equals("Z") ? "UTC" : zone.getId();
     }
 
     private static ZoneId zone(String text) {

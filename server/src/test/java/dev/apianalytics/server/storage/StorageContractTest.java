@@ -139,6 +139,38 @@ abstract class StorageContractTest {
     }
 
     @Test
+    void concurrentInsertsAllLandAndAreVisibleWhenTheCallReturns() throws Exception {
+        long key = storage.createKey(hash(), T0);
+        int threads = 8;
+        int insertsPerThread = 15;
+        int rowsPerInsert = 50;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < insertsPerThread; i++) {
+                        List<StoredRequest> rows = new ArrayList<>();
+                        for (int r = 0; r < rowsPerInsert; r++) {
+                            rows.add(row(T0.plusMillis(r), "h", "1.2.3.4", 200, "US", null));
+                        }
+                        storage.insertRequests(key, rows);
+                        long visible = storage.countRequests(key, RequestFilter.ALL);
+                        assertThat(visible).as("own rows are committed on return").isGreaterThanOrEqualTo((long) (i + 1) * rowsPerInsert);
+                    }
+                    return null;
+                }));
+            }
+            for (var future : done) {
+                future.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(storage.countRequests(key, RequestFilter.ALL)).isEqualTo((long) threads * insertsPerThread * rowsPerInsert);
+    }
+
+    @Test
     void aConnectionServesSqlOfOneOwn() throws Exception {
         try (Connection connection = storage.connection(); Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT count(*) FROM requests WHERE key_id = -1")) {
