@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The app's own request logger remembers the {@code X-Request-Id} of every request that
  * reached Javalin, so a test knows which requests analytics must have recorded.
  */
-final class ItemsApp implements AutoCloseable {
+final class ItemsApp implements ItemsServer {
 
     static final int STREAM_BYTES = 32 * 1024 * 1024;
     static final int STREAM_CHUNK = 64 * 1024;
@@ -81,12 +81,14 @@ final class ItemsApp implements AutoCloseable {
         return "http://127.0.0.1:" + javalin.port();
     }
 
-    int port() {
+    @Override
+    public int port() {
         return javalin.port();
     }
 
     /** The {@code X-Request-Id}s of the requests that reached Javalin's request loggers. */
-    Set<String> seenRequestIds() {
+    @Override
+    public Set<String> seenRequestIds() {
         return Set.copyOf(seenRequestIds);
     }
 
@@ -113,13 +115,9 @@ final class ItemsApp implements AutoCloseable {
         throw new AssertionError("ApiAnalyticsPlugin has no ApiAnalytics field any more: expose its counters");
     }
 
-    void stop() {
-        javalin.stop();
-    }
-
     @Override
-    public void close() {
-        stop();
+    public void stop() {
+        javalin.stop();
     }
 
     static byte streamByte(long offset) {

@@ -91,10 +91,12 @@ public final class CollectorServer implements AutoCloseable {
                     api = collectorApi;
                 }
             }
-            // a client that never finishes its request headers is dropped after this many seconds
-            System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", "30");
+            // when every worker is busy and the queue is full, the accepting thread runs the request
+            // itself: it stops accepting meanwhile, which pushes back on clients (their uploaders
+            // retry) instead of failing requests or growing without bound
             workers = new ThreadPoolExecutor(config.threads(), config.threads(), 60, TimeUnit.SECONDS,
-                    new ArrayBlockingQueue<>(HTTP_QUEUE), daemonThreads("api-analytics-http"));
+                    new ArrayBlockingQueue<>(HTTP_QUEUE), daemonThreads("api-analytics-http"),
+                    new ThreadPoolExecutor.CallerRunsPolicy());
             http = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 256);
             http.createContext("/", router);
             http.setExecutor(workers);

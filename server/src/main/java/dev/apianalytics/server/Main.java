@@ -28,7 +28,7 @@ public final class Main {
         try {
             server = CollectorServer.start(config);
         } catch (Exception e) {
-            System.err.println("api-analytics-server: cannot start: " + e.getMessage());
+            System.err.println("api-analytics-server: cannot start: " + (e.getMessage() != null ? e.getMessage() : e));
             System.exit(1);
             return;
         }

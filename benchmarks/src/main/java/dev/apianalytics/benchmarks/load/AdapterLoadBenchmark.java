@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * measurement, divided by the requests wrk completed.
  *
  * <p>Options: {@code --frameworks servlet,javalin,vertx --seconds 5 --pairs 5 --warmup 5
- * --connections 50 --threads 1 --wrk /usr/bin/wrk}.
+ * --connections 50 --threads 1 --gzip true --wrk /usr/bin/wrk}; {@code --gzip false} makes the middleware
+ * post plain JSON, which shows how much of its cost is compression.
  */
 public final class AdapterLoadBenchmark {
 
@@ -73,7 +74,7 @@ public final class AdapterLoadBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of(
                 "frameworks", "servlet,javalin,vertx", "seconds", "5", "pairs", "5", "warmup", "5",
-                "connections", "50", "threads", "1", "wrk", "/usr/bin/wrk"));
+                "connections", "50", "threads", "1", "gzip", "true", "wrk", "/usr/bin/wrk"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + options.keySet());
@@ -94,10 +95,10 @@ public final class AdapterLoadBenchmark {
                 results.add(measure(framework.trim(), sink));
             }
             System.out.println();
-            System.out.printf(Locale.ROOT, "wrk -t%s -c%s, %s s per measurement, %s pairs after %s s of warm-up per variant;"
-                            + " the collector sink received %d posts, %d bytes%n%n",
+            System.out.printf(Locale.ROOT, "wrk -t%s -c%s, %s s per measurement, %s pairs after %s s of warm-up per variant,"
+                            + " gzip %s; the collector sink received %d posts, %d bytes%n%n",
                     options.get("threads"), options.get("connections"), options.get("seconds"), options.get("pairs"),
-                    options.get("warmup"), sink.posts(), sink.bytes());
+                    options.get("warmup"), options.get("gzip"), sink.posts(), sink.bytes());
         }
         System.out.println("| framework | req/s without (median) | req/s with (median) | ratio with/without (median) | ratio min-max"
                 + " | bytes/request without | bytes/request with | of which uploader threads | records sent | dropped |");
@@ -121,7 +122,7 @@ public final class AdapterLoadBenchmark {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = System.getProperty("java.class.path");
         Process server = new ProcessBuilder(javaBin, "-Xms512m", "-Xmx512m", "-cp", classPath,
-                LoadServer.class.getName(), framework, sink.url())
+                LoadServer.class.getName(), framework, sink.url(), options.get("gzip"))
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {

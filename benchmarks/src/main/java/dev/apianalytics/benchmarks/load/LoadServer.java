@@ -20,7 +20,7 @@ import java.util.List;
  * twice, without and with the API Analytics middleware, on two loopback ports, plus a control
  * port that reports the JVM's allocated bytes and the uploader's counters.
  *
- * <p>Usage: {@code LoadServer <servlet|javalin|vertx> <collectorUrl>}. Prints one line
+ * <p>Usage: {@code LoadServer <servlet|javalin|vertx> <collectorUrl> [gzip: true|false]}. Prints one line
  * {@code READY <withoutPort> <withPort> <controlPort>} when it serves, and stops when its
  * standard input closes.
  */
@@ -43,12 +43,13 @@ public final class LoadServer {
     private LoadServer() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: LoadServer <servlet|javalin|vertx> <collectorUrl>");
+        if (args.length < 2) {
+            System.err.println("usage: LoadServer <servlet|javalin|vertx> <collectorUrl> [gzip: true|false]");
             System.exit(2);
         }
         String framework = args[0];
-        Config config = Config.builder("load-benchmark-key").serverUrl(args[1]).flushOnShutdown(false).build();
+        boolean gzip = args.length < 3 || Boolean.parseBoolean(args[2]);
+        Config config = Config.builder("load-benchmark-key").serverUrl(args[1]).gzip(gzip).flushOnShutdown(false).build();
         List<App> apps = new ArrayList<>();
         apps.add(start(framework, null));
         apps.add(start(framework, config));

@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +34,6 @@ final class DashboardAggregator {
     private static final int MAX_BUCKETS = 400;
     /** Monday 00:00 is 4 days after the epoch (a Thursday): weekly buckets start on Mondays. */
     private static final long WEEK_SHIFT = 3 * 86_400L;
-    private static final DateTimeFormatter SQL_TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
     private final Connection connection;
     private final Dialect dialect;
@@ -121,8 +119,8 @@ final class DashboardAggregator {
 
     private Summary summary(DashboardSql sql, long keyId, Instant previousFrom, Instant from, Instant to, boolean allTime)
             throws SQLException {
-        String current = "created_at >= " + literal(from);
-        String previous = "created_at < " + literal(from);
+        String current = "created_at >= " + DashboardSql.literal(from);
+        String previous = "created_at < " + DashboardSql.literal(from);
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, previousFrom, to, parameters);
         String text = "SELECT "
@@ -344,10 +342,6 @@ final class DashboardAggregator {
             }
         }
         return users;
-    }
-
-    private static String literal(Instant instant) {
-        return "CAST('" + SQL_TIMESTAMP.format(DashboardSql.utc(instant)) + "' AS TIMESTAMP)";
     }
 
     private static Double ratio(long part, long whole) {

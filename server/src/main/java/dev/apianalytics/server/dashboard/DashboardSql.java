@@ -46,10 +46,6 @@ final class DashboardSql {
         this.localEpoch = "(" + epochSeconds() + " + " + offsetSeconds(query.zone(), from, to) + ")";
     }
 
-    Dialect dialect() {
-        return dialect;
-    }
-
     /** Seconds since the epoch of {@code created_at} as a wall clock in the browser's zone reads it. */
     String localEpoch() {
         return localEpoch;
@@ -72,8 +68,8 @@ final class DashboardSql {
         int transitions = 0;
         ZoneOffsetTransition next = rules.nextTransition(cursor);
         while (next != null && next.getInstant().isBefore(to) && transitions < MAX_TRANSITIONS) {
-            cases.append(" WHEN created_at < CAST('").append(SQL_TIMESTAMP.format(utc(next.getInstant())))
-                    .append("' AS TIMESTAMP) THEN ").append(next.getOffsetBefore().getTotalSeconds());
+            cases.append(" WHEN created_at < ").append(literal(next.getInstant()))
+                    .append(" THEN ").append(next.getOffsetBefore().getTotalSeconds());
             cursor = next.getInstant();
             transitions++;
             next = rules.nextTransition(cursor);
@@ -169,6 +165,11 @@ final class DashboardSql {
             }
         }
         return like.toString();
+    }
+
+    /** A timestamp as SQL text, for instants the server computed itself (never user input). */
+    static String literal(Instant instant) {
+        return "CAST('" + SQL_TIMESTAMP.format(utc(instant)) + "' AS TIMESTAMP)";
     }
 
     static LocalDateTime utc(Instant instant) {

@@ -59,7 +59,8 @@ abstract class DashboardApiContract {
                 .geoDatabase(TestEnvironment.geoDatabase()).clock(new MutableClock(NOW))).build());
         http = new Http(server.url());
         key = http.newKey();
-        rows = SeedData.rows(42, 1500, NOW, 16);
+        // 40 days: the 30-day period starts before Europe's switch back from summer time on 25 October
+        rows = SeedData.rows(42, 2500, NOW, 40);
         SeedData.post(http, key, rows);
     }
 
@@ -151,6 +152,31 @@ abstract class DashboardApiContract {
         }
         assertThat(perDay).isEqualTo(expected.perLocalDay());
         assertThat(data.getAsJsonArray("activity")).hasSizeBetween(30, 31);
+    }
+
+    @Test
+    void localHoursDaysAndWeekdaysFollowDaylightSavingTime() {
+        ZoneId paris = ZoneId.of("Europe/Paris");
+        JsonObject data = dashboard("period=30d&tz=Europe/Paris");
+        Expected expected = new Expected(rows, NOW.minus(Duration.ofDays(30)), NOW, paris, r -> true);
+        assertThat(expected.countBy(r -> Integer.toString(r.createdAt().atZone(paris).getOffset().getTotalSeconds())))
+                .as("rows on both sides of the change").hasSize(2);
+        assertThat(longs(data.getAsJsonArray("hours"))).isEqualTo(expected.hours());
+        assertThat(longs(data.getAsJsonArray("weekdays"))).isEqualTo(expected.weekdays());
+        Map<LocalDate, Long> perDay = new TreeMap<>();
+        for (JsonElement point : data.getAsJsonArray("activity")) {
+            JsonObject p = point.getAsJsonObject();
+            Instant start = Instant.ofEpochMilli(p.get("t").getAsLong());
+            assertThat(start.atZone(paris).toLocalTime().toString()).as("buckets start at local midnight").isEqualTo("00:00");
+            if (p.get("requests").getAsLong() > 0) {
+                perDay.put(LocalDate.ofInstant(start, paris), p.get("requests").getAsLong());
+            }
+        }
+        assertThat(perDay).isEqualTo(expected.perLocalDay());
+        // and filtering by a local hour counts the same rows on both sides of the change
+        JsonObject nine = dashboard("period=30d&tz=Europe/Paris&hour=9");
+        assertThat(nine.getAsJsonObject("summary").getAsJsonObject("requests").get("current").getAsLong())
+                .isEqualTo(expected.hours()[9]);
     }
 
     static Stream<Arguments> filters() {

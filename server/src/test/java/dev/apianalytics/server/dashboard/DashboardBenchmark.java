@@ -27,7 +27,14 @@ import java.util.Random;
  */
 public final class DashboardBenchmark {
 
+    /** Distinct client addresses: a busy public API's worth, not one per request. */
+    private static final int USERS = 100_000;
+
     private DashboardBenchmark() {}
+
+    private static String ip(int n) {
+        return "10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255);
+    }
 
     public static void main(String[] args) throws Exception {
         String target = args.length > 0 ? args[0] : "duckdb";
@@ -95,11 +102,11 @@ public final class DashboardBenchmark {
                         .replace("{sku}", "p" + random.nextInt(5_000));
                 String device = devices[random.nextInt(devices.length)];
                 batch.add(new StoredRequest(now.minusMillis(offset), random.nextInt(5) == 0 ? "staging.example.com" : "api.example.com",
-                        "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(256), path, routes[route],
+                        ip(random.nextInt(USERS)), path, routes[route],
                         random.nextInt(10) == 0 ? "POST" : "GET", statuses[random.nextInt(statuses.length)],
                         Math.exp(2.5 + random.nextGaussian()), "agent", clients[random.nextInt(clients.length)],
                         oses[random.nextInt(oses.length)], device, device.equals("bot"), countries[random.nextInt(countries.length)],
-                        random.nextInt(3) == 0 ? "user-" + random.nextInt(50_000) : null, "Javalin",
+                        random.nextInt(3) == 0 ? "user-" + random.nextInt(USERS / 2) : null, "Javalin",
                         random.nextInt(10) == 0 ? "https://github.com/" : null));
             }
             storage.insertRequests(keyId, batch);

@@ -36,7 +36,7 @@ final class HostileRequests {
     private static final List<String> PARAMETERS = List.of("page", "date", "dateFrom", "date_from", "dateTo", "date_to",
             "hostname", "ipAddress", "ip", "ip_address", "status", "location", "user_id", "userId", "userID", "compact",
             "period", "tz", "endpoint", "method", "country", "client", "os", "device", "hour", "weekday", "version", "user",
-            "exclude404", "excludeBots", "hidden", "api_key", "X-AUTH-TOKEN");
+            "exclude404", "excludeBots", "hidden", "hide", "api_key", "X-AUTH-TOKEN");
 
     private final String key;
 

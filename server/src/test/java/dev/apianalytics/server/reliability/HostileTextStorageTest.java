@@ -75,12 +75,14 @@ class HostileTextStorageTest {
                 assertThat(found).as("%s = %s", row[0], row[1]).hasSize(1);
                 JsonObject stored = found.get(0).getAsJsonObject();
                 String expectedText = row[1].strip();
-                assertThat(stored.get(row[0]).getAsString()).as("%s read back", row[0]).isEqualTo(
-                        row[0].equals("path") && expectedText.contains("?") ? expectedText.substring(0, expectedText.indexOf('?'))
-                                : expectedText);
+                if (row[0].equals("path")) {
+                    expectedText = expectedText.split("[?#]", -1)[0]; // clients' query strings and fragments are cut
+                }
+                assertThat(stored.get(row[0]).getAsString()).as("%s read back", row[0]).isEqualTo(expectedText);
             }
 
-            // invalid text: each row must be answered for, and whatever was accepted must read back
+            // invalid text, under a key of its own: each row answered for, whatever was accepted reads back
+            key = client.send("GET", "/api/generate-api-key", List.of(), null).json().getAsString();
             List<byte[]> bodies = new ArrayList<>();
             for (String field : fields.split(",")) {
                 for (String escape : INVALID_ESCAPES) {
@@ -109,7 +111,7 @@ class HostileTextStorageTest {
                     accepted += json.get("accepted").getAsInt();
                 }
             }
-            long readable = count(client, key, tag + "-e") + count(client, key, tag + "-b");
+            long readable = count(client, key, null);
             assertThat(readable).as("rows with invalid text that were accepted read back").isEqualTo(accepted);
             assertThat(client.send("GET", "/api/health", List.of(), null).status()).isEqualTo(200);
         } finally {
@@ -120,7 +122,8 @@ class HostileTextStorageTest {
     }
 
     private static long count(RawClient client, String key, String userId) {
-        RawClient.Answer answer = client.send("GET", "/api/data?page=1000&user_id=" + encode(userId), List.of("X-AUTH-TOKEN", key), null);
+        String filter = userId == null ? "" : "&user_id=" + encode(userId);
+        RawClient.Answer answer = client.send("GET", "/api/data?page=1000" + filter, List.of("X-AUTH-TOKEN", key), null);
         assertThat(answer.status()).as("%s", answer).isEqualTo(200);
         return Long.parseLong(answer.header("X-Total-Count"));
     }

@@ -18,33 +18,45 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
- * Requests that could trip analytics code, sent to the same Javalin app with and without the
- * plugin: the answers must be identical, every request that reached the app must be recorded,
- * and no exception from analytics may reach Javalin or Jetty.
+ * Requests that could trip analytics code, sent to the same app with and without the
+ * middleware: the answers must be identical, every request that reached the app must be
+ * recorded, and no exception from analytics may reach the framework. Each framework's test
+ * extends this with its own app.
  */
-class HostileRequestsTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class HostileRequestsContract {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static RecordingCollector collector;
-    private static ItemsApp instrumented;
-    private static ItemsApp plain;
+    private RecordingCollector collector;
+    private ItemsServer instrumented;
+    private ItemsServer plain;
+
+    /** Starts the test API, with the middleware configured by {@code config}, or without it when {@code null}. */
+    abstract ItemsServer start(Config config) throws Exception;
+
+    /** The name in the printed figures. */
+    abstract String framework();
+
+    /** The route template the framework reports for {@code /items/<id>}. */
+    abstract String itemsRoute();
 
     @BeforeAll
-    static void startApps() {
+    void startApps() throws Exception {
         collector = RecordingCollector.start();
-        instrumented = ItemsApp.start(Config.builder("hostile-key")
+        instrumented = start(Config.builder("hostile-key")
                 .serverUrl(collector.url())
                 .flushInterval(Duration.ofMillis(100))
                 .getUserId(request -> request.header("X-Request-Id"))
-                .build(), true);
-        plain = ItemsApp.start(null, true);
+                .build());
+        plain = start(null);
     }
 
     @AfterAll
-    static void stopApps() {
+    void stopApps() {
         instrumented.stop();
         plain.stop();
         collector.close();
@@ -98,7 +110,7 @@ class HostileRequestsTest {
         assertThat(LogCapture.analyticsFailures()).isEmpty();
 
         Map<String, RecordedRequest> byId = records.stream().collect(Collectors.toMap(RecordedRequest::userId, r -> r));
-        idsByCase.forEach((name, id) -> System.out.println("FIGURES [hostile] " + name + " -> "
+        idsByCase.forEach((name, id) -> System.out.println("FIGURES [hostile, " + framework() + "] " + name + " -> "
                 + (byId.containsKey(id) ? "HTTP " + byId.get(id).status() + ", recorded path " + byId.get(id).path()
                         : "HTTP " + statusById.get(id) + " from Jetty before the app, not recorded")));
     }
@@ -120,7 +132,7 @@ class HostileRequestsTest {
         assertThat(next.status()).isEqualTo(200);
         assertThat(next.bodyText()).isEqualTo("item after-cut");
         assertThat(LogCapture.analyticsFailures()).isEmpty();
-        System.out.println("FIGURES [hostile] client reset after " + readBytes + " of " + ItemsApp.STREAM_BYTES
+        System.out.println("FIGURES [hostile, " + framework() + "] client reset after " + readBytes + " of " + ItemsApp.STREAM_BYTES
                 + " bytes -> recorded with status " + record.status());
     }
 
@@ -128,7 +140,7 @@ class HostileRequestsTest {
     void throwingMappersLeaveFieldsEmptyAndResponsesUntouched() throws Exception {
         try (RecordingCollector own = RecordingCollector.start()) {
             RuntimeException broken = new IllegalStateException("a mapper bug the test provokes on purpose");
-            ItemsApp app = ItemsApp.start(Config.builder("mapper-key")
+            ItemsServer app = start(Config.builder("mapper-key")
                     .serverUrl(own.url())
                     .flushInterval(Duration.ofMillis(100))
                     .getPath(request -> { throw broken; })
@@ -138,6 +150,7 @@ class HostileRequestsTest {
                     .getUserId(request -> { throw broken; })
                     .build());
             try {
+                int warningsBefore = LogCapture.analyticsWarnings().size();
                 int requests = 50;
                 for (int i = 0; i < requests; i++) {
                     RawHttp.Response response = RawHttp.get(app.port(), bytes("/items/m" + i), "m" + i);
@@ -151,14 +164,16 @@ class HostileRequestsTest {
                     assertThat(record.ipAddress()).isNull();
                     assertThat(record.userAgent()).isEmpty();
                     assertThat(record.userId()).isNull();
-                    assertThat(record.route()).isEqualTo("/items/{id}");
+                    assertThat(record.route()).isEqualTo(itemsRoute());
                     assertThat(record.status()).isEqualTo(200);
                 });
-                long mapperWarnings = LogCapture.analyticsWarnings().stream().filter(m -> m.contains("mapper")).count();
+                List<String> warnings = LogCapture.analyticsWarnings();
+                long mapperWarnings = warnings.subList(warningsBefore, warnings.size()).stream()
+                        .filter(message -> message.contains("mapper")).count();
                 // rate-limited: one line a minute, not one per request (other tests in this JVM share the limiter)
                 assertThat(mapperWarnings).isLessThanOrEqualTo(1);
                 assertThat(LogCapture.analyticsFailures()).isEmpty();
-                System.out.println("FIGURES [hostile] 5 throwing mappers x " + requests + " requests -> " + records.size()
+                System.out.println("FIGURES [hostile, " + framework() + "] 5 throwing mappers x " + requests + " requests -> " + records.size()
                         + " records, " + mapperWarnings + " warning line(s)");
             } finally {
                 app.stop();
@@ -166,7 +181,7 @@ class HostileRequestsTest {
         }
     }
 
-    private static int assertSameAnswer(String name, byte[] target, String id, String... headers) throws Exception {
+    private int assertSameAnswer(String name, byte[] target, String id, String... headers) throws Exception {
         RawHttp.Response withAnalytics = RawHttp.get(instrumented.port(), target, id, headers);
         RawHttp.Response without = RawHttp.get(plain.port(), target, id, headers);
         assertThat(withAnalytics.status()).as(name).isEqualTo(without.status());
