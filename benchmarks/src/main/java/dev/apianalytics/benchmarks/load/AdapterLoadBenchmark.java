@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * ports, and wrk drives them in alternating pairs (with/without, then without/with, ...). The
  * figure is the median over the pairs of (requests per second with) / (without). Bytes
  * allocated per request come from the server JVM's per-thread allocation counters over each
- * measurement, divided by the requests wrk completed.
+ * measurement, divided by the requests wrk completed; so is the server JVM's CPU time, a figure
+ * that other processes on a shared machine disturb far less than throughput.
  *
  * <p>Options: {@code --frameworks servlet,javalin,vertx --seconds 5 --pairs 5 --warmup 5
  * --connections 50 --threads 1 --gzip true --wrk /usr/bin/wrk}; {@code --gzip false} makes the middleware
@@ -46,7 +47,13 @@ public final class AdapterLoadBenchmark {
     }
 
     /** One wrk run against one variant. */
-    record Measurement(double requestsPerSecond, long requests, long errors, long allocatedBytes, long uploaderBytes) {
+    record Measurement(double requestsPerSecond, long requests, long errors, long allocatedBytes, long uploaderBytes,
+            long cpuNanos) {
+        /** Server CPU time per request, in microseconds. */
+        double cpuMicrosPerRequest() {
+            return requests == 0 ? Double.NaN : cpuNanos / 1000.0 / requests;
+        }
+
         double bytesPerRequest() {
             return requests == 0 ? Double.NaN : (double) allocatedBytes / requests;
         }
@@ -58,7 +65,8 @@ public final class AdapterLoadBenchmark {
     }
 
     /** The counters the server reports. */
-    record ServerStats(long allocatedBytes, long uploaderBytes, long enqueued, long sent, long dropped, long failed) {}
+    record ServerStats(long allocatedBytes, long uploaderBytes, long cpuNanos, long enqueued, long sent, long dropped,
+            long failed) {}
 
     /** Everything measured for one framework. */
     record Result(String framework, List<Measurement> without, List<Measurement> with, ServerStats last) {
@@ -66,6 +74,15 @@ public final class AdapterLoadBenchmark {
             List<Double> ratios = new ArrayList<>();
             for (int i = 0; i < with.size(); i++) {
                 ratios.add(with.get(i).requestsPerSecond() / without.get(i).requestsPerSecond());
+            }
+            return ratios;
+        }
+
+        /** Per pair, server CPU per request without / with: the throughput ratio a CPU-bound server would reach. */
+        List<Double> cpuRatios() {
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < with.size(); i++) {
+                ratios.add(without.get(i).cpuMicrosPerRequest() / with.get(i).cpuMicrosPerRequest());
             }
             return ratios;
         }
@@ -101,16 +118,23 @@ public final class AdapterLoadBenchmark {
                     options.get("warmup"), options.get("gzip"), sink.posts(), sink.bytes());
         }
         System.out.println("| framework | req/s without (median) | req/s with (median) | ratio with/without (median) | ratio min-max"
+                + " | server CPU µs/request without | with | CPU ratio without/with (median) | CPU ratio min-max"
                 + " | bytes/request without | bytes/request with | of which uploader threads | records sent | dropped |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Result result : results) {
-            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | **%.3f** | %.3f-%.3f | %.0f | %.0f | %.0f | %d | %d |%n",
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | **%.3f** | %.3f-%.3f | %.1f | %.1f | **%.3f** | %.3f-%.3f"
+                            + " | %.0f | %.0f | %.0f | %d | %d |%n",
                     result.framework(),
                     median(result.without().stream().map(Measurement::requestsPerSecond).toList()),
                     median(result.with().stream().map(Measurement::requestsPerSecond).toList()),
                     median(result.ratios()),
                     result.ratios().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
                     result.ratios().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
+                    median(result.without().stream().map(Measurement::cpuMicrosPerRequest).toList()),
+                    median(result.with().stream().map(Measurement::cpuMicrosPerRequest).toList()),
+                    median(result.cpuRatios()),
+                    result.cpuRatios().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                    result.cpuRatios().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
                     median(result.without().stream().map(Measurement::bytesPerRequest).toList()),
                     median(result.with().stream().map(Measurement::bytesPerRequest).toList()),
                     median(result.with().stream().map(Measurement::uploaderBytesPerRequest).toList()),
@@ -160,9 +184,10 @@ public final class AdapterLoadBenchmark {
                     withRuns.add(b);
                     withoutRuns.add(a);
                 }
-                System.out.printf(Locale.ROOT, "%s pair %d: without %.0f req/s (%.0f B/req), with %.0f req/s (%.0f B/req),"
-                                + " ratio %.3f%n", framework, pair + 1, a.requestsPerSecond(), a.bytesPerRequest(),
-                        b.requestsPerSecond(), b.bytesPerRequest(), b.requestsPerSecond() / a.requestsPerSecond());
+                System.out.printf(Locale.ROOT, "%s pair %d: without %.0f req/s (%.1f µs CPU, %.0f B/req),"
+                                + " with %.0f req/s (%.1f µs CPU, %.0f B/req), ratio %.3f%n", framework, pair + 1,
+                        a.requestsPerSecond(), a.cpuMicrosPerRequest(), a.bytesPerRequest(), b.requestsPerSecond(),
+                        b.cpuMicrosPerRequest(), b.bytesPerRequest(), b.requestsPerSecond() / a.requestsPerSecond());
             }
             ServerStats last = stats(stats);
             return new Result(framework, withoutRuns, withRuns, last);
@@ -198,13 +223,13 @@ public final class AdapterLoadBenchmark {
             System.out.println("  warning: " + errors + " errors against " + url + ":\n" + output);
         }
         return new Measurement(perSecond, requests, errors, after.allocatedBytes() - before.allocatedBytes(),
-                after.uploaderBytes() - before.uploaderBytes());
+                after.uploaderBytes() - before.uploaderBytes(), after.cpuNanos() - before.cpuNanos());
     }
 
     private ServerStats stats(URI uri) throws IOException, InterruptedException {
         String body = control.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
         long[] values = Arrays.stream(body.trim().split(" ")).mapToLong(Long::parseLong).toArray();
-        return new ServerStats(values[0], values[1], values[2], values[3], values[4], values[5]);
+        return new ServerStats(values[0], values[1], values[2], values[3], values[4], values[5], values[6]);
     }
 
     private static String find(Pattern pattern, String text, int group, String fallback) {

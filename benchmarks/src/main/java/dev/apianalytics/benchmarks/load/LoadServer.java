@@ -18,7 +18,7 @@ import java.util.List;
 /**
  * The server side of the load benchmark, run in its own JVM: one framework's hello-world app
  * twice, without and with the API Analytics middleware, on two loopback ports, plus a control
- * port that reports the JVM's allocated bytes and the uploader's counters.
+ * port that reports the JVM's allocated bytes, its CPU time and the uploader's counters.
  *
  * <p>Usage: {@code LoadServer <servlet|javalin|vertx> <collectorUrl> [gzip: true|false]}. Prints one line
  * {@code READY <withoutPort> <withPort> <controlPort>} when it serves, and stops when its
@@ -59,7 +59,7 @@ public final class LoadServer {
         control.createContext("/stats", exchange -> {
             UploaderStats stats = analytics.stats();
             long[] allocated = allocatedBytes();
-            byte[] body = (allocated[0] + " " + allocated[1] + " " + stats.enqueued() + " " + stats.sent() + " " + stats.dropped()
+            byte[] body = (allocated[0] + " " + allocated[1] + " " + processCpuNanos() + " " + stats.enqueued() + " " + stats.sent() + " " + stats.dropped()
                     + " " + stats.failed()).getBytes(StandardCharsets.US_ASCII);
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -92,6 +92,11 @@ public final class LoadServer {
             default:
                 throw new IllegalArgumentException("unknown framework " + framework + "; use servlet, javalin or vertx");
         }
+    }
+
+    /** CPU time this JVM has used so far, all threads: less disturbed by other processes than throughput is. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /**

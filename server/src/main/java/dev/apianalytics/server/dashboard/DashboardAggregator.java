@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,7 @@ final class DashboardAggregator {
         long shift = bucket % (7 * 86_400L) == 0 ? WEEK_SHIFT : 0;
 
         Summary summary = summary(sql, keyId, previousFrom, from, to, allTime);
+        Breakdowns breakdowns = breakdowns(sql, keyId, from, to);
         return new DashboardData(
                 query.period().name,
                 from.toString(),
@@ -66,15 +68,15 @@ final class DashboardAggregator {
                 histogram(sql, keyId, from, to),
                 activity(sql, keyId, from, to, bucket, shift),
                 endpoints(sql, keyId, from, to),
-                counts(sql, keyId, from, to, "CAST(status AS INTEGER)", 20, false),
-                counts(sql, keyId, from, to, "location", TOP, false),
-                counts(sql, keyId, from, to, "client", TOP, false),
-                counts(sql, keyId, from, to, "os", TOP, false),
-                counts(sql, keyId, from, to, "device", TOP, false),
-                counts(sql, keyId, from, to, sql.version(), TOP, true),
+                breakdowns.top(STATUS, 20),
+                breakdowns.top(COUNTRY, TOP),
+                breakdowns.top(CLIENT, TOP),
+                breakdowns.top(OS, TOP),
+                breakdowns.top(DEVICE, TOP),
+                breakdowns.topKnown(VERSION, TOP),
                 counts(sql, keyId, from, to, "referrer", TOP, true),
-                perIndex(sql, keyId, from, to, sql.hourOfDay(), 24, 0),
-                perIndex(sql, keyId, from, to, sql.weekday(), 7, 1),
+                breakdowns.perIndex(HOUR, 24, 0),
+                breakdowns.perIndex(WEEKDAY, 7, 1),
                 users(sql, keyId, from, to));
     }
 
@@ -305,24 +307,83 @@ final class DashboardAggregator {
         return counts;
     }
 
-    private long[] perIndex(DashboardSql sql, long keyId, Instant from, Instant to, String expression, int size, int base)
-            throws SQLException {
+    /** The columns counted by {@link #breakdowns}, in GROUPING() argument order. */
+    private static final int STATUS = 0;
+    private static final int COUNTRY = 1;
+    private static final int CLIENT = 2;
+    private static final int OS = 3;
+    private static final int DEVICE = 4;
+    private static final int VERSION = 5;
+    private static final int HOUR = 6;
+    private static final int WEEKDAY = 7;
+    private static final int BREAKDOWNS = 8;
+
+    /**
+     * Requests per status, country, client, OS, device, version, hour and weekday in one scan
+     * (GROUPING SETS): each has few distinct values, so every group comes back and Java ranks them.
+     */
+    private Breakdowns breakdowns(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters);
-        String text = "SELECT " + expression + " AS k, count(*) FROM requests WHERE " + where + " GROUP BY 1";
-        long[] counts = new long[size];
+        String text = "SELECT GROUPING(s, l, c, o, d, v, h, w), s, l, c, o, d, v, h, w, count(*) FROM ("
+                + "SELECT CAST(status AS INTEGER) AS s, location AS l, client AS c, os AS o, device AS d, "
+                + sql.version() + " AS v, " + sql.hourOfDay() + " AS h, " + sql.weekday() + " AS w "
+                + "FROM requests WHERE " + where + ") filtered "
+                + "GROUP BY GROUPING SETS ((s), (l), (c), (o), (d), (v), (h), (w))";
+        Breakdowns breakdowns = new Breakdowns();
         try (PreparedStatement select = connection.prepareStatement(text)) {
             DashboardSql.bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    int i = rows.getInt(1) - base;
-                    if (i >= 0 && i < size) {
-                        counts[i] = rows.getLong(2);
+                    int grouping = rows.getInt(1);
+                    for (int column = 0; column < BREAKDOWNS; column++) {
+                        // GROUPING() sets a bit for each column not grouped; the first argument is the highest bit
+                        if ((grouping & (1 << (BREAKDOWNS - 1 - column))) == 0) {
+                            Object key = rows.getObject(2 + column);
+                            breakdowns.counts.get(column).add(new Count(key == null ? null : key.toString(), rows.getLong(10)));
+                        }
                     }
                 }
             }
         }
-        return counts;
+        return breakdowns;
+    }
+
+    /** What {@link #breakdowns} found, per column. */
+    private static final class Breakdowns {
+        final List<List<Count>> counts = new ArrayList<>();
+
+        Breakdowns() {
+            for (int i = 0; i < BREAKDOWNS; i++) {
+                counts.add(new ArrayList<>());
+            }
+        }
+
+        /** The most frequent values first, ties by value; "unknown" (null) included. */
+        List<Count> top(int column, int limit) {
+            return counts.get(column).stream()
+                    .sorted(Comparator.comparingLong(Count::count).reversed()
+                            .thenComparing(Count::key, Comparator.nullsLast(Comparator.naturalOrder())))
+                    .limit(limit)
+                    .toList();
+        }
+
+        List<Count> topKnown(int column, int limit) {
+            return top(column, Integer.MAX_VALUE).stream().filter(c -> c.key() != null).limit(limit).toList();
+        }
+
+        long[] perIndex(int column, int size, int base) {
+            long[] values = new long[size];
+            for (Count count : counts.get(column)) {
+                if (count.key() != null) {
+                    int i = Integer.parseInt(count.key()) - base;
+                    if (i >= 0 && i < size) {
+                        values[i] = count.count();
+                    }
+                }
+            }
+            return values;
+        }
     }
 
     private List<UserRow> users(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {

@@ -88,11 +88,20 @@ final class DashboardSql {
         return instant.getEpochSecond() + query.zone().getRules().getOffset(instant).getTotalSeconds();
     }
 
-    /** {@code v2} for {@code /api/v2/users}, null when the path names no version. */
+    /**
+     * The API version a path names in its first or second segment ({@code v1} for {@code /v1/users},
+     * {@code v2} for {@code /api/v2/items}), null when neither is {@code v<digits>}. Plain string
+     * functions: a regular expression over every row costs seconds on millions of rows.
+     */
     String version() {
-        return dialect == Dialect.DUCKDB
-                ? "nullif(lower(regexp_extract(path, '/([vV][0-9]+)(/|$)', 1)), '')"
-                : "lower(substring(path from '/([vV][0-9]+)(?:/|$)'))";
+        String first = "split_part(path, '/', 2)";
+        String second = "split_part(path, '/', 3)";
+        return "CASE WHEN " + isVersion(first) + " THEN " + first + " WHEN " + isVersion(second) + " THEN " + second + " END";
+    }
+
+    private static String isVersion(String segment) {
+        return "(" + segment + " LIKE 'v_%' AND length(" + segment + ") <= 8 AND ltrim(substr(" + segment
+                + ", 2), '0123456789') = '')";
     }
 
     String epochSeconds() {

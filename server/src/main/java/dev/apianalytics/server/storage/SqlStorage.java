@@ -25,6 +25,12 @@ abstract class SqlStorage implements Storage {
     /** The column that breaks ties in {@code created_at} so that pages are stable. */
     abstract String tieBreaker();
 
+    /** A page of {@code columns} of the rows matching {@code where}, oldest first. */
+    String pageQuery(String columns, String where, int limit, long offset) {
+        return "SELECT " + columns + " FROM requests WHERE " + where + " ORDER BY created_at, " + tieBreaker()
+                + " LIMIT " + limit + " OFFSET " + offset;
+    }
+
     /** Runs {@code migrations} on {@code connection} with other collectors kept out. */
     abstract void lockForMigration(Connection connection) throws SQLException;
 
@@ -142,9 +148,8 @@ abstract class SqlStorage implements Storage {
             throws SQLException {
         List<Object> parameters = new ArrayList<>();
         String where = where(keyId, filter, parameters);
-        String sql = "SELECT created_at, hostname, ip_address, path, route, method, status, response_time, user_agent, "
-                + "client, os, device, bot, location, user_id, framework, referrer FROM requests WHERE " + where
-                + " ORDER BY created_at, " + tieBreaker() + " LIMIT " + Math.max(0, limit) + " OFFSET " + Math.max(0, offset);
+        String sql = pageQuery("created_at, hostname, ip_address, path, route, method, status, response_time, user_agent, "
+                + "client, os, device, bot, location, user_id, framework, referrer", where, Math.max(0, limit), Math.max(0, offset));
         try (Connection connection = connection();
                 PreparedStatement select = connection.prepareStatement(sql)) {
             bind(select, parameters);

@@ -12,14 +12,13 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** The dashboard's numbers computed in plain Java from the seeded rows, to check the SQL against. */
 final class Expected {
 
-    private static final Pattern VERSION = Pattern.compile("/(v[0-9]+)(/|$)");
+    private static final Pattern VERSION = Pattern.compile("v[0-9]{1,7}");
 
     private final List<Row> rows;
     private final ZoneId zone;
@@ -79,10 +78,16 @@ final class Expected {
                 .collect(Collectors.groupingBy(r -> r.method() + " " + r.endpoint(), TreeMap::new, Collectors.counting()));
     }
 
+    /** The version named by the first or second path segment, as {@code v<digits>}. */
     Map<String, Long> versions() {
         return countBy(r -> {
-            Matcher matcher = VERSION.matcher(r.path());
-            return matcher.find() ? matcher.group(1) : null;
+            String[] segments = r.path().split("/", -1);
+            for (int i = 1; i <= 2 && i < segments.length; i++) {
+                if (VERSION.matcher(segments[i]).matches()) {
+                    return segments[i];
+                }
+            }
+            return null;
         });
     }
 

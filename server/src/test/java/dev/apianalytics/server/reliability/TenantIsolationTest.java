@@ -95,13 +95,16 @@ class TenantIsolationTest {
             if (url == null) {
                 assertKeysAbsentFromFiles(dataDir, keyA, keyB);
             }
+            // proves the capture sees the collector's loggers at every level, and the console
+            System.getLogger("dev.apianalytics.server.CaptureCheck").log(System.Logger.Level.DEBUG, "capture-canary-1");
+            System.err.println("capture-canary-2");
         } finally {
             logs.stop();
             if (url != null) {
                 TestEnvironment.dropSchema(url);
             }
         }
-        assertThat(logs.text()).as("what the collector logged and printed").isNotBlank();
+        assertThat(logs.text()).as("what the collector logged and printed").contains("capture-canary-1", "capture-canary-2");
         for (String key : List.of(keyA, keyB)) {
             assertThat(logs.text()).as("log output").doesNotContainIgnoringCase(key).doesNotContain(ApiKeys.hash(key));
         }
@@ -325,14 +328,15 @@ class TenantIsolationTest {
             public void close() {}
         };
         private Level originalLevel;
+        /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
+        private final Logger collector = Logger.getLogger("dev.apianalytics");
 
         static LogCapture start() {
             LogCapture capture = new LogCapture();
             // what a default deployment logs, plus every level of the collector's own loggers
             Logger root = Logger.getLogger("");
-            Logger collector = Logger.getLogger("dev.apianalytics");
-            capture.originalLevel = collector.getLevel();
-            collector.setLevel(Level.ALL);
+            capture.originalLevel = capture.collector.getLevel();
+            capture.collector.setLevel(Level.ALL);
             capture.handler.setLevel(Level.ALL);
             root.addHandler(capture.handler);
             System.setOut(new PrintStream(new Tee(capture.originalOut, capture.printed), true, StandardCharsets.UTF_8));
@@ -342,7 +346,7 @@ class TenantIsolationTest {
 
         void stop() {
             Logger.getLogger("").removeHandler(handler);
-            Logger.getLogger("dev.apianalytics").setLevel(originalLevel);
+            collector.setLevel(originalLevel);
             System.setOut(originalOut);
             System.setErr(originalErr);
         }
