@@ -46,6 +46,8 @@ final class CollectorProcess implements AutoCloseable {
         }
         command.addAll(List.of(extraArgs));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // a test JVM that stops (even by Ctrl-C) takes its collectors with it
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "collector-reaper"));
         CompletableFuture<String> listening = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,6 +30,7 @@ class CrashDurabilityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"duckdb", "postgresql"})
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void everyAcknowledgedRowSurvivesKillNine(String database, @TempDir Path dataDir) throws Exception {
         String databaseUrl = database.equals("postgresql") ? Postgres.freshSchemaUrl() : null;
         List<String> output = CollectorProcess.newOutput();

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,6 +41,7 @@ class SoakTest {
     private static final Pattern HEAP_USED = Pattern.compile("(?:generation|heap)\\s+total \\d+K, used (\\d+)K");
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void steadyIngestionWithConcurrentReadsHasNoErrorsAndFlatMemory(@TempDir Path dataDir) throws Exception {
         List<String> output = CollectorProcess.newOutput();
         try (CollectorProcess collector = CollectorProcess.start(dataDir, null, output)) {
@@ -78,7 +80,7 @@ class SoakTest {
                     () -> client.get("/api/data?page=1", key)), 1_000, 3_000, TimeUnit.MILLISECONDS);
 
             for (int second = 10; second <= SECONDS; second += 10) {
-                Thread.sleep(Math.max(0, started + second * 1_000_000_000L - System.nanoTime()));
+                TimeUnit.NANOSECONDS.sleep(Math.max(0, started + second * 1_000_000_000L - System.nanoTime()));
                 heapSamples.add(heapAfterFullGc(collector.pid()));
             }
             load.shutdown();

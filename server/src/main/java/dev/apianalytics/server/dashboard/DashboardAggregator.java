@@ -73,7 +73,7 @@ final class DashboardAggregator {
                 breakdowns.top(CLIENT, TOP),
                 breakdowns.top(OS, TOP),
                 breakdowns.top(DEVICE, TOP),
-                breakdowns.topKnown(VERSION, TOP),
+                versions(sql, keyId, from, to),
                 counts(sql, keyId, from, to, "referrer", TOP, true),
                 breakdowns.perIndex(HOUR, 24, 0),
                 breakdowns.perIndex(WEEKDAY, 7, 1),
@@ -313,23 +313,22 @@ final class DashboardAggregator {
     private static final int CLIENT = 2;
     private static final int OS = 3;
     private static final int DEVICE = 4;
-    private static final int VERSION = 5;
-    private static final int HOUR = 6;
-    private static final int WEEKDAY = 7;
-    private static final int BREAKDOWNS = 8;
+    private static final int HOUR = 5;
+    private static final int WEEKDAY = 6;
+    private static final int BREAKDOWNS = 7;
 
     /**
-     * Requests per status, country, client, OS, device, version, hour and weekday in one scan
+     * Requests per status, country, client, OS, device, hour and weekday in one scan
      * (GROUPING SETS): each has few distinct values, so every group comes back and Java ranks them.
      */
     private Breakdowns breakdowns(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters);
-        String text = "SELECT GROUPING(s, l, c, o, d, v, h, w), s, l, c, o, d, v, h, w, count(*) FROM ("
+        String text = "SELECT GROUPING(s, l, c, o, d, h, w), s, l, c, o, d, h, w, count(*) FROM ("
                 + "SELECT CAST(status AS INTEGER) AS s, location AS l, client AS c, os AS o, device AS d, "
-                + sql.version() + " AS v, " + sql.hourOfDay() + " AS h, " + sql.weekday() + " AS w "
+                + sql.hourOfDay() + " AS h, " + sql.weekday() + " AS w "
                 + "FROM requests WHERE " + where + ") filtered "
-                + "GROUP BY GROUPING SETS ((s), (l), (c), (o), (d), (v), (h), (w))";
+                + "GROUP BY GROUPING SETS ((s), (l), (c), (o), (d), (h), (w))";
         Breakdowns breakdowns = new Breakdowns();
         try (PreparedStatement select = connection.prepareStatement(text)) {
             DashboardSql.bind(select, parameters);
@@ -340,7 +339,7 @@ final class DashboardAggregator {
                         // GROUPING() sets a bit for each column not grouped; the first argument is the highest bit
                         if ((grouping & (1 << (BREAKDOWNS - 1 - column))) == 0) {
                             Object key = rows.getObject(2 + column);
-                            breakdowns.counts.get(column).add(new Count(key == null ? null : key.toString(), rows.getLong(10)));
+                            breakdowns.counts.get(column).add(new Count(key == null ? null : key.toString(), rows.getLong(9)));
                         }
                     }
                 }
@@ -368,10 +367,6 @@ final class DashboardAggregator {
                     .toList();
         }
 
-        List<Count> topKnown(int column, int limit) {
-            return top(column, Integer.MAX_VALUE).stream().filter(c -> c.key() != null).limit(limit).toList();
-        }
-
         long[] perIndex(int column, int size, int base) {
             long[] values = new long[size];
             for (Count count : counts.get(column)) {
@@ -384,6 +379,25 @@ final class DashboardAggregator {
             }
             return values;
         }
+    }
+
+    /** Requests per API version: the version is read from each distinct endpoint, not from every row. */
+    private List<Count> versions(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {
+        List<Object> parameters = DashboardSql.list();
+        String where = sql.where(keyId, from, to, parameters);
+        String text = "SELECT v, sum(n) FROM (SELECT " + sql.version("e") + " AS v, n FROM (SELECT "
+                + DashboardSql.ENDPOINT + " AS e, count(*) AS n FROM requests WHERE " + where + " GROUP BY 1) endpoints) "
+                + "versions WHERE v IS NOT NULL GROUP BY v ORDER BY 2 DESC, 1 LIMIT " + TOP;
+        List<Count> versions = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    versions.add(new Count(rows.getString(1), rows.getLong(2)));
+                }
+            }
+        }
+        return versions;
     }
 
     private List<UserRow> users(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {

@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code POST /api/log-request} and {@code /api/requests}: checks, in order, body size (413),
@@ -25,6 +27,7 @@ import java.util.OptionalLong;
 public final class IngestHandler implements Handler {
 
     static final int MAX_FRAMEWORK_LENGTH = 32;
+    private static final int SLOT_WAIT_SECONDS = 10;
     private static final int REPORTED_ERRORS = 20;
 
     private final ServerConfig config;
@@ -33,6 +36,7 @@ public final class IngestHandler implements Handler {
     private final RateLimiter rateLimiter;
     private final RowParser rows;
     private final Enricher enricher;
+    private final Semaphore bodySlots;
 
     public IngestHandler(ServerConfig config, KeyAuth keys, Storage storage, CountryLookup countries) {
         this.config = config;
@@ -41,12 +45,32 @@ public final class IngestHandler implements Handler {
         this.rateLimiter = new RateLimiter(config.postsPerMinute(), config.clock());
         this.rows = new RowParser(config.clock());
         this.enricher = new Enricher(countries);
+        this.bodySlots = new Semaphore(bodySlots(config, Runtime.getRuntime().maxMemory()), true);
+    }
+
+    /**
+     * How many posts may be read and parsed at once: as many as fit in half the heap at their
+     * worst (a body at the wire cap plus its inflated copy and the parsed rows), so that
+     * concurrent gzip bombs cannot exhaust memory; at most one per worker thread.
+     */
+    static int bodySlots(ServerConfig config, long maxHeap) {
+        long worstCase = config.maxBodyBytes() + 2 * config.maxDecompressedBytes();
+        return (int) Math.max(2, Math.min(config.threads(), maxHeap / 2 / worstCase));
     }
 
     @Override
     public void handle(Exchange exchange) throws Exception {
-        byte[] body = exchange.readBody(config.maxBodyBytes(), config.maxDecompressedBytes());
-        BatchReader.Batch batch = BatchReader.read(body, config.maxRowsPerPost());
+        if (!bodySlots.tryAcquire(SLOT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            throw new ApiException(503, "the collector is busy reading other posts; retry shortly",
+                    Map.of("Retry-After", "1"));
+        }
+        BatchReader.Batch batch;
+        try {
+            byte[] body = exchange.readBody(config.maxBodyBytes(), config.maxDecompressedBytes());
+            batch = BatchReader.read(body, config.maxRowsPerPost());
+        } finally {
+            bodySlots.release();
+        }
         if (batch.apiKey() == null || batch.apiKey().isBlank()) {
             throw ApiException.badRequest("api_key is missing");
         }
