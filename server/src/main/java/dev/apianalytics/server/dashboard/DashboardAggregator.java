@@ -381,23 +381,32 @@ final class DashboardAggregator {
         }
     }
 
-    /** Requests per API version: the version is read from each distinct endpoint, not from every row. */
+    /**
+     * Requests per API version: the version is read from each distinct endpoint, not from every
+     * row. Unversioned endpoints are dropped here in Java: a SQL filter on the version would be
+     * pushed below the grouping and run the regular expression on every row again.
+     */
     private List<Count> versions(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters);
         String text = "SELECT v, sum(n) FROM (SELECT " + sql.version("e") + " AS v, n FROM (SELECT "
                 + DashboardSql.ENDPOINT + " AS e, count(*) AS n FROM requests WHERE " + where + " GROUP BY 1) endpoints) "
-                + "versions WHERE v IS NOT NULL GROUP BY v ORDER BY 2 DESC, 1 LIMIT " + TOP;
+                + "versions GROUP BY v";
         List<Count> versions = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(text)) {
             DashboardSql.bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    versions.add(new Count(rows.getString(1), rows.getLong(2)));
+                    if (rows.getString(1) != null) {
+                        versions.add(new Count(rows.getString(1), rows.getLong(2)));
+                    }
                 }
             }
         }
-        return versions;
+        return versions.stream()
+                .sorted(Comparator.comparingLong(Count::count).reversed().thenComparing(Count::key))
+                .limit(TOP)
+                .toList();
     }
 
     private List<UserRow> users(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class IngestHandler implements Handler {
 
+    private static final System.Logger LOG = System.getLogger(IngestHandler.class.getName());
     static final int MAX_FRAMEWORK_LENGTH = 32;
     private static final int SLOT_WAIT_SECONDS = 10;
     private static final int REPORTED_ERRORS = 20;
@@ -118,7 +119,12 @@ public final class IngestHandler implements Handler {
         } catch (SQLException e) {
             throw new StorageUnavailable("storing " + accepted.size() + " requests failed: " + e.getMessage(), e);
         }
-        keys.markActive(keyId);
+        try {
+            keys.markActive(keyId);
+        } catch (StorageUnavailable e) {
+            // the rows are committed: answering 503 now would make the client send them twice
+            LOG.log(System.Logger.Level.WARNING, e.getMessage());
+        }
         exchange.sendJson(201, answer(201, "API requests logged successfully.", accepted.size(), rejected, errors));
     }
 
