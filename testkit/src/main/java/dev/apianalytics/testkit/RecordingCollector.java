@@ -33,6 +33,13 @@ import java.util.zip.GZIPInputStream;
  */
 public final class RecordingCollector implements AutoCloseable {
 
+    static {
+        // the JDK server delays small responses (Nagle) unless told otherwise: 201s would wait ~40 ms each
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final List<Batch> batches = new ArrayList<>();
