@@ -37,6 +37,11 @@ public final class ApiAnalyticsPlugin extends Plugin<Void> {
         this.config = Objects.requireNonNull(config, "config must not be null");
     }
 
+    /** The running analytics, for {@code flush} and {@code stats}; {@code null} before start or after stop. */
+    public ApiAnalytics analytics() {
+        return analytics;
+    }
+
     @Override
     public String name() {
         return "API Analytics";

@@ -51,6 +51,11 @@ public final class ApiAnalyticsFilter implements Filter {
     public ApiAnalyticsFilter() {}
 
     /** Starts the uploader, reading the init parameters when no {@link Config} was given. */
+    /** The running analytics, for {@code flush} and {@code stats}; {@code null} before start or after stop. */
+    public ApiAnalytics analytics() {
+        return analytics;
+    }
+
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         if (config == null) {

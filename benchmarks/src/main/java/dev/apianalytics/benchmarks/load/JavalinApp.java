@@ -27,7 +27,7 @@ final class JavalinApp implements LoadServer.App {
             }
             cfg.routes.get("/hello", ctx -> ctx.result(LoadServer.HELLO));
         });
-        ApiAnalytics analytics = plugin == null ? null : LoadServer.analyticsOf(plugin);
+        ApiAnalytics analytics = plugin == null ? null : plugin.analytics();
         if (plugin != null) {
             LoadServer.checkEnabled(analytics);
         }

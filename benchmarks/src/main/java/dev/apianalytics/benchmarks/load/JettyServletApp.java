@@ -44,7 +44,7 @@ final class JettyServletApp implements LoadServer.App {
         context.addServlet(new ServletHolder(new Hello()), "/hello");
         server.setHandler(context);
         server.start();
-        ApiAnalytics analytics = filter == null ? null : LoadServer.analyticsOf(filter);
+        ApiAnalytics analytics = filter == null ? null : filter.analytics();
         if (filter != null) {
             LoadServer.checkEnabled(analytics);
         }

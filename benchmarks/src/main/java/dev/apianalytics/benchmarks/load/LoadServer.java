@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
-import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -121,24 +120,6 @@ public final class LoadServer {
             }
         }
         return new long[] {total, uploader};
-    }
-
-    /**
-     * The {@link ApiAnalytics} inside an adapter that does not expose it (the servlet filter,
-     * the Javalin plugin), for its counters.
-     */
-    static ApiAnalytics analyticsOf(Object adapter) {
-        for (Field field : adapter.getClass().getDeclaredFields()) {
-            if (field.getType() == ApiAnalytics.class) {
-                try {
-                    field.setAccessible(true);
-                    return (ApiAnalytics) field.get(adapter);
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException("cannot read the counters of " + adapter.getClass().getName(), e);
-                }
-            }
-        }
-        throw new IllegalStateException(adapter.getClass().getName() + " has no ApiAnalytics field");
     }
 
     static void checkEnabled(ApiAnalytics analytics) throws IOException {

@@ -82,9 +82,4 @@ final class MonitorScheduler {
         Instant next = monitor.nextPingAt().plusSeconds(monitor.intervalSeconds());
         return next.isAfter(now) ? next : now.plusSeconds(monitor.intervalSeconds());
     }
-
-    /** Pings currently outstanding (for tests and shutdown). */
-    int inFlight() {
-        return MAX_IN_FLIGHT - inFlight.availablePermits();
-    }
 }

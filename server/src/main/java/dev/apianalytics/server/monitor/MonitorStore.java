@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** Monitors and their pings, in the collector's database (same SQL on DuckDB and PostgreSQL). */
 final class MonitorStore {
@@ -257,16 +256,6 @@ final class MonitorStore {
             }
         }
         return pings;
-    }
-
-    Optional<Monitor> find(long keyId, long monitorId) throws SQLException {
-        try (Connection connection = storage.connection();
-                PreparedStatement select = connection.prepareStatement("SELECT monitor_id, key_id, url, method, "
-                        + "interval_seconds, timeout_ms, created_at, next_ping_at FROM monitors WHERE key_id = ? AND monitor_id = ?")) {
-            select.setLong(1, keyId);
-            select.setLong(2, monitorId);
-            return monitors(select).stream().findFirst();
-        }
     }
 
     private static List<Monitor> monitors(PreparedStatement select) throws SQLException {

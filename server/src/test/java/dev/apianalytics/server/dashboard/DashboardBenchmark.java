@@ -48,10 +48,11 @@ public final class DashboardBenchmark {
             directory = Files.createTempDirectory("dashboard-benchmark");
             storage = DuckDbStorage.open(directory);
         }
+        long keyId = -1;
         try {
             storage.migrate(Schema.migrations());
             Instant now = Instant.now();
-            long keyId = storage.createKey("benchmark-" + System.nanoTime(), now);
+            keyId = storage.createKey("benchmark-" + System.nanoTime(), now);
             long started = System.nanoTime();
             seed(storage, keyId, rows, now);
             System.out.printf("%s: inserted %,d rows in %.1f s%n", storage.describe(), rows, (System.nanoTime() - started) / 1e9);
@@ -74,6 +75,9 @@ public final class DashboardBenchmark {
                 }
             }
         } finally {
+            if (keyId >= 0) {
+                storage.deleteKey(keyId); // leaves a shared PostgreSQL as it was
+            }
             storage.close();
             if (directory != null) {
                 TestFiles.deleteRecursively(directory);
