@@ -164,7 +164,7 @@ public final class Config {
         return maxRetryDuration;
     }
 
-    /** The wait before the first retry; it doubles per attempt, up to 30 s. */
+    /** The wait before the first retry; it doubles per attempt, up to 10 s. */
     public Duration initialBackoff() {
         return initialBackoff;
     }
@@ -351,7 +351,7 @@ public final class Config {
 
         /**
          * The wait before the first retry of a failed upload; default 500 ms. Each further
-         * attempt waits twice as long (up to 30 s), with random jitter, unless the collector
+         * attempt waits twice as long (up to 10 s), with random jitter, unless the collector
          * sends {@code Retry-After}.
          */
         public Builder initialBackoff(Duration initialBackoff) {

@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,11 +33,17 @@ import java.util.function.Consumer;
  * passed, one upload at a time, gzipped; it retries 429, 5xx and I/O failures with
  * exponential backoff and jitter (honouring {@code Retry-After}) for a bounded time, and
  * gives up at once on other 4xx answers, which it logs with the collector's message.
+ *
+ * <p>Every attempt of one batch carries the same random {@code Idempotency-Key}, so a
+ * collector that committed a batch whose answer was lost (a timeout, a dropped connection)
+ * recognises the retry and does not store the batch twice.
  */
 public final class Uploader implements AutoCloseable {
 
     private static final long MINUTE_NANOS = TimeUnit.MINUTES.toNanos(1);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    // short enough that uploads resume within seconds of an outage ending, before the queue fills
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
     private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
     private static final int MAX_ERROR_BODY = 300;
 
@@ -51,6 +58,8 @@ public final class Uploader implements AutoCloseable {
     private final Thread shutdownHook;
     // replaces serialising and posting; only benchmarks set it, to measure the request path alone
     private final Consumer<List<RequestRecord>> shipper;
+    // the worker's alone: JSON and gzip buffers reused batch after batch
+    private final WireFormat.Encoder encoder;
 
     // request-thread counters
     private final AtomicLong enqueued = new AtomicLong();
@@ -97,6 +106,7 @@ public final class Uploader implements AutoCloseable {
         this.endpoint = endpoint(config.serverUrl());
         this.batchSize = config.batchSize();
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.encoder = new WireFormat.Encoder(config.gzip());
         this.httpExecutor = Executors.newSingleThreadExecutor(runnable -> daemon(runnable, "api-analytics-http"));
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -241,6 +251,7 @@ public final class Uploader implements AutoCloseable {
             outageLog.warn("API Analytics uploader stopped unexpectedly; requests are no longer recorded", e);
         } finally {
             discardRemaining();
+            encoder.close();
         }
     }
 
@@ -311,11 +322,13 @@ public final class Uploader implements AutoCloseable {
         byte[] body;
         try {
             body = serialize(batch);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             settle(failed, size);
             rejectionLog.warn("API Analytics could not serialise a batch of " + size + " records", e);
             return;
         }
+        // one id for every attempt of this batch: the collector stores it once
+        String batchId = UUID.randomUUID().toString();
         long giveUpAt = System.nanoTime() + config.maxRetryDuration().toNanos();
         Duration backoff = config.initialBackoff();
         while (true) {
@@ -325,7 +338,7 @@ public final class Uploader implements AutoCloseable {
             }
             Duration wait;
             try {
-                HttpResponse<InputStream> response = client.send(request(body), HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> response = client.send(request(body, batchId), HttpResponse.BodyHandlers.ofInputStream());
                 int status = response.statusCode();
                 String message = readAbbreviated(response.body());
                 if (status >= 200 && status < 300) {
@@ -365,7 +378,7 @@ public final class Uploader implements AutoCloseable {
         }
     }
 
-    private HttpRequest request(byte[] body) {
+    private HttpRequest request(byte[] body, String batchId) {
         Duration timeout = config.requestTimeout();
         if (closing) {
             long remaining = closeDeadlineNanos - System.nanoTime();
@@ -375,6 +388,7 @@ public final class Uploader implements AutoCloseable {
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "api-analytics-java")
+                .header(IDEMPOTENCY_HEADER, batchId)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (config.gzip()) {
             request.header("Content-Encoding", "gzip");
@@ -382,8 +396,8 @@ public final class Uploader implements AutoCloseable {
         return request.build();
     }
 
-    private byte[] serialize(List<RequestRecord> batch) throws IOException {
-        return WireFormat.encode(config.apiKey(), framework, config.privacyLevel(), batch, config.gzip());
+    private byte[] serialize(List<RequestRecord> batch) {
+        return encoder.encode(config.apiKey(), framework, config.privacyLevel(), batch);
     }
 
     /** Waits until {@code resumeAtNanos}; false when close()'s deadline or an interrupt cut the wait short. */

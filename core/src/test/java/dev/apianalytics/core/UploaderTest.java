@@ -171,6 +171,24 @@ class UploaderTest {
     }
 
     @Test
+    void everyAttemptOfABatchCarriesTheSameIdempotencyKeyAndEachBatchItsOwn() {
+        collector.script(TestCollector.Reply.of(503), TestCollector.Reply.of(500));
+        Uploader uploader = uploader(collector.config().batchSize(1));
+
+        uploader.offer(record(0));
+        assertThat(uploader.flush(WAIT)).isTrue();
+        uploader.offer(record(1));
+        assertThat(uploader.flush(WAIT)).isTrue();
+
+        List<TestCollector.Post> posts = collector.posts();
+        assertThat(posts).extracting(TestCollector.Post::answeredStatus).containsExactly(503, 500, 201, 201);
+        List<String> keys = posts.stream().map(post -> post.headers().get("Idempotency-key").get(0)).toList();
+        assertThat(keys.get(0)).isEqualTo(keys.get(1)).isEqualTo(keys.get(2));
+        assertThat(keys.get(3)).isNotEqualTo(keys.get(0));
+        assertThat(keys).allSatisfy(key -> assertThat(java.util.UUID.fromString(key).version()).isEqualTo(4));
+    }
+
+    @Test
     void retryingStopsAfterMaxRetryDurationAndTheBatchCountsAsFailed() {
         for (int i = 0; i < 1_000; i++) {
             collector.script(TestCollector.Reply.of(503));

@@ -7,12 +7,14 @@ import dev.apianalytics.server.http.StorageUnavailable;
 import dev.apianalytics.server.ingest.CountryLookup;
 import dev.apianalytics.server.ingest.IngestHandler;
 import dev.apianalytics.server.retention.RetentionJob;
+import dev.apianalytics.server.storage.Schema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** The collector's own endpoints: keys, ingestion, the data API, deletion, health; and retention. */
@@ -20,9 +22,16 @@ final class CollectorApi implements ServerExtension {
 
     private static final System.Logger LOG = System.getLogger(CollectorApi.class.getName());
     static final Duration RETENTION_INTERVAL = Duration.ofHours(1);
+    /** How long a batch's Idempotency-Key is remembered: far longer than any client retries. */
+    static final Duration BATCH_ID_LIFETIME = Duration.ofHours(24);
 
     private CountryLookup countries = CountryLookup.none();
     private RetentionJob retention;
+
+    @Override
+    public List<String> keyOwnedTables() {
+        return List.of(Schema.INGEST_BATCHES);
+    }
 
     @Override
     public void install(Router router, ServerContext context) {
@@ -46,6 +55,14 @@ final class CollectorApi implements ServerExtension {
                 throw new StorageUnavailable("health check failed: " + e.getMessage(), e);
             }
             exchange.sendJson(200, Map.of("status", "healthy"));
+        });
+
+        context.every(RETENTION_INTERVAL, Duration.ofMinutes(2), "forgetting old batch ids", () -> {
+            try {
+                context.storage().forgetBatchesBefore(context.clock().instant().minus(BATCH_ID_LIFETIME));
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
         });
 
         retention = new RetentionJob(context.storage(), context.clock(), config.retention(), context.keys()::forget);

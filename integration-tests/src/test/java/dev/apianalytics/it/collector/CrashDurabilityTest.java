@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * got a 201 is there exactly once; a batch that got no answer is either all there or not at all.
  * Two crashes in a row, on DuckDB and on PostgreSQL.
  */
+@Isolated("restarts collectors and loads both cores: timing-sensitive tests must not share them")
 class CrashDurabilityTest {
 
     private static final int CLIENTS = 4;

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A bounded soak on loopback: a collector in its own JVM takes a steady stream of gzip batches
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * samples are printed (and written to {@code target/soak-figures.txt}) for docs/reliability.md.
  * {@code -Dsoak.seconds=N} lengthens it (default 60).
  */
+@Isolated("loads both cores for a minute: timing-sensitive tests must not share them")
 class SoakTest {
 
     private static final int SECONDS = Integer.getInteger("soak.seconds", 60);

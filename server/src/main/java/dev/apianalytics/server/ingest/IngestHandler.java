@@ -8,6 +8,7 @@ import dev.apianalytics.server.http.Exchange;
 import dev.apianalytics.server.http.Handler;
 import dev.apianalytics.server.http.StorageUnavailable;
 import dev.apianalytics.server.keys.KeyAuth;
+import dev.apianalytics.server.storage.BatchOutcome;
 import dev.apianalytics.server.storage.Storage;
 import dev.apianalytics.server.storage.StoredRequest;
 import java.sql.SQLException;
@@ -15,14 +16,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * {@code POST /api/log-request} and {@code /api/requests}: checks, in order, body size (413),
- * JSON (400), key (401), rate (429), envelope (400); then validates each row alone, enriches the
- * valid ones and answers 201 with accepted and rejected counts once they are committed.
+ * JSON (400), key (401), rate (429), envelope and {@code Idempotency-Key} (400); then validates
+ * each row alone, enriches the valid ones and answers 201 with accepted and rejected counts once
+ * they are committed. A post whose {@code Idempotency-Key} the key already used is answered with
+ * the first post's counts and stores nothing: a client retrying after a lost answer does not
+ * store its batch twice.
  */
 public final class IngestHandler implements Handler {
 
@@ -30,6 +36,11 @@ public final class IngestHandler implements Handler {
     static final int MAX_FRAMEWORK_LENGTH = 32;
     private static final int SLOT_WAIT_SECONDS = 10;
     private static final int REPORTED_ERRORS = 20;
+    /** The header a client sets to the same value on every attempt of one batch. */
+    public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+    static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_IDEMPOTENCY_KEY_LENGTH + "}");
+    static final String LOGGED = "API requests logged successfully.";
 
     private final ServerConfig config;
     private final KeyAuth keys;
@@ -87,6 +98,7 @@ public final class IngestHandler implements Handler {
         }
         String framework = framework(batch.framework());
         int privacyLevel = privacyLevel(batch.privacyLevel());
+        String batchId = batchId(exchange.header(IDEMPOTENCY_HEADER));
         if (!batch.hasRequests()) {
             throw ApiException.badRequest("requests is missing");
         }
@@ -114,10 +126,20 @@ public final class IngestHandler implements Handler {
                     + errors.get(0).get("row") + ": " + errors.get(0).get("message"), 0, rejected, errors));
             return;
         }
+        Optional<BatchOutcome> earlier = Optional.empty();
         try {
-            storage.insertRequests(keyId, accepted);
+            if (batchId == null) {
+                storage.insertRequests(keyId, accepted);
+            } else {
+                earlier = storage.insertBatch(keyId, batchId, accepted, rejected, config.clock().instant());
+            }
         } catch (SQLException e) {
             throw new StorageUnavailable("storing " + accepted.size() + " requests failed: " + e.getMessage(), e);
+        }
+        if (earlier.isPresent()) {
+            exchange.setHeader("Idempotent-Replayed", "true");
+            exchange.sendJson(201, answer(201, LOGGED, earlier.get().accepted(), earlier.get().rejected(), List.of()));
+            return;
         }
         try {
             keys.markActive(keyId);
@@ -125,7 +147,7 @@ public final class IngestHandler implements Handler {
             // the rows are committed: answering 503 now would make the client send them twice
             LOG.log(System.Logger.Level.WARNING, e.getMessage());
         }
-        exchange.sendJson(201, answer(201, "API requests logged successfully.", accepted.size(), rejected, errors));
+        exchange.sendJson(201, answer(201, LOGGED, accepted.size(), rejected, errors));
     }
 
     void forget(long keyId) {
@@ -142,6 +164,19 @@ public final class IngestHandler implements Handler {
             body.put("errors", errors);
         }
         return body;
+    }
+
+    /** The header's value, or null when absent; anything but a short token is refused. */
+    static String batchId(String header) {
+        if (header == null) {
+            return null;
+        }
+        String value = header.trim();
+        if (!IDEMPOTENCY_KEY.matcher(value).matches()) {
+            throw ApiException.badRequest(IDEMPOTENCY_HEADER + " must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH
+                    + " letters, digits, '.', '_', ':' or '-' (a UUID, say)");
+        }
+        return value;
     }
 
     private static String framework(JsonElement value) {

@@ -5,9 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -97,7 +102,23 @@ public final class DuckDbStorage extends SqlStorage {
         if (rows.isEmpty()) {
             return;
         }
-        Pending mine = new Pending(keyId, rows);
+        commitInGroup(new Pending(keyId, rows, null, 0, null));
+    }
+
+    /**
+     * Joins the group commit like {@link #insertRequests}; the writer checks and records batch
+     * ids inside the group's transaction, and only one group is written at a time, so two
+     * posts of the same id (concurrent or not) store the rows once.
+     */
+    @Override
+    public Optional<BatchOutcome> insertBatch(long keyId, String batchId, List<StoredRequest> rows, int rejected,
+            Instant now) throws SQLException {
+        Pending mine = new Pending(keyId, rows, batchId, rejected, now);
+        commitInGroup(mine);
+        return Optional.ofNullable(mine.earlier);
+    }
+
+    private void commitInGroup(Pending mine) throws SQLException {
         List<Pending> group;
         synchronized (writeLock) {
             queue.add(mine);
@@ -141,14 +162,76 @@ public final class DuckDbStorage extends SqlStorage {
 
     private void append(List<Pending> group) throws SQLException {
         try (DuckDBConnection connection = root.duplicate()) {
-            try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "requests")) {
-                for (Pending pending : group) {
-                    for (StoredRequest row : pending.rows) {
-                        appendRow(appender, pending.keyId, row);
+            // one transaction for the batch ids and the rows: the appender writes inside it
+            connection.setAutoCommit(false);
+            try {
+                List<Pending> fresh = claimBatchIds(connection, group);
+                try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "requests")) {
+                    for (Pending pending : fresh) {
+                        for (StoredRequest row : pending.rows) {
+                            appendRow(appender, pending.keyId, row);
+                        }
                     }
+                    // closing flushes the rows into the transaction
                 }
-                // closing flushes the rows and commits them (the connection is in auto-commit mode)
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollback(connection);
+                throw e;
             }
+        }
+    }
+
+    /**
+     * Records the batch id of each pending batch that has one and returns the batches to
+     * store; a batch whose id is already committed, or taken earlier in this group, gets the
+     * earlier outcome instead and is left out.
+     */
+    private static List<Pending> claimBatchIds(Connection connection, List<Pending> group) throws SQLException {
+        List<Pending> fresh = new ArrayList<>(group.size());
+        Map<String, BatchOutcome> claimedNow = new HashMap<>();
+        PreparedStatement insert = null;
+        try {
+            for (Pending pending : group) {
+                if (pending.batchId == null) {
+                    fresh.add(pending);
+                    continue;
+                }
+                String id = pending.keyId + " " + pending.batchId;
+                BatchOutcome earlier = claimedNow.get(id);
+                if (earlier == null) {
+                    earlier = findBatch(connection, pending.keyId, pending.batchId).orElse(null);
+                }
+                if (earlier != null) {
+                    pending.earlier = earlier;
+                    continue;
+                }
+                if (insert == null) {
+                    insert = connection.prepareStatement("INSERT INTO ingest_batches "
+                            + "(key_id, batch_id, accepted, rejected, created_at) VALUES (?, ?, ?, ?, ?)");
+                }
+                insert.setLong(1, pending.keyId);
+                insert.setString(2, pending.batchId);
+                insert.setInt(3, pending.rows.size());
+                insert.setInt(4, pending.rejected);
+                insert.setObject(5, utc(pending.now));
+                insert.executeUpdate();
+                claimedNow.put(id, new BatchOutcome(pending.rows.size(), pending.rejected));
+                fresh.add(pending);
+            }
+        } finally {
+            if (insert != null) {
+                insert.close();
+            }
+        }
+        return fresh;
+    }
+
+    private static void rollback(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the original failure is what the callers need to see
         }
     }
 
@@ -178,12 +261,19 @@ public final class DuckDbStorage extends SqlStorage {
     private static final class Pending {
         final long keyId;
         final List<StoredRequest> rows;
+        final String batchId; // null when the post had no Idempotency-Key
+        final int rejected;
+        final Instant now;
         boolean done;
         SQLException failure;
+        BatchOutcome earlier; // set when the batch id was already stored: the rows were not
 
-        Pending(long keyId, List<StoredRequest> rows) {
+        Pending(long keyId, List<StoredRequest> rows, String batchId, int rejected, Instant now) {
             this.keyId = keyId;
             this.rows = rows;
+            this.batchId = batchId;
+            this.rejected = rejected;
+            this.now = now;
         }
 
         void rethrow() throws SQLException {

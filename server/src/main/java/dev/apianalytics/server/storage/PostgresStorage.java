@@ -5,10 +5,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 import org.postgresql.PGConnection;
 
 /**
@@ -87,6 +90,69 @@ public final class PostgresStorage extends SqlStorage {
         if (rows.isEmpty()) {
             return;
         }
+        String csv = csv(keyId, rows);
+        try (Connection connection = connection()) {
+            copy(connection, csv);
+        }
+    }
+
+    /**
+     * Claims the batch id with {@code ON CONFLICT DO NOTHING} before copying the rows, in one
+     * transaction: a concurrent post of the same id waits on the claim and, once the first
+     * commits, finds it taken; if the first rolls back, the second stores the rows instead.
+     */
+    @Override
+    public Optional<BatchOutcome> insertBatch(long keyId, String batchId, List<StoredRequest> rows, int rejected,
+            Instant now) throws SQLException {
+        String csv = csv(keyId, rows);
+        try (Connection connection = connection()) {
+            connection.setAutoCommit(false);
+            try {
+                int claimed;
+                try (PreparedStatement claim = connection.prepareStatement("INSERT INTO ingest_batches "
+                        + "(key_id, batch_id, accepted, rejected, created_at) VALUES (?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (key_id, batch_id) DO NOTHING")) {
+                    claim.setLong(1, keyId);
+                    claim.setString(2, batchId);
+                    claim.setInt(3, rows.size());
+                    claim.setInt(4, rejected);
+                    claim.setObject(5, utc(now));
+                    claimed = claim.executeUpdate();
+                }
+                if (claimed == 0) {
+                    connection.rollback();
+                    Optional<BatchOutcome> earlier = findBatch(connection, keyId, batchId);
+                    connection.commit();
+                    if (earlier.isEmpty()) {
+                        // forgotten between the claim and the read: let the client retry
+                        throw new SQLException("batch " + batchId + " was being forgotten; retry");
+                    }
+                    return earlier;
+                }
+                if (!rows.isEmpty()) {
+                    copy(connection, csv);
+                }
+                connection.commit();
+                return Optional.empty();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static void copy(Connection connection, String csv) throws SQLException {
+        try {
+            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                    "COPY requests (" + Schema.REQUEST_COLUMNS + ") FROM STDIN WITH (FORMAT csv)", new StringReader(csv));
+        } catch (IOException e) {
+            throw new SQLException("COPY into requests failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String csv(long keyId, List<StoredRequest> rows) {
         StringBuilder csv = new StringBuilder(rows.size() * 256);
         for (StoredRequest row : rows) {
             csv.append(keyId).append(',');
@@ -108,13 +174,7 @@ public final class PostgresStorage extends SqlStorage {
             text(csv, row.framework()).append(',');
             text(csv, row.referrer()).append('\n');
         }
-        try (Connection connection = connection()) {
-            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                    "COPY requests (" + Schema.REQUEST_COLUMNS + ") FROM STDIN WITH (FORMAT csv)",
-                    new StringReader(csv.toString()));
-        } catch (IOException e) {
-            throw new SQLException("COPY into requests failed: " + e.getMessage(), e);
-        }
+        return csv.toString();
     }
 
     /** A CSV field: null is an unquoted empty field, any string is quoted (so "" stays an empty string). */

@@ -13,6 +13,9 @@ public final class Schema {
     static final String REQUEST_COLUMNS = "key_id, created_at, hostname, ip_address, path, route, method, status, "
             + "response_time, user_agent, client, os, device, bot, location, user_id, framework, referrer";
 
+    /** Batch ids posted with an {@code Idempotency-Key}; rows belong to a key. */
+    public static final String INGEST_BATCHES = "ingest_batches";
+
     private Schema() {}
 
     public static List<Migration> migrations() {
@@ -51,6 +54,19 @@ public final class Schema {
                 new Migration("server-004-requests-key-time", null,
                         "CREATE INDEX IF NOT EXISTS requests_key_time ON requests (key_id, created_at)"),
                 Migration.of("server-005-api-keys-activity",
-                        "CREATE INDEX IF NOT EXISTS api_keys_last_active ON api_keys (last_active_at)"));
+                        "CREATE INDEX IF NOT EXISTS api_keys_last_active ON api_keys (last_active_at)"),
+                // the ids of batches posted with an Idempotency-Key, kept for a day so that a retry
+                // whose first answer was lost is recognised; written in the rows' transaction
+                Migration.of("server-006-ingest-batches", """
+                        CREATE TABLE IF NOT EXISTS ingest_batches (
+                          key_id BIGINT NOT NULL,
+                          batch_id VARCHAR NOT NULL,
+                          accepted INTEGER NOT NULL,
+                          rejected INTEGER NOT NULL,
+                          created_at TIMESTAMP NOT NULL,
+                          PRIMARY KEY (key_id, batch_id)
+                        )"""),
+                new Migration("server-007-ingest-batches-time", null,
+                        "CREATE INDEX IF NOT EXISTS ingest_batches_created ON ingest_batches (created_at)"));
     }
 }

@@ -10,6 +10,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -126,6 +127,27 @@ abstract class SqlStorage implements Storage {
             update.setLong(2, keyId);
             update.setObject(3, utc(now));
             update.executeUpdate();
+        }
+    }
+
+    @Override
+    public long forgetBatchesBefore(Instant cutoff) throws SQLException {
+        try (Connection connection = connection();
+                PreparedStatement delete = connection.prepareStatement("DELETE FROM ingest_batches WHERE created_at < ?")) {
+            delete.setObject(1, utc(cutoff));
+            return delete.executeLargeUpdate();
+        }
+    }
+
+    /** The outcome recorded for a batch id, read on {@code connection}. */
+    static Optional<BatchOutcome> findBatch(Connection connection, long keyId, String batchId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT accepted, rejected FROM ingest_batches WHERE key_id = ? AND batch_id = ?")) {
+            select.setLong(1, keyId);
+            select.setString(2, batchId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(new BatchOutcome(rows.getInt(1), rows.getInt(2))) : Optional.empty();
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
@@ -43,6 +44,20 @@ public interface Storage extends AutoCloseable {
 
     /** Appends rows for a key in one transaction, committed on return. */
     void insertRequests(long keyId, List<StoredRequest> rows) throws SQLException;
+
+    /**
+     * Appends rows for a key and records {@code batchId} for it in the same transaction,
+     * committed on return. When the key already has a committed batch with that id (a retry
+     * whose first answer was lost), stores nothing and returns what was recorded then;
+     * concurrent calls with the same id store the rows once.
+     *
+     * @return empty when the rows were stored now; the earlier outcome when they already were
+     */
+    Optional<BatchOutcome> insertBatch(long keyId, String batchId, List<StoredRequest> rows, int rejected, Instant now)
+            throws SQLException;
+
+    /** Forgets the batch ids recorded before {@code cutoff}; returns how many. */
+    long forgetBatchesBefore(Instant cutoff) throws SQLException;
 
     /** How many of the key's rows match. */
     long countRequests(long keyId, RequestFilter filter) throws SQLException;
