@@ -30,6 +30,14 @@ public final class ServerConfig {
     public static final int DEFAULT_DB_POOL_SIZE = 10;
     /** Upstream's page size for {@code GET /api/data}. */
     public static final int DEFAULT_DATA_PAGE_SIZE = 50_000;
+    /** URLs one key may monitor; 0 turns monitoring off. */
+    public static final int DEFAULT_MONITOR_MAX_URLS = 10;
+    public static final Duration DEFAULT_MONITOR_MIN_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_MONITOR_TIMEOUT = Duration.ofSeconds(10);
+    /** The longest ping timeout the collector or a monitor may set. */
+    public static final Duration MAX_MONITOR_TIMEOUT = Duration.ofSeconds(30);
+    /** The longest minimum interval: once a day. */
+    public static final Duration MAX_MONITOR_MIN_INTERVAL = Duration.ofDays(1);
 
     private final int port;
     private final String bind;
@@ -44,6 +52,9 @@ public final class ServerConfig {
     private final int threads;
     private final int dbPoolSize;
     private final int dataPageSize;
+    private final int monitorMaxUrls;
+    private final Duration monitorMinInterval;
+    private final Duration monitorTimeout;
     private final Clock clock;
 
     private ServerConfig(Builder builder) {
@@ -60,6 +71,9 @@ public final class ServerConfig {
         this.threads = builder.threads;
         this.dbPoolSize = builder.dbPoolSize;
         this.dataPageSize = builder.dataPageSize;
+        this.monitorMaxUrls = builder.monitorMaxUrls;
+        this.monitorMinInterval = builder.monitorMinInterval;
+        this.monitorTimeout = builder.monitorTimeout;
         this.clock = builder.clock;
     }
 
@@ -129,6 +143,21 @@ public final class ServerConfig {
         return dataPageSize;
     }
 
+    /** How many URLs one key may monitor; 0 turns monitoring off. */
+    public int monitorMaxUrls() {
+        return monitorMaxUrls;
+    }
+
+    /** The shortest interval a monitored URL may be pinged at. */
+    public Duration monitorMinInterval() {
+        return monitorMinInterval;
+    }
+
+    /** How long a ping waits unless its monitor sets its own timeout. */
+    public Duration monitorTimeout() {
+        return monitorTimeout;
+    }
+
     /** The clock for timestamps, rate limits and retention (tests inject one). */
     public Clock clock() {
         return clock;
@@ -150,6 +179,9 @@ public final class ServerConfig {
         builder.threads = threads;
         builder.dbPoolSize = dbPoolSize;
         builder.dataPageSize = dataPageSize;
+        builder.monitorMaxUrls = monitorMaxUrls;
+        builder.monitorMinInterval = monitorMinInterval;
+        builder.monitorTimeout = monitorTimeout;
         builder.clock = clock;
         return builder;
     }
@@ -169,6 +201,9 @@ public final class ServerConfig {
         private int threads = DEFAULT_THREADS;
         private int dbPoolSize = DEFAULT_DB_POOL_SIZE;
         private int dataPageSize = DEFAULT_DATA_PAGE_SIZE;
+        private int monitorMaxUrls = DEFAULT_MONITOR_MAX_URLS;
+        private Duration monitorMinInterval = DEFAULT_MONITOR_MIN_INTERVAL;
+        private Duration monitorTimeout = DEFAULT_MONITOR_TIMEOUT;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {}
@@ -248,6 +283,27 @@ public final class ServerConfig {
             return this;
         }
 
+        /** URLs one key may monitor, 0 (monitoring off) or more. */
+        public Builder monitorMaxUrls(int monitorMaxUrls) {
+            if (monitorMaxUrls < 0) {
+                throw new IllegalArgumentException("monitor max URLs must be 0 (off) or more, was " + monitorMaxUrls);
+            }
+            this.monitorMaxUrls = monitorMaxUrls;
+            return this;
+        }
+
+        /** The shortest ping interval, from 1 second to one day. */
+        public Builder monitorMinInterval(Duration monitorMinInterval) {
+            this.monitorMinInterval = between("monitor minimum interval", monitorMinInterval, MAX_MONITOR_MIN_INTERVAL);
+            return this;
+        }
+
+        /** The default ping timeout, from 1 to 30 seconds. */
+        public Builder monitorTimeout(Duration monitorTimeout) {
+            this.monitorTimeout = between("monitor timeout", monitorTimeout, MAX_MONITOR_TIMEOUT);
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -260,6 +316,14 @@ public final class ServerConfig {
         private static long positive(String name, long value) {
             if (value <= 0) {
                 throw new IllegalArgumentException(name + " must be positive, was " + value);
+            }
+            return value;
+        }
+
+        private static Duration between(String name, Duration value, Duration max) {
+            if (value == null || value.compareTo(Duration.ofSeconds(1)) < 0 || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(name + " must be 1-" + max.toSeconds() + " seconds, was "
+                        + (value == null ? null : value.toSeconds()));
             }
             return value;
         }
@@ -316,7 +380,18 @@ public final class ServerConfig {
                     (b, v) -> b.threads(integer("--threads", v))),
             new Option("--db-pool-size", "API_ANALYTICS_DB_POOL_SIZE", "N",
                     "PostgreSQL connections (default " + DEFAULT_DB_POOL_SIZE + ")",
-                    (b, v) -> b.dbPoolSize(integer("--db-pool-size", v))));
+                    (b, v) -> b.dbPoolSize(integer("--db-pool-size", v))),
+            new Option("--monitor-max-urls", "API_ANALYTICS_MONITOR_MAX_URLS", "N",
+                    "URLs one key may monitor (default " + DEFAULT_MONITOR_MAX_URLS + "; 0 turns monitoring off)",
+                    (b, v) -> b.monitorMaxUrls(integer("--monitor-max-urls", v))),
+            new Option("--monitor-min-interval-seconds", "API_ANALYTICS_MONITOR_MIN_INTERVAL_SECONDS", "N",
+                    "shortest interval a URL may be pinged at (default " + DEFAULT_MONITOR_MIN_INTERVAL.toSeconds()
+                            + "; at most " + MAX_MONITOR_MIN_INTERVAL.toSeconds() + ")",
+                    (b, v) -> b.monitorMinInterval(Duration.ofSeconds(integer("--monitor-min-interval-seconds", v)))),
+            new Option("--monitor-timeout-seconds", "API_ANALYTICS_MONITOR_TIMEOUT_SECONDS", "N",
+                    "ping timeout unless a monitor sets its own (default " + DEFAULT_MONITOR_TIMEOUT.toSeconds()
+                            + "; 1-" + MAX_MONITOR_TIMEOUT.toSeconds() + ")",
+                    (b, v) -> b.monitorTimeout(Duration.ofSeconds(integer("--monitor-timeout-seconds", v)))));
 
     /**
      * Reads flags ({@code --port 8421} or {@code --port=8421}) over environment variables.

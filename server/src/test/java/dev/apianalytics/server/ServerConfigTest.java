@@ -55,6 +55,33 @@ class ServerConfigTest {
     }
 
     @Test
+    void monitoringSettingsComeFromFlagsOrTheirVariables() {
+        ServerConfig defaults = ServerConfig.parse(List.of(), Map.of());
+        assertThat(defaults.monitorMaxUrls()).isEqualTo(10);
+        assertThat(defaults.monitorMinInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(defaults.monitorTimeout()).isEqualTo(Duration.ofSeconds(10));
+
+        ServerConfig config = ServerConfig.parse(List.of("--monitor-max-urls", "0", "--monitor-timeout-seconds=30"),
+                Map.of("API_ANALYTICS_MONITOR_MAX_URLS", "3", "API_ANALYTICS_MONITOR_MIN_INTERVAL_SECONDS", "60",
+                        "API_ANALYTICS_MONITOR_TIMEOUT_SECONDS", "5"));
+        assertThat(config.monitorMaxUrls()).isZero();
+        assertThat(config.monitorMinInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.monitorTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(dev.apianalytics.server.monitor.MonitorSettings.from(config).maxUrlsPerKey()).isZero();
+
+        assertThatThrownBy(() -> ServerConfig.parse(List.of("--monitor-max-urls", "-1"), Map.of()))
+                .hasMessageContaining("--monitor-max-urls");
+        assertThatThrownBy(() -> ServerConfig.parse(List.of("--monitor-timeout-seconds", "31"), Map.of()))
+                .hasMessageContaining("--monitor-timeout-seconds").hasMessageContaining("1-30 seconds");
+        assertThatThrownBy(() -> ServerConfig.parse(List.of("--monitor-min-interval-seconds", "0"), Map.of()))
+                .hasMessageContaining("--monitor-min-interval-seconds");
+        assertThatThrownBy(() -> ServerConfig.parse(List.of(), Map.of("API_ANALYTICS_MONITOR_MIN_INTERVAL_SECONDS", "86401")))
+                .hasMessageContaining("API_ANALYTICS_MONITOR_MIN_INTERVAL_SECONDS");
+        assertThatThrownBy(() -> ServerConfig.parse(List.of(), Map.of("API_ANALYTICS_MONITOR_TIMEOUT_SECONDS", "soon")))
+                .hasMessageContaining("API_ANALYTICS_MONITOR_TIMEOUT_SECONDS").hasMessageContaining("not a whole number");
+    }
+
+    @Test
     void helpListsEveryFlagWithItsVariable() {
         String usage = ServerConfig.usage();
         for (ServerConfig.Option option : ServerConfig.OPTIONS) {

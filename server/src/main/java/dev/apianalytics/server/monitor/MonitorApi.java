@@ -140,7 +140,7 @@ final class MonitorApi {
         int interval = interval(body);
         int timeoutMs = timeoutMs(body);
         if (settings.maxUrlsPerKey() == 0) {
-            throw ApiException.badRequest("monitoring is turned off on this collector (API_ANALYTICS_MONITOR_MAX_URLS=0)");
+            throw ApiException.badRequest("monitoring is turned off on this collector (--monitor-max-urls 0)");
         }
         try {
             List<Monitor> existing = store.list(keyId);

@@ -17,12 +17,13 @@ import java.util.concurrent.Executors;
  */
 public final class MonitorExtension implements ServerExtension {
 
+    /** Null: taken from the server's configuration at install. */
     private final MonitorSettings settings;
     private volatile ExecutorService pingThreads;
 
-    /** Monitoring with the defaults, overridden by {@code API_ANALYTICS_MONITOR_*} environment variables. */
+    /** Monitoring with the collector's {@code --monitor-*} settings ({@link MonitorSettings#from}). */
     public MonitorExtension() {
-        this(MonitorSettings.fromEnvironment(System.getenv()));
+        this.settings = null;
     }
 
     public MonitorExtension(MonitorSettings settings) {
@@ -41,6 +42,7 @@ public final class MonitorExtension implements ServerExtension {
 
     @Override
     public void install(Router router, ServerContext context) {
+        MonitorSettings settings = this.settings != null ? this.settings : MonitorSettings.from(context.config());
         MonitorStore store = new MonitorStore(context.storage());
         MonitorApi api = new MonitorApi(store, settings, context.clock());
         router.get("/api/monitors", exchange -> api.list(exchange, context.keys().authenticate(exchange)));

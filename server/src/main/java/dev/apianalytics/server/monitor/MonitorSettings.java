@@ -1,7 +1,7 @@
 package dev.apianalytics.server.monitor;
 
+import dev.apianalytics.server.ServerConfig;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * Monitoring limits and timings.
@@ -15,15 +15,15 @@ import java.util.Map;
  */
 public record MonitorSettings(int maxUrlsPerKey, Duration minInterval, Duration timeout, Duration tick, Duration retention) {
 
-    public static final int DEFAULT_MAX_URLS = 10;
-    public static final Duration DEFAULT_MIN_INTERVAL = Duration.ofSeconds(30);
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_URLS = ServerConfig.DEFAULT_MONITOR_MAX_URLS;
+    public static final Duration DEFAULT_MIN_INTERVAL = ServerConfig.DEFAULT_MONITOR_MIN_INTERVAL;
+    public static final Duration DEFAULT_TIMEOUT = ServerConfig.DEFAULT_MONITOR_TIMEOUT;
     public static final Duration DEFAULT_TICK = Duration.ofSeconds(1);
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(60);
     /** The longest timeout a monitor may ask for. */
-    public static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration MAX_TIMEOUT = ServerConfig.MAX_MONITOR_TIMEOUT;
     /** The longest interval accepted: once a day. */
-    public static final Duration MAX_INTERVAL = Duration.ofDays(1);
+    public static final Duration MAX_INTERVAL = ServerConfig.MAX_MONITOR_MIN_INTERVAL;
 
     public MonitorSettings {
         if (maxUrlsPerKey < 0) {
@@ -47,31 +47,12 @@ public record MonitorSettings(int maxUrlsPerKey, Duration minInterval, Duration 
     }
 
     /**
-     * Defaults overridden by {@code API_ANALYTICS_MONITOR_MAX_URLS}, {@code API_ANALYTICS_MONITOR_MIN_INTERVAL_SECONDS}
-     * and {@code API_ANALYTICS_MONITOR_TIMEOUT_SECONDS} when set.
+     * The collector's settings ({@code --monitor-max-urls}, {@code --monitor-min-interval-seconds},
+     * {@code --monitor-timeout-seconds} or their {@code API_ANALYTICS_MONITOR_*} variables).
      */
-    public static MonitorSettings fromEnvironment(Map<String, String> environment) {
-        MonitorSettings defaults = defaults();
-        return new MonitorSettings(
-                number(environment, "API_ANALYTICS_MONITOR_MAX_URLS", defaults.maxUrlsPerKey()),
-                Duration.ofSeconds(number(environment, "API_ANALYTICS_MONITOR_MIN_INTERVAL_SECONDS",
-                        (int) defaults.minInterval().toSeconds())),
-                Duration.ofSeconds(number(environment, "API_ANALYTICS_MONITOR_TIMEOUT_SECONDS",
-                        (int) defaults.timeout().toSeconds())),
-                defaults.tick(),
-                defaults.retention());
-    }
-
-    private static int number(Map<String, String> environment, String name, int fallback) {
-        String text = environment.get(name);
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(text.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, not '" + text + "'");
-        }
+    public static MonitorSettings from(ServerConfig config) {
+        return new MonitorSettings(config.monitorMaxUrls(), config.monitorMinInterval(), config.monitorTimeout(),
+                DEFAULT_TICK, DEFAULT_RETENTION);
     }
 
     private static void positive(String name, Duration value) {
