@@ -171,6 +171,55 @@ abstract class StorageContractTest {
     }
 
     @Test
+    void aBatchIdIsStoredOnceEvenWhenManyCallersRaceWithItAndWithOtherBatches() throws Exception {
+        long key = storage.createKey(hash(), T0);
+        long other = storage.createKey(hash(), T0);
+        String id = UUID.randomUUID().toString();
+        int racers = 12;
+        List<StoredRequest> rows = List.of(row(T0, "h", null, 200, null, null), row(T0, "h", null, 500, null, null));
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(racers + 2);
+        List<java.util.Optional<BatchOutcome>> outcomes = new ArrayList<>();
+        try {
+            List<java.util.concurrent.Future<java.util.Optional<BatchOutcome>>> done = new ArrayList<>();
+            for (int t = 0; t < racers; t++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    return storage.insertBatch(key, id, rows, 3, T0);
+                }));
+            }
+            // alongside: the same id under another key, and a post without an id
+            done.add(pool.submit(() -> {
+                start.await();
+                return storage.insertBatch(other, id, rows, 0, T0);
+            }));
+            done.add(pool.submit(() -> {
+                start.await();
+                storage.insertRequests(key, rows);
+                return java.util.Optional.<BatchOutcome>empty();
+            }));
+            start.countDown();
+            for (var future : done) {
+                outcomes.add(future.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        List<java.util.Optional<BatchOutcome>> racing = outcomes.subList(0, racers);
+        assertThat(racing).filteredOn(java.util.Optional::isEmpty).hasSize(1);
+        assertThat(racing).filteredOn(java.util.Optional::isPresent)
+                .allSatisfy(earlier -> assertThat(earlier).hasValue(new BatchOutcome(2, 3)));
+        assertThat(outcomes.get(racers)).as("another key's batch").isEmpty();
+        assertThat(storage.countRequests(key, RequestFilter.ALL)).isEqualTo(4);
+        assertThat(storage.countRequests(other, RequestFilter.ALL)).isEqualTo(2);
+
+        assertThat(storage.forgetBatchesBefore(T0.plusSeconds(1))).isGreaterThanOrEqualTo(2);
+        assertThat(storage.insertBatch(key, id, rows, 3, T0.plusSeconds(2))).as("forgotten: a new batch").isEmpty();
+        assertThat(storage.insertBatch(key, id, rows, 0, T0.plusSeconds(3))).hasValue(new BatchOutcome(2, 3));
+        assertThat(storage.countRequests(key, RequestFilter.ALL)).isEqualTo(6);
+    }
+
+    @Test
     void aConnectionServesSqlOfOneOwn() throws Exception {
         try (Connection connection = storage.connection(); Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT count(*) FROM requests WHERE key_id = -1")) {
