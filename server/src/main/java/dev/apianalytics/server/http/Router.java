@@ -103,7 +103,7 @@ public final class Router implements HttpHandler {
         exchange.setHeader("Allow", String.join(", ", allowed));
         exchange.setHeader("Access-Control-Allow-Origin", "*");
         exchange.setHeader("Access-Control-Allow-Methods", String.join(", ", allowed));
-        exchange.setHeader("Access-Control-Allow-Headers", "Content-Type, Content-Encoding, X-AUTH-TOKEN, API-Key");
+        exchange.setHeader("Access-Control-Allow-Headers", "Content-Type, Content-Encoding, X-AUTH-TOKEN, API-Key, Idempotency-Key");
         exchange.setHeader("Access-Control-Max-Age", "600");
         exchange.send(204, "text/plain", new byte[0]);
     }
