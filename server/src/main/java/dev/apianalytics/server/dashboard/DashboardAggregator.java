@@ -21,13 +21,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 /**
  * Computes every panel of the dashboard in the database with about a dozen grouped queries over
- * the key's filtered rows (the small breakdowns share one scan), so the page receives a few
+ * the key's filtered rows (the small breakdowns share one scan, the endpoint table and the
+ * versions another), so the page receives a few
  * kilobytes however many rows the key has.
  */
 final class DashboardAggregator {
@@ -42,70 +40,10 @@ final class DashboardAggregator {
 
     private final Connection connection;
     private final Dialect dialect;
-    private final Connections connections;
-    private final ExecutorService executor;
 
-    /** Where the parallel panels get a connection each (DuckDB duplicates of one database). */
-    @FunctionalInterface
-    interface Connections {
-        Connection open() throws SQLException;
-    }
-
-    /** Computes the panels one after another on {@code connection}. */
     DashboardAggregator(Connection connection, Dialect dialect) {
-        this(connection, dialect, null, null);
-    }
-
-    /**
-     * Computes the panels side by side, each on its own connection from {@code connections}, on
-     * {@code executor}: most of a panel's time is spent in single-threaded phases of the query
-     * (hash table merges, window functions, sorting, handing rows to JDBC) that overlap well.
-     */
-    DashboardAggregator(Connection connection, Dialect dialect, Connections connections, ExecutorService executor) {
         this.connection = connection;
         this.dialect = dialect;
-        this.connections = connections;
-        this.executor = executor;
-    }
-
-    /** One panel's query against an aggregator bound to a connection. */
-    @FunctionalInterface
-    private interface Panel<T> {
-        T compute(DashboardAggregator on) throws SQLException;
-    }
-
-    /** A panel's result, still being computed or already there. */
-    @FunctionalInterface
-    private interface Pending<T> {
-        T get() throws SQLException;
-    }
-
-    private <T> Pending<T> start(Panel<T> panel) throws SQLException {
-        if (executor == null) {
-            T value = panel.compute(this);
-            return () -> value;
-        }
-        Future<T> future = executor.submit(() -> {
-            try (Connection own = connections.open()) {
-                return panel.compute(new DashboardAggregator(own, dialect));
-            }
-        });
-        return () -> {
-            try {
-                return future.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SQLException("interrupted while computing the dashboard", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof SQLException sql) {
-                    throw sql;
-                }
-                if (e.getCause() instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                throw new SQLException(e.getCause());
-            }
-        };
     }
 
     DashboardData compute(long keyId, DashboardQuery query, Instant now) throws SQLException {
@@ -118,37 +56,31 @@ final class DashboardAggregator {
         long bucket = allTime ? bucketFor(length) : query.period().bucketSeconds;
         long shift = bucket % (7 * 86_400L) == 0 ? WEEK_SHIFT : 0;
 
-        // the slowest panels first, so the executor starts them first
-        Pending<Endpoints> endpoints = start(on -> on.endpoints(sql, keyId, from, to));
-        Pending<Breakdowns> breakdowns = start(on -> on.breakdowns(sql, keyId, from, to));
-        Pending<Overview> overview = start(on -> on.overview(sql, keyId, from, to));
-        Pending<List<ActivityPoint>> activity = start(on -> on.activity(sql, keyId, from, to, bucket, shift));
-        Pending<List<UserRow>> users = start(on -> on.users(sql, keyId, from, to));
-        Pending<double[]> previous = start(on -> allTime ? null : on.headline(sql, keyId, previousFrom, from));
-        Pending<List<Count>> referrers = start(on -> on.counts(sql, keyId, from, to, "referrer", TOP, true));
-        Pending<List<String>> hostnames = start(on -> on.hostnames(keyId, from, to));
+        Summary summary = summary(sql, keyId, previousFrom, from, to, allTime);
+        Breakdowns breakdowns = breakdowns(sql, keyId, from, to);
+        Endpoints endpoints = endpoints(sql, keyId, from, to);
         return new DashboardData(
                 query.period().name,
                 from.toString(),
                 to.toString(),
                 bucket,
                 query.zone().getId(),
-                hostnames.get(),
-                summary(overview.get().headline(), previous.get()),
-                overview.get().percentiles(),
-                overview.get().histogram(),
-                activity.get(),
-                endpoints.get().rows(),
-                breakdowns.get().top(STATUS, 20),
-                breakdowns.get().top(COUNTRY, TOP),
-                breakdowns.get().top(CLIENT, TOP),
-                breakdowns.get().top(OS, TOP),
-                breakdowns.get().top(DEVICE, TOP),
-                endpoints.get().versions(),
-                referrers.get(),
-                breakdowns.get().perIndex(HOUR, 24, 0),
-                breakdowns.get().perIndex(WEEKDAY, 7, 1),
-                users.get());
+                hostnames(keyId, from, to),
+                summary,
+                percentiles(sql, keyId, from, to),
+                histogram(sql, keyId, from, to),
+                activity(sql, keyId, from, to, bucket, shift),
+                endpoints.rows(),
+                breakdowns.top(STATUS, 20),
+                breakdowns.top(COUNTRY, TOP),
+                breakdowns.top(CLIENT, TOP),
+                breakdowns.top(OS, TOP),
+                breakdowns.top(DEVICE, TOP),
+                endpoints.versions(),
+                counts(sql, keyId, from, to, "referrer", TOP, true),
+                breakdowns.perIndex(HOUR, 24, 0),
+                breakdowns.perIndex(WEEKDAY, 7, 1),
+                users(sql, keyId, from, to));
     }
 
     /** A bucket for an arbitrary span ("all time") giving at most about a hundred points. */
@@ -190,12 +122,11 @@ final class DashboardAggregator {
         return names;
     }
 
-    /**
-     * The headline numbers and how they compare with the period before ({@code previous} null for
-     * all time). Two plain scans beat one scan with FILTER clauses: DuckDB's filtered DISTINCT
-     * aggregates are slow.
-     */
-    private static Summary summary(double[] current, double[] previous) {
+    private Summary summary(DashboardSql sql, long keyId, Instant previousFrom, Instant from, Instant to, boolean allTime)
+            throws SQLException {
+        // two plain scans beat one scan with FILTER clauses: DuckDB's filtered DISTINCT aggregates are slow
+        double[] current = headline(sql, keyId, from, to);
+        double[] previous = allTime ? null : headline(sql, keyId, previousFrom, from);
         return new Summary(
                 new Metric((long) current[0], previous == null ? null : (long) previous[0]),
                 new Metric((long) current[1], previous == null ? null : (long) previous[1]),
@@ -225,42 +156,21 @@ final class DashboardAggregator {
         return Double.isNaN(value) ? null : value;
     }
 
-    /** The period's headline numbers, percentiles and histogram, read in one scan. */
-    private record Overview(double[] headline, Percentiles percentiles, List<HistogramBucket> histogram) {}
-
-    private Overview overview(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {
-        StringBuilder bucket = new StringBuilder("CASE");
-        for (int i = 1; i < HISTOGRAM_EDGES.length; i++) {
-            bucket.append(" WHEN response_time < ").append(HISTOGRAM_EDGES[i]).append(" THEN ").append(i - 1);
-        }
-        bucket.append(" ELSE ").append(HISTOGRAM_EDGES.length - 1).append(" END");
-        StringBuilder text = new StringBuilder("SELECT count(*), count(DISTINCT ip_address), count(DISTINCT user_id), sum(")
-                .append(DashboardSql.SUCCESS).append("), avg(response_time), ")
-                .append(sql.percentiles(0.5, 0.75, 0.9, 0.95, 0.99));
-        for (int i = 0; i < HISTOGRAM_EDGES.length; i++) {
-            text.append(", count(*) FILTER (WHERE ").append(bucket).append(" = ").append(i).append(")");
-        }
+    private Percentiles percentiles(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {
         List<Object> parameters = DashboardSql.list();
-        text.append(" FROM requests WHERE ").append(sql.where(keyId, from, to, parameters));
-        try (PreparedStatement select = connection.prepareStatement(text.toString())) {
+        String where = sql.where(keyId, from, to, parameters);
+        String text = "SELECT " + sql.percentiles(0.5, 0.75, 0.9, 0.95, 0.99) + " FROM requests WHERE " + where;
+        try (PreparedStatement select = connection.prepareStatement(text)) {
             DashboardSql.bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 rows.next();
-                Double mean = nullableDouble(rows, 5);
-                double[] headline = {rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4),
-                        mean == null ? Double.NaN : mean};
-                Percentiles percentiles = new Percentiles(null, null, null, null, null);
-                java.sql.Array array = rows.getArray(6);
-                if (array != null) {
-                    Object[] values = (Object[]) array.getArray();
-                    percentiles = new Percentiles(number(values[0]), number(values[1]), number(values[2]),
-                            number(values[3]), number(values[4]));
+                java.sql.Array array = rows.getArray(1);
+                if (array == null) {
+                    return new Percentiles(null, null, null, null, null);
                 }
-                long[] counts = new long[HISTOGRAM_EDGES.length];
-                for (int i = 0; i < counts.length; i++) {
-                    counts[i] = rows.getLong(7 + i);
-                }
-                return new Overview(headline, percentiles, histogram(counts));
+                Object[] values = (Object[]) array.getArray();
+                return new Percentiles(number(values[0]), number(values[1]), number(values[2]), number(values[3]),
+                        number(values[4]));
             }
         }
     }
@@ -269,7 +179,24 @@ final class DashboardAggregator {
         return value == null ? null : ((Number) value).doubleValue();
     }
 
-    private static List<HistogramBucket> histogram(long[] counts) {
+    private List<HistogramBucket> histogram(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {
+        StringBuilder bucket = new StringBuilder("CASE");
+        for (int i = 1; i < HISTOGRAM_EDGES.length; i++) {
+            bucket.append(" WHEN response_time < ").append(HISTOGRAM_EDGES[i]).append(" THEN ").append(i - 1);
+        }
+        bucket.append(" ELSE ").append(HISTOGRAM_EDGES.length - 1).append(" END");
+        long[] counts = new long[HISTOGRAM_EDGES.length];
+        List<Object> parameters = DashboardSql.list();
+        String where = sql.where(keyId, from, to, parameters);
+        String text = "SELECT " + bucket + " AS b, count(*) FROM requests WHERE " + where + " GROUP BY 1";
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    counts[rows.getInt(1)] = rows.getLong(2);
+                }
+            }
+        }
         int first = 0;
         while (first < counts.length - 1 && counts[first] == 0) {
             first++;

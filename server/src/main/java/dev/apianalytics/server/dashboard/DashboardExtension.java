@@ -5,7 +5,6 @@ import dev.apianalytics.server.ServerExtension;
 import dev.apianalytics.server.http.Exchange;
 import dev.apianalytics.server.http.Router;
 import dev.apianalytics.server.http.StorageUnavailable;
-import dev.apianalytics.server.storage.Dialect;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -13,9 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The dashboard's server side: {@code GET /api/dashboard} answers every panel for a period and
@@ -24,51 +20,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class DashboardExtension implements ServerExtension {
 
-    /** Panels computed side by side, across every dashboard request (DuckDB only, see {@link #panelThreads}). */
-    static final int PANEL_THREADS = 8;
-
-    private volatile ExecutorService panelThreads;
-
     @Override
     public void install(Router router, ServerContext context) {
-        if (context.storage().dialect() == Dialect.DUCKDB) {
-            // DuckDB connections are cheap duplicates of one database; PostgreSQL's come from a
-            // bounded pool that parallel panels of a few concurrent requests would drain
-            panelThreads = newPanelThreads();
-        }
         router.get("/api/dashboard", exchange -> aggregate(exchange, context));
         router.get("/api/dashboard/export.csv", exchange -> export(exchange, context));
     }
 
-    /** Daemon threads that each run one panel query at a time. */
-    static ExecutorService newPanelThreads() {
-        AtomicInteger count = new AtomicInteger();
-        return Executors.newFixedThreadPool(PANEL_THREADS, runnable -> {
-            Thread thread = new Thread(runnable, "api-analytics-dashboard-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-    }
-
-    @Override
-    public void close() {
-        ExecutorService threads = panelThreads;
-        if (threads != null) {
-            threads.shutdownNow();
-        }
-    }
-
-    private void aggregate(Exchange exchange, ServerContext context) throws Exception {
+    private static void aggregate(Exchange exchange, ServerContext context) throws Exception {
         long keyId = context.keys().authenticate(exchange);
         DashboardQuery query = DashboardQuery.parse(exchange.queryParameters());
         Instant now = context.clock().instant();
         DashboardData data;
         try (Connection connection = context.storage().connection()) {
-            ExecutorService threads = panelThreads;
-            DashboardAggregator aggregator = threads == null
-                    ? new DashboardAggregator(connection, context.storage().dialect())
-                    : new DashboardAggregator(connection, context.storage().dialect(), context.storage()::connection, threads);
-            data = aggregator.compute(keyId, query, now);
+            data = new DashboardAggregator(connection, context.storage().dialect()).compute(keyId, query, now);
         } catch (SQLException e) {
             throw new StorageUnavailable("dashboard aggregates failed: " + e.getMessage(), e);
         }

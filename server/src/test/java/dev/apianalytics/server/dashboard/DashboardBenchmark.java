@@ -21,7 +21,7 @@ import java.util.Random;
  * storage (no HTTP). Not a test: run it by hand, see docs/dashboard.md.
  *
  * <pre>
- * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark duckdb 10000000 [runs] [sequential|parallel]
+ * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark duckdb 10000000
  * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark jdbc:postgresql://... 10000000
  * </pre>
  */
@@ -40,8 +40,6 @@ public final class DashboardBenchmark {
         String target = args.length > 0 ? args[0] : "duckdb";
         int rows = args.length > 1 ? Integer.parseInt(args[1]) : 10_000_000;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        // as the collector does: panels side by side on DuckDB, one after another on PostgreSQL
-        boolean sequential = args.length > 3 ? args[3].equals("sequential") : target.startsWith("jdbc:postgresql:");
         Path directory = null;
         Storage storage;
         if (target.startsWith("jdbc:postgresql:")) {
@@ -51,7 +49,6 @@ public final class DashboardBenchmark {
             storage = DuckDbStorage.open(directory);
         }
         long keyId = -1;
-        java.util.concurrent.ExecutorService panelThreads = DashboardExtension.newPanelThreads();
         try {
             storage.migrate(Schema.migrations());
             Instant now = Instant.now();
@@ -68,10 +65,7 @@ public final class DashboardBenchmark {
                     for (int run = 0; run < runs; run++) {
                         long start = System.nanoTime();
                         try (Connection connection = storage.connection()) {
-                            DashboardAggregator aggregator = sequential
-                                    ? new DashboardAggregator(connection, storage.dialect())
-                                    : new DashboardAggregator(connection, storage.dialect(), storage::connection, panelThreads);
-                            aggregator.compute(keyId, query, now);
+                            new DashboardAggregator(connection, storage.dialect()).compute(keyId, query, now);
                         }
                         millis[run] = (System.nanoTime() - start) / 1e6;
                     }
@@ -81,7 +75,6 @@ public final class DashboardBenchmark {
                 }
             }
         } finally {
-            panelThreads.shutdownNow();
             if (keyId >= 0) {
                 storage.deleteKey(keyId); // leaves a shared PostgreSQL as it was
             }
