@@ -16,12 +16,15 @@ if "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then
 fi
 id postgres >/dev/null 2>&1 || useradd --system --home /var/lib/postgresql postgres
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-if [ ! -f "$data/PG_VERSION" ]; then
-  rm -rf "$data"
-  mkdir -p "$data"
-  [ "$(id -u)" = 0 ] && chown postgres "$data"
-  as_postgres "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 >/dev/null
+# not answering: start from a fresh cluster (the data is throwaway, and a server killed with
+# its session may have left a stale lock file behind)
+if [ -f "$data/postmaster.pid" ]; then
+  as_postgres "$bin/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1 || true
 fi
+rm -rf "$data"
+mkdir -p "$data"
+if [ "$(id -u)" = 0 ]; then chown postgres "$data"; fi
+as_postgres "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 >/dev/null
 as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w \
   -o "-p $port -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200" start >/dev/null
 psql_() { as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
