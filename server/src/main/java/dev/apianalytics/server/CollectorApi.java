@@ -30,7 +30,7 @@ final class CollectorApi implements ServerExtension {
 
     @Override
     public List<String> keyOwnedTables() {
-        return List.of(Schema.INGEST_BATCHES);
+        return List.of(Schema.INGEST_BATCHES, Schema.LATE_HOURS);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.apianalytics.server;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.apianalytics.server.dashboard.DashboardExtension;
 import dev.apianalytics.server.http.Router;
 import dev.apianalytics.server.ingest.UserAgents;
 import dev.apianalytics.server.keys.KeyAuth;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -153,6 +155,16 @@ public final class CollectorServer implements AutoCloseable {
     /** Runs the retention job now (it also runs hourly); returns how many keys it deleted. */
     public int runRetention() throws SQLException {
         return api.retention().run();
+    }
+
+    /** Summarises the hours due for the dashboard now (it also runs every minute); returns until when all are. */
+    public Instant summarise() throws SQLException {
+        for (ServerExtension extension : extensions) {
+            if (extension instanceof DashboardExtension dashboard) {
+                return dashboard.summarise();
+            }
+        }
+        throw new IllegalStateException("the dashboard is not installed");
     }
 
     /** Stops accepting requests, lets running ones finish for up to a second, and closes storage. */

@@ -32,6 +32,8 @@ public final class ServerConfig {
     public static final int DEFAULT_DATA_PAGE_SIZE = 50_000;
     /** URLs one key may monitor; 0 turns monitoring off. */
     public static final int DEFAULT_MONITOR_MAX_URLS = 10;
+    /** Below this many requests in a dashboard's period, it is computed from the rows, exactly. */
+    public static final long DEFAULT_SUMMARY_MIN_REQUESTS = 100_000;
     public static final Duration DEFAULT_MONITOR_MIN_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_MONITOR_TIMEOUT = Duration.ofSeconds(10);
     /** The longest ping timeout the collector or a monitor may set. */
@@ -53,6 +55,7 @@ public final class ServerConfig {
     private final int dbPoolSize;
     private final int dataPageSize;
     private final int monitorMaxUrls;
+    private final long summaryMinRequests;
     private final Duration monitorMinInterval;
     private final Duration monitorTimeout;
     private final Clock clock;
@@ -72,6 +75,7 @@ public final class ServerConfig {
         this.dbPoolSize = builder.dbPoolSize;
         this.dataPageSize = builder.dataPageSize;
         this.monitorMaxUrls = builder.monitorMaxUrls;
+        this.summaryMinRequests = builder.summaryMinRequests;
         this.monitorMinInterval = builder.monitorMinInterval;
         this.monitorTimeout = builder.monitorTimeout;
         this.clock = builder.clock;
@@ -143,6 +147,14 @@ public final class ServerConfig {
         return dataPageSize;
     }
 
+    /**
+     * From how many requests in its period the dashboard is read from hourly summaries (unique
+     * users, percentiles and top users then estimated); 0 whenever summaries exist.
+     */
+    public long summaryMinRequests() {
+        return summaryMinRequests;
+    }
+
     /** How many URLs one key may monitor; 0 turns monitoring off. */
     public int monitorMaxUrls() {
         return monitorMaxUrls;
@@ -180,6 +192,7 @@ public final class ServerConfig {
         builder.dbPoolSize = dbPoolSize;
         builder.dataPageSize = dataPageSize;
         builder.monitorMaxUrls = monitorMaxUrls;
+        builder.summaryMinRequests = summaryMinRequests;
         builder.monitorMinInterval = monitorMinInterval;
         builder.monitorTimeout = monitorTimeout;
         builder.clock = clock;
@@ -202,6 +215,7 @@ public final class ServerConfig {
         private int dbPoolSize = DEFAULT_DB_POOL_SIZE;
         private int dataPageSize = DEFAULT_DATA_PAGE_SIZE;
         private int monitorMaxUrls = DEFAULT_MONITOR_MAX_URLS;
+        private long summaryMinRequests = DEFAULT_SUMMARY_MIN_REQUESTS;
         private Duration monitorMinInterval = DEFAULT_MONITOR_MIN_INTERVAL;
         private Duration monitorTimeout = DEFAULT_MONITOR_TIMEOUT;
         private Clock clock = Clock.systemUTC();
@@ -280,6 +294,15 @@ public final class ServerConfig {
 
         public Builder dataPageSize(int dataPageSize) {
             this.dataPageSize = (int) positive("data page size", dataPageSize);
+            return this;
+        }
+
+        /** From how many requests in its period a dashboard is read from summaries; 0 or more. */
+        public Builder summaryMinRequests(long summaryMinRequests) {
+            if (summaryMinRequests < 0) {
+                throw new IllegalArgumentException("summary min requests must be 0 or more, was " + summaryMinRequests);
+            }
+            this.summaryMinRequests = summaryMinRequests;
             return this;
         }
 
@@ -381,6 +404,10 @@ public final class ServerConfig {
             new Option("--db-pool-size", "API_ANALYTICS_DB_POOL_SIZE", "N",
                     "PostgreSQL connections (default " + DEFAULT_DB_POOL_SIZE + ")",
                     (b, v) -> b.dbPoolSize(integer("--db-pool-size", v))),
+            new Option("--summary-min-requests", "API_ANALYTICS_SUMMARY_MIN_REQUESTS", "N",
+                    "read dashboards of periods with at least N requests from hourly summaries (default "
+                            + DEFAULT_SUMMARY_MIN_REQUESTS + "; 0 always)",
+                    (b, v) -> b.summaryMinRequests(longInteger("--summary-min-requests", v))),
             new Option("--monitor-max-urls", "API_ANALYTICS_MONITOR_MAX_URLS", "N",
                     "URLs one key may monitor (default " + DEFAULT_MONITOR_MAX_URLS + "; 0 turns monitoring off)",
                     (b, v) -> b.monitorMaxUrls(integer("--monitor-max-urls", v))),

@@ -2,7 +2,6 @@ package dev.apianalytics.server.dashboard;
 
 import dev.apianalytics.server.dashboard.DashboardData.ActivityPoint;
 import dev.apianalytics.server.dashboard.DashboardData.Count;
-import dev.apianalytics.server.dashboard.DashboardData.EndpointRow;
 import dev.apianalytics.server.dashboard.DashboardData.HistogramBucket;
 import dev.apianalytics.server.dashboard.DashboardData.Metric;
 import dev.apianalytics.server.dashboard.DashboardData.Percentiles;
@@ -17,7 +16,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,13 +28,8 @@ import java.util.Map;
  */
 final class DashboardAggregator {
 
-    /** Histogram edges in milliseconds; empty buckets at either end are trimmed. */
-    static final double[] HISTOGRAM_EDGES = {0, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000};
-    static final int TOP = 10;
-    static final int TOP_ENDPOINTS = 50;
-    private static final int MAX_BUCKETS = 400;
-    /** Monday 00:00 is 4 days after the epoch (a Thursday): weekly buckets start on Mondays. */
-    private static final long WEEK_SHIFT = 3 * 86_400L;
+    static final int TOP = Panels.TOP;
+    private static final double[] HISTOGRAM_EDGES = Panels.HISTOGRAM_EDGES;
 
     private final Connection connection;
     private final Dialect dialect;
@@ -47,31 +40,32 @@ final class DashboardAggregator {
     }
 
     DashboardData compute(long keyId, DashboardQuery query, Instant now) throws SQLException {
-        boolean allTime = query.period() == DashboardQuery.Period.ALL;
-        Instant from = query.from(now, allTime ? firstRequest(keyId) : null);
-        Instant to = now;
-        long length = Math.max(1, to.getEpochSecond() - from.getEpochSecond());
-        Instant previousFrom = allTime ? from : from.minusSeconds(length);
+        Span span = Span.of(connection, keyId, query, now);
+        Instant from = span.from();
+        Instant to = span.to();
+        boolean allTime = span.allTime();
+        Instant previousFrom = span.previousFrom();
         DashboardSql sql = new DashboardSql(dialect, query, previousFrom, to);
-        long bucket = allTime ? bucketFor(length) : query.period().bucketSeconds;
-        long shift = bucket % (7 * 86_400L) == 0 ? WEEK_SHIFT : 0;
+        long bucket = span.bucket();
+        long shift = span.shift();
 
         Summary summary = summary(sql, keyId, previousFrom, from, to, allTime);
         Breakdowns breakdowns = breakdowns(sql, keyId, from, to);
-        Endpoints endpoints = endpoints(sql, keyId, from, to);
+        Panels.Endpoints endpoints = endpoints(sql, keyId, from, to);
         return new DashboardData(
                 query.period().name,
                 from.toString(),
                 to.toString(),
                 bucket,
                 query.zone().getId(),
+                false,
                 hostnames(keyId, from, to),
                 summary,
                 percentiles(sql, keyId, from, to),
                 histogram(sql, keyId, from, to),
                 activity(sql, keyId, from, to, bucket, shift),
                 endpoints.rows(),
-                breakdowns.top(STATUS, 20),
+                breakdowns.top(STATUS, Panels.TOP_STATUSES),
                 breakdowns.top(COUNTRY, TOP),
                 breakdowns.top(CLIENT, TOP),
                 breakdowns.top(OS, TOP),
@@ -83,18 +77,7 @@ final class DashboardAggregator {
                 users(sql, keyId, from, to));
     }
 
-    /** A bucket for an arbitrary span ("all time") giving at most about a hundred points. */
-    static long bucketFor(long seconds) {
-        long[] choices = {3_600L, 3 * 3_600L, 6 * 3_600L, 86_400L, 7 * 86_400L, 30 * 86_400L};
-        for (long choice : choices) {
-            if (seconds / choice <= 100) {
-                return choice;
-            }
-        }
-        return 30 * 86_400L;
-    }
-
-    private Instant firstRequest(long keyId) throws SQLException {
+    static Instant firstRequest(Connection connection, long keyId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT min(created_at) FROM requests WHERE key_id = ?")) {
             select.setLong(1, keyId);
             try (ResultSet rows = select.executeQuery()) {
@@ -197,27 +180,7 @@ final class DashboardAggregator {
                 }
             }
         }
-        int first = 0;
-        while (first < counts.length - 1 && counts[first] == 0) {
-            first++;
-        }
-        int last = counts.length - 1;
-        while (last > first && counts[last] == 0) {
-            last--;
-        }
-        // keep a readable minimum of buckets even when every request fell into one
-        while (last - first < 5 && last < counts.length - 1) {
-            last++;
-        }
-        while (last - first < 5 && first > 0) {
-            first--;
-        }
-        List<HistogramBucket> buckets = new ArrayList<>();
-        for (int i = first; i <= last; i++) {
-            Double upper = i + 1 < HISTOGRAM_EDGES.length ? HISTOGRAM_EDGES[i + 1] : null;
-            buckets.add(new HistogramBucket(HISTOGRAM_EDGES[i], upper, counts[i]));
-        }
-        return buckets;
+        return Panels.histogram(counts);
     }
 
     private List<ActivityPoint> activity(DashboardSql sql, long keyId, Instant from, Instant to, long bucket, long shift)
@@ -234,76 +197,20 @@ final class DashboardAggregator {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     long i = rows.getLong(1);
-                    byIndex.put(i, new ActivityPoint(start(sql, i, bucket, shift), rows.getLong(2), rows.getLong(3),
+                    byIndex.put(i, new ActivityPoint(Panels.start(sql, i, bucket, shift), rows.getLong(2), rows.getLong(3),
                             nullableDouble(rows, 4), nullableDouble(rows, 5)));
                 }
             }
         }
-        long firstIndex = Math.floorDiv(sql.localEpochOf(from) + shift, bucket);
-        long lastIndex = Math.floorDiv(sql.localEpochOf(to.minusSeconds(1)) + shift, bucket);
-        firstIndex = Math.max(firstIndex, lastIndex - MAX_BUCKETS + 1);
-        List<ActivityPoint> points = new ArrayList<>();
-        for (long i = firstIndex; i <= lastIndex; i++) {
-            ActivityPoint point = byIndex.get(i);
-            points.add(point != null ? point : new ActivityPoint(start(sql, i, bucket, shift), 0, 0, null, null));
-        }
-        return points;
+        return Panels.activity(byIndex, sql, from, to, bucket, shift);
     }
 
-    /** Epoch milliseconds at which a bucket starts. */
-    private static long start(DashboardSql sql, long index, long bucket, long shift) {
-        return sql.instantOfLocal(index * bucket - shift).toEpochMilli();
-    }
-
-    /** The endpoint table and the requests per API version, both from one grouping of the rows by endpoint. */
-    private record Endpoints(List<EndpointRow> rows, List<Count> versions) {}
-
-    /**
-     * Every (method, endpoint) group is computed once; the ranked table and the versions (read from
-     * each distinct endpoint, not from every row) are both taken from it, told apart by a tag column.
-     */
-    private Endpoints endpoints(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {
+    private Panels.Endpoints endpoints(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters);
-        String[] classes = {"2", "3", "4", "5"};
-        StringBuilder select = new StringBuilder("SELECT method, " + DashboardSql.ENDPOINT + " AS endpoint, count(*) AS n");
-        for (String c : classes) {
-            select.append(", sum(CASE WHEN status BETWEEN ").append(c).append("00 AND ").append(c).append("99 THEN 1 ELSE 0 END) AS s")
-                    .append(c);
-        }
-        select.append(", avg(response_time) AS mean, row_number() OVER (ORDER BY count(*) DESC) AS r");
-        for (String c : classes) {
-            select.append(", row_number() OVER (ORDER BY sum(CASE WHEN status BETWEEN ").append(c).append("00 AND ")
-                    .append(c).append("99 THEN 1 ELSE 0 END) DESC) AS r").append(c);
-        }
-        select.append(" FROM requests WHERE ").append(where).append(" GROUP BY method, ").append(DashboardSql.ENDPOINT);
-        String text = "WITH ranked AS MATERIALIZED (" + select + ") "
-                + "SELECT 0 AS tag, method, endpoint, n, s2, s3, s4, s5, mean FROM ranked WHERE r <= "
-                + TOP_ENDPOINTS + " OR r2 <= " + TOP_ENDPOINTS + " OR r3 <= " + TOP_ENDPOINTS + " OR r4 <= "
-                + TOP_ENDPOINTS + " OR r5 <= " + TOP_ENDPOINTS
-                + " UNION ALL SELECT 1, NULL, v, CAST(sum(n) AS BIGINT), 0, 0, 0, 0, NULL FROM (SELECT " + sql.version("endpoint")
-                + " AS v, n FROM ranked) versions GROUP BY v"
-                + " ORDER BY 1, 4 DESC, 3, 2";
-        List<EndpointRow> endpoints = new ArrayList<>();
-        List<Count> versions = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(text)) {
-            DashboardSql.bind(statement, parameters);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    if (rows.getInt(1) == 0) {
-                        endpoints.add(new EndpointRow(rows.getString(2), rows.getString(3), rows.getLong(4), rows.getLong(5),
-                                rows.getLong(6), rows.getLong(7), rows.getLong(8), nullableDouble(rows, 9)));
-                    } else if (rows.getString(3) != null) {
-                        // unversioned endpoints are dropped here: no SQL filter that could run the expression per row
-                        versions.add(new Count(rows.getString(3), rows.getLong(4)));
-                    }
-                }
-            }
-        }
-        return new Endpoints(endpoints, versions.stream()
-                .sorted(Comparator.comparingLong(Count::count).reversed().thenComparing(Count::key))
-                .limit(TOP)
-                .toList());
+        String grouped = "SELECT method, " + DashboardSql.ENDPOINT + " AS endpoint, count(*) AS n" + Panels.statusClasses("1")
+                + ", avg(response_time) AS mean FROM requests WHERE " + where + " GROUP BY method, " + DashboardSql.ENDPOINT;
+        return Panels.endpoints(connection, sql, grouped, parameters);
     }
 
     private List<Count> counts(DashboardSql sql, long keyId, Instant from, Instant to, String expression, int limit,
@@ -379,26 +286,12 @@ final class DashboardAggregator {
             }
         }
 
-        /** The most frequent values first, ties by value; "unknown" (null) included. */
         List<Count> top(int column, int limit) {
-            return counts.get(column).stream()
-                    .sorted(Comparator.comparingLong(Count::count).reversed()
-                            .thenComparing(Count::key, Comparator.nullsLast(Comparator.naturalOrder())))
-                    .limit(limit)
-                    .toList();
+            return Panels.top(counts.get(column), limit);
         }
 
         long[] perIndex(int column, int size, int base) {
-            long[] values = new long[size];
-            for (Count count : counts.get(column)) {
-                if (count.key() != null) {
-                    int i = Integer.parseInt(count.key()) - base;
-                    if (i >= 0 && i < size) {
-                        values[i] = count.count();
-                    }
-                }
-            }
-            return values;
+            return Panels.perIndex(counts.get(column), size, base);
         }
     }
 
@@ -422,11 +315,10 @@ final class DashboardAggregator {
     }
 
     private static Double ratio(double part, double whole) {
-        return whole == 0 ? null : part / whole;
+        return Panels.ratio(part, whole);
     }
 
     private static Double nullableDouble(ResultSet rows, int column) throws SQLException {
-        double value = rows.getDouble(column);
-        return rows.wasNull() ? null : value;
+        return Panels.nullableDouble(rows, column);
     }
 }

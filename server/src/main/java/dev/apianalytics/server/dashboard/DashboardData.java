@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * Every panel of the dashboard for one period and filter set, as the page receives it (JSON).
  * Times are RFC 3339 UTC strings or epoch milliseconds ({@code activity[].t}); response times
- * are milliseconds.
+ * are milliseconds. {@code estimated} is true when the numbers come from hourly summaries:
+ * unique users and percentiles are then estimates (within a few percent) and top users are
+ * counted from each hour's busiest.
  */
 record DashboardData(
         String period,
@@ -13,6 +15,7 @@ record DashboardData(
         String to,
         long bucketSeconds,
         String timeZone,
+        boolean estimated,
         List<String> hostnames,
         Summary summary,
         Percentiles percentiles,

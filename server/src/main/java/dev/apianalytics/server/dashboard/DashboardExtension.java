@@ -5,13 +5,20 @@ import dev.apianalytics.server.ServerExtension;
 import dev.apianalytics.server.http.Exchange;
 import dev.apianalytics.server.http.Router;
 import dev.apianalytics.server.http.StorageUnavailable;
+import dev.apianalytics.server.rollup.RollupJob;
+import dev.apianalytics.server.rollup.Rollups;
+import dev.apianalytics.server.storage.Migration;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The dashboard's server side: {@code GET /api/dashboard} answers every panel for a period and
@@ -20,19 +27,63 @@ import java.time.Instant;
  */
 public final class DashboardExtension implements ServerExtension {
 
+    /** How often complete hours are summarised; a summary is at most this late after {@link RollupJob#LAG}. */
+    static final Duration SUMMARY_INTERVAL = Duration.ofMinutes(1);
+
+    private volatile RollupJob summaries;
+    /** Reads a summarised dashboard's sketches beside its other panels. */
+    private final ExecutorService sketchThreads = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "api-analytics-dashboard-sketches");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    @Override
+    public List<Migration> migrations() {
+        return Rollups.migrations();
+    }
+
+    @Override
+    public List<String> keyOwnedTables() {
+        return Rollups.TABLES;
+    }
+
     @Override
     public void install(Router router, ServerContext context) {
         router.get("/api/dashboard", exchange -> aggregate(exchange, context));
         router.get("/api/dashboard/export.csv", exchange -> export(exchange, context));
+        summaries = new RollupJob(context.storage(), context.clock());
+        context.every(SUMMARY_INTERVAL, Duration.ofSeconds(5), "dashboard summaries", () -> {
+            try {
+                summaries.run();
+            } catch (SQLException e) {
+                throw new StorageUnavailable("summarising hours failed: " + e.getMessage(), e);
+            }
+        });
     }
 
-    private static void aggregate(Exchange exchange, ServerContext context) throws Exception {
+    /** Summarises every hour that is due now, as the minutely job does; returns until when all are summarised. */
+    public Instant summarise() throws SQLException {
+        return summaries.run();
+    }
+
+    @Override
+    public void close() {
+        sketchThreads.shutdownNow();
+    }
+
+    private void aggregate(Exchange exchange, ServerContext context) throws Exception {
         long keyId = context.keys().authenticate(exchange);
         DashboardQuery query = DashboardQuery.parse(exchange.queryParameters());
         Instant now = context.clock().instant();
         DashboardData data;
         try (Connection connection = context.storage().connection()) {
-            data = new DashboardAggregator(connection, context.storage().dialect()).compute(keyId, query, now);
+            data = new SummaryAggregator(connection, context.storage(), sketchThreads)
+                    .compute(keyId, query, now, context.config().summaryMinRequests())
+                    .orElse(null);
+            if (data == null) {
+                data = new DashboardAggregator(connection, context.storage().dialect()).compute(keyId, query, now);
+            }
         } catch (SQLException e) {
             throw new StorageUnavailable("dashboard aggregates failed: " + e.getMessage(), e);
         }

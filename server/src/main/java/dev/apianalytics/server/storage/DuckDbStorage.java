@@ -74,6 +74,11 @@ public final class DuckDbStorage extends SqlStorage {
         return "rowid";
     }
 
+    @Override
+    void lockMaintenance(Connection connection) {
+        // one process per database file: the lock every storage holds is enough
+    }
+
     /**
      * Sorts only the row ids and timestamps to find the page, then reads the wide rows of that
      * page alone: about twice as fast as sorting whole rows on a key with millions of them.
@@ -173,6 +178,10 @@ public final class DuckDbStorage extends SqlStorage {
                         }
                     }
                     // closing flushes the rows into the transaction
+                }
+                Instant now = Instant.now();
+                for (Pending pending : fresh) {
+                    recordLateHours(connection, pending.keyId, lateHours(pending.rows, now));
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {

@@ -9,9 +9,11 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.postgresql.PGConnection;
 
 /**
@@ -21,6 +23,7 @@ import org.postgresql.PGConnection;
 public final class PostgresStorage extends SqlStorage {
 
     private static final long MIGRATION_LOCK = 0x4150_4941_4e41L; // arbitrary, constant across versions
+    private static final long MAINTENANCE_LOCK = MIGRATION_LOCK + 1;
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
     private final HikariDataSource pool;
@@ -86,13 +89,35 @@ public final class PostgresStorage extends SqlStorage {
     }
 
     @Override
+    void lockMaintenance(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_advisory_xact_lock(" + MAINTENANCE_LOCK + ")");
+        }
+    }
+
+    @Override
     public void insertRequests(long keyId, List<StoredRequest> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
         String csv = csv(keyId, rows);
+        Set<LocalDateTime> late = lateHours(rows, Instant.now());
         try (Connection connection = connection()) {
-            copy(connection, csv);
+            if (late.isEmpty()) {
+                copy(connection, csv);
+                return;
+            }
+            connection.setAutoCommit(false);
+            try {
+                copy(connection, csv);
+                recordLateHours(connection, keyId, late);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
         }
     }
 
@@ -131,6 +156,7 @@ public final class PostgresStorage extends SqlStorage {
                 }
                 if (!rows.isEmpty()) {
                     copy(connection, csv);
+                    recordLateHours(connection, keyId, lateHours(rows, Instant.now()));
                 }
                 connection.commit();
                 return Optional.empty();

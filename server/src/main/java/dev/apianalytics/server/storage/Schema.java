@@ -13,6 +13,12 @@ public final class Schema {
     static final String REQUEST_COLUMNS = "key_id, created_at, hostname, ip_address, path, route, method, status, "
             + "response_time, user_agent, client, os, device, bot, location, user_id, framework, referrer";
 
+    /**
+     * Hours (UTC, truncated) that received rows more than {@link Storage#LATE_AFTER} after the
+     * rows were made, written in the rows' transaction: summaries of those hours are redone.
+     */
+    public static final String LATE_HOURS = "late_hours";
+
     /** Batch ids posted with an {@code Idempotency-Key}; rows belong to a key. */
     public static final String INGEST_BATCHES = "ingest_batches";
 
@@ -67,6 +73,11 @@ public final class Schema {
                           PRIMARY KEY (key_id, batch_id)
                         )"""),
                 new Migration("server-007-ingest-batches-time", null,
-                        "CREATE INDEX IF NOT EXISTS ingest_batches_created ON ingest_batches (created_at)"));
+                        "CREATE INDEX IF NOT EXISTS ingest_batches_created ON ingest_batches (created_at)"),
+                Migration.of("server-008-late-hours", """
+                        CREATE TABLE IF NOT EXISTS late_hours (
+                          key_id BIGINT NOT NULL,
+                          hour TIMESTAMP NOT NULL
+                        )"""));
     }
 }

@@ -6,13 +6,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -22,6 +26,7 @@ abstract class SqlStorage implements Storage {
     private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
 
     private final List<String> keyOwnedTables = new CopyOnWriteArrayList<>();
+    private final ReentrantLock maintenance = new ReentrantLock();
 
     /** The column that breaks ties in {@code created_at} so that pages are stable. */
     abstract String tieBreaker();
@@ -30,6 +35,68 @@ abstract class SqlStorage implements Storage {
     String pageQuery(String columns, String where, int limit, long offset) {
         return "SELECT " + columns + " FROM requests WHERE " + where + " ORDER BY created_at, " + tieBreaker()
                 + " LIMIT " + limit + " OFFSET " + offset;
+    }
+
+    /** Keeps other collectors sharing the database out of maintenance until the transaction ends. */
+    abstract void lockMaintenance(Connection connection) throws SQLException;
+
+    @Override
+    public <T> T maintain(SqlWork<T> work) throws SQLException {
+        maintenance.lock();
+        try (Connection connection = connection()) {
+            connection.setAutoCommit(false);
+            try {
+                lockMaintenance(connection);
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } finally {
+            maintenance.unlock();
+        }
+    }
+
+    static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the original failure is what the caller needs to see
+        }
+    }
+
+    /** The distinct hours (UTC, truncated) of the rows made more than {@link #LATE_AFTER} before {@code now}. */
+    static Set<LocalDateTime> lateHours(List<StoredRequest> rows, Instant now) {
+        Set<LocalDateTime> hours = null;
+        long cutoff = now.minus(LATE_AFTER).toEpochMilli();
+        for (StoredRequest row : rows) {
+            if (row.createdAt().toEpochMilli() < cutoff) {
+                if (hours == null) {
+                    hours = new HashSet<>();
+                }
+                hours.add(utc(row.createdAt().truncatedTo(ChronoUnit.HOURS)));
+            }
+        }
+        return hours == null ? Set.of() : hours;
+    }
+
+    /** Records late hours for a key in the caller's transaction. */
+    static void recordLateHours(Connection connection, long keyId, Set<LocalDateTime> hours) throws SQLException {
+        if (hours.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO late_hours (key_id, hour) VALUES (?, ?)")) {
+            for (LocalDateTime hour : hours) {
+                insert.setLong(1, keyId);
+                insert.setObject(2, hour);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
     }
 
     /** Runs {@code migrations} on {@code connection} with other collectors kept out. */
@@ -210,26 +277,16 @@ abstract class SqlStorage implements Storage {
     }
 
     private long deleteOwned(long keyId, boolean andKey) throws SQLException {
-        try (Connection connection = connection()) {
-            connection.setAutoCommit(false);
-            try {
-                long deleted;
-                for (String table : keyOwnedTables) {
-                    deleteWhereKey(connection, table, keyId);
-                }
-                deleted = deleteWhereKey(connection, "requests", keyId);
-                if (andKey) {
-                    deleteWhereKey(connection, "api_keys", keyId);
-                }
-                connection.commit();
-                return deleted;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
+        return maintain(connection -> {
+            for (String table : keyOwnedTables) {
+                deleteWhereKey(connection, table, keyId);
             }
-        }
+            long deleted = deleteWhereKey(connection, "requests", keyId);
+            if (andKey) {
+                deleteWhereKey(connection, "api_keys", keyId);
+            }
+            return deleted;
+        });
     }
 
     private static long deleteWhereKey(Connection connection, String table, long keyId) throws SQLException {

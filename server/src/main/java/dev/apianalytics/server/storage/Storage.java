@@ -15,6 +15,13 @@ import java.util.function.Consumer;
  */
 public interface Storage extends AutoCloseable {
 
+    /**
+     * Rows stored later than this after they were made mark their hour in
+     * {@link Schema#LATE_HOURS}; hours are summarised only once they are older than this by a
+     * wide margin, so a row that arrives in time is always in its hour's first summary.
+     */
+    java.time.Duration LATE_AFTER = java.time.Duration.ofMinutes(5);
+
     Dialect dialect();
 
     /**
@@ -65,6 +72,20 @@ public interface Storage extends AutoCloseable {
     /** The key's matching rows, oldest first, skipping {@code offset} and handing at most {@code limit} to {@code sink}. */
     void readRequests(long keyId, RequestFilter filter, long offset, int limit, Consumer<StoredRequest> sink)
             throws SQLException;
+
+    /**
+     * Runs {@code work} in one transaction on a connection of its own, committed on return and
+     * rolled back if it throws, while no key's data is being deleted (here or, on PostgreSQL,
+     * by another collector) and no other maintenance runs: summaries built from rows in that
+     * transaction can never outlive a deletion of those rows.
+     */
+    <T> T maintain(SqlWork<T> work) throws SQLException;
+
+    /** Work on a connection that may throw {@link SQLException}. */
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
 
     /** Deletes every row the key owns (requests and key-owned tables) but keeps the key; returns the requests deleted. */
     long deleteData(long keyId) throws SQLException;

@@ -1,5 +1,7 @@
 package dev.apianalytics.server.dashboard;
 
+import dev.apianalytics.server.rollup.RollupJob;
+import dev.apianalytics.server.rollup.Rollups;
 import dev.apianalytics.server.storage.DuckDbStorage;
 import dev.apianalytics.server.storage.PostgresStorage;
 import dev.apianalytics.server.storage.Schema;
@@ -8,13 +10,17 @@ import dev.apianalytics.server.storage.StoredRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Times {@code GET /api/dashboard}'s aggregates over one key with many rows, straight against
@@ -49,29 +55,49 @@ public final class DashboardBenchmark {
             storage = DuckDbStorage.open(directory);
         }
         long keyId = -1;
+        ExecutorService threads = Executors.newCachedThreadPool();
         try {
             storage.migrate(Schema.migrations());
+            storage.migrate(Rollups.migrations());
             Instant now = Instant.now();
             keyId = storage.createKey("benchmark-" + System.nanoTime(), now);
             long started = System.nanoTime();
             seed(storage, keyId, rows, now);
             System.out.printf("%s: inserted %,d rows in %.1f s%n", storage.describe(), rows, (System.nanoTime() - started) / 1e9);
+            started = System.nanoTime();
+            Instant rolled = new RollupJob(storage, Clock.fixed(now, ZoneOffset.UTC)).run();
+            System.out.printf("summarised every hour until %s in %.1f s%n", rolled, (System.nanoTime() - started) / 1e9);
             for (String period : List.of("24h", "7d", "30d", "all")) {
                 for (String filter : List.of("", "&status=4xx&country=DE")) {
                     DashboardQuery query = DashboardQuery.parse(Map.of("period", List.of(period), "tz", List.of("Europe/Paris"),
                             "status", filter.isEmpty() ? List.of() : List.of("4xx"),
                             "country", filter.isEmpty() ? List.of() : List.of("DE")));
-                    double[] millis = new double[runs];
+                    // the two ways, alternating run by run so that both see the same machine
+                    double[] summarised = new double[runs];
+                    double[] fromRows = new double[runs];
+                    boolean usedSummaries = false;
                     for (int run = 0; run < runs; run++) {
                         long start = System.nanoTime();
                         try (Connection connection = storage.connection()) {
+                            usedSummaries = new SummaryAggregator(connection, storage, threads).compute(keyId, query, now, 0)
+                                    .isPresent();
+                            if (!usedSummaries) {
+                                new DashboardAggregator(connection, storage.dialect()).compute(keyId, query, now);
+                            }
+                        }
+                        summarised[run] = (System.nanoTime() - start) / 1e6;
+                        start = System.nanoTime();
+                        try (Connection connection = storage.connection()) {
                             new DashboardAggregator(connection, storage.dialect()).compute(keyId, query, now);
                         }
-                        millis[run] = (System.nanoTime() - start) / 1e6;
+                        fromRows[run] = (System.nanoTime() - start) / 1e6;
                     }
-                    Arrays.sort(millis);
-                    System.out.printf("period=%-4s %-24s median %6.0f ms  best %6.0f ms%n", period,
-                            filter.isEmpty() ? "(no filter)" : filter.substring(1), millis[runs / 2], millis[0]);
+                    Arrays.sort(summarised);
+                    Arrays.sort(fromRows);
+                    System.out.printf("period=%-4s %-24s %s median %6.0f ms best %6.0f ms | rows median %6.0f ms best %6.0f ms | x%.1f%n",
+                            period, filter.isEmpty() ? "(no filter)" : filter.substring(1),
+                            usedSummaries ? "summaries" : "rows     ", summarised[runs / 2], summarised[0],
+                            fromRows[runs / 2], fromRows[0], fromRows[runs / 2] / summarised[runs / 2]);
                 }
             }
         } finally {
@@ -79,6 +105,7 @@ public final class DashboardBenchmark {
                 storage.deleteKey(keyId); // leaves a shared PostgreSQL as it was
             }
             storage.close();
+            threads.shutdownNow();
             if (directory != null) {
                 TestFiles.deleteRecursively(directory);
             }

@@ -1,0 +1,347 @@
+package dev.apianalytics.server.dashboard;
+
+import dev.apianalytics.server.dashboard.DashboardData.ActivityPoint;
+import dev.apianalytics.server.dashboard.DashboardData.Count;
+import dev.apianalytics.server.dashboard.DashboardData.Metric;
+import dev.apianalytics.server.dashboard.DashboardData.Percentiles;
+import dev.apianalytics.server.dashboard.DashboardData.Summary;
+import dev.apianalytics.server.dashboard.DashboardData.UserRow;
+import dev.apianalytics.server.dashboard.SummarySource.Filters;
+import dev.apianalytics.server.rollup.DistinctSketch;
+import dev.apianalytics.server.rollup.LatencyHistogram;
+import dev.apianalytics.server.rollup.RollupJob;
+import dev.apianalytics.server.rollup.Rollups;
+import dev.apianalytics.server.dashboard.SummarySketches.Sketches;
+import dev.apianalytics.server.storage.Storage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.zone.ZoneOffsetTransition;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
+/**
+ * Computes the dashboard from the hourly summaries ({@link Rollups}) instead of the rows: a
+ * month of ten million requests is a few hundred thousand summary rows. It answers only what
+ * hourly summaries answer exactly or by a known estimate: no filters but the hostname and the
+ * settings (bots, 404s), and a time zone whose offsets are whole hours (hours of day and day
+ * boundaries then fall on summary hours). Anything else goes to {@link DashboardAggregator}.
+ */
+final class SummaryAggregator {
+
+    private final Connection connection;
+    private final Storage storage;
+    private final Executor executor;
+
+    /** Works on {@code connection}, and on connections of its own from {@code storage} in {@code executor}'s threads. */
+    SummaryAggregator(Connection connection, Storage storage, Executor executor) {
+        this.connection = connection;
+        this.storage = storage;
+        this.executor = executor;
+    }
+
+    /**
+     * The dashboard from summaries, or empty when they cannot answer it: a filter other than
+     * hostname and settings, a zone with a fractional offset, no summaries yet, or fewer than
+     * {@code minimumRequests} summarised requests (the rows are then fast enough, and exact).
+     */
+    Optional<DashboardData> compute(long keyId, DashboardQuery query, Instant now, long minimumRequests)
+            throws SQLException {
+        if (!answerable(query)) {
+            return Optional.empty();
+        }
+        Instant rolledUntil = RollupJob.rolledUntil(connection);
+        if (rolledUntil == null) {
+            return Optional.empty();
+        }
+        Span span = Span.of(connection, keyId, query, now);
+        if (!wholeHours(query.zone(), span.previousFrom(), span.to())) {
+            return Optional.empty();
+        }
+        SummarySource current = new SummarySource(keyId, span.from(), span.to(), rolledUntil);
+        if (!current.hasSummaries() || summarisedRequests(keyId, current) < Math.max(1, minimumRequests)) {
+            return Optional.empty();
+        }
+        Filters filters = Filters.of(query);
+        DashboardSql sql = new DashboardSql(storage.dialect(), query, span.previousFrom(), span.to());
+        SummarySource previous = span.allTime() ? null : new SummarySource(keyId, span.previousFrom(), span.from(), rolledUntil);
+        CompletableFuture<Sketches> currentSketches = sketches(current, filters, sql, span, true);
+        CompletableFuture<Sketches> previousSketches = previous == null ? null : sketches(previous, filters, sql, span, false);
+        Hours hours = hours(current, filters, sql, span);
+        Totals previousTotals = previous == null ? null : totals(previous, filters);
+        Map<Integer, List<Count>> values = values(current, filters);
+        Panels.Endpoints endpoints = endpoints(current, filters, sql);
+        List<Count> statuses = statuses(current, filters);
+        List<UserRow> users = users(current, filters);
+        List<String> hostnames = hostnames(current);
+        Sketches sketches = join(currentSketches);
+        Summary summary = summary(hours.totals, sketches, previousTotals, previous == null ? null : join(previousSketches));
+        Map<Long, ActivityPoint> byIndex = new HashMap<>();
+        hours.buckets.forEach((index, totals) -> {
+            DistinctSketch bucketUsers = sketches.bucketUsers.get(index);
+            byIndex.put(index, new ActivityPoint(Panels.start(sql, index, span.bucket(), span.shift()), totals.requests,
+                    bucketUsers == null ? 0 : bucketUsers.estimate(), totals.mean(), totals.successRate()));
+        });
+        LatencyHistogram latency = sketches.latency;
+        return Optional.of(new DashboardData(
+                query.period().name,
+                span.from().toString(),
+                span.to().toString(),
+                span.bucket(),
+                query.zone().getId(),
+                true,
+                hostnames,
+                summary,
+                new Percentiles(latency.percentile(0.5), latency.percentile(0.75), latency.percentile(0.9),
+                        latency.percentile(0.95), latency.percentile(0.99)),
+                Panels.histogram(latency.panelCounts()),
+                Panels.activity(byIndex, sql, span.from(), span.to(), span.bucket(), span.shift()),
+                endpoints.rows(),
+                Panels.top(statuses, Panels.TOP_STATUSES),
+                Panels.top(values.getOrDefault(Rollups.COUNTRY, List.of()), Panels.TOP),
+                Panels.top(values.getOrDefault(Rollups.CLIENT, List.of()), Panels.TOP),
+                Panels.top(values.getOrDefault(Rollups.OS, List.of()), Panels.TOP),
+                Panels.top(values.getOrDefault(Rollups.DEVICE, List.of()), Panels.TOP),
+                endpoints.versions(),
+                Panels.top(values.getOrDefault(Rollups.REFERRER, List.of()).stream().filter(c -> c.key() != null).toList(),
+                        Panels.TOP),
+                hours.hourOfDay,
+                hours.weekdays,
+                users));
+    }
+
+    /** Only the hostname and the settings that summaries are split by. */
+    static boolean answerable(DashboardQuery query) {
+        return query.endpoint() == null && query.method() == null && query.statusFrom() == null && query.country() == null
+                && query.client() == null && query.os() == null && query.device() == null && query.hour() == null
+                && query.weekday() == null && query.version() == null && query.user() == null && query.hidden().isEmpty();
+    }
+
+    /** Whether every offset of the zone between the instants is whole hours and changes on the hour. */
+    static boolean wholeHours(ZoneId zone, Instant from, Instant to) {
+        var rules = zone.getRules();
+        if (rules.getOffset(from).getTotalSeconds() % 3600 != 0) {
+            return false;
+        }
+        ZoneOffsetTransition next = rules.nextTransition(from);
+        while (next != null && next.getInstant().isBefore(to)) {
+            if (next.getOffsetAfter().getTotalSeconds() % 3600 != 0 || next.getInstant().getEpochSecond() % 3600 != 0) {
+                return false;
+            }
+            next = rules.nextTransition(next.getInstant());
+        }
+        return true;
+    }
+
+    private long summarisedRequests(long keyId, SummarySource source) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT CAST(coalesce(sum(requests), 0) AS BIGINT) FROM rollup_endpoints WHERE key_id = ? AND hour >= ? AND hour < ?")) {
+            DashboardSql.bind(select, List.of(keyId, DashboardSql.utc(source.summarisedFrom()), DashboardSql.utc(source.summarisedTo())));
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    /** Requests, successes and total response time of some rows. */
+    private static final class Totals {
+        long requests;
+        long successes;
+        double timeSum;
+
+        void add(long requests, long successes, double timeSum) {
+            this.requests += requests;
+            this.successes += successes;
+            this.timeSum += timeSum;
+        }
+
+        Double mean() {
+            return requests == 0 ? null : timeSum / requests;
+        }
+
+        Double successRate() {
+            return Panels.ratio(successes, requests);
+        }
+    }
+
+    /** The period's totals, per activity bucket, and per local hour of day and weekday. */
+    private record Hours(Totals totals, Map<Long, Totals> buckets, long[] hourOfDay, long[] weekdays) {}
+
+    private static final String HOURLY_COLUMNS = "hour, hostname, bot, status, requests, time_sum";
+
+    private Hours hours(SummarySource source, Filters filters, DashboardSql sql, Span span) throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, Rollups::endpointsSelect, 1, filters, parameters);
+        String text = "SELECT hour, CAST(sum(requests) AS BIGINT), CAST(sum(CASE WHEN status < 400 THEN requests ELSE 0 END) "
+                + "AS BIGINT), sum(time_sum) FROM (" + rows + ") e GROUP BY hour";
+        Hours hours = new Hours(new Totals(), new HashMap<>(), new long[24], new long[7]);
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, parameters);
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    Instant hour = instant(result, 1);
+                    long requests = result.getLong(2);
+                    long successes = result.getLong(3);
+                    double timeSum = result.getDouble(4);
+                    hours.totals.add(requests, successes, timeSum);
+                    hours.buckets.computeIfAbsent(bucketIndex(sql, span, hour), i -> new Totals()).add(requests, successes, timeSum);
+                    long local = sql.localEpochOf(hour);
+                    hours.hourOfDay[(int) Math.floorMod(Math.floorDiv(local, 3600), 24)] += requests;
+                    hours.weekdays[(int) Math.floorMod(Math.floorDiv(local, 86_400) + 3, 7)] += requests;
+                }
+            }
+        }
+        return hours;
+    }
+
+    static long bucketIndex(DashboardSql sql, Span span, Instant hour) {
+        return Math.floorDiv(sql.localEpochOf(hour) + span.shift(), span.bucket());
+    }
+
+    private Totals totals(SummarySource source, Filters filters) throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, Rollups::endpointsSelect, 1, filters, parameters);
+        String text = "SELECT CAST(coalesce(sum(requests), 0) AS BIGINT), CAST(coalesce(sum(CASE WHEN status < 400 THEN requests "
+                + "ELSE 0 END), 0) AS BIGINT), coalesce(sum(time_sum), 0) FROM (" + rows + ") e";
+        Totals totals = new Totals();
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, parameters);
+            try (ResultSet result = select.executeQuery()) {
+                result.next();
+                totals.add(result.getLong(1), result.getLong(2), result.getDouble(3));
+            }
+        }
+        return totals;
+    }
+
+    /** Reads the sketches on a connection and thread of their own. */
+    private CompletableFuture<Sketches> sketches(SummarySource source, Filters filters, DashboardSql sql, Span span,
+            boolean full) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (Connection own = storage.connection()) {
+                return SummarySketches.read(own, source, filters, sql, span, full);
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        }, executor);
+    }
+
+    private static Sketches join(CompletableFuture<Sketches> sketches) throws SQLException {
+        try {
+            return sketches.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SQLException failure) {
+                throw failure;
+            }
+            throw e;
+        }
+    }
+
+    private static Summary summary(Totals current, Sketches sketches, Totals previous, Sketches previousSketches) {
+        boolean hasPrevious = previous != null;
+        return new Summary(
+                new Metric(current.requests, hasPrevious ? previous.requests : null),
+                new Metric(sketches.ips.estimate(), hasPrevious ? previousSketches.ips.estimate() : null),
+                new Metric(sketches.userIds.estimate(), hasPrevious ? previousSketches.userIds.estimate() : null),
+                new Metric(current.successRate(), hasPrevious ? previous.successRate() : null),
+                new Metric(current.mean(), hasPrevious ? previous.mean() : null));
+    }
+
+    private List<String> hostnames(SummarySource source) throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        String rows = source.select("rollup_endpoints", "hostname, requests", Rollups::endpointsSelect, 1, Filters.NONE,
+                parameters);
+        String text = "SELECT hostname, sum(requests) FROM (" + rows + ") e WHERE hostname IS NOT NULL "
+                + "GROUP BY hostname ORDER BY 2 DESC, 1 LIMIT 50";
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, parameters);
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    names.add(result.getString(1));
+                }
+            }
+        }
+        return names;
+    }
+
+    private List<Count> statuses(SummarySource source, Filters filters) throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, Rollups::endpointsSelect, 1, filters, parameters);
+        String text = "SELECT CAST(status AS INTEGER), CAST(sum(requests) AS BIGINT) FROM (" + rows + ") e GROUP BY 1";
+        List<Count> counts = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, parameters);
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    counts.add(new Count(Integer.toString(result.getInt(1)), result.getLong(2)));
+                }
+            }
+        }
+        return counts;
+    }
+
+    /** Requests per value of each dimension ({@link Rollups#COUNTRY} ...). */
+    private Map<Integer, List<Count>> values(SummarySource source, Filters filters) throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        String rows = source.select("rollup_values", "hour, hostname, bot, not_found, dimension, value, requests",
+                Rollups::valuesSelect, Rollups.VALUES_WHERE_COUNT, filters, parameters);
+        String text = "SELECT CAST(dimension AS INTEGER), value, CAST(sum(requests) AS BIGINT) FROM (" + rows + ") v GROUP BY 1, 2";
+        Map<Integer, List<Count>> values = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, parameters);
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    values.computeIfAbsent(result.getInt(1), d -> new ArrayList<>())
+                            .add(new Count(result.getString(2), result.getLong(3)));
+                }
+            }
+        }
+        return values;
+    }
+
+    private Panels.Endpoints endpoints(SummarySource source, Filters filters, DashboardSql sql) throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        String rows = source.select("rollup_endpoints", "hostname, bot, status, method, endpoint, requests, time_sum",
+                Rollups::endpointsSelect, 1, filters, parameters);
+        String grouped = "SELECT method, endpoint, CAST(sum(requests) AS BIGINT) AS n" + Panels.statusClasses("requests")
+                + ", sum(time_sum) / sum(requests) AS mean FROM (" + rows + ") e GROUP BY method, endpoint";
+        return Panels.endpoints(connection, sql, grouped, parameters);
+    }
+
+    private List<UserRow> users(SummarySource source, Filters filters) throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        String rows = source.select("rollup_top_users", "hostname, bot, not_found, user_key, requests, successes, last_seen",
+                where -> Rollups.usersSelect(where, null), 1, filters, parameters);
+        String text = "SELECT user_key, CAST(sum(requests) AS BIGINT), CAST(sum(successes) AS BIGINT), max(last_seen) FROM ("
+                + rows + ") u GROUP BY user_key ORDER BY 2 DESC, 1 LIMIT " + Panels.TOP;
+        List<UserRow> users = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, parameters);
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    long requests = result.getLong(2);
+                    users.add(new UserRow(result.getString(1), requests, Panels.ratio(result.getLong(3), requests),
+                            instant(result, 4).toString()));
+                }
+            }
+        }
+        return users;
+    }
+
+    static Instant instant(ResultSet rows, int column) throws SQLException {
+        return rows.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+    }
+}
