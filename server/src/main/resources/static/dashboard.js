@@ -155,6 +155,10 @@ function render(data) {
   renderWeekdays(data.weekdays || []);
   renderUsers(data.users || []);
   document.getElementById("tz-hint").textContent = data.timeZone || TIME_ZONE;
+  // read from hourly summaries: unique users and percentiles are estimates (see docs/dashboard.md)
+  document.getElementById("latency-hint").textContent = data.estimated ? "milliseconds, percentiles estimated" : "milliseconds";
+  document.getElementById("updated").title = data.estimated
+    ? "From hourly summaries: unique users and percentiles are estimated within a few percent" : "Computed from every request";
 }
 
 function renderHostnames(hostnames) {

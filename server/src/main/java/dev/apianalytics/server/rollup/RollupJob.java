@@ -153,37 +153,54 @@ public final class RollupJob {
                 + Rollups.valuesSelect(where), parameters, Rollups.VALUES_WHERE_COUNT);
         insert(connection, "INSERT INTO rollup_top_users (key_id, hour, hostname, bot, not_found, user_key, requests, "
                 + "successes, last_seen) " + Rollups.usersSelect(where, Rollups.TOP_USERS_PER_HOUR), parameters, 1);
-        Map<Split, HourSketches> sketches = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement(Rollups.sketchRowsSelect(where))) {
+        // rows in key and hour order, so that one key's hour is in memory at a time however many keys there are
+        try (PreparedStatement select = connection.prepareStatement(Rollups.sketchRowsSelect(where) + " ORDER BY 1, 2");
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO rollup_sketches (key_id, hour, "
+                        + "hostname, bot, not_found, latency, ips, user_ids, users) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             bind(select, parameters, 1);
             select.setFetchSize(10_000);
+            Map<Split, HourSketches> hour = new HashMap<>();
+            long currentKey = 0;
+            long currentHour = Long.MIN_VALUE;
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    Split split = new Split(rows.getLong(1), LocalDateTime.ofEpochSecond(rows.getLong(2), 0, ZoneOffset.UTC),
-                            rows.getString(3), rows.getBoolean(4), rows.getBoolean(5));
-                    sketches.computeIfAbsent(split, s -> new HourSketches())
-                            .add(rows.getDouble(6), rows.getString(7), rows.getString(8));
+                    long keyId = rows.getLong(1);
+                    long epochHour = rows.getLong(2);
+                    if (keyId != currentKey || epochHour != currentHour) {
+                        store(insert, hour);
+                        currentKey = keyId;
+                        currentHour = epochHour;
+                    }
+                    Split split = new Split(keyId, LocalDateTime.ofEpochSecond(epochHour, 0, ZoneOffset.UTC), rows.getString(3),
+                            rows.getBoolean(4), rows.getBoolean(5));
+                    hour.computeIfAbsent(split, s -> new HourSketches()).add(rows.getDouble(6), rows.getString(7), rows.getString(8));
                 }
             }
+            store(insert, hour);
         }
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rollup_sketches (key_id, hour, hostname, bot, "
-                + "not_found, latency, ips, user_ids, users) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (Map.Entry<Split, HourSketches> entry : sketches.entrySet()) {
-                Split split = entry.getKey();
-                HourSketches hour = entry.getValue();
-                insert.setLong(1, split.keyId());
-                insert.setObject(2, split.hour());
-                insert.setString(3, split.hostname());
-                insert.setBoolean(4, split.bot());
-                insert.setBoolean(5, split.notFound());
-                insert.setBytes(6, hour.latency.toBytes());
-                insert.setBytes(7, hour.ips.toBytes());
-                insert.setBytes(8, hour.userIds.toBytes());
-                insert.setBytes(9, hour.users.toBytes());
-                insert.addBatch();
-            }
-            insert.executeBatch();
+    }
+
+    /** Inserts one key's hour of sketches and forgets them. */
+    private static void store(PreparedStatement insert, Map<Split, HourSketches> hour) throws SQLException {
+        if (hour.isEmpty()) {
+            return;
         }
+        for (Map.Entry<Split, HourSketches> entry : hour.entrySet()) {
+            Split split = entry.getKey();
+            HourSketches sketches = entry.getValue();
+            insert.setLong(1, split.keyId());
+            insert.setObject(2, split.hour());
+            insert.setString(3, split.hostname());
+            insert.setBoolean(4, split.bot());
+            insert.setBoolean(5, split.notFound());
+            insert.setBytes(6, sketches.latency.toBytes());
+            insert.setBytes(7, sketches.ips.toBytes());
+            insert.setBytes(8, sketches.userIds.toBytes());
+            insert.setBytes(9, sketches.users.toBytes());
+            insert.addBatch();
+        }
+        insert.executeBatch();
+        hour.clear();
     }
 
     /** One hour of one key, split as the summaries are. */
@@ -194,13 +211,13 @@ public final class RollupJob {
     }
 
     /** The mergeable summaries of one split. */
-    public static final class HourSketches {
-        public final LatencyHistogram latency = new LatencyHistogram();
-        public final DistinctSketch ips = new DistinctSketch();
-        public final DistinctSketch userIds = new DistinctSketch();
-        public final DistinctSketch users = new DistinctSketch();
+    private static final class HourSketches {
+        final LatencyHistogram latency = new LatencyHistogram();
+        final DistinctSketch ips = new DistinctSketch();
+        final DistinctSketch userIds = new DistinctSketch();
+        final DistinctSketch users = new DistinctSketch();
 
-        public void add(double responseTime, String ip, String userId) {
+        void add(double responseTime, String ip, String userId) {
             latency.add(responseTime);
             ips.add(ip);
             userIds.add(userId);

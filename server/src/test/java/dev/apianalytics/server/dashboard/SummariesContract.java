@@ -1,0 +1,171 @@
+package dev.apianalytics.server.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.apianalytics.server.CollectorServer;
+import dev.apianalytics.server.Http;
+import dev.apianalytics.server.MutableClock;
+import dev.apianalytics.server.ServerConfig;
+import dev.apianalytics.server.TestEnvironment;
+import dev.apianalytics.server.dashboard.SeedData.Row;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * How the hourly summaries behave as data changes: late rows, deletion, repeated runs, and the
+ * views they leave to the rows. Each test has a key of its own. Runs on each storage.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SummariesContract {
+
+    static final Instant NOW = Instant.parse("2026-11-20T15:30:00Z");
+
+    CollectorServer server;
+    Http http;
+
+    abstract ServerConfig.Builder storage(ServerConfig.Builder builder) throws Exception;
+
+    void cleanUp() {}
+
+    ServerConfig.Builder config() throws Exception {
+        return storage(ServerConfig.builder().port(0).bind("127.0.0.1").geoDatabase(TestEnvironment.geoDatabase())
+                .clock(new MutableClock(NOW)).summaryMinRequests(0));
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        server = CollectorServer.start(config().build());
+        http = new Http(server.url());
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        cleanUp();
+    }
+
+    @Test
+    void aLateRowIsCountedOnceItsHourIsSummarisedAgain() throws Exception {
+        String key = http.newKey();
+        List<Row> rows = SeedData.rows(7, 300, NOW, 3);
+        SeedData.post(http, key, rows);
+        server.summarise();
+        JsonObject before = dashboard(key, "period=7d");
+        assertThat(before.get("estimated").getAsBoolean()).isTrue();
+        assertThat(requests(before)).isEqualTo(300);
+
+        // a client that was offline for a day sends its rows now, into hours summarised already
+        List<Row> late = SeedData.rows(8, 20, NOW.minus(Duration.ofDays(1)), 1);
+        SeedData.post(http, key, late);
+        server.summarise();
+        JsonObject after = dashboard(key, "period=7d");
+        assertThat(requests(after)).isEqualTo(320);
+        assertThat(sum(after, "hours")).isEqualTo(320);
+        long endpointTotal = 0;
+        for (JsonElement endpoint : after.getAsJsonArray("endpoints")) {
+            endpointTotal += endpoint.getAsJsonObject().get("requests").getAsLong();
+        }
+        assertThat(endpointTotal).isEqualTo(320);
+    }
+
+    @Test
+    void summarisingAgainChangesNothing() throws Exception {
+        String key = http.newKey();
+        SeedData.post(http, key, SeedData.rows(9, 200, NOW, 5));
+        server.summarise();
+        String first = http.get("/api/dashboard?period=30d&tz=Europe/Paris", "X-AUTH-TOKEN", key).body();
+        server.summarise();
+        server.summarise();
+        assertThat(http.get("/api/dashboard?period=30d&tz=Europe/Paris", "X-AUTH-TOKEN", key).body()).isEqualTo(first);
+    }
+
+    @Test
+    void deletingAKeysDataDeletesItsSummaries() throws Exception {
+        String key = http.newKey();
+        SeedData.post(http, key, SeedData.rows(10, 150, NOW, 2));
+        server.summarise();
+        assertThat(requests(dashboard(key, "period=7d"))).isEqualTo(150);
+
+        assertThat(http.delete("/api/data", "X-AUTH-TOKEN", key).status()).isEqualTo(200);
+        assertThat(requests(dashboard(key, "period=7d"))).isZero();
+        // new rows in the same hours count alone: nothing of the deleted ones is left in any summary
+        SeedData.post(http, key, SeedData.rows(11, 40, NOW, 2));
+        server.summarise();
+        JsonObject data = dashboard(key, "period=7d");
+        assertThat(data.get("estimated").getAsBoolean()).isTrue();
+        assertThat(requests(data)).isEqualTo(40);
+        assertThat(sum(data, "weekdays")).isEqualTo(40);
+    }
+
+    @Test
+    void viewsSummariesCannotAnswerComeFromTheRows() throws Exception {
+        String key = http.newKey();
+        List<Row> rows = SeedData.rows(12, 400, NOW, 6);
+        SeedData.post(http, key, rows);
+        server.summarise();
+        long germany = rows.stream().filter(r -> r.country().equals("DE")).count();
+        JsonObject filtered = dashboard(key, "period=7d&country=DE");
+        assertThat(filtered.get("estimated").getAsBoolean()).isFalse();
+        assertThat(requests(filtered)).isEqualTo(germany);
+        // India's offset is five and a half hours: its local hours cut summary hours in two
+        JsonObject kolkata = dashboard(key, "period=7d&tz=Asia/Kolkata");
+        assertThat(kolkata.get("estimated").getAsBoolean()).isFalse();
+        assertThat(requests(kolkata)).isEqualTo(400);
+
+        JsonObject settings = dashboard(key, "period=7d&hostname=api.example.com&excludeBots=true&exclude404=true");
+        assertThat(settings.get("estimated").getAsBoolean()).as("settings are split in the summaries").isTrue();
+        assertThat(requests(settings)).isEqualTo(rows.stream()
+                .filter(r -> r.hostname().equals("api.example.com") && !r.agent().bot() && r.status() != 404).count());
+    }
+
+    @Test
+    void rowsNotYetSummarisedAreIncluded() throws Exception {
+        String key = http.newKey();
+        List<Row> rows = new ArrayList<>(SeedData.rows(13, 100, NOW.minus(Duration.ofHours(3)), 1));
+        SeedData.post(http, key, rows);
+        server.summarise();
+        // the last half hour is never summarised before the page asks for it
+        List<Row> recent = new ArrayList<>();
+        for (Row r : SeedData.rows(14, 30, NOW, 1)) {
+            recent.add(new Row(NOW.minusSeconds(60 + recent.size() * 20L), r.hostname(), r.ip(), r.country(), r.path(), r.route(),
+                    r.method(), r.status(), r.responseTime(), r.agent(), r.userId(), r.referrer()));
+        }
+        SeedData.post(http, key, recent);
+        JsonObject data = dashboard(key, "period=24h");
+        assertThat(data.get("estimated").getAsBoolean()).isTrue();
+        long earlierInPeriod = rows.stream().filter(r -> !r.createdAt().isBefore(NOW.minus(Duration.ofDays(1)))).count();
+        assertThat(requests(data)).isEqualTo(earlierInPeriod + 30);
+        JsonObject lastPoint = data.getAsJsonArray("activity").get(data.getAsJsonArray("activity").size() - 1).getAsJsonObject();
+        assertThat(Instant.ofEpochMilli(lastPoint.get("t").getAsLong()).atZone(ZoneOffset.UTC).getHour()).isEqualTo(15);
+        assertThat(lastPoint.get("requests").getAsLong()).isEqualTo(30);
+    }
+
+    JsonObject dashboard(String key, String query) {
+        Http.Response response = http.get("/api/dashboard?" + query, "X-AUTH-TOKEN", key);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json().getAsJsonObject();
+    }
+
+    static long requests(JsonObject data) {
+        return data.getAsJsonObject("summary").getAsJsonObject("requests").get("current").getAsLong();
+    }
+
+    private static long sum(JsonObject data, String array) {
+        long total = 0;
+        for (JsonElement value : data.getAsJsonArray(array)) {
+            total += value.getAsLong();
+        }
+        return total;
+    }
+}
