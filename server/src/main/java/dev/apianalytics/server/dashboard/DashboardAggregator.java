@@ -183,7 +183,7 @@ final class DashboardAggregator {
         return Panels.histogram(counts);
     }
 
-    private List<ActivityPoint> activity(DashboardSql sql, long keyId, Instant from, Instant to, long bucket, long shift)
+    List<ActivityPoint> activity(DashboardSql sql, long keyId, Instant from, Instant to, long bucket, long shift)
             throws SQLException {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters);
@@ -274,6 +274,32 @@ final class DashboardAggregator {
             }
         }
         return breakdowns;
+    }
+
+    /**
+     * Requests per local hour of day (24) and weekday (7, Monday first): what summaries cannot
+     * give in a zone whose local hours cut UTC hours in two.
+     */
+    long[][] hoursAndWeekdays(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {
+        List<Object> parameters = DashboardSql.list();
+        String where = sql.where(keyId, from, to, parameters);
+        String text = "SELECT GROUPING(h, w), h, w, count(*) FROM (SELECT " + sql.hourOfDay() + " AS h, " + sql.weekday()
+                + " AS w FROM requests WHERE " + where + ") filtered GROUP BY GROUPING SETS ((h), (w))";
+        long[][] counts = {new long[24], new long[7]};
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    // GROUPING() is 1 (binary 01) for the hour sets, where w is not grouped
+                    if (rows.getInt(1) == 1) {
+                        counts[0][rows.getInt(2)] = rows.getLong(4);
+                    } else {
+                        counts[1][rows.getInt(3) - 1] = rows.getLong(4);
+                    }
+                }
+            }
+        }
+        return counts;
     }
 
     /** What {@link #breakdowns} found, per column. */

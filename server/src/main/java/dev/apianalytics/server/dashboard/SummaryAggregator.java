@@ -33,10 +33,11 @@ import java.util.concurrent.Executor;
 
 /**
  * Computes the dashboard from the hourly summaries ({@link Rollups}) instead of the rows: a
- * month of ten million requests is a few hundred thousand summary rows. It answers only what
- * hourly summaries answer exactly or by a known estimate: no filters but the hostname and the
- * settings (bots, 404s), and a time zone whose offsets are whole hours (hours of day and day
- * boundaries then fall on summary hours). Anything else goes to {@link DashboardAggregator}.
+ * month of ten million requests is a few hundred thousand summary rows. It answers only views
+ * without filters but the hostname and the settings (bots, 404s), which summaries are split by;
+ * anything else goes to {@link DashboardAggregator}. In a time zone whose local hours cut UTC
+ * hours in two (India, Nepal, ...) the time panels (activity, hour of day, weekday) still come
+ * from the rows.
  */
 final class SummaryAggregator {
 
@@ -53,7 +54,7 @@ final class SummaryAggregator {
 
     /**
      * The dashboard from summaries, or empty when they cannot answer it: a filter other than
-     * hostname and settings, a zone with a fractional offset, no summaries yet, or fewer than
+     * hostname and settings, no summaries yet, or fewer than
      * {@code minimumRequests} summarised requests (the rows are then fast enough, and exact).
      */
     Optional<DashboardData> compute(long keyId, DashboardQuery query, Instant now, long minimumRequests)
@@ -66,9 +67,6 @@ final class SummaryAggregator {
             return Optional.empty();
         }
         Span span = Span.of(connection, keyId, query, now);
-        if (!wholeHours(query.zone(), span.previousFrom(), span.to())) {
-            return Optional.empty();
-        }
         SummarySource current = new SummarySource(keyId, span.from(), span.to(), rolledUntil);
         if (!current.hasSummaries() || summarisedRequests(keyId, current) < Math.max(1, minimumRequests)) {
             return Optional.empty();
@@ -85,14 +83,25 @@ final class SummaryAggregator {
         List<Count> statuses = statuses(current, filters);
         List<UserRow> users = users(current, filters);
         List<String> hostnames = hostnames(current);
-        Sketches sketches = join(currentSketches);
+        List<ActivityPoint> activity;
+        long[] hourOfDay;
+        long[] weekdays;
+        Sketches sketches;
+        if (wholeHours(query.zone(), span.previousFrom(), span.to())) {
+            sketches = join(currentSketches);
+            activity = activity(hours, sketches, sql, span);
+            hourOfDay = hours.hourOfDay;
+            weekdays = hours.weekdays;
+        } else {
+            // local hours cut summary hours in two (India, Nepal, ...): the time panels come from the rows
+            DashboardAggregator rows = new DashboardAggregator(connection, storage.dialect());
+            activity = rows.activity(sql, keyId, span.from(), span.to(), span.bucket(), span.shift());
+            long[][] local = rows.hoursAndWeekdays(sql, keyId, span.from(), span.to());
+            hourOfDay = local[0];
+            weekdays = local[1];
+            sketches = join(currentSketches);
+        }
         Summary summary = summary(hours.totals, sketches, previousTotals, previous == null ? null : join(previousSketches));
-        Map<Long, ActivityPoint> byIndex = new HashMap<>();
-        hours.buckets.forEach((index, totals) -> {
-            DistinctSketch bucketUsers = sketches.bucketUsers.get(index);
-            byIndex.put(index, new ActivityPoint(Panels.start(sql, index, span.bucket(), span.shift()), totals.requests,
-                    bucketUsers == null ? 0 : bucketUsers.estimate(), totals.mean(), totals.successRate()));
-        });
         LatencyHistogram latency = sketches.latency;
         return Optional.of(new DashboardData(
                 query.period().name,
@@ -106,7 +115,7 @@ final class SummaryAggregator {
                 new Percentiles(latency.percentile(0.5), latency.percentile(0.75), latency.percentile(0.9),
                         latency.percentile(0.95), latency.percentile(0.99)),
                 Panels.histogram(latency.panelCounts()),
-                Panels.activity(byIndex, sql, span.from(), span.to(), span.bucket(), span.shift()),
+                activity,
                 endpoints.rows(),
                 Panels.top(statuses, Panels.TOP_STATUSES),
                 Panels.top(values.getOrDefault(Rollups.COUNTRY, List.of()), Panels.TOP),
@@ -116,9 +125,20 @@ final class SummaryAggregator {
                 endpoints.versions(),
                 Panels.top(values.getOrDefault(Rollups.REFERRER, List.of()).stream().filter(c -> c.key() != null).toList(),
                         Panels.TOP),
-                hours.hourOfDay,
-                hours.weekdays,
+                hourOfDay,
+                weekdays,
                 users));
+    }
+
+    /** Activity buckets from the hours, users from the sketches of each bucket's hours. */
+    private static List<ActivityPoint> activity(Hours hours, Sketches sketches, DashboardSql sql, Span span) {
+        Map<Long, ActivityPoint> byIndex = new HashMap<>();
+        hours.buckets.forEach((index, totals) -> {
+            DistinctSketch bucketUsers = sketches.bucketUsers.get(index);
+            byIndex.put(index, new ActivityPoint(Panels.start(sql, index, span.bucket(), span.shift()), totals.requests,
+                    bucketUsers == null ? 0 : bucketUsers.estimate(), totals.mean(), totals.successRate()));
+        });
+        return Panels.activity(byIndex, sql, span.from(), span.to(), span.bucket(), span.shift());
     }
 
     /** Only the hostname and the settings that summaries are split by. */

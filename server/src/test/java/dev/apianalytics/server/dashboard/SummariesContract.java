@@ -12,9 +12,13 @@ import dev.apianalytics.server.TestEnvironment;
 import dev.apianalytics.server.dashboard.SeedData.Row;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,10 +122,25 @@ abstract class SummariesContract {
         JsonObject filtered = dashboard(key, "period=7d&country=DE");
         assertThat(filtered.get("estimated").getAsBoolean()).isFalse();
         assertThat(requests(filtered)).isEqualTo(germany);
-        // India's offset is five and a half hours: its local hours cut summary hours in two
-        JsonObject kolkata = dashboard(key, "period=7d&tz=Asia/Kolkata");
-        assertThat(kolkata.get("estimated").getAsBoolean()).isFalse();
-        assertThat(requests(kolkata)).isEqualTo(400);
+        // India's offset is five and a half hours: its local hours cut summary hours in two, so
+        // the time panels come from the rows and the rest from the summaries
+        ZoneId kolkata = ZoneId.of("Asia/Kolkata");
+        JsonObject india = dashboard(key, "period=7d&tz=Asia/Kolkata");
+        Expected expected = new Expected(rows, NOW.minus(Duration.ofDays(7)), NOW, kolkata, r -> true);
+        assertThat(india.get("estimated").getAsBoolean()).isTrue();
+        assertThat(requests(india)).isEqualTo(400);
+        assertThat(longs(india, "hours")).isEqualTo(expected.hours());
+        assertThat(longs(india, "weekdays")).isEqualTo(expected.weekdays());
+        Map<LocalDate, Long> perDay = new TreeMap<>();
+        for (JsonElement point : dashboard(key, "period=30d&tz=Asia/Kolkata").getAsJsonArray("activity")) {
+            Instant start = Instant.ofEpochMilli(point.getAsJsonObject().get("t").getAsLong());
+            assertThat(start.atZone(kolkata).toLocalTime().toString()).isEqualTo("00:00");
+            long requests = point.getAsJsonObject().get("requests").getAsLong();
+            if (requests > 0) {
+                perDay.put(LocalDate.ofInstant(start, kolkata), requests);
+            }
+        }
+        assertThat(perDay).isEqualTo(new Expected(rows, NOW.minus(Duration.ofDays(30)), NOW, kolkata, r -> true).perLocalDay());
 
         JsonObject settings = dashboard(key, "period=7d&hostname=api.example.com&excludeBots=true&exclude404=true");
         assertThat(settings.get("estimated").getAsBoolean()).as("settings are split in the summaries").isTrue();
@@ -159,6 +178,14 @@ abstract class SummariesContract {
 
     static long requests(JsonObject data) {
         return data.getAsJsonObject("summary").getAsJsonObject("requests").get("current").getAsLong();
+    }
+
+    private static long[] longs(JsonObject data, String array) {
+        long[] values = new long[data.getAsJsonArray(array).size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = data.getAsJsonArray(array).get(i).getAsLong();
+        }
+        return values;
     }
 
     private static long sum(JsonObject data, String array) {
