@@ -4,6 +4,7 @@ import dev.apianalytics.server.dashboard.SummarySource.Filters;
 import dev.apianalytics.server.rollup.DistinctSketch;
 import dev.apianalytics.server.rollup.LatencyHistogram;
 import dev.apianalytics.server.rollup.Rollups;
+import dev.apianalytics.server.storage.PostgresStorage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,6 +43,7 @@ final class SummarySketches {
         String stored = "SELECT " + columns + " FROM rollup_sketches WHERE key_id = ? AND hour >= ? AND hour < ?"
                 + filters.sql("rollup_sketches", storedParameters);
         try (PreparedStatement select = connection.prepareStatement(stored)) {
+            PostgresStorage.preferBinaryResults(select);
             DashboardSql.bind(select, storedParameters);
             select.setFetchSize(1_000);
             try (ResultSet rows = select.executeQuery()) {

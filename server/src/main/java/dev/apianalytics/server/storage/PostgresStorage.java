@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.postgresql.PGConnection;
+import org.postgresql.PGStatement;
 
 /**
  * PostgreSQL through a HikariCP pool, for deployments where several stateless collectors
@@ -85,6 +86,17 @@ public final class PostgresStorage extends SqlStorage {
     void unlockAfterMigration(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+        }
+    }
+
+    /**
+     * Makes a PostgreSQL statement return its results in binary from the first execution (the
+     * driver otherwise sends {@code bytea} as hex text until a statement has run five times);
+     * does nothing to other databases' statements.
+     */
+    public static void preferBinaryResults(PreparedStatement statement) throws SQLException {
+        if (statement.isWrapperFor(PGStatement.class)) {
+            statement.unwrap(PGStatement.class).setPrepareThreshold(-1);
         }
     }
 
