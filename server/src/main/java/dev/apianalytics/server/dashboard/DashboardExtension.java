@@ -17,6 +17,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -29,6 +31,8 @@ public final class DashboardExtension implements ServerExtension {
 
     /** How often complete hours are summarised; a summary is at most this late after {@link RollupJob#LAG}. */
     static final Duration SUMMARY_INTERVAL = Duration.ofMinutes(1);
+
+    private static final System.Logger LOG = System.getLogger(DashboardExtension.class.getName());
 
     private volatile RollupJob summaries;
     /** Reads a summarised dashboard's sketches beside its other panels. */
@@ -78,9 +82,7 @@ public final class DashboardExtension implements ServerExtension {
         Instant now = context.clock().instant();
         DashboardData data;
         try (Connection connection = context.storage().connection()) {
-            data = new SummaryAggregator(connection, context.storage(), sketchThreads)
-                    .compute(keyId, query, now, context.config().summaryMinRequests())
-                    .orElse(null);
+            data = summarised(connection, context, keyId, query, now).orElse(null);
             if (data == null) {
                 data = new DashboardAggregator(connection, context.storage().dialect()).compute(keyId, query, now);
             }
@@ -89,6 +91,18 @@ public final class DashboardExtension implements ServerExtension {
         }
         exchange.setHeader("Cache-Control", "no-store");
         exchange.sendJson(200, data);
+    }
+
+    /** The view from the hourly summaries when they can answer it; a summary that cannot be read leaves it to the rows. */
+    private Optional<DashboardData> summarised(Connection connection, ServerContext context, long keyId, DashboardQuery query,
+            Instant now) throws SQLException {
+        try {
+            return new SummaryAggregator(connection, context.storage(), sketchThreads)
+                    .compute(keyId, query, now, context.config().summaryMinRequests());
+        } catch (IllegalArgumentException | CompletionException e) {
+            LOG.log(System.Logger.Level.WARNING, "a stored dashboard summary cannot be read; answering from the rows", e);
+            return Optional.empty();
+        }
     }
 
     private static void export(Exchange exchange, ServerContext context) throws Exception {

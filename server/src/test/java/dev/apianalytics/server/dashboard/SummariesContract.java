@@ -10,6 +10,9 @@ import dev.apianalytics.server.MutableClock;
 import dev.apianalytics.server.ServerConfig;
 import dev.apianalytics.server.TestEnvironment;
 import dev.apianalytics.server.dashboard.SeedData.Row;
+import dev.apianalytics.server.keys.ApiKeys;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -168,6 +171,23 @@ abstract class SummariesContract {
         JsonObject lastPoint = data.getAsJsonArray("activity").get(data.getAsJsonArray("activity").size() - 1).getAsJsonObject();
         assertThat(Instant.ofEpochMilli(lastPoint.get("t").getAsLong()).atZone(ZoneOffset.UTC).getHour()).isEqualTo(15);
         assertThat(lastPoint.get("requests").getAsLong()).isEqualTo(30);
+    }
+
+    @Test
+    void anUnreadableSummaryLeavesTheViewToTheRows() throws Exception {
+        String key = http.newKey();
+        SeedData.post(http, key, SeedData.rows(16, 120, NOW, 3));
+        server.summarise();
+        long keyId = server.storage().findKey(ApiKeys.hash(key)).orElseThrow();
+        try (Connection connection = server.storage().connection();
+                PreparedStatement corrupt = connection.prepareStatement("UPDATE rollup_sketches SET ips = ? WHERE key_id = ?")) {
+            corrupt.setBytes(1, new byte[] {99, 1, 2, 3});
+            corrupt.setLong(2, keyId);
+            assertThat(corrupt.executeUpdate()).isPositive();
+        }
+        JsonObject data = dashboard(key, "period=7d");
+        assertThat(data.get("estimated").getAsBoolean()).isFalse();
+        assertThat(requests(data)).isEqualTo(120);
     }
 
     JsonObject dashboard(String key, String query) {
