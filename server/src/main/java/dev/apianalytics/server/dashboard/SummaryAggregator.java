@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -41,6 +42,14 @@ import java.util.concurrent.Executor;
  */
 final class SummaryAggregator {
 
+    /**
+     * The most of a period left to the rows. Normally under an hour and a half (the first part
+     * hour, and the last 15 to 75 minutes); more means the summaries are catching up (the first
+     * run after an upgrade) or stalled, and reading that many rows one by one into sketches
+     * would be slower than aggregating them in the database.
+     */
+    static final Duration MAX_LIVE = Duration.ofHours(3);
+
     private final Connection connection;
     private final Storage storage;
     private final Executor executor;
@@ -54,7 +63,7 @@ final class SummaryAggregator {
 
     /**
      * The dashboard from summaries, or empty when they cannot answer it: a filter other than
-     * hostname and settings, no summaries yet, or fewer than
+     * hostname and settings, summaries missing or far behind, or fewer than
      * {@code minimumRequests} summarised requests (the rows are then fast enough, and exact).
      */
     Optional<DashboardData> compute(long keyId, DashboardQuery query, Instant now, long minimumRequests)
@@ -68,7 +77,8 @@ final class SummaryAggregator {
         }
         Span span = Span.of(connection, keyId, query, now);
         SummarySource current = new SummarySource(keyId, span.from(), span.to(), rolledUntil);
-        if (!current.hasSummaries() || summarisedRequests(keyId, current) < Math.max(1, minimumRequests)) {
+        if (!current.hasSummaries() || current.live().compareTo(MAX_LIVE) > 0
+                || summarisedRequests(keyId, current) < Math.max(1, minimumRequests)) {
             return Optional.empty();
         }
         Filters filters = Filters.of(query);

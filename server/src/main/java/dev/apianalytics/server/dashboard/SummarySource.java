@@ -1,5 +1,6 @@
 package dev.apianalytics.server.dashboard;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,6 +31,15 @@ final class SummarySource {
         Instant end = rolledUntil.isBefore(lastWholeHour) ? rolledUntil : lastWholeHour;
         this.summarisedFrom = firstWholeHour;
         this.summarisedTo = end.isAfter(firstWholeHour) ? end : firstWholeHour;
+    }
+
+    /** How much of the range the stored summaries leave to the rows. */
+    Duration live() {
+        Duration live = Duration.ZERO;
+        for (Instant[] range : liveRanges()) {
+            live = live.plus(Duration.between(range[0], range[1]));
+        }
+        return live;
     }
 
     /** Whether any stored summary covers part of the range. */
