@@ -5,13 +5,13 @@ import dev.apianalytics.server.dashboard.DashboardData.Count;
 import dev.apianalytics.server.dashboard.DashboardData.Metric;
 import dev.apianalytics.server.dashboard.DashboardData.Percentiles;
 import dev.apianalytics.server.dashboard.DashboardData.Summary;
-import dev.apianalytics.server.dashboard.DashboardData.UserRow;
+import dev.apianalytics.server.dashboard.SummarySketches.Sketches;
 import dev.apianalytics.server.dashboard.SummarySource.Filters;
 import dev.apianalytics.server.rollup.DistinctSketch;
 import dev.apianalytics.server.rollup.LatencyHistogram;
 import dev.apianalytics.server.rollup.RollupJob;
 import dev.apianalytics.server.rollup.Rollups;
-import dev.apianalytics.server.dashboard.SummarySketches.Sketches;
+import dev.apianalytics.server.storage.Dialect;
 import dev.apianalytics.server.storage.Storage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -86,13 +86,15 @@ final class SummaryAggregator {
         SummarySource previous = span.allTime() ? null : new SummarySource(keyId, span.previousFrom(), span.from(), rolledUntil);
         CompletableFuture<Sketches> currentSketches = sketches(current, filters, sql, span, true);
         CompletableFuture<Sketches> previousSketches = previous == null ? null : sketches(previous, filters, sql, span, false);
+        // PostgreSQL runs each query on one core: the breakdowns go to a connection of their own
+        CompletableFuture<SummaryBreakdowns> parallelBreakdowns = storage.dialect() == Dialect.POSTGRESQL
+                ? onOwnConnection(own -> SummaryBreakdowns.read(own, current, filters, sql)) : null;
         Hours hours = hours(current, filters, sql, span);
         Totals previousTotals = previous == null ? null : totals(previous, filters);
-        Map<Integer, List<Count>> values = values(current, filters);
-        Panels.Endpoints endpoints = endpoints(current, filters, sql);
         List<Count> statuses = statuses(current, filters);
-        List<UserRow> users = users(current, filters);
         List<String> hostnames = hostnames(current);
+        SummaryBreakdowns breakdowns = parallelBreakdowns != null ? join(parallelBreakdowns)
+                : SummaryBreakdowns.read(connection, current, filters, sql);
         List<ActivityPoint> activity;
         long[] hourOfDay;
         long[] weekdays;
@@ -126,18 +128,17 @@ final class SummaryAggregator {
                         latency.percentile(0.95), latency.percentile(0.99)),
                 Panels.histogram(latency.panelCounts()),
                 activity,
-                endpoints.rows(),
+                breakdowns.endpoints().rows(),
                 Panels.top(statuses, Panels.TOP_STATUSES),
-                Panels.top(values.getOrDefault(Rollups.COUNTRY, List.of()), Panels.TOP),
-                Panels.top(values.getOrDefault(Rollups.CLIENT, List.of()), Panels.TOP),
-                Panels.top(values.getOrDefault(Rollups.OS, List.of()), Panels.TOP),
-                Panels.top(values.getOrDefault(Rollups.DEVICE, List.of()), Panels.TOP),
-                endpoints.versions(),
-                Panels.top(values.getOrDefault(Rollups.REFERRER, List.of()).stream().filter(c -> c.key() != null).toList(),
-                        Panels.TOP),
+                Panels.top(breakdowns.values(Rollups.COUNTRY), Panels.TOP),
+                Panels.top(breakdowns.values(Rollups.CLIENT), Panels.TOP),
+                Panels.top(breakdowns.values(Rollups.OS), Panels.TOP),
+                Panels.top(breakdowns.values(Rollups.DEVICE), Panels.TOP),
+                breakdowns.endpoints().versions(),
+                Panels.top(breakdowns.values(Rollups.REFERRER).stream().filter(c -> c.key() != null).toList(), Panels.TOP),
                 hourOfDay,
                 weekdays,
-                users));
+                breakdowns.users()));
     }
 
     /** Activity buckets from the hours, users from the sketches of each bucket's hours. */
@@ -259,18 +260,22 @@ final class SummaryAggregator {
     /** Reads the sketches on a connection and thread of their own. */
     private CompletableFuture<Sketches> sketches(SummarySource source, Filters filters, DashboardSql sql, Span span,
             boolean full) {
+        return onOwnConnection(own -> SummarySketches.read(own, source, filters, sql, span, full));
+    }
+
+    private <T> CompletableFuture<T> onOwnConnection(Storage.SqlWork<T> work) {
         return CompletableFuture.supplyAsync(() -> {
             try (Connection own = storage.connection()) {
-                return SummarySketches.read(own, source, filters, sql, span, full);
+                return work.run(own);
             } catch (SQLException e) {
                 throw new CompletionException(e);
             }
         }, executor);
     }
 
-    private static Sketches join(CompletableFuture<Sketches> sketches) throws SQLException {
+    private static <T> T join(CompletableFuture<T> result) throws SQLException {
         try {
-            return sketches.join();
+            return result.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof SQLException failure) {
                 throw failure;
@@ -321,54 +326,6 @@ final class SummaryAggregator {
             }
         }
         return counts;
-    }
-
-    /** Requests per value of each dimension ({@link Rollups#COUNTRY} ...). */
-    private Map<Integer, List<Count>> values(SummarySource source, Filters filters) throws SQLException {
-        List<Object> parameters = new ArrayList<>();
-        String rows = source.select("rollup_values", "hour, hostname, bot, not_found, dimension, value, requests",
-                Rollups::valuesSelect, Rollups.VALUES_WHERE_COUNT, filters, parameters);
-        String text = "SELECT CAST(dimension AS INTEGER), value, CAST(sum(requests) AS BIGINT) FROM (" + rows + ") v GROUP BY 1, 2";
-        Map<Integer, List<Count>> values = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement(text)) {
-            DashboardSql.bind(select, parameters);
-            try (ResultSet result = select.executeQuery()) {
-                while (result.next()) {
-                    values.computeIfAbsent(result.getInt(1), d -> new ArrayList<>())
-                            .add(new Count(result.getString(2), result.getLong(3)));
-                }
-            }
-        }
-        return values;
-    }
-
-    private Panels.Endpoints endpoints(SummarySource source, Filters filters, DashboardSql sql) throws SQLException {
-        List<Object> parameters = new ArrayList<>();
-        String rows = source.select("rollup_endpoints", "hostname, bot, status, method, endpoint, requests, time_sum",
-                Rollups::endpointsSelect, 1, filters, parameters);
-        String grouped = "SELECT method, endpoint, CAST(sum(requests) AS BIGINT) AS n" + Panels.statusClasses("requests")
-                + ", sum(time_sum) / sum(requests) AS mean FROM (" + rows + ") e GROUP BY method, endpoint";
-        return Panels.endpoints(connection, sql, grouped, parameters);
-    }
-
-    private List<UserRow> users(SummarySource source, Filters filters) throws SQLException {
-        List<Object> parameters = new ArrayList<>();
-        String rows = source.select("rollup_top_users", "hostname, bot, not_found, user_key, requests, successes, last_seen",
-                where -> Rollups.usersSelect(where, null), 1, filters, parameters);
-        String text = "SELECT user_key, CAST(sum(requests) AS BIGINT), CAST(sum(successes) AS BIGINT), max(last_seen) FROM ("
-                + rows + ") u GROUP BY user_key ORDER BY 2 DESC, 1 LIMIT " + Panels.TOP;
-        List<UserRow> users = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(text)) {
-            DashboardSql.bind(select, parameters);
-            try (ResultSet result = select.executeQuery()) {
-                while (result.next()) {
-                    long requests = result.getLong(2);
-                    users.add(new UserRow(result.getString(1), requests, Panels.ratio(result.getLong(3), requests),
-                            instant(result, 4).toString()));
-                }
-            }
-        }
-        return users;
     }
 
     static Instant instant(ResultSet rows, int column) throws SQLException {
