@@ -12,13 +12,13 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         List<String> arguments = Arrays.asList(args);
         if (arguments.contains("--help") || arguments.contains("-h")) {
-            System.out.print(ServerConfig.usage());
+            System.out.print(ServerFlags.usage());
             return;
         }
         quietLibraries();
         ServerConfig config;
         try {
-            config = ServerConfig.parse(arguments, System.getenv());
+            config = ServerFlags.parse(arguments, System.getenv());
         } catch (IllegalArgumentException e) {
             System.err.println("api-analytics-server: " + e.getMessage());
             System.exit(2);

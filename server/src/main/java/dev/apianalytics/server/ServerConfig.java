@@ -3,10 +3,7 @@ package dev.apianalytics.server;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -359,146 +356,13 @@ public final class ServerConfig {
         }
     }
 
-    /** One command-line flag and its environment variable. */
-    record Option(String flag, String environment, String argument, String help, Setter setter) {}
-
-    @FunctionalInterface
-    interface Setter {
-        void set(Builder builder, String value);
-    }
-
-    static final List<Option> OPTIONS = List.of(
-            new Option("--port", "API_ANALYTICS_PORT", "N", "TCP port (default " + DEFAULT_PORT + "; 0 picks a free one)",
-                    (b, v) -> b.port(integer("--port", v))),
-            new Option("--bind", "API_ANALYTICS_BIND", "ADDRESS",
-                    "address to listen on (default " + DEFAULT_BIND + ", every interface; 127.0.0.1 behind a local proxy)",
-                    Builder::bind),
-            new Option("--data-dir", "API_ANALYTICS_DATA_DIR", "DIR",
-                    "directory of the embedded DuckDB database (default ./" + DEFAULT_DATA_DIR + ")",
-                    (b, v) -> b.dataDir(Path.of(v))),
-            new Option("--database-url", "API_ANALYTICS_DATABASE_URL", "URL",
-                    "jdbc:postgresql://host:port/db?user=..&password=.. stores in PostgreSQL instead of DuckDB",
-                    Builder::databaseUrl),
-            new Option("--geo-db", "API_ANALYTICS_GEO_DB", "FILE",
-                    "MaxMind-format country database (.mmdb); without it countries stay empty",
-                    (b, v) -> b.geoDatabase(Path.of(v))),
-            new Option("--max-body-bytes", "API_ANALYTICS_MAX_BODY_BYTES", "N",
-                    "largest ingestion body on the wire (default " + DEFAULT_MAX_BODY_BYTES + ")",
-                    (b, v) -> b.maxBodyBytes(longInteger("--max-body-bytes", v))),
-            new Option("--max-decompressed-bytes", "API_ANALYTICS_MAX_DECOMPRESSED_BYTES", "N",
-                    "largest ingestion body after gunzip (default " + DEFAULT_MAX_DECOMPRESSED_BYTES + ")",
-                    (b, v) -> b.maxDecompressedBytes(longInteger("--max-decompressed-bytes", v))),
-            new Option("--max-rows-per-post", "API_ANALYTICS_MAX_ROWS_PER_POST", "N",
-                    "most rows in one post (default " + DEFAULT_MAX_ROWS_PER_POST + ")",
-                    (b, v) -> b.maxRowsPerPost(integer("--max-rows-per-post", v))),
-            new Option("--posts-per-minute", "API_ANALYTICS_POSTS_PER_MINUTE", "N",
-                    "ingestion posts per key per minute before 429 (default " + DEFAULT_POSTS_PER_MINUTE + ")",
-                    (b, v) -> b.postsPerMinute(integer("--posts-per-minute", v))),
-            new Option("--retention-days", "API_ANALYTICS_RETENTION_DAYS", "N",
-                    "delete keys and their data after N days without activity (default " + DEFAULT_RETENTION_DAYS
-                            + "; 0 keeps them forever)",
-                    (b, v) -> b.retention(Duration.ofDays(integer("--retention-days", v)))),
-            new Option("--threads", "API_ANALYTICS_THREADS", "N",
-                    "HTTP worker threads (default " + DEFAULT_THREADS + ")",
-                    (b, v) -> b.threads(integer("--threads", v))),
-            new Option("--db-pool-size", "API_ANALYTICS_DB_POOL_SIZE", "N",
-                    "PostgreSQL connections (default " + DEFAULT_DB_POOL_SIZE + ")",
-                    (b, v) -> b.dbPoolSize(integer("--db-pool-size", v))),
-            new Option("--summary-min-requests", "API_ANALYTICS_SUMMARY_MIN_REQUESTS", "N",
-                    "read dashboards of periods with at least N requests from hourly summaries (default "
-                            + DEFAULT_SUMMARY_MIN_REQUESTS + "; 0 always)",
-                    (b, v) -> b.summaryMinRequests(longInteger("--summary-min-requests", v))),
-            new Option("--monitor-max-urls", "API_ANALYTICS_MONITOR_MAX_URLS", "N",
-                    "URLs one key may monitor (default " + DEFAULT_MONITOR_MAX_URLS + "; 0 turns monitoring off)",
-                    (b, v) -> b.monitorMaxUrls(integer("--monitor-max-urls", v))),
-            new Option("--monitor-min-interval-seconds", "API_ANALYTICS_MONITOR_MIN_INTERVAL_SECONDS", "N",
-                    "shortest interval a URL may be pinged at (default " + DEFAULT_MONITOR_MIN_INTERVAL.toSeconds()
-                            + "; at most " + MAX_MONITOR_MIN_INTERVAL.toSeconds() + ")",
-                    (b, v) -> b.monitorMinInterval(Duration.ofSeconds(integer("--monitor-min-interval-seconds", v)))),
-            new Option("--monitor-timeout-seconds", "API_ANALYTICS_MONITOR_TIMEOUT_SECONDS", "N",
-                    "ping timeout unless a monitor sets its own (default " + DEFAULT_MONITOR_TIMEOUT.toSeconds()
-                            + "; 1-" + MAX_MONITOR_TIMEOUT.toSeconds() + ")",
-                    (b, v) -> b.monitorTimeout(Duration.ofSeconds(integer("--monitor-timeout-seconds", v)))));
-
     /**
-     * Reads flags ({@code --port 8421} or {@code --port=8421}) over environment variables.
+     * Reads flags ({@code --port 8421} or {@code --port=8421}) over environment variables; see
+     * {@link ServerFlags}.
      *
      * @throws IllegalArgumentException naming the flag or variable that is wrong
      */
     public static ServerConfig parse(List<String> args, Map<String, String> environment) {
-        Builder builder = builder();
-        for (Option option : OPTIONS) {
-            String value = environment.get(option.environment());
-            if (value != null && !value.isBlank()) {
-                try {
-                    option.setter().set(builder, value.trim());
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(option.environment() + ": " + e.getMessage(), e);
-                }
-            }
-        }
-        Map<String, Option> byFlag = new LinkedHashMap<>();
-        OPTIONS.forEach(option -> byFlag.put(option.flag(), option));
-        List<String> remaining = new ArrayList<>(args);
-        for (int i = 0; i < remaining.size(); i++) {
-            String arg = remaining.get(i);
-            String flag = arg;
-            String value = null;
-            int equals = arg.indexOf('=');
-            if (arg.startsWith("--") && equals > 0) {
-                flag = arg.substring(0, equals);
-                value = arg.substring(equals + 1);
-            }
-            Option option = byFlag.get(flag.toLowerCase(Locale.ROOT));
-            if (option == null) {
-                throw new IllegalArgumentException("unknown option " + flag + " (see --help)");
-            }
-            if (value == null) {
-                if (i + 1 >= remaining.size()) {
-                    throw new IllegalArgumentException(flag + " needs a value: " + flag + " " + option.argument());
-                }
-                value = remaining.get(++i);
-            }
-            try {
-                option.setter().set(builder, value.trim());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
-            }
-        }
-        return builder.build();
-    }
-
-    /** The {@code --help} text. */
-    static String usage() {
-        StringBuilder text = new StringBuilder("""
-                Usage: java -jar api-analytics-server.jar [options]
-
-                The API Analytics collector: issues keys, receives request logs from the middlewares,
-                serves the data API and the dashboard. Options (each also read from the environment
-                variable shown; a flag wins over the variable):
-
-                """);
-        for (Option option : OPTIONS) {
-            String left = "  " + option.flag() + " " + option.argument();
-            text.append(String.format(Locale.ROOT, "%-34s %s%n%-34s [%s]%n", left, option.help(), "", option.environment()));
-        }
-        text.append(String.format(Locale.ROOT, "%-34s %s%n", "  --help", "print this and exit"));
-        return text.toString();
-    }
-
-    private static int integer(String name, String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a whole number: '" + value + "'");
-        }
-    }
-
-    private static long longInteger(String name, String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a whole number: '" + value + "'");
-        }
+        return ServerFlags.parse(args, environment);
     }
 }

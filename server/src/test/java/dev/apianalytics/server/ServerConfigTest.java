@@ -83,8 +83,8 @@ class ServerConfigTest {
 
     @Test
     void helpListsEveryFlagWithItsVariable() {
-        String usage = ServerConfig.usage();
-        for (ServerConfig.Option option : ServerConfig.OPTIONS) {
+        String usage = ServerFlags.usage();
+        for (ServerFlags.Option option : ServerFlags.OPTIONS) {
             assertThat(usage).contains(option.flag()).contains(option.environment());
         }
         assertThat(usage).contains("--help");
