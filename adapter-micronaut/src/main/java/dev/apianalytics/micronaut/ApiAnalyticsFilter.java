@@ -13,8 +13,6 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.context.event.HttpRequestTerminatedEvent;
 import io.micronaut.http.filter.ServerFilterPhase;
 import jakarta.annotation.PreDestroy;
-import java.lang.System.Logger.Level;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Records every request a Micronaut server handles. Adding the dependency and setting
@@ -31,10 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ApiAnalyticsFilter implements Ordered, ApplicationEventListener<HttpRequestTerminatedEvent> {
 
     static final String ATTRIBUTE = "dev.apianalytics.micronaut.request";
-    private static final System.Logger LOGGER = System.getLogger("dev.apianalytics");
 
     private final ApiAnalytics analytics;
-    private final AtomicBoolean failureLogged = new AtomicBoolean();
 
     ApiAnalyticsFilter(ApiAnalyticsSetup setup) {
         this.analytics = ApiAnalytics.create(setup.config(), "Micronaut");
@@ -56,7 +52,7 @@ public final class ApiAnalyticsFilter implements Ordered, ApplicationEventListen
             try {
                 request.setAttribute(ATTRIBUTE, new MicronautRequest(request, System.nanoTime(), System.currentTimeMillis()));
             } catch (RuntimeException | LinkageError e) {
-                logOnce(e);
+                analytics.reportTrackingFailure(e);
             }
         }
     }
@@ -68,7 +64,7 @@ public final class ApiAnalyticsFilter implements Ordered, ApplicationEventListen
             try {
                 tracked.responded(response.code(), BasicHttpAttributes.getUriTemplate(request).orElse(null));
             } catch (RuntimeException | LinkageError e) {
-                logOnce(e);
+                analytics.reportTrackingFailure(e);
             }
         }
     }
@@ -93,14 +89,8 @@ public final class ApiAnalyticsFilter implements Ordered, ApplicationEventListen
             Object value = request.getAttribute(ATTRIBUTE).orElse(null);
             return value instanceof MicronautRequest ? (MicronautRequest) value : null;
         } catch (RuntimeException | LinkageError e) {
-            logOnce(e);
+            analytics.reportTrackingFailure(e);
             return null;
-        }
-    }
-
-    private void logOnce(Throwable e) {
-        if (failureLogged.compareAndSet(false, true)) {
-            LOGGER.log(Level.WARNING, "API Analytics could not track a Micronaut request; it is served as usual", e);
         }
     }
 }

@@ -7,8 +7,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.lang.System.Logger.Level;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Records every HTTP request a Quarkus application serves: Quarkus REST, reactive routes and
@@ -25,10 +23,8 @@ public final class ApiAnalyticsFilter {
 
     /** Ahead of Quarkus's own filters (CORS, security), so their time is measured too. */
     static final int PRIORITY = 10_000;
-    private static final System.Logger LOGGER = System.getLogger("dev.apianalytics");
 
     private final ApiAnalytics analytics;
-    private final AtomicBoolean failureLogged = new AtomicBoolean();
 
     @Inject
     ApiAnalyticsFilter(ApiAnalyticsSettings settings) {
@@ -60,9 +56,7 @@ public final class ApiAnalyticsFilter {
             QuarkusRequest request = new QuarkusRequest(analytics, ctx, System.nanoTime(), System.currentTimeMillis());
             ctx.addEndHandler(request);
         } catch (RuntimeException | LinkageError e) {
-            if (failureLogged.compareAndSet(false, true)) {
-                LOGGER.log(Level.WARNING, "API Analytics could not track a Quarkus request; it is served as usual", e);
-            }
+            analytics.reportTrackingFailure(e);
         }
         ctx.next();
     }

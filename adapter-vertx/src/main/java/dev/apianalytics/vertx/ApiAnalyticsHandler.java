@@ -8,7 +8,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.web.RoutingContext;
-import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -28,11 +27,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ApiAnalyticsHandler implements Handler<RoutingContext>, AutoCloseable {
 
     static final String CONTEXT_KEY = "dev.apianalytics.vertx.request";
-    private static final System.Logger LOGGER = System.getLogger("dev.apianalytics");
 
     private final ApiAnalytics analytics;
     private final AtomicBoolean closeHookRegistered = new AtomicBoolean();
-    private final AtomicBoolean failureLogged = new AtomicBoolean();
     private final Closeable closeHook = this::closeInBackground;
 
     private ApiAnalyticsHandler(ApiAnalytics analytics) {
@@ -76,9 +73,7 @@ public final class ApiAnalyticsHandler implements Handler<RoutingContext>, AutoC
             ctx.addEndHandler(request);
             closeWith(ctx.vertx());
         } catch (RuntimeException | LinkageError e) {
-            if (failureLogged.compareAndSet(false, true)) {
-                LOGGER.log(Level.WARNING, "API Analytics could not track a Vert.x request; it is served as usual", e);
-            }
+            analytics.reportTrackingFailure(e);
         }
     }
 

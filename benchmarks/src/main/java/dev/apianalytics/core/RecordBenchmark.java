@@ -59,7 +59,7 @@ public class RecordBenchmark {
     }
 
     private static ApiAnalytics draining(Config config) {
-        return ApiAnalytics.create(config, new Uploader(config, "Benchmark", batch -> { }));
+        return ApiAnalytics.create(config, "Benchmark", new Uploader(config, "Benchmark", batch -> { }));
     }
 
     @TearDown(Level.Trial)

@@ -5,8 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One instrumented application: its configuration, its framework's name and its uploader.
- * Adapters create one, call {@link #record} when a request completes, and close it when the
- * application stops.
+ * Adapters create one, call {@link #record} when a request completes, pass what their own
+ * tracking code throws to {@link #reportTrackingFailure}, and close it when the application stops.
  *
  * <pre>{@code
  * ApiAnalytics analytics = ApiAnalytics.create(config, "Javalin");
@@ -18,13 +18,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ApiAnalytics implements AutoCloseable {
 
-    private static final RateLimitedLog MAPPER_LOG = new RateLimitedLog(TimeUnit.MINUTES.toNanos(1));
+    private static final long MINUTE_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final RateLimitedLog MAPPER_LOG = new RateLimitedLog(MINUTE_NANOS);
 
     private final Config config;
+    private final String framework;
     private final Uploader uploader;
+    private final RateLimitedLog trackingFailureLog = new RateLimitedLog(MINUTE_NANOS);
 
-    private ApiAnalytics(Config config, Uploader uploader) {
+    private ApiAnalytics(Config config, String framework, Uploader uploader) {
         this.config = config;
+        this.framework = framework;
         this.uploader = uploader;
     }
 
@@ -44,16 +48,16 @@ public final class ApiAnalytics implements AutoCloseable {
             new RateLimitedLog(Long.MAX_VALUE).warn(
                     "API Analytics is disabled: no API key is configured. Generate one on your collector's"
                             + " dashboard and set it to start recording requests.", null);
-            return new ApiAnalytics(config, null);
+            return new ApiAnalytics(config, framework, null);
         }
         RateLimitedLog.info("API Analytics records " + framework + " requests to " + config.serverUrl()
                 + " at privacy level " + config.privacyLevel().level());
-        return new ApiAnalytics(config, new Uploader(config, framework));
+        return new ApiAnalytics(config, framework, new Uploader(config, framework));
     }
 
     /** An instance over a given uploader; benchmarks use it to measure the request path alone. */
-    static ApiAnalytics create(Config config, Uploader uploader) {
-        return new ApiAnalytics(config, uploader);
+    static ApiAnalytics create(Config config, String framework, Uploader uploader) {
+        return new ApiAnalytics(config, framework, uploader);
     }
 
     /** The configuration this instance was created with. */
@@ -96,6 +100,19 @@ public final class ApiAnalytics implements AutoCloseable {
         } catch (RuntimeException | LinkageError e) {
             MAPPER_LOG.warn("API Analytics could not record a request", e);
         }
+    }
+
+    /**
+     * Reports that the adapter's own code failed while tracking a request, for example when a
+     * framework's internal API changed. Adapters call it from the {@code catch} around their
+     * tracking code and then serve the request as usual. The first failure is logged as a
+     * warning with its stack trace; later ones at most once a minute, with the number
+     * suppressed in between. Never throws.
+     *
+     * @param failure what was thrown, or {@code null}
+     */
+    public void reportTrackingFailure(Throwable failure) {
+        trackingFailureLog.warn("API Analytics could not track a " + framework + " request; it is served as usual", failure);
     }
 
     /** Sends what is queued, waiting at most {@code timeout}; whether it all went. */

@@ -2,6 +2,7 @@ package dev.apianalytics.core;
 
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * A warning that is logged at most once per period, with the count of those suppressed, so
@@ -12,16 +13,23 @@ final class RateLimitedLog {
     private static final System.Logger LOGGER = System.getLogger("dev.apianalytics");
 
     private final long periodNanos;
+    private final LongSupplier nanoTime;
     private final AtomicLong nextAllowed = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong suppressed = new AtomicLong();
 
     RateLimitedLog(long periodNanos) {
+        this(periodNanos, System::nanoTime);
+    }
+
+    /** With the clock given, so that tests need not wait for a period to pass. */
+    RateLimitedLog(long periodNanos, LongSupplier nanoTime) {
         this.periodNanos = periodNanos;
+        this.nanoTime = nanoTime;
     }
 
     /** Logs the message unless one was logged within the period; never throws. */
     void warn(String message, Throwable cause) {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         long allowed = nextAllowed.get();
         if ((allowed != Long.MIN_VALUE && now - allowed < 0) || !nextAllowed.compareAndSet(allowed, now + periodNanos)) {
             suppressed.incrementAndGet();

@@ -1,6 +1,7 @@
 package dev.apianalytics.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.google.gson.JsonObject;
 import java.time.Duration;
@@ -8,6 +9,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -179,6 +183,50 @@ class ApiAnalyticsTest {
             assertThat(log.warnings().get(0)).contains("disabled").contains("API key");
         }
         assertThat(collector.posts()).isEmpty();
+    }
+
+    @Test
+    void aTrackingFailureIsLoggedOnceWithItsStackTraceAndRepeatsWithinAMinuteAreSuppressed() {
+        IllegalStateException failure = new IllegalStateException("internal API changed");
+        try (CapturedLog log = CapturedLog.capture();
+                ApiAnalytics vertx = ApiAnalytics.create(collector.config().build(), "Vert.x");
+                ApiAnalytics quarkus = ApiAnalytics.create(collector.config().apiKey("").build(), "Quarkus")) {
+            for (int i = 0; i < 100; i++) {
+                vertx.reportTrackingFailure(failure);
+            }
+            vertx.reportTrackingFailure(null);
+            quarkus.reportTrackingFailure(failure);
+
+            assertThat(log.warnings()).containsExactly(
+                    "API Analytics is disabled: no API key is configured. Generate one on your collector's"
+                            + " dashboard and set it to start recording requests.",
+                    "API Analytics could not track a Vert.x request; it is served as usual",
+                    "API Analytics could not track a Quarkus request; it is served as usual");
+            assertThat(log.warningCauses()).containsExactly(null, failure, failure);
+        }
+    }
+
+    @Test
+    void reportingATrackingFailureNeverThrowsEvenWhenLoggingFails() {
+        Handler broken = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                throw new IllegalStateException("logging backend is down");
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger logger = Logger.getLogger("dev.apianalytics");
+        try (ApiAnalytics analytics = ApiAnalytics.create(collector.config().build(), "Micronaut")) {
+            logger.addHandler(broken);
+            assertThatCode(() -> analytics.reportTrackingFailure(new NoSuchMethodError("moved"))).doesNotThrowAnyException();
+        } finally {
+            logger.removeHandler(broken);
+        }
     }
 
     @Test

@@ -22,7 +22,16 @@ final class CapturedLog extends Handler implements AutoCloseable {
     }
 
     List<String> warnings() {
-        return records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue()).map(LogRecord::getMessage).toList();
+        return warningRecords().stream().map(LogRecord::getMessage).toList();
+    }
+
+    /** What each warning was logged with, {@code null} for those without a throwable. */
+    List<Throwable> warningCauses() {
+        return warningRecords().stream().map(LogRecord::getThrown).toList();
+    }
+
+    private List<LogRecord> warningRecords() {
+        return records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue()).toList();
     }
 
     @Override
