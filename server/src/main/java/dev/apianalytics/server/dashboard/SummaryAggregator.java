@@ -11,7 +11,6 @@ import dev.apianalytics.server.rollup.DistinctSketch;
 import dev.apianalytics.server.rollup.LatencyHistogram;
 import dev.apianalytics.server.rollup.RollupJob;
 import dev.apianalytics.server.rollup.Rollups;
-import dev.apianalytics.server.storage.Dialect;
 import dev.apianalytics.server.storage.Storage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -86,15 +85,11 @@ final class SummaryAggregator {
         SummarySource previous = span.allTime() ? null : new SummarySource(keyId, span.previousFrom(), span.from(), rolledUntil);
         CompletableFuture<Sketches> currentSketches = sketches(current, filters, sql, span, true);
         CompletableFuture<Sketches> previousSketches = previous == null ? null : sketches(previous, filters, sql, span, false);
-        // PostgreSQL runs each query on one core: the breakdowns go to a connection of their own
-        CompletableFuture<SummaryBreakdowns> parallelBreakdowns = storage.dialect() == Dialect.POSTGRESQL
-                ? onOwnConnection(own -> SummaryBreakdowns.read(own, current, filters, sql)) : null;
         Hours hours = hours(current, filters, sql, span);
         Totals previousTotals = previous == null ? null : totals(previous, filters);
         List<Count> statuses = statuses(current, filters);
         List<String> hostnames = hostnames(current);
-        SummaryBreakdowns breakdowns = parallelBreakdowns != null ? join(parallelBreakdowns)
-                : SummaryBreakdowns.read(connection, current, filters, sql);
+        SummaryBreakdowns breakdowns = SummaryBreakdowns.read(connection, current, filters, sql);
         List<ActivityPoint> activity;
         long[] hourOfDay;
         long[] weekdays;

@@ -14,9 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The breakdown panels of a summarised view (countries, clients, OSes, devices, referrers,
- * endpoints, versions, top users), read together so that they can run on a connection of their
- * own: on PostgreSQL, where each query uses one core, beside the other panels.
+ * The breakdown panels of a summarised view: countries, clients, OSes, devices, referrers,
+ * endpoints, versions and top users.
  */
 record SummaryBreakdowns(Map<Integer, List<Count>> values, Panels.Endpoints endpoints, List<UserRow> users) {
 
