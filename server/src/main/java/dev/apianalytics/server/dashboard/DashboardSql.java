@@ -1,6 +1,7 @@
 package dev.apianalytics.server.dashboard;
 
 import dev.apianalytics.server.storage.Dialect;
+import dev.apianalytics.server.storage.Storage;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -181,16 +182,7 @@ final class DashboardSql {
     }
 
     static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
-        for (int i = 0; i < parameters.size(); i++) {
-            Object value = parameters.get(i);
-            if (value instanceof Integer number) {
-                statement.setInt(i + 1, number);
-            } else if (value instanceof Long number) {
-                statement.setLong(i + 1, number);
-            } else {
-                statement.setObject(i + 1, value);
-            }
-        }
+        Storage.bind(statement, parameters);
     }
 
     static List<Object> list() {

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -62,7 +61,7 @@ public final class RollupJob {
         do {
             until = storage.maintain(connection -> step(connection, target));
         } while (until.isBefore(target));
-        while (storage.maintain(connection -> redoLateHours(connection, target)) == LATE_HOURS_PER_TRANSACTION) {
+        while (storage.maintain(RollupJob::redoLateHours) == LATE_HOURS_PER_TRANSACTION) {
             // more late hours than one transaction takes: go on
         }
         return until;
@@ -90,10 +89,10 @@ public final class RollupJob {
     }
 
     /**
-     * Redoes the hours marked late before {@code target}; the marks are claimed first, so a late
-     * row committed meanwhile marks its hour again and is picked up next time.
+     * Redoes the summarised hours marked late; the marks are claimed first, so a late row
+     * committed meanwhile marks its hour again and is picked up next time.
      */
-    private static int redoLateHours(Connection connection, Instant target) throws SQLException {
+    private static int redoLateHours(Connection connection) throws SQLException {
         Instant rolled = rolledUntil(connection);
         if (rolled == null) {
             return 0;
@@ -204,11 +203,7 @@ public final class RollupJob {
     }
 
     /** One hour of one key, split as the summaries are. */
-    private record Split(long keyId, LocalDateTime hour, String hostname, boolean bot, boolean notFound) {
-        Split {
-            Objects.requireNonNull(hour);
-        }
-    }
+    private record Split(long keyId, LocalDateTime hour, String hostname, boolean bot, boolean notFound) {}
 
     /** The mergeable summaries of one split. */
     private static final class HourSketches {
@@ -233,19 +228,12 @@ public final class RollupJob {
     }
 
     /** Binds {@code parameters} {@code repeat} times over, for SQL whose WHERE clause appears that often. */
-    public static void bind(PreparedStatement statement, List<Object> parameters, int repeat) throws SQLException {
-        int index = 1;
+    private static void bind(PreparedStatement statement, List<Object> parameters, int repeat) throws SQLException {
+        List<Object> repeated = new ArrayList<>(parameters.size() * repeat);
         for (int r = 0; r < repeat; r++) {
-            for (Object value : parameters) {
-                if (value instanceof Long number) {
-                    statement.setLong(index++, number);
-                } else if (value instanceof Integer number) {
-                    statement.setInt(index++, number);
-                } else {
-                    statement.setObject(index++, value);
-                }
-            }
+            repeated.addAll(parameters);
         }
+        Storage.bind(statement, repeated);
     }
 
     private static Instant firstRequest(Connection connection) throws SQLException {

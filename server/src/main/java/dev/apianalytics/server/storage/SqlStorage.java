@@ -224,7 +224,7 @@ abstract class SqlStorage implements Storage {
         String where = where(keyId, filter, parameters);
         try (Connection connection = connection();
                 PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM requests WHERE " + where)) {
-            bind(select, parameters);
+            Storage.bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);
@@ -241,7 +241,7 @@ abstract class SqlStorage implements Storage {
                 + "client, os, device, bot, location, user_id, framework, referrer", where, Math.max(0, limit), Math.max(0, offset));
         try (Connection connection = connection();
                 PreparedStatement select = connection.prepareStatement(sql)) {
-            bind(select, parameters);
+            Storage.bind(select, parameters);
             select.setFetchSize(Math.min(Math.max(limit, 1), 5_000));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -335,17 +335,6 @@ abstract class SqlStorage implements Storage {
         if (value != null) {
             where.append(" AND ").append(column).append(" = ?");
             parameters.add(value);
-        }
-    }
-
-    private static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
-        for (int i = 0; i < parameters.size(); i++) {
-            Object value = parameters.get(i);
-            if (value instanceof Integer number) {
-                statement.setInt(i + 1, number);
-            } else {
-                statement.setObject(i + 1, value);
-            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.apianalytics.server.storage;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -101,6 +102,20 @@ public interface Storage extends AutoCloseable {
 
     @Override
     void close();
+
+    /** Binds {@code parameters} in order: numbers as numbers, everything else (timestamps, text) as objects. */
+    static void bind(PreparedStatement statement, List<?> parameters) throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            Object value = parameters.get(i);
+            if (value instanceof Integer number) {
+                statement.setInt(i + 1, number);
+            } else if (value instanceof Long number) {
+                statement.setLong(i + 1, number);
+            } else {
+                statement.setObject(i + 1, value);
+            }
+        }
+    }
 
     /** An instant as the naive UTC timestamp both databases store; bind it with {@code setObject}. */
     static java.time.LocalDateTime utc(Instant instant) {
