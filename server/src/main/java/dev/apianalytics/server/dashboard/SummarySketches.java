@@ -31,20 +31,34 @@ final class SummarySketches {
         final DistinctSketch ips = new DistinctSketch();
         final DistinctSketch userIds = new DistinctSketch();
         final Map<Long, DistinctSketch> bucketUsers = new HashMap<>();
+
+        /** The users of the activity bucket that holds {@code hour}. */
+        DistinctSketch usersAt(Instant hour, DashboardSql sql, Span span) {
+            return bucketUsers.computeIfAbsent(SummaryAggregator.bucketIndex(sql, span, hour), i -> new DistinctSketch());
+        }
     }
 
     /** Merges the stored sketches and those of the live rows; {@code full} adds latency and users per bucket. */
     static Sketches read(Connection connection, SummarySource source, Filters filters, DashboardSql sql, Span span,
             boolean full) throws SQLException {
         Sketches sketches = new Sketches();
+        mergeStored(connection, source, filters, sql, span, full, sketches);
+        for (Instant[] range : source.liveRanges()) {
+            addLive(connection, source.keyId(), range, filters, sql, span, full, sketches);
+        }
+        return sketches;
+    }
+
+    private static void mergeStored(Connection connection, SummarySource source, Filters filters, DashboardSql sql, Span span,
+            boolean full, Sketches sketches) throws SQLException {
         String columns = full ? "hour, ips, user_ids, latency, users" : "hour, ips, user_ids";
-        List<Object> storedParameters = new ArrayList<>(List.of(source.keyId(), DashboardSql.utc(source.summarisedFrom()),
+        List<Object> parameters = new ArrayList<>(List.of(source.keyId(), DashboardSql.utc(source.summarisedFrom()),
                 DashboardSql.utc(source.summarisedTo())));
         String stored = "SELECT " + columns + " FROM rollup_sketches WHERE key_id = ? AND hour >= ? AND hour < ?"
-                + filters.sql("rollup_sketches", storedParameters);
+                + filters.sql("rollup_sketches", parameters);
         try (PreparedStatement select = connection.prepareStatement(stored)) {
             PostgresStorage.preferBinaryResults(select);
-            DashboardSql.bind(select, storedParameters);
+            DashboardSql.bind(select, parameters);
             select.setFetchSize(1_000);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -52,38 +66,37 @@ final class SummarySketches {
                     sketches.userIds.merge(DistinctSketch.fromBytes(rows.getBytes(3)));
                     if (full) {
                         sketches.latency.merge(LatencyHistogram.fromBytes(rows.getBytes(4)));
-                        sketches.bucketUsers.computeIfAbsent(SummaryAggregator.bucketIndex(sql, span, SummaryAggregator.instant(rows, 1)), i -> new DistinctSketch())
-                                .merge(DistinctSketch.fromBytes(rows.getBytes(5)));
+                        sketches.usersAt(SummaryAggregator.instant(rows, 1), sql, span).merge(DistinctSketch.fromBytes(rows.getBytes(5)));
                     }
                 }
             }
         }
-        for (Instant[] range : source.liveRanges()) {
-            List<Object> liveParameters = new ArrayList<>(List.of(source.keyId(), DashboardSql.utc(range[0]),
-                    DashboardSql.utc(range[1])));
-            String live = "SELECT * FROM (" + Rollups.sketchRowsSelect(SummarySource.LIVE_WHERE) + ") live WHERE 1 = 1"
-                    + filters.sql("rollup_sketches", liveParameters);
-            try (PreparedStatement select = connection.prepareStatement(live)) {
-                DashboardSql.bind(select, liveParameters);
-                select.setFetchSize(10_000);
-                Map<Long, DistinctSketch> usersByHour = new HashMap<>();
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        String ip = rows.getString(7);
-                        String userId = rows.getString(8);
-                        sketches.ips.add(ip);
-                        sketches.userIds.add(userId);
-                        if (full) {
-                            sketches.latency.add(rows.getDouble(6));
-                            long hour = rows.getLong(2);
-                            usersByHour.computeIfAbsent(hour, h -> sketches.bucketUsers.computeIfAbsent(
-                                    SummaryAggregator.bucketIndex(sql, span, Instant.ofEpochSecond(h)), i -> new DistinctSketch()))
-                                    .add(userId != null ? userId : ip);
-                        }
+    }
+
+    /** Adds the rows of one range not yet summarised, one by one. */
+    private static void addLive(Connection connection, long keyId, Instant[] range, Filters filters, DashboardSql sql, Span span,
+            boolean full, Sketches sketches) throws SQLException {
+        List<Object> parameters = new ArrayList<>(List.of(keyId, DashboardSql.utc(range[0]), DashboardSql.utc(range[1])));
+        String live = "SELECT * FROM (" + Rollups.sketchRowsSelect(SummarySource.LIVE_WHERE) + ") live WHERE 1 = 1"
+                + filters.sql("rollup_sketches", parameters);
+        try (PreparedStatement select = connection.prepareStatement(live)) {
+            DashboardSql.bind(select, parameters);
+            select.setFetchSize(10_000);
+            // rows come in any order: each hour's bucket is looked up once
+            Map<Long, DistinctSketch> usersByHour = new HashMap<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    String ip = rows.getString(7);
+                    String userId = rows.getString(8);
+                    sketches.ips.add(ip);
+                    sketches.userIds.add(userId);
+                    if (full) {
+                        sketches.latency.add(rows.getDouble(6));
+                        usersByHour.computeIfAbsent(rows.getLong(2), hour -> sketches.usersAt(Instant.ofEpochSecond(hour), sql, span))
+                                .add(userId != null ? userId : ip);
                     }
                 }
             }
         }
-        return sketches;
     }
 }
