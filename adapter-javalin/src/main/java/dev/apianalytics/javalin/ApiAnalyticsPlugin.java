@@ -83,14 +83,18 @@ public final class ApiAnalyticsPlugin extends Plugin<Void> {
         long startNanos = System.nanoTime() - elapsedNanos;
         long startMillis = System.currentTimeMillis() - elapsedNanos / 1_000_000;
         try {
-            current.record(new JavalinRequestView(ctx), ctx.statusCode(), route(ctx), startNanos, startMillis);
-        } catch (RuntimeException e) {
+            current.record(new JavalinRequestView(ctx), ctx.statusCode(), route(current, ctx), startNanos, startMillis);
+        } catch (RuntimeException | LinkageError e) {
             // core never throws; a broken context must not reach Javalin's logger loop either
+            current.reportTrackingFailure(e);
         }
     }
 
-    /** The path of the HTTP endpoint that handled the request, or {@code null} when none matched (404). */
-    private static String route(Context ctx) {
+    /**
+     * The path of the HTTP endpoint that handled the request, or {@code null} when none matched
+     * (404: Javalin then has no endpoint, which is not a failure).
+     */
+    private static String route(ApiAnalytics analytics, Context ctx) {
         try {
             Endpoints endpoints = ctx.endpoints();
             Endpoint endpoint = endpoints.matchedHttpEndpoint();
@@ -98,7 +102,9 @@ public final class ApiAnalyticsPlugin extends Plugin<Void> {
                 endpoint = endpoints.lastHttpEndpoint();
             }
             return endpoint == null ? null : endpoint.path;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // the endpoint API changed or the context is broken: record the request without a template
+            analytics.reportTrackingFailure(e);
             return null;
         }
     }

@@ -50,12 +50,12 @@ public final class ApiAnalyticsFilter implements Filter {
     /** For {@code web.xml}: the configuration is read from the init parameters in {@link #init}. */
     public ApiAnalyticsFilter() {}
 
-    /** Starts the uploader, reading the init parameters when no {@link Config} was given. */
     /** The running analytics, for {@code flush} and {@code stats}; {@code null} before start or after stop. */
     public ApiAnalytics analytics() {
         return analytics;
     }
 
+    /** Starts the uploader, reading the init parameters when no {@link Config} was given. */
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         if (config == null) {

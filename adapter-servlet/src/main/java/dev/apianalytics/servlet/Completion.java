@@ -39,8 +39,10 @@ final class Completion implements AsyncListener {
     static void record(ApiAnalytics analytics, HttpServletRequest request, int status, long startNanos, long startMillis) {
         try {
             analytics.record(new ServletRequestView(request), status, RouteTemplate.of(request), startNanos, startMillis);
-        } catch (RuntimeException e) {
-            // core already guards; this only protects the container from a broken request object
+        } catch (RuntimeException | LinkageError e) {
+            // core guards the mappers; this covers the view and the route lookup, so that a broken
+            // request object or a container missing a servlet API never reaches the container
+            analytics.reportTrackingFailure(e);
         }
     }
 
