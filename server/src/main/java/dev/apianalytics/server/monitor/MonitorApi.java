@@ -93,14 +93,16 @@ final class MonitorApi {
         Instant now = clock.instant();
         try {
             List<Monitor> monitors = store.list(keyId);
+            // the last ping first: a ping landing between the queries then shows in the uptime
+            // figures too, never as a "down" badge beside an uptime that has not counted it
+            Map<Long, List<Ping>> last = monitors.isEmpty() ? Map.of()
+                    : store.latest(keyId, now.minusSeconds(Window.D60.seconds), 1, false);
             Map<String, Map<Long, MonitorStore.Window>> windows = new LinkedHashMap<>();
             for (Window window : Window.values()) {
                 windows.put(window.name, monitors.isEmpty() ? Map.of() : store.window(keyId, now.minusSeconds(window.seconds)));
             }
             Instant from = now.minusSeconds(period.seconds);
             Map<Long, List<Bucket>> series = monitors.isEmpty() ? Map.of() : store.series(keyId, from, period.bucketSeconds);
-            Map<Long, List<Ping>> last = monitors.isEmpty() ? Map.of()
-                    : store.latest(keyId, now.minusSeconds(Window.D60.seconds), 1, false);
             Map<Long, List<Ping>> failures = monitors.isEmpty() ? Map.of()
                     : store.latest(keyId, from, RECENT_FAILURES, true);
             List<MonitorView> views = new ArrayList<>();
