@@ -8,13 +8,12 @@ import dev.apianalytics.server.dashboard.DashboardData.Percentiles;
 import dev.apianalytics.server.dashboard.DashboardData.Summary;
 import dev.apianalytics.server.dashboard.DashboardData.UserRow;
 import dev.apianalytics.server.storage.Dialect;
+import dev.apianalytics.server.storage.Storage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,11 +80,7 @@ final class DashboardAggregator {
         try (PreparedStatement select = connection.prepareStatement("SELECT min(created_at) FROM requests WHERE key_id = ?")) {
             select.setLong(1, keyId);
             try (ResultSet rows = select.executeQuery()) {
-                if (rows.next()) {
-                    LocalDateTime first = rows.getObject(1, LocalDateTime.class);
-                    return first == null ? null : first.toInstant(ZoneOffset.UTC);
-                }
-                return null;
+                return rows.next() ? Storage.instant(rows, 1) : null;
             }
         }
     }
@@ -95,7 +90,7 @@ final class DashboardAggregator {
         String text = "SELECT hostname, count(*) FROM requests WHERE key_id = ? AND created_at >= ? AND created_at < ? "
                 + "AND hostname IS NOT NULL GROUP BY hostname ORDER BY 2 DESC, 1 LIMIT 50";
         try (PreparedStatement select = connection.prepareStatement(text)) {
-            DashboardSql.bind(select, List.of(keyId, DashboardSql.utc(from), DashboardSql.utc(to)));
+            DashboardSql.bind(select, List.of(keyId, Storage.utc(from), Storage.utc(to)));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     names.add(rows.getString(1));
@@ -331,9 +326,9 @@ final class DashboardAggregator {
             DashboardSql.bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    LocalDateTime last = rows.getObject(4, LocalDateTime.class);
+                    Instant last = Storage.instant(rows, 4);
                     users.add(new UserRow(rows.getString(1), rows.getLong(2), nullableDouble(rows, 3),
-                            last == null ? null : last.toInstant(ZoneOffset.UTC).toString()));
+                            last == null ? null : last.toString()));
                 }
             }
         }
@@ -345,6 +340,6 @@ final class DashboardAggregator {
     }
 
     private static Double nullableDouble(ResultSet rows, int column) throws SQLException {
-        return Panels.nullableDouble(rows, column);
+        return Storage.nullableDouble(rows, column);
     }
 }

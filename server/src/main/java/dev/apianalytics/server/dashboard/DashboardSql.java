@@ -122,8 +122,8 @@ final class DashboardSql {
     String where(long keyId, Instant from, Instant to, List<Object> parameters) {
         StringBuilder where = new StringBuilder("key_id = ? AND created_at >= ? AND created_at < ?");
         parameters.add(keyId);
-        parameters.add(utc(from));
-        parameters.add(utc(to));
+        parameters.add(Storage.utc(from));
+        parameters.add(Storage.utc(to));
         equal(where, parameters, "hostname", query.hostname());
         equal(where, parameters, ENDPOINT, query.endpoint());
         equal(where, parameters, "method", query.method());
@@ -174,11 +174,7 @@ final class DashboardSql {
 
     /** A timestamp as SQL text, for instants the server computed itself (never user input). */
     static String literal(Instant instant) {
-        return "CAST('" + SQL_TIMESTAMP.format(utc(instant)) + "' AS TIMESTAMP)";
-    }
-
-    static LocalDateTime utc(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        return "CAST('" + SQL_TIMESTAMP.format(Storage.utc(instant)) + "' AS TIMESTAMP)";
     }
 
     static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {

@@ -5,6 +5,7 @@ import dev.apianalytics.server.dashboard.DashboardData.Count;
 import dev.apianalytics.server.dashboard.DashboardData.EndpointRow;
 import dev.apianalytics.server.dashboard.DashboardData.HistogramBucket;
 import dev.apianalytics.server.rollup.LatencyHistogram;
+import dev.apianalytics.server.storage.Storage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -125,7 +126,7 @@ final class Panels {
                 while (rows.next()) {
                     if (rows.getInt(1) == 0) {
                         endpoints.add(new EndpointRow(rows.getString(2), rows.getString(3), rows.getLong(4), rows.getLong(5),
-                                rows.getLong(6), rows.getLong(7), rows.getLong(8), nullableDouble(rows, 9)));
+                                rows.getLong(6), rows.getLong(7), rows.getLong(8), Storage.nullableDouble(rows, 9)));
                     } else if (rows.getString(3) != null) {
                         // unversioned endpoints are dropped here: no SQL filter that could run the expression per row
                         versions.add(new Count(rows.getString(3), rows.getLong(4)));
@@ -153,8 +154,4 @@ final class Panels {
         return whole == 0 ? null : part / whole;
     }
 
-    static Double nullableDouble(ResultSet rows, int column) throws SQLException {
-        double value = rows.getDouble(column);
-        return rows.wasNull() ? null : value;
-    }
 }

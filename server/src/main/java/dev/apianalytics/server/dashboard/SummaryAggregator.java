@@ -18,9 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -173,7 +171,7 @@ final class SummaryAggregator {
     private long summarisedRequests(long keyId, SummarySource source) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT CAST(coalesce(sum(requests), 0) AS BIGINT) FROM rollup_endpoints WHERE key_id = ? AND hour >= ? AND hour < ?")) {
-            DashboardSql.bind(select, List.of(keyId, DashboardSql.utc(source.summarisedFrom()), DashboardSql.utc(source.summarisedTo())));
+            DashboardSql.bind(select, List.of(keyId, Storage.utc(source.summarisedFrom()), Storage.utc(source.summarisedTo())));
             try (ResultSet rows = select.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);
@@ -217,7 +215,7 @@ final class SummaryAggregator {
             DashboardSql.bind(select, parameters);
             try (ResultSet result = select.executeQuery()) {
                 while (result.next()) {
-                    Instant hour = instant(result, 1);
+                    Instant hour = Storage.instant(result, 1);
                     long requests = result.getLong(2);
                     long successes = result.getLong(3);
                     double timeSum = result.getDouble(4);
@@ -323,7 +321,4 @@ final class SummaryAggregator {
         return counts;
     }
 
-    static Instant instant(ResultSet rows, int column) throws SQLException {
-        return rows.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC);
-    }
 }

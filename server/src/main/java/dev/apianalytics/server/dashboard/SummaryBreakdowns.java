@@ -4,6 +4,7 @@ import dev.apianalytics.server.dashboard.DashboardData.Count;
 import dev.apianalytics.server.dashboard.DashboardData.UserRow;
 import dev.apianalytics.server.dashboard.SummarySource.Filters;
 import dev.apianalytics.server.rollup.Rollups;
+import dev.apianalytics.server.storage.Storage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -73,7 +74,7 @@ record SummaryBreakdowns(Map<Integer, List<Count>> values, Panels.Endpoints endp
                 while (result.next()) {
                     long requests = result.getLong(2);
                     users.add(new UserRow(result.getString(1), requests, Panels.ratio(result.getLong(3), requests),
-                            SummaryAggregator.instant(result, 4).toString()));
+                            Storage.instant(result, 4).toString()));
                 }
             }
         }

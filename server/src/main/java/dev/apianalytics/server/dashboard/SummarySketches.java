@@ -5,6 +5,7 @@ import dev.apianalytics.server.rollup.DistinctSketch;
 import dev.apianalytics.server.rollup.LatencyHistogram;
 import dev.apianalytics.server.rollup.Rollups;
 import dev.apianalytics.server.storage.PostgresStorage;
+import dev.apianalytics.server.storage.Storage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -52,8 +53,8 @@ final class SummarySketches {
     private static void mergeStored(Connection connection, SummarySource source, Filters filters, DashboardSql sql, Span span,
             boolean full, Sketches sketches) throws SQLException {
         String columns = full ? "hour, ips, user_ids, latency, users" : "hour, ips, user_ids";
-        List<Object> parameters = new ArrayList<>(List.of(source.keyId(), DashboardSql.utc(source.summarisedFrom()),
-                DashboardSql.utc(source.summarisedTo())));
+        List<Object> parameters = new ArrayList<>(List.of(source.keyId(), Storage.utc(source.summarisedFrom()),
+                Storage.utc(source.summarisedTo())));
         String stored = "SELECT " + columns + " FROM rollup_sketches WHERE key_id = ? AND hour >= ? AND hour < ?"
                 + filters.sql("rollup_sketches", parameters);
         try (PreparedStatement select = connection.prepareStatement(stored)) {
@@ -66,7 +67,7 @@ final class SummarySketches {
                     sketches.userIds.merge(DistinctSketch.fromBytes(rows.getBytes(3)));
                     if (full) {
                         sketches.latency.merge(LatencyHistogram.fromBytes(rows.getBytes(4)));
-                        sketches.usersAt(SummaryAggregator.instant(rows, 1), sql, span).merge(DistinctSketch.fromBytes(rows.getBytes(5)));
+                        sketches.usersAt(Storage.instant(rows, 1), sql, span).merge(DistinctSketch.fromBytes(rows.getBytes(5)));
                     }
                 }
             }
@@ -76,7 +77,7 @@ final class SummarySketches {
     /** Adds the rows of one range not yet summarised, one by one. */
     private static void addLive(Connection connection, long keyId, Instant[] range, Filters filters, DashboardSql sql, Span span,
             boolean full, Sketches sketches) throws SQLException {
-        List<Object> parameters = new ArrayList<>(List.of(keyId, DashboardSql.utc(range[0]), DashboardSql.utc(range[1])));
+        List<Object> parameters = new ArrayList<>(List.of(keyId, Storage.utc(range[0]), Storage.utc(range[1])));
         String live = "SELECT * FROM (" + Rollups.sketchRowsSelect(SummarySource.LIVE_WHERE) + ") live WHERE 1 = 1"
                 + filters.sql("rollup_sketches", parameters);
         try (PreparedStatement select = connection.prepareStatement(live)) {

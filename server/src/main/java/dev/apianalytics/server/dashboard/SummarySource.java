@@ -1,5 +1,6 @@
 package dev.apianalytics.server.dashboard;
 
+import dev.apianalytics.server.storage.Storage;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -68,15 +69,15 @@ final class SummarySource {
     String select(String table, String columns, UnaryOperator<String> live, int repeat, Filters filters,
             List<Object> parameters) {
         parameters.add(keyId);
-        parameters.add(DashboardSql.utc(summarisedFrom));
-        parameters.add(DashboardSql.utc(summarisedTo));
+        parameters.add(Storage.utc(summarisedFrom));
+        parameters.add(Storage.utc(summarisedTo));
         StringBuilder select = new StringBuilder("SELECT ").append(columns).append(" FROM ").append(table)
                 .append(" WHERE key_id = ? AND hour >= ? AND hour < ?").append(filters.sql(table, parameters));
         for (Instant[] range : liveRanges()) {
             for (int i = 0; i < repeat; i++) {
                 parameters.add(keyId);
-                parameters.add(DashboardSql.utc(range[0]));
-                parameters.add(DashboardSql.utc(range[1]));
+                parameters.add(Storage.utc(range[0]));
+                parameters.add(Storage.utc(range[1]));
             }
             select.append(" UNION ALL SELECT ").append(columns).append(" FROM (").append(live.apply(LIVE_WHERE))
                     .append(") live WHERE 1 = 1").append(filters.sql(table, parameters));

@@ -193,7 +193,7 @@ final class MonitorStore {
             select.setObject(2, utc(from));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    windows.put(rows.getLong(1), new Window(rows.getLong(2), rows.getLong(3), nullableDouble(rows, 4)));
+                    windows.put(rows.getLong(1), new Window(rows.getLong(2), rows.getLong(3), Storage.nullableDouble(rows, 4)));
                 }
             }
         }
@@ -213,7 +213,7 @@ final class MonitorStore {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     series.computeIfAbsent(rows.getLong(1), id -> new ArrayList<>()).add(
-                            new Bucket(rows.getLong(2), rows.getLong(3), rows.getLong(4), nullableDouble(rows, 5)));
+                            new Bucket(rows.getLong(2), rows.getLong(3), rows.getLong(4), Storage.nullableDouble(rows, 5)));
                 }
             }
         }
@@ -234,7 +234,7 @@ final class MonitorStore {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     latest.computeIfAbsent(rows.getLong(1), id -> new ArrayList<>()).add(new Ping(rows.getLong(1),
-                            instant(rows, 2), rows.getInt(3), rows.getDouble(4), rows.getBoolean(5), rows.getString(6)));
+                            Storage.instant(rows, 2), rows.getInt(3), rows.getDouble(4), rows.getBoolean(5), rows.getString(6)));
                 }
             }
         }
@@ -250,7 +250,7 @@ final class MonitorStore {
             select.setLong(1, monitorId);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    pings.add(new Ping(rows.getLong(1), instant(rows, 2), rows.getInt(3), rows.getDouble(4),
+                    pings.add(new Ping(rows.getLong(1), Storage.instant(rows, 2), rows.getInt(3), rows.getDouble(4),
                             rows.getBoolean(5), rows.getString(6)));
                 }
             }
@@ -263,20 +263,10 @@ final class MonitorStore {
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 monitors.add(new Monitor(rows.getLong(1), rows.getLong(2), rows.getString(3), rows.getString(4),
-                        rows.getInt(5), rows.getInt(6), instant(rows, 7), instant(rows, 8)));
+                        rows.getInt(5), rows.getInt(6), Storage.instant(rows, 7), Storage.instant(rows, 8)));
             }
         }
         return monitors;
-    }
-
-    private static Instant instant(ResultSet rows, int column) throws SQLException {
-        LocalDateTime value = rows.getObject(column, LocalDateTime.class);
-        return value == null ? null : value.toInstant(ZoneOffset.UTC);
-    }
-
-    private static Double nullableDouble(ResultSet rows, int column) throws SQLException {
-        double value = rows.getDouble(column);
-        return rows.wasNull() ? null : value;
     }
 
     /** The database keeps microseconds; truncating here keeps claims' equality checks exact. */

@@ -50,7 +50,7 @@ public final class RollupJob {
     public static Instant rolledUntil(Connection connection) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT rolled_until FROM rollup_progress WHERE id = 1");
                 ResultSet rows = select.executeQuery()) {
-            return rows.next() ? rows.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC) : null;
+            return rows.next() ? Storage.instant(rows, 1) : null;
         }
     }
 
@@ -83,7 +83,7 @@ public final class RollupJob {
             return from;
         }
         Instant to = from.plus(CHUNK).isBefore(target) ? from.plus(CHUNK) : target;
-        summarise(connection, "created_at >= ? AND created_at < ?", List.of(utc(from), utc(to)));
+        summarise(connection, "created_at >= ? AND created_at < ?", List.of(Storage.utc(from), Storage.utc(to)));
         saveProgress(connection, to);
         return to;
     }
@@ -100,7 +100,7 @@ public final class RollupJob {
         Set<KeyHour> late = new LinkedHashSet<>();
         // DELETE ... RETURNING claims exactly the marks it removes
         try (PreparedStatement claim = connection.prepareStatement("DELETE FROM late_hours WHERE hour < ? RETURNING key_id, hour")) {
-            claim.setObject(1, utc(rolled));
+            claim.setObject(1, Storage.utc(rolled));
             try (ResultSet rows = claim.executeQuery()) {
                 while (rows.next()) {
                     late.add(new KeyHour(rows.getLong(1), rows.getObject(2, LocalDateTime.class)));
@@ -239,25 +239,20 @@ public final class RollupJob {
     private static Instant firstRequest(Connection connection) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT min(created_at) FROM requests");
                 ResultSet rows = select.executeQuery()) {
-            LocalDateTime first = rows.next() ? rows.getObject(1, LocalDateTime.class) : null;
-            return first == null ? null : first.toInstant(ZoneOffset.UTC);
+            return rows.next() ? Storage.instant(rows, 1) : null;
         }
     }
 
     private static void saveProgress(Connection connection, Instant until) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE rollup_progress SET rolled_until = ? WHERE id = 1")) {
-            update.setObject(1, utc(until));
+            update.setObject(1, Storage.utc(until));
             if (update.executeUpdate() == 1) {
                 return;
             }
         }
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rollup_progress (id, rolled_until) VALUES (1, ?)")) {
-            insert.setObject(1, utc(until));
+            insert.setObject(1, Storage.utc(until));
             insert.executeUpdate();
         }
-    }
-
-    static LocalDateTime utc(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 }

@@ -2,6 +2,7 @@ package dev.apianalytics.server.storage;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -115,6 +116,18 @@ public interface Storage extends AutoCloseable {
                 statement.setObject(i + 1, value);
             }
         }
+    }
+
+    /** A UTC timestamp column as an instant, null for SQL NULL. */
+    static Instant instant(ResultSet rows, int column) throws SQLException {
+        java.time.LocalDateTime value = rows.getObject(column, java.time.LocalDateTime.class);
+        return value == null ? null : value.toInstant(java.time.ZoneOffset.UTC);
+    }
+
+    /** A double column, null for SQL NULL (JDBC reads it as 0). */
+    static Double nullableDouble(ResultSet rows, int column) throws SQLException {
+        double value = rows.getDouble(column);
+        return rows.wasNull() ? null : value;
     }
 
     /** An instant as the naive UTC timestamp both databases store; bind it with {@code setObject}. */
