@@ -1,6 +1,6 @@
 package dev.apianalytics.micronaut;
 
-import dev.apianalytics.testkit.AbstractConformanceTest;
+import dev.apianalytics.testkit.Endpoint;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -54,12 +54,12 @@ class TestController {
     @Get("/async")
     CompletableFuture<String> async() {
         return CompletableFuture.supplyAsync(() -> "async",
-                CompletableFuture.delayedExecutor(AbstractConformanceTest.ASYNC_DELAY_MILLIS, TimeUnit.MILLISECONDS));
+                CompletableFuture.delayedExecutor(Endpoint.ASYNC_DELAY_MILLIS, TimeUnit.MILLISECONDS));
     }
 
     @Get("/stream")
     StreamedFile stream() {
-        return new StreamedFile(new ByteArrayInputStream(new byte[AbstractConformanceTest.STREAM_BYTES]),
+        return new StreamedFile(new ByteArrayInputStream(new byte[Endpoint.STREAM_BYTES]),
                 MediaType.APPLICATION_OCTET_STREAM_TYPE);
     }
 }
