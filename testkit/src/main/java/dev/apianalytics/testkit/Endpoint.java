@@ -7,7 +7,7 @@ package dev.apianalytics.testkit;
  *
  * <pre>{@code
  * for (Endpoint endpoint : Endpoint.values()) {
- *     cfg.routes.addHttpHandler(HandlerType.valueOf(endpoint.method()), endpoint.template(), switch (endpoint) {
+ *     cfg.routes.addHttpHandler(HandlerType.findOrCreate(endpoint.method()), endpoint.template(), switch (endpoint) {
  *         case HELLO -> ctx -> ctx.result(endpoint.body());
  *         // ... one case per constant
  *     });
