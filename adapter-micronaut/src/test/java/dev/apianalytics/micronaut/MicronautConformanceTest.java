@@ -19,6 +19,10 @@ class MicronautConformanceTest extends AbstractConformanceTest {
 
     private ApplicationContext context;
 
+    MicronautConformanceTest() {
+        super(Options.of("Micronaut", HttpRequest.class));
+    }
+
     @Override
     protected String startApp(Config config) {
         context = ApplicationContext.builder().properties(properties(config)).build();
@@ -59,15 +63,5 @@ class MicronautConformanceTest extends AbstractConformanceTest {
     @Override
     protected void stopApp() {
         context.close();
-    }
-
-    @Override
-    protected String expectedFramework() {
-        return "Micronaut";
-    }
-
-    @Override
-    protected Class<?> nativeRequestType() {
-        return HttpRequest.class;
     }
 }

@@ -1,37 +1,71 @@
 package dev.apianalytics.micronaut;
 
-import dev.apianalytics.testkit.AbstractConformanceTest;
+import dev.apianalytics.testkit.Endpoint;
+import io.micronaut.context.ExecutionHandleLocator;
+import io.micronaut.context.annotation.Executable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
-import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.types.files.StreamedFile;
+import io.micronaut.web.router.DefaultRouteBuilder;
+import io.micronaut.web.router.UriRoute;
+import jakarta.inject.Singleton;
 import java.io.ByteArrayInputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** The conformance suite's endpoints as a Micronaut controller. */
+/**
+ * The conformance suite's endpoints as a Micronaut controller, routed from the {@link Endpoint}
+ * enum by {@link Routes}, and a route with a query template of its own.
+ */
 @Controller
 @Produces(MediaType.TEXT_PLAIN)
 class TestController {
 
-    @Get("/hello")
-    String hello() {
-        return "hello";
+    /** Registers every endpoint, each to its method of the controller. */
+    @Singleton
+    static final class Routes extends DefaultRouteBuilder {
+        Routes(ExecutionHandleLocator locator) {
+            super(locator);
+            for (Endpoint endpoint : Endpoint.values()) {
+                // a switch expression, so that a new endpoint does not compile until it is routed
+                UriRoute route = switch (endpoint) {
+                    case HELLO -> route(endpoint, "hello");
+                    case USER -> route(endpoint, "user", String.class);
+                    case ECHO -> route(endpoint, "echo", String.class);
+                    case REDIRECT -> route(endpoint, "redirect");
+                    case BOOM -> route(endpoint, "boom");
+                    case ASYNC -> route(endpoint, "async");
+                    case STREAM -> route(endpoint, "stream");
+                };
+            }
+        }
+
+        private UriRoute route(Endpoint endpoint, String method, Class<?>... parameters) {
+            if (endpoint.method().equals("POST")) {
+                return POST(endpoint.template(), TestController.class, method, parameters).consumes(MediaType.ALL_TYPE);
+            }
+            // as @Get does, a GET route answers HEAD too
+            HEAD(endpoint.template(), TestController.class, method, parameters);
+            return GET(endpoint.template(), TestController.class, method, parameters);
+        }
     }
 
-    @Get("/users/{id}")
+    @Executable
+    String hello() {
+        return Endpoint.HELLO.body();
+    }
+
+    @Executable
     String user(String id) {
         return id;
     }
 
-    @Post("/echo")
-    @Consumes(MediaType.ALL)
+    @Executable
     HttpResponse<String> echo(@Body String body) {
         return HttpResponse.created(body);
     }
@@ -41,25 +75,25 @@ class TestController {
         return "books";
     }
 
-    @Get("/redirect")
+    @Executable
     HttpResponse<?> redirect() {
         return HttpResponse.status(HttpStatus.FOUND).header("Location", "/hello");
     }
 
-    @Get("/boom")
+    @Executable
     String boom() {
         throw new IllegalStateException("the controller fails on purpose");
     }
 
-    @Get("/async")
+    @Executable
     CompletableFuture<String> async() {
-        return CompletableFuture.supplyAsync(() -> "async",
-                CompletableFuture.delayedExecutor(AbstractConformanceTest.ASYNC_DELAY_MILLIS, TimeUnit.MILLISECONDS));
+        return CompletableFuture.supplyAsync(() -> Endpoint.ASYNC.body(),
+                CompletableFuture.delayedExecutor(Endpoint.ASYNC_DELAY_MILLIS, TimeUnit.MILLISECONDS));
     }
 
-    @Get("/stream")
+    @Executable
     StreamedFile stream() {
-        return new StreamedFile(new ByteArrayInputStream(new byte[AbstractConformanceTest.STREAM_BYTES]),
+        return new StreamedFile(new ByteArrayInputStream(new byte[Endpoint.STREAM_BYTES]),
                 MediaType.APPLICATION_OCTET_STREAM_TYPE);
     }
 }

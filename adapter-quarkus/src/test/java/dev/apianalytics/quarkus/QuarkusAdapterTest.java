@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apianalytics.testkit.AbstractConformanceTest;
 import dev.apianalytics.testkit.Batch;
+import dev.apianalytics.testkit.Endpoint;
 import dev.apianalytics.testkit.RecordedRequest;
 import dev.apianalytics.testkit.RecordingCollector;
 import io.quarkus.test.common.WithTestResource;
@@ -132,11 +133,11 @@ class QuarkusAdapterTest {
     void measuresAsyncAndStreamedResponsesUntilComplete() throws Exception {
         assertThat(send(request("/async")).body()).isEqualTo("async");
         HttpResponse<byte[]> stream = client.send(request("/stream").build(), HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(stream.body()).hasSize(AbstractConformanceTest.STREAM_BYTES);
+        assertThat(stream.body()).hasSize(Endpoint.STREAM_BYTES);
 
         RecordedRequest async = only("/async");
         assertThat(async.route()).isEqualTo("/async");
-        assertThat(async.responseTimeMillis()).isGreaterThanOrEqualTo(BigDecimal.valueOf(AbstractConformanceTest.ASYNC_DELAY_MILLIS));
+        assertThat(async.responseTimeMillis()).isGreaterThanOrEqualTo(BigDecimal.valueOf(Endpoint.ASYNC_DELAY_MILLIS));
         RecordedRequest streamed = only("/stream");
         assertThat(streamed.status()).isEqualTo(200);
         assertThat(streamed.route()).isEqualTo("/stream");

@@ -1,6 +1,6 @@
 package dev.apianalytics.quarkus;
 
-import dev.apianalytics.testkit.AbstractConformanceTest;
+import dev.apianalytics.testkit.Endpoint;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -58,7 +58,7 @@ public class TestResource {
     @Path("async")
     public CompletionStage<String> async() {
         return CompletableFuture.supplyAsync(() -> "async",
-                CompletableFuture.delayedExecutor(AbstractConformanceTest.ASYNC_DELAY_MILLIS, TimeUnit.MILLISECONDS));
+                CompletableFuture.delayedExecutor(Endpoint.ASYNC_DELAY_MILLIS, TimeUnit.MILLISECONDS));
     }
 
     @GET
@@ -67,7 +67,7 @@ public class TestResource {
     public StreamingOutput stream() {
         return out -> {
             byte[] chunk = new byte[64 * 1024];
-            for (int written = 0; written < AbstractConformanceTest.STREAM_BYTES; written += chunk.length) {
+            for (int written = 0; written < Endpoint.STREAM_BYTES; written += chunk.length) {
                 out.write(chunk);
             }
         };

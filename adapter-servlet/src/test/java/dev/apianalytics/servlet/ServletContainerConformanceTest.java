@@ -3,6 +3,7 @@ package dev.apianalytics.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apianalytics.testkit.AbstractConformanceTest;
+import dev.apianalytics.testkit.Endpoint;
 import dev.apianalytics.testkit.RecordedRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import java.math.BigDecimal;
@@ -12,20 +13,10 @@ import org.junit.jupiter.api.Test;
 /** The shared suite plus what only a servlet container does: async timeouts and mapping-based routes. */
 abstract class ServletContainerConformanceTest extends AbstractConformanceTest {
 
-    @Override
-    protected String expectedFramework() {
-        return ApiAnalyticsFilter.FRAMEWORK;
-    }
-
-    @Override
-    protected Class<?> nativeRequestType() {
-        return HttpServletRequest.class;
-    }
-
-    @Override
-    protected String expectedRoute(String path) {
+    ServletContainerConformanceTest() {
         // a servlet container knows the servlet mapping, not a path-parameter template
-        return "/users/42".equals(path) ? "/users/*" : super.expectedRoute(path);
+        super(Options.of("Servlet", HttpServletRequest.class)
+                .route(Endpoint.USER, "/users/*"));
     }
 
     @Test

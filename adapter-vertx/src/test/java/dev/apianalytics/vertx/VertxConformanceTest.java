@@ -6,9 +6,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.RoutingContext;
 
+/** The handler on a real Vert.x 5 router. */
 class VertxConformanceTest extends AbstractConformanceTest {
 
     private Vertx vertx;
+
+    VertxConformanceTest() {
+        super(Options.of("Vert.x", RoutingContext.class));
+    }
 
     @Override
     protected String startApp(Config config) throws Exception {
@@ -20,15 +25,5 @@ class VertxConformanceTest extends AbstractConformanceTest {
     @Override
     protected void stopApp() throws Exception {
         TestApp.await(vertx.close());
-    }
-
-    @Override
-    protected String expectedFramework() {
-        return "Vert.x";
-    }
-
-    @Override
-    protected Class<?> nativeRequestType() {
-        return RoutingContext.class;
     }
 }
