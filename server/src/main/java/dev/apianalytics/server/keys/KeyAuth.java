@@ -40,11 +40,15 @@ public final class KeyAuth {
     private final Cache<Long, Instant> lastMarked;
 
     public KeyAuth(Storage storage, Clock clock) {
+        this(storage, clock, CACHE_LIMIT, ACTIVITY_LIMIT);
+    }
+
+    KeyAuth(Storage storage, Clock clock, int cacheLimit, int activityLimit) {
         this.storage = storage;
         this.clock = clock;
         Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
-        this.byHash = Caffeine.newBuilder().maximumSize(CACHE_LIMIT).expireAfterWrite(CACHE_LIFETIME).ticker(ticker).build();
-        this.lastMarked = Caffeine.newBuilder().maximumSize(ACTIVITY_LIMIT).expireAfterWrite(ACTIVITY_RESOLUTION)
+        this.byHash = Caffeine.newBuilder().maximumSize(cacheLimit).expireAfterWrite(CACHE_LIFETIME).ticker(ticker).build();
+        this.lastMarked = Caffeine.newBuilder().maximumSize(activityLimit).expireAfterWrite(ACTIVITY_RESOLUTION)
                 .ticker(ticker).build();
     }
 
