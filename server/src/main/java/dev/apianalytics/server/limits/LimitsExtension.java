@@ -5,9 +5,11 @@ import dev.apianalytics.server.ServerExtension;
 import dev.apianalytics.server.http.Router;
 import dev.apianalytics.server.storage.Dialect;
 import dev.apianalytics.server.storage.Migration;
+import dev.apianalytics.server.storage.Storage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -34,13 +36,20 @@ public final class LimitsExtension implements ServerExtension {
             return;
         }
         context.every(CLEAN_UP_INTERVAL, CLEAN_UP_INTERVAL, "dropping full rate-limit buckets", () -> {
-            try (Connection connection = context.storage().connection();
-                    PreparedStatement delete = connection.prepareStatement("DELETE FROM rate_limits WHERE full_at < ?")) {
-                delete.setLong(1, Rate.nowMicros(context.clock()));
-                delete.executeUpdate();
+            try {
+                dropFullBuckets(context.storage(), context.clock());
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /** Deletes the buckets that are full by now; returns how many. */
+    static int dropFullBuckets(Storage storage, Clock clock) throws SQLException {
+        try (Connection connection = storage.connection();
+                PreparedStatement delete = connection.prepareStatement("DELETE FROM rate_limits WHERE full_at < ?")) {
+            delete.setLong(1, Rate.nowMicros(clock));
+            return delete.executeUpdate();
+        }
     }
 }
