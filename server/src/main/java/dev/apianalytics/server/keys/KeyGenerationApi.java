@@ -53,6 +53,10 @@ public final class KeyGenerationApi implements ServerExtension {
     }
 
     private void generate(Exchange exchange) throws Exception {
+        if (exchange.method().equals("HEAD")) {
+            // the router answers HEAD with the GET handler; a check that a URL exists must not mint
+            throw new ApiException(405, "HEAD does not mint keys; use POST", Map.of("Allow", "GET, POST"));
+        }
         switch (mode) {
             case OFF -> throw new ApiException(403, "key generation is turned off on this collector; ask its operator for a key");
             case TOKEN -> {

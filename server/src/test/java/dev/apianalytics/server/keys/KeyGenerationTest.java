@@ -7,6 +7,10 @@ import dev.apianalytics.server.CollectorServer;
 import dev.apianalytics.server.Http;
 import dev.apianalytics.server.MutableClock;
 import dev.apianalytics.server.ServerConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -130,7 +134,7 @@ class KeyGenerationTest {
     }
 
     @Test
-    void anotherSitesImageOrLinkDoesNotMintButItsScriptsAndPlainClientsDo() throws Exception {
+    void anotherSitesImageOrLinkOrAHeadDoesNotMintButItsScriptsAndPlainClientsDo() throws Exception {
         try (CollectorServer server = start(base())) {
             Http http = new Http(server.url());
             assertError(http.get(GENERATE, "Sec-Fetch-Site", "cross-site", "Sec-Fetch-Mode", "no-cors",
@@ -139,6 +143,11 @@ class KeyGenerationTest {
             assertThat(http.get(GENERATE, "Sec-Fetch-Site", "cross-site", "Sec-Fetch-Mode", "cors").status()).isEqualTo(200);
             assertThat(http.post(GENERATE, "", "Sec-Fetch-Site", "same-origin", "Sec-Fetch-Mode", "cors").status()).isEqualTo(200);
             assertThat(http.get(GENERATE).status()).isEqualTo(200);
+            long keys = server.storage().inactiveKeys(Instant.now().plus(Duration.ofDays(1))).size();
+            HttpResponse<Void> head = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url() + GENERATE))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            assertThat(head.statusCode()).isEqualTo(405);
+            assertThat(server.storage().inactiveKeys(Instant.now().plus(Duration.ofDays(1)))).as("HEAD minted nothing").hasSize((int) keys);
             assertThat(http.get(KeyGenerationApi.MODE_PATH).json().getAsJsonObject().get("mode").getAsString()).isEqualTo("open");
         }
     }
