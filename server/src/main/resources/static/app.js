@@ -5,6 +5,7 @@
 /** The collector's endpoints that the pages call. */
 const Endpoints = {
   generateKey: "/api/generate-api-key",
+  keyGeneration: "/api/key-generation",
   deleteData: "/api/data",
   deleteKey: "/api/key",
   dashboard: "/api/dashboard",

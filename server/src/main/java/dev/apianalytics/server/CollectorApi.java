@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The collector's own endpoints: keys, ingestion, the data API, deletion, health; and retention. */
+/** The collector's own endpoints: ingestion, the data API, deletion, health; and retention. */
 final class CollectorApi implements ServerExtension {
 
     private static final System.Logger LOG = System.getLogger(CollectorApi.class.getName());
@@ -41,8 +41,6 @@ final class CollectorApi implements ServerExtension {
         var deletes = new DeleteHandlers(context.keys(), context.storage(), keyId -> {});
         var data = new DataHandler(context.keys(), context.storage(), config.dataPageSize());
 
-        router.get("/api/generate-api-key", exchange -> exchange.sendJson(200, context.keys().issue()));
-        router.post("/api/generate-api-key", exchange -> exchange.sendJson(200, context.keys().issue()));
         router.post("/api/log-request", ingest);
         router.post("/api/requests", ingest);
         router.get("/api/data", data);

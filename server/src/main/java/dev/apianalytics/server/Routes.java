@@ -2,6 +2,8 @@ package dev.apianalytics.server;
 
 import dev.apianalytics.server.dashboard.DashboardExtension;
 import dev.apianalytics.server.http.StaticFiles;
+import dev.apianalytics.server.keys.KeyGenerationApi;
+import dev.apianalytics.server.limits.LimitsExtension;
 import dev.apianalytics.server.monitor.MonitorExtension;
 import java.util.List;
 
@@ -13,6 +15,8 @@ final class Routes {
     static List<ServerExtension> extensions() {
         return List.of(
                 new CollectorApi(),
+                new KeyGenerationApi(),
+                new LimitsExtension(),
                 new DashboardExtension(),
                 new MonitorExtension(),
                 (router, context) -> new StaticFiles(Routes.class.getClassLoader()).install(router));

@@ -1,5 +1,7 @@
 package dev.apianalytics.server;
 
+import dev.apianalytics.server.http.ClientAddresses;
+import dev.apianalytics.server.keys.KeyGeneration;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +39,10 @@ public final class ServerConfig {
     public static final Duration MAX_MONITOR_TIMEOUT = Duration.ofSeconds(30);
     /** The longest minimum interval: once a day. */
     public static final Duration MAX_MONITOR_MIN_INTERVAL = Duration.ofDays(1);
+    /** Keys one client address may mint per hour in {@code open} mode. */
+    public static final int DEFAULT_KEYS_PER_HOUR = 30;
+    /** An admin token shorter than this is too easy to guess. */
+    public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
 
     private final int port;
     private final String bind;
@@ -55,6 +61,10 @@ public final class ServerConfig {
     private final long summaryMinRequests;
     private final Duration monitorMinInterval;
     private final Duration monitorTimeout;
+    private final KeyGeneration keyGeneration;
+    private final String adminToken;
+    private final int keysPerHour;
+    private final List<String> trustedProxies;
     private final Clock clock;
 
     private ServerConfig(Builder builder) {
@@ -75,6 +85,10 @@ public final class ServerConfig {
         this.summaryMinRequests = builder.summaryMinRequests;
         this.monitorMinInterval = builder.monitorMinInterval;
         this.monitorTimeout = builder.monitorTimeout;
+        this.keyGeneration = builder.keyGeneration;
+        this.adminToken = builder.adminToken;
+        this.keysPerHour = builder.keysPerHour;
+        this.trustedProxies = builder.trustedProxies;
         this.clock = builder.clock;
     }
 
@@ -167,6 +181,26 @@ public final class ServerConfig {
         return monitorTimeout;
     }
 
+    /** Who may mint keys: anyone (limited per address), holders of the admin token, or nobody. */
+    public KeyGeneration keyGeneration() {
+        return keyGeneration;
+    }
+
+    /** The secret {@code token} mode asks for, or {@code null}. */
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** Keys one client address may mint per hour in {@code open} mode (a burst of that many, refilled evenly). */
+    public int keysPerHour() {
+        return keysPerHour;
+    }
+
+    /** Proxies (addresses or CIDRs) whose {@code X-Forwarded-For} names the client; empty trusts none. */
+    public List<String> trustedProxies() {
+        return trustedProxies;
+    }
+
     /** The clock for timestamps, rate limits and retention (tests inject one). */
     public Clock clock() {
         return clock;
@@ -192,6 +226,10 @@ public final class ServerConfig {
         builder.summaryMinRequests = summaryMinRequests;
         builder.monitorMinInterval = monitorMinInterval;
         builder.monitorTimeout = monitorTimeout;
+        builder.keyGeneration = keyGeneration;
+        builder.adminToken = adminToken;
+        builder.keysPerHour = keysPerHour;
+        builder.trustedProxies = trustedProxies;
         builder.clock = clock;
         return builder;
     }
@@ -215,6 +253,10 @@ public final class ServerConfig {
         private long summaryMinRequests = DEFAULT_SUMMARY_MIN_REQUESTS;
         private Duration monitorMinInterval = DEFAULT_MONITOR_MIN_INTERVAL;
         private Duration monitorTimeout = DEFAULT_MONITOR_TIMEOUT;
+        private KeyGeneration keyGeneration = KeyGeneration.OPEN;
+        private String adminToken;
+        private int keysPerHour = DEFAULT_KEYS_PER_HOUR;
+        private List<String> trustedProxies = List.of();
         private Clock clock = Clock.systemUTC();
 
         private Builder() {}
@@ -324,12 +366,44 @@ public final class ServerConfig {
             return this;
         }
 
+        public Builder keyGeneration(KeyGeneration keyGeneration) {
+            this.keyGeneration = Objects.requireNonNull(keyGeneration, "keyGeneration");
+            return this;
+        }
+
+        /** The admin token, at least {@value #MIN_ADMIN_TOKEN_LENGTH} characters; {@code null} for none. */
+        public Builder adminToken(String adminToken) {
+            if (adminToken != null && adminToken.strip().length() < MIN_ADMIN_TOKEN_LENGTH) {
+                throw new IllegalArgumentException("the admin token must be at least " + MIN_ADMIN_TOKEN_LENGTH
+                        + " characters (a random one: openssl rand -hex 32)");
+            }
+            this.adminToken = adminToken == null ? null : adminToken.strip();
+            return this;
+        }
+
+        public Builder keysPerHour(int keysPerHour) {
+            this.keysPerHour = (int) positive("keys per hour", keysPerHour);
+            return this;
+        }
+
+        /** Addresses or CIDRs of reverse proxies, IPv4 or IPv6; checked now. */
+        public Builder trustedProxies(List<String> trustedProxies) {
+            List<String> entries = trustedProxies.stream().map(String::trim).filter(entry -> !entry.isEmpty()).toList();
+            ClientAddresses.trusting(entries);
+            this.trustedProxies = entries;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
         public ServerConfig build() {
+            if (keyGeneration == KeyGeneration.TOKEN && adminToken == null) {
+                throw new IllegalArgumentException("key generation 'token' needs an admin token (--admin-token or "
+                        + "API_ANALYTICS_ADMIN_TOKEN)");
+            }
             return new ServerConfig(this);
         }
 

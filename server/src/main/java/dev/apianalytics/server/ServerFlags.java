@@ -16,8 +16,11 @@ import static dev.apianalytics.server.ServerConfig.DEFAULT_SUMMARY_MIN_REQUESTS;
 import static dev.apianalytics.server.ServerConfig.DEFAULT_THREADS;
 import static dev.apianalytics.server.ServerConfig.MAX_MONITOR_MIN_INTERVAL;
 import static dev.apianalytics.server.ServerConfig.MAX_MONITOR_TIMEOUT;
+import static dev.apianalytics.server.ServerConfig.DEFAULT_KEYS_PER_HOUR;
+import static dev.apianalytics.server.ServerConfig.MIN_ADMIN_TOKEN_LENGTH;
 
 import dev.apianalytics.server.ServerConfig.Builder;
+import dev.apianalytics.server.keys.KeyGeneration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -89,7 +92,22 @@ final class ServerFlags {
             intOption("--monitor-timeout-seconds", "API_ANALYTICS_MONITOR_TIMEOUT_SECONDS",
                     "ping timeout unless a monitor sets its own (default " + DEFAULT_MONITOR_TIMEOUT.toSeconds()
                             + "; 1-" + MAX_MONITOR_TIMEOUT.toSeconds() + ")",
-                    (b, seconds) -> b.monitorTimeout(Duration.ofSeconds(seconds))));
+                    (b, seconds) -> b.monitorTimeout(Duration.ofSeconds(seconds))),
+            new Option("--key-generation", "API_ANALYTICS_KEY_GENERATION", "MODE",
+                    "who may mint keys: open (anyone, limited per address; default), token (holders of the admin "
+                            + "token) or off",
+                    (b, v) -> b.keyGeneration(KeyGeneration.parse(v))),
+            new Option("--admin-token", "API_ANALYTICS_ADMIN_TOKEN", "TOKEN",
+                    "secret that --key-generation token asks for, at least " + MIN_ADMIN_TOKEN_LENGTH
+                            + " characters (prefer the variable: flags show in ps)",
+                    Builder::adminToken),
+            intOption("--keys-per-hour", "API_ANALYTICS_KEYS_PER_HOUR",
+                    "keys one client address may mint per hour in open mode (default " + DEFAULT_KEYS_PER_HOUR + ")",
+                    Builder::keysPerHour),
+            new Option("--trusted-proxies", "API_ANALYTICS_TRUSTED_PROXIES", "CIDRS",
+                    "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client "
+                            + "(default none: the header is ignored)",
+                    (b, v) -> b.trustedProxies(List.of(v.split(",")))));
 
     private static final Map<String, Option> BY_FLAG =
             OPTIONS.stream().collect(Collectors.toMap(Option::flag, Function.identity()));

@@ -98,6 +98,9 @@ public final class Exchange {
         return address == null || address.getAddress() == null ? "" : address.getAddress().getHostAddress();
     }
 
+    /** Every value of a request header, one per header line, in order (empty when absent). */
+    public List<String> headers(String name) { return http.getRequestHeaders().getOrDefault(name, List.of()); }
+
     public void setHeader(String name, String value) {
         http.getResponseHeaders().set(name, value);
     }

@@ -8,10 +8,13 @@ import dev.apianalytics.server.http.Exchange;
 import dev.apianalytics.server.http.Handler;
 import dev.apianalytics.server.http.StorageUnavailable;
 import dev.apianalytics.server.keys.KeyAuth;
+import dev.apianalytics.server.limits.Limiter;
+import dev.apianalytics.server.limits.Rate;
 import dev.apianalytics.server.storage.BatchOutcome;
 import dev.apianalytics.server.storage.Storage;
 import dev.apianalytics.server.storage.StoredRequest;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +48,7 @@ public final class IngestHandler implements Handler {
     private final ServerConfig config;
     private final KeyAuth keys;
     private final Storage storage;
-    private final RateLimiter rateLimiter;
+    private final Limiter rateLimiter;
     private final RowParser rows;
     private final Enricher enricher;
     private final Semaphore bodySlots;
@@ -54,7 +57,7 @@ public final class IngestHandler implements Handler {
         this.config = config;
         this.keys = keys;
         this.storage = storage;
-        this.rateLimiter = new RateLimiter(config.postsPerMinute(), config.clock());
+        this.rateLimiter = Limiter.create(storage, "posts", new Rate(config.postsPerMinute(), Duration.ofMinutes(1)), config.clock());
         this.rows = new RowParser(config.clock());
         this.enricher = new Enricher(countries);
         this.bodySlots = new Semaphore(bodySlots(config, Runtime.getRuntime().maxMemory()), true);
@@ -91,7 +94,7 @@ public final class IngestHandler implements Handler {
             throw ApiException.unauthorized("unknown API key: generate one on this server");
         }
         long keyId = found.getAsLong();
-        long wait = rateLimiter.acquire(keyId);
+        long wait = rateLimiter.acquire(Long.toString(keyId));
         if (wait > 0) {
             throw new ApiException(429, "too many posts for this key (limit " + config.postsPerMinute()
                     + " per minute); retry in " + wait + " s", Map.of("Retry-After", Long.toString(wait)));
@@ -148,10 +151,6 @@ public final class IngestHandler implements Handler {
             LOG.log(System.Logger.Level.WARNING, e.getMessage());
         }
         exchange.sendJson(201, answer(201, LOGGED, accepted.size(), rejected, errors));
-    }
-
-    void forget(long keyId) {
-        rateLimiter.forget(keyId);
     }
 
     private static Map<String, Object> answer(int status, String message, int accepted, int rejected, List<Map<String, Object>> errors) {

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** IP literals, parsed without ever touching DNS (a host name here is just invalid). */
-final class IpAddresses {
+public final class IpAddresses {
 
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]{2,45}");
@@ -15,7 +15,7 @@ final class IpAddresses {
     private IpAddresses() {}
 
     /** The address, or {@code null} when {@code text} is not an IPv4 or IPv6 literal. */
-    static InetAddress parse(String text) {
+    public static InetAddress parse(String text) {
         if (text == null) {
             return null;
         }

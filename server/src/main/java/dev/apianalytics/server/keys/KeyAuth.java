@@ -1,5 +1,8 @@
 package dev.apianalytics.server.keys;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.apianalytics.server.http.ApiException;
 import dev.apianalytics.server.http.Exchange;
 import dev.apianalytics.server.http.StorageUnavailable;
@@ -9,13 +12,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Turns a presented key into its numeric id. Lookups are cached briefly (by hash, never by the
  * secret) so ingestion does not query the key table per post; the short lifetime bounds how long
  * another collector sharing PostgreSQL may accept a key after it was deleted. Activity is
- * recorded at most once per {@link #ACTIVITY_RESOLUTION} per key.
+ * recorded at most once per {@link #ACTIVITY_RESOLUTION} per key. Both memories are bounded in
+ * size and time, so neither keys that posted once nor random keys that never existed stay on
+ * the heap: forgetting an entry early costs one query or one write, never a wrong answer.
  */
 public final class KeyAuth {
 
@@ -24,16 +29,27 @@ public final class KeyAuth {
 
     static final Duration CACHE_LIFETIME = Duration.ofSeconds(30);
     static final Duration ACTIVITY_RESOLUTION = Duration.ofHours(1);
-    private static final int CACHE_LIMIT = 100_000;
+    /** Hashes (unknown ones too) held at most: some 250 bytes each, about 12 MB at worst. */
+    static final int CACHE_LIMIT = 50_000;
+    /** Keys whose last activity write is remembered at most: about 100 bytes each. */
+    static final int ACTIVITY_LIMIT = 100_000;
 
     private final Storage storage;
     private final Clock clock;
-    private final ConcurrentHashMap<String, Cached> byHash = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Long, Instant> lastMarked = new ConcurrentHashMap<>();
+    private final Cache<String, OptionalLong> byHash;
+    private final Cache<Long, Instant> lastMarked;
 
     public KeyAuth(Storage storage, Clock clock) {
+        this(storage, clock, CACHE_LIMIT, ACTIVITY_LIMIT);
+    }
+
+    KeyAuth(Storage storage, Clock clock, int cacheLimit, int activityLimit) {
         this.storage = storage;
         this.clock = clock;
+        Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
+        this.byHash = Caffeine.newBuilder().maximumSize(cacheLimit).expireAfterWrite(CACHE_LIFETIME).ticker(ticker).build();
+        this.lastMarked = Caffeine.newBuilder().maximumSize(activityLimit).expireAfterWrite(ACTIVITY_RESOLUTION)
+                .ticker(ticker).build();
     }
 
     /**
@@ -65,10 +81,9 @@ public final class KeyAuth {
             return OptionalLong.empty();
         }
         String hash = ApiKeys.hash(canonical);
-        Instant now = clock.instant();
-        Cached cached = byHash.get(hash);
-        if (cached != null && cached.expires.isAfter(now)) {
-            return cached.id;
+        OptionalLong cached = byHash.getIfPresent(hash);
+        if (cached != null) {
+            return cached;
         }
         OptionalLong id;
         try {
@@ -76,10 +91,7 @@ public final class KeyAuth {
         } catch (SQLException e) {
             throw new StorageUnavailable("key lookup failed: " + e.getMessage(), e);
         }
-        if (byHash.size() >= CACHE_LIMIT) {
-            byHash.clear();
-        }
-        byHash.put(hash, new Cached(id, now.plus(CACHE_LIFETIME)));
+        byHash.put(hash, id);
         return id;
     }
 
@@ -97,7 +109,7 @@ public final class KeyAuth {
     /** Records activity on a key, writing at most once per hour per key. */
     public void markActive(long keyId) {
         Instant now = clock.instant();
-        Instant last = lastMarked.get(keyId);
+        Instant last = lastMarked.getIfPresent(keyId);
         if (last != null && Duration.between(last, now).compareTo(ACTIVITY_RESOLUTION) < 0) {
             return;
         }
@@ -111,9 +123,14 @@ public final class KeyAuth {
 
     /** Forgets cached state for a key that was just deleted. */
     public void forget(long keyId) {
-        byHash.values().removeIf(cached -> cached.id.isPresent() && cached.id.getAsLong() == keyId);
-        lastMarked.remove(keyId);
+        byHash.asMap().values().removeIf(id -> id.isPresent() && id.getAsLong() == keyId);
+        lastMarked.invalidate(keyId);
     }
 
-    private record Cached(OptionalLong id, Instant expires) {}
+    /** How many hashes and activity marks are held now, after dropping expired ones. */
+    long heldEntries() {
+        byHash.cleanUp();
+        lastMarked.cleanUp();
+        return byHash.estimatedSize() + lastMarked.estimatedSize();
+    }
 }
