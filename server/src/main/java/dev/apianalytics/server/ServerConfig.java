@@ -56,6 +56,7 @@ public final class ServerConfig {
     private final Duration monitorMinInterval;
     private final Duration monitorTimeout;
     private final Clock clock;
+    private final boolean monitorAllowPrivate;
 
     private ServerConfig(Builder builder) {
         this.port = builder.port;
@@ -76,6 +77,7 @@ public final class ServerConfig {
         this.monitorMinInterval = builder.monitorMinInterval;
         this.monitorTimeout = builder.monitorTimeout;
         this.clock = builder.clock;
+        this.monitorAllowPrivate = builder.monitorAllowPrivate;
     }
 
     public static Builder builder() {
@@ -172,6 +174,11 @@ public final class ServerConfig {
         return clock;
     }
 
+    /** Whether monitors may target loopback, private and link-local addresses (a LAN); off by default. */
+    public boolean monitorAllowPrivate() {
+        return monitorAllowPrivate;
+    }
+
     /** A copy to change. */
     public Builder toBuilder() {
         Builder builder = new Builder();
@@ -193,6 +200,7 @@ public final class ServerConfig {
         builder.monitorMinInterval = monitorMinInterval;
         builder.monitorTimeout = monitorTimeout;
         builder.clock = clock;
+        builder.monitorAllowPrivate = monitorAllowPrivate;
         return builder;
     }
 
@@ -216,6 +224,7 @@ public final class ServerConfig {
         private Duration monitorMinInterval = DEFAULT_MONITOR_MIN_INTERVAL;
         private Duration monitorTimeout = DEFAULT_MONITOR_TIMEOUT;
         private Clock clock = Clock.systemUTC();
+        private boolean monitorAllowPrivate;
 
         private Builder() {}
 
@@ -326,6 +335,12 @@ public final class ServerConfig {
 
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Lets monitors target loopback, private and link-local addresses, for monitoring a LAN. */
+        public Builder monitorAllowPrivate(boolean monitorAllowPrivate) {
+            this.monitorAllowPrivate = monitorAllowPrivate;
             return this;
         }
 

@@ -39,7 +39,7 @@ abstract class MonitorContract {
     @BeforeAll
     void start() throws Exception {
         clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        server = CollectorServer.start(storage(ServerConfig.builder().port(0).bind("127.0.0.1").clock(clock)).build());
+        server = CollectorServer.start(storage(ServerConfig.builder().port(0).bind("127.0.0.1").clock(clock).monitorAllowPrivate(true)).build());
         http = new Http(server.url());
     }
 
