@@ -56,7 +56,8 @@ public final class MonitorExtension implements ServerExtension {
         router.delete("/api/monitors/{id}", exchange -> api.delete(exchange, context.keys().authenticate(exchange)));
 
         pinger = new Pinger(addresses);
-        MonitorScheduler scheduler = new MonitorScheduler(store, pinger, context.clock(), settings.retention());
+        MonitorScheduler scheduler = new MonitorScheduler(store, pinger, context.clock(), settings.retention(),
+                context.scheduler());
         context.every(settings.tick(), settings.tick(), "monitor pings", () -> {
             try {
                 scheduler.tick();

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * Pings due monitors. Each {@link #tick()} reads what is due, claims each monitor (moving its
@@ -28,16 +29,19 @@ final class MonitorScheduler {
     private final Pinger pinger;
     private final Clock clock;
     private final Duration retention;
+    private final Executor recorder;
     /** Pings in flight by key; guarded by {@code this}. */
     private final Map<Long, Integer> inFlight = new HashMap<>();
     private int inFlightTotal;
     private Instant lastExpiry;
 
-    MonitorScheduler(MonitorStore store, Pinger pinger, Clock clock, Duration retention) {
+    /** {@code recorder} stores results: off the HTTP client's threads, which must never wait on the database. */
+    MonitorScheduler(MonitorStore store, Pinger pinger, Clock clock, Duration retention, Executor recorder) {
         this.store = store;
         this.pinger = pinger;
         this.clock = clock;
         this.retention = retention;
+        this.recorder = recorder;
     }
 
     /**
@@ -85,7 +89,7 @@ final class MonitorScheduler {
             }
             started++;
             Instant sentAt = clock.instant();
-            pinger.ping(monitor.url(), monitor.method(), Duration.ofMillis(monitor.timeoutMs())).whenComplete((result, error) -> {
+            pinger.ping(monitor.url(), monitor.method(), Duration.ofMillis(monitor.timeoutMs())).whenCompleteAsync((result, error) -> {
                 try {
                     store.record(monitor, sentAt, result);
                 } catch (SQLException | RuntimeException e) {
@@ -93,7 +97,7 @@ final class MonitorScheduler {
                 } finally {
                     release(monitor.keyId());
                 }
-            });
+            }, recorder);
         }
         return started;
     }

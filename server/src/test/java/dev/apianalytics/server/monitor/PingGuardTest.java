@@ -65,7 +65,8 @@ final class PingGuardTest {
             MonitorExtension.validateUrl(url, addresses); // registration: public, accepted
             Monitor monitor = store.create(1, url, "GET", 30, 2_000, Clock.systemUTC().instant());
 
-            MonitorScheduler scheduler = new MonitorScheduler(store, pinger, Clock.systemUTC(), Duration.ofDays(60));
+            MonitorScheduler scheduler = new MonitorScheduler(store, pinger, Clock.systemUTC(), Duration.ofDays(60),
+                    Runnable::run);
             assertThat(scheduler.tick()).isEqualTo(1);
             await().atMost(Duration.ofSeconds(20)).until(() -> store.pings(monitor.id()).size() == 1);
 
