@@ -24,6 +24,7 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * Pings one URL and never fails: every outcome, including timeouts, refused connections, unknown
@@ -50,6 +51,7 @@ final class Pinger implements AutoCloseable {
         threads.setDaemon(true);
         client = new HttpClient();
         client.setExecutor(threads);
+        client.setScheduler(new ScheduledExecutorScheduler("api-analytics-monitor-timeouts", true));
         client.setFollowRedirects(false);
         client.setConnectTimeout(MonitorSettings.MAX_TIMEOUT.toMillis());
         client.setIdleTimeout(MonitorSettings.MAX_TIMEOUT.toMillis());

@@ -98,6 +98,7 @@ public final class PublicAddresses {
     public List<InetAddress> resolve(String host, int port) throws UnknownHostException, RefusedException {
         String name = normalise(host);
         List<InetAddress> addresses;
+        boolean literal = true;
         if (name.startsWith("[")) {
             addresses = List.of(literal(name.substring(1, name.length() - 1), host));
         } else if (NUMERIC_HOST.matcher(name).matches()) {
@@ -108,6 +109,7 @@ public final class PublicAddresses {
             addresses = List.of(literal(name, host));
         } else {
             refuseLocalName(name, host);
+            literal = false;
             addresses = resolver.resolve(name);
             if (addresses.isEmpty()) {
                 throw new UnknownHostException(host);
@@ -116,8 +118,7 @@ public final class PublicAddresses {
         for (InetAddress address : addresses) {
             String why = refusal(address, port);
             if (why != null) {
-                throw new RefusedException(host.equals(address.getHostAddress()) || name.startsWith("[")
-                        ? why : host + " resolves to " + why);
+                throw new RefusedException(literal ? why : host + " resolves to " + why);
             }
         }
         return addresses;
