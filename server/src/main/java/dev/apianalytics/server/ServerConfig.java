@@ -66,6 +66,7 @@ public final class ServerConfig {
     private final int keysPerHour;
     private final List<String> trustedProxies;
     private final Clock clock;
+    private final boolean monitorAllowPrivate;
 
     private ServerConfig(Builder builder) {
         this.port = builder.port;
@@ -90,6 +91,7 @@ public final class ServerConfig {
         this.keysPerHour = builder.keysPerHour;
         this.trustedProxies = builder.trustedProxies;
         this.clock = builder.clock;
+        this.monitorAllowPrivate = builder.monitorAllowPrivate;
     }
 
     public static Builder builder() {
@@ -206,6 +208,11 @@ public final class ServerConfig {
         return clock;
     }
 
+    /** Whether monitors may target loopback, private and link-local addresses (a LAN); off by default. */
+    public boolean monitorAllowPrivate() {
+        return monitorAllowPrivate;
+    }
+
     /** A copy to change. */
     public Builder toBuilder() {
         Builder builder = new Builder();
@@ -231,6 +238,7 @@ public final class ServerConfig {
         builder.keysPerHour = keysPerHour;
         builder.trustedProxies = trustedProxies;
         builder.clock = clock;
+        builder.monitorAllowPrivate = monitorAllowPrivate;
         return builder;
     }
 
@@ -258,6 +266,7 @@ public final class ServerConfig {
         private int keysPerHour = DEFAULT_KEYS_PER_HOUR;
         private List<String> trustedProxies = List.of();
         private Clock clock = Clock.systemUTC();
+        private boolean monitorAllowPrivate;
 
         private Builder() {}
 
@@ -396,6 +405,12 @@ public final class ServerConfig {
 
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Lets monitors target loopback, private and link-local addresses, for monitoring a LAN. */
+        public Builder monitorAllowPrivate(boolean monitorAllowPrivate) {
+            this.monitorAllowPrivate = monitorAllowPrivate;
             return this;
         }
 

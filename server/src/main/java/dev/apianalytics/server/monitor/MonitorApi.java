@@ -11,6 +11,7 @@ import dev.apianalytics.server.http.StorageUnavailable;
 import dev.apianalytics.server.monitor.MonitorStore.Bucket;
 import dev.apianalytics.server.monitor.MonitorStore.Monitor;
 import dev.apianalytics.server.monitor.MonitorStore.Ping;
+import dev.apianalytics.server.net.PublicAddresses;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -76,11 +77,13 @@ final class MonitorApi {
     private final MonitorStore store;
     private final MonitorSettings settings;
     private final Clock clock;
+    private final PublicAddresses addresses;
 
-    MonitorApi(MonitorStore store, MonitorSettings settings, Clock clock) {
+    MonitorApi(MonitorStore store, MonitorSettings settings, Clock clock, PublicAddresses addresses) {
         this.store = store;
         this.settings = settings;
         this.clock = clock;
+        this.addresses = addresses;
     }
 
     void list(Exchange exchange, long keyId) throws Exception {
@@ -133,7 +136,7 @@ final class MonitorApi {
 
     void create(Exchange exchange, long keyId) throws Exception {
         JsonObject body = parseObject(exchange.readBody(MAX_BODY, MAX_BODY));
-        String url = MonitorExtension.validateUrl(string(body, "url"));
+        String url = MonitorExtension.validateUrl(string(body, "url"), addresses).toString();
         String method = string(body, "method");
         method = method == null ? "HEAD" : method.strip().toUpperCase(Locale.ROOT);
         if (!method.equals("HEAD") && !method.equals("GET")) {
