@@ -1,12 +1,13 @@
 package dev.apianalytics.server.ingest;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonPrimitive;
 import dev.apianalytics.server.ServerConfig;
 import dev.apianalytics.server.http.ApiException;
 import dev.apianalytics.server.http.Exchange;
 import dev.apianalytics.server.http.Handler;
+import dev.apianalytics.server.http.RequestBody;
 import dev.apianalytics.server.http.StorageUnavailable;
+import dev.apianalytics.server.ingest.RawRow.Kind;
+import dev.apianalytics.server.ingest.RawRow.Value;
 import dev.apianalytics.server.keys.KeyAuth;
 import dev.apianalytics.server.storage.BatchOutcome;
 import dev.apianalytics.server.storage.Storage;
@@ -35,7 +36,8 @@ public final class IngestHandler implements Handler {
     private static final System.Logger LOG = System.getLogger(IngestHandler.class.getName());
     static final int MAX_FRAMEWORK_LENGTH = 32;
     private static final int SLOT_WAIT_SECONDS = 10;
-    private static final int REPORTED_ERRORS = 20;
+    /** A kept row's objects beside its text: the row, its instant, strings' headers, the enriched copy. */
+    private static final int ROW_OBJECTS_BYTES = 1024;
     /** The header a client sets to the same value on every attempt of one batch. */
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
     static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
@@ -46,7 +48,7 @@ public final class IngestHandler implements Handler {
     private final KeyAuth keys;
     private final Storage storage;
     private final RateLimiter rateLimiter;
-    private final RowParser rows;
+    private final BatchReader batches;
     private final Enricher enricher;
     private final Semaphore bodySlots;
 
@@ -55,34 +57,38 @@ public final class IngestHandler implements Handler {
         this.keys = keys;
         this.storage = storage;
         this.rateLimiter = new RateLimiter(config.postsPerMinute(), config.clock());
-        this.rows = new RowParser(config.clock());
+        this.batches = new BatchReader(new RowParser(config.clock()), config.maxRowsPerPost(), config.maxDecompressedBytes());
         this.enricher = new Enricher(countries);
         this.bodySlots = new Semaphore(bodySlots(config, Runtime.getRuntime().maxMemory()), true);
     }
 
     /**
-     * How many posts may be read and parsed at once: as many as fit in half the heap at their
-     * worst (a body at the wire cap plus its inflated copy and the parsed rows), so that
-     * concurrent gzip bombs cannot exhaust memory; at most one per worker thread.
+     * How many posts may be parsed and stored at once: as many as fit in half the heap at their
+     * worst (the body at the wire cap, and the rows kept from it, whose text never exceeds the
+     * decompressed cap, plus a row's objects); at most one per worker thread. Inflating costs no
+     * more: it streams through a small buffer, and no value is built past a small bound.
      */
     static int bodySlots(ServerConfig config, long maxHeap) {
-        long worstCase = config.maxBodyBytes() + 2 * config.maxDecompressedBytes();
+        long worstCase = config.maxBodyBytes() + config.maxDecompressedBytes() + (long) config.maxRowsPerPost() * ROW_OBJECTS_BYTES;
         return (int) Math.max(2, Math.min(config.threads(), maxHeap / 2 / worstCase));
     }
 
     @Override
     public void handle(Exchange exchange) throws Exception {
+        // the wire body first, without a slot: a client that is slow to send holds no slot
+        RequestBody body = exchange.body(config.maxBodyBytes(), config.maxDecompressedBytes());
         if (!bodySlots.tryAcquire(SLOT_WAIT_SECONDS, TimeUnit.SECONDS)) {
             throw new ApiException(503, "the collector is busy reading other posts; retry shortly",
                     Map.of("Retry-After", "1"));
         }
-        BatchReader.Batch batch;
         try {
-            byte[] body = exchange.readBody(config.maxBodyBytes(), config.maxDecompressedBytes());
-            batch = BatchReader.read(body, config.maxRowsPerPost());
+            store(exchange, batches.read(body.open()));
         } finally {
             bodySlots.release();
         }
+    }
+
+    private void store(Exchange exchange, BatchReader.Batch batch) throws Exception {
         if (batch.apiKey() == null || batch.apiKey().isBlank()) {
             throw ApiException.badRequest("api_key is missing");
         }
@@ -102,29 +108,19 @@ public final class IngestHandler implements Handler {
         if (!batch.hasRequests()) {
             throw ApiException.badRequest("requests is missing");
         }
-        if (batch.rows().isEmpty()) {
+        int rejected = batch.rejected();
+        List<Map<String, Object>> errors = batch.errors();
+        if (batch.accepted().isEmpty() && rejected == 0) {
             throw ApiException.badRequest("requests is empty");
         }
-        List<StoredRequest> accepted = new ArrayList<>(batch.rows().size());
-        List<Map<String, Object>> errors = new ArrayList<>();
-        int rejected = 0;
-        for (int i = 0; i < batch.rows().size(); i++) {
-            try {
-                accepted.add(enricher.enrich(rows.parse(batch.rows().get(i)), privacyLevel, framework));
-            } catch (RejectedRow e) {
-                rejected++;
-                if (errors.size() < REPORTED_ERRORS) {
-                    Map<String, Object> error = new LinkedHashMap<>();
-                    error.put("row", i);
-                    error.put("message", e.getMessage());
-                    errors.add(error);
-                }
-            }
-        }
-        if (accepted.isEmpty()) {
+        if (batch.accepted().isEmpty()) {
             exchange.sendJson(400, answer(400, "no request in the batch is valid; first problem: row "
                     + errors.get(0).get("row") + ": " + errors.get(0).get("message"), 0, rejected, errors));
             return;
+        }
+        List<StoredRequest> accepted = new ArrayList<>(batch.accepted().size());
+        for (IncomingRow row : batch.accepted()) {
+            accepted.add(enricher.enrich(row, privacyLevel, framework));
         }
         Optional<BatchOutcome> earlier = Optional.empty();
         try {
@@ -179,14 +175,14 @@ public final class IngestHandler implements Handler {
         return value;
     }
 
-    private static String framework(JsonElement value) {
-        if (value == null || value.isJsonNull()) {
+    private static String framework(Value value) {
+        if (value == null || value.kind() == Kind.NULL) {
             throw ApiException.badRequest("framework is missing");
         }
-        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+        if (value.kind() != Kind.STRING) {
             throw ApiException.badRequest("framework must be a string");
         }
-        String framework = RowParser.clean(value.getAsString(), Integer.MAX_VALUE);
+        String framework = RowParser.clean(value.text(), Integer.MAX_VALUE);
         if (framework == null) {
             throw ApiException.badRequest("framework is empty");
         }
@@ -196,13 +192,12 @@ public final class IngestHandler implements Handler {
         return framework;
     }
 
-    private static int privacyLevel(JsonElement value) {
-        if (value == null || value.isJsonNull()) {
+    private static int privacyLevel(Value value) {
+        if (value == null || value.kind() == Kind.NULL) {
             return 0;
         }
-        if (value.isJsonPrimitive()) {
-            JsonPrimitive primitive = value.getAsJsonPrimitive();
-            String text = primitive.getAsString().trim();
+        if (value.kind() != Kind.STRUCTURE) {
+            String text = value.text().trim();
             if (text.equals("0") || text.equals("1") || text.equals("2")) {
                 return Integer.parseInt(text);
             }
