@@ -118,7 +118,7 @@ final class BatchReader {
                             index++;
                         }
                     }
-                    default -> json.skipChildren();
+                    default -> RawRow.skip(json, token);
                 }
             }
             if (json.nextToken() != null) {
@@ -140,7 +140,7 @@ final class BatchReader {
 
     private IncomingRow parseRow(RawRow row, JsonParser json, JsonToken token) throws IOException, RejectedRow {
         if (token != JsonToken.START_OBJECT) {
-            json.skipChildren();
+            RawRow.skip(json, token);
             throw new RejectedRow("is not a JSON object");
         }
         row.read(json);

@@ -49,7 +49,7 @@ final class RawRow {
             Field field = field(json.currentName());
             JsonToken token = json.nextToken();
             if (field == null) {
-                json.skipChildren();
+                skip(json, token);
             } else {
                 values[field.ordinal()] = value(json, token);
             }
@@ -65,10 +65,28 @@ final class RawRow {
             case VALUE_FALSE -> FALSE;
             case VALUE_NULL -> NULL;
             default -> {
-                json.skipChildren();
+                skip(json, token);
                 yield STRUCTURE;
             }
         };
+    }
+
+    /**
+     * Skips the value {@code json} is on. Unlike {@link JsonParser#skipChildren}, each string is
+     * read, so that the parser's bound on string length applies: a huge string fails fast even
+     * where nobody would look at it.
+     */
+    static void skip(JsonParser json, JsonToken token) throws IOException {
+        int depth = 0;
+        do {
+            if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                depth++;
+            } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                depth--;
+            } else if (token == JsonToken.VALUE_STRING) {
+                json.getTextLength();
+            }
+        } while (depth > 0 && (token = json.nextToken()) != null);
     }
 
     private static Field field(String name) {
