@@ -34,6 +34,7 @@ final class BatchReader {
     static final int MAX_DEPTH = 64;
     static final int MAX_ENVELOPE_FIELDS = 256;
     private static final int REPORTED_ERRORS = 20;
+    private static final long RESERVATION_STEP = 1024 * 1024;
 
     /** The envelope, fields as sent (validated by the handler), and the rows already validated. */
     record Batch(String apiKey, Value framework, Value privacyLevel, boolean hasRequests, List<IncomingRow> accepted,
@@ -62,9 +63,10 @@ final class BatchReader {
 
     /**
      * Reads {@code body} as UTF-8 (malformed bytes become U+FFFD, as they would in any lenient
-     * reader); an {@link ApiException} the stream throws (a decoding cap) passes unchanged.
+     * reader); an {@link ApiException} the stream throws (a decoding cap) passes unchanged. The
+     * rows kept are reserved in {@code memory} as they accumulate.
      */
-    Batch read(InputStream body) {
+    Batch read(InputStream body, MemoryBudget.Reservation memory) {
         try (JsonParser json = factory.createParser(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiException.badRequest("the body must be a JSON object with api_key, framework and requests");
@@ -100,12 +102,18 @@ final class BatchReader {
                         }
                         var row = new RawRow();
                         int index = 0;
+                        long kept = 0;
                         while ((token = json.nextToken()) != JsonToken.END_ARRAY) {
                             if (index >= maxRows) {
                                 throw new ApiException(413, "a post may carry at most " + maxRows + " requests; send smaller batches");
                             }
                             try {
-                                accepted.add(parseRow(row, json, token));
+                                IncomingRow valid = parseRow(row, json, token);
+                                accepted.add(valid);
+                                kept += valid.approximateBytes();
+                                if (kept > memory.heldBytes()) {
+                                    memory.grow(Math.max(RESERVATION_STEP, kept - memory.heldBytes()));
+                                }
                             } catch (RejectedRow e) {
                                 rejected++;
                                 if (errors.size() < REPORTED_ERRORS) {

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -35,9 +34,9 @@ public final class IngestHandler implements Handler {
 
     private static final System.Logger LOG = System.getLogger(IngestHandler.class.getName());
     static final int MAX_FRAMEWORK_LENGTH = 32;
-    private static final int SLOT_WAIT_SECONDS = 10;
-    /** A kept row's objects beside its text: the row, its instant, strings' headers, the enriched copy. */
-    private static final int ROW_OBJECTS_BYTES = 1024;
+    private static final int MEMORY_WAIT_SECONDS = 10;
+    /** The parser's and inflater's buffers, and the longest string it may build (twice: buffer and value). */
+    private static final int PARSER_BYTES = 512 * 1024;
     /** The header a client sets to the same value on every attempt of one batch. */
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
     static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
@@ -50,7 +49,7 @@ public final class IngestHandler implements Handler {
     private final RateLimiter rateLimiter;
     private final BatchReader batches;
     private final Enricher enricher;
-    private final Semaphore bodySlots;
+    private final MemoryBudget budget;
 
     public IngestHandler(ServerConfig config, KeyAuth keys, Storage storage, CountryLookup countries) {
         this.config = config;
@@ -59,32 +58,28 @@ public final class IngestHandler implements Handler {
         this.rateLimiter = new RateLimiter(config.postsPerMinute(), config.clock());
         this.batches = new BatchReader(new RowParser(config.clock()), config.maxRowsPerPost(), config.maxDecompressedBytes());
         this.enricher = new Enricher(countries);
-        this.bodySlots = new Semaphore(bodySlots(config, Runtime.getRuntime().maxMemory()), true);
+        this.budget = new MemoryBudget(parseBudget(config, Runtime.getRuntime().maxMemory()));
     }
 
     /**
-     * How many posts may be parsed and stored at once: as many as fit in half the heap at their
-     * worst (the body at the wire cap, and the rows kept from it, whose text never exceeds the
-     * decompressed cap, plus a row's objects); at most one per worker thread. Inflating costs no
-     * more: it streams through a small buffer, and no value is built past a small bound.
+     * The heap that posts being parsed and stored may hold between them: half the heap, and
+     * never less than one post at its worst (the body at the wire cap, and the rows kept from it,
+     * whose text never exceeds the decompressed cap, with their objects). Inflating costs nothing
+     * here: it streams through a small buffer, and no value is built past a small bound.
      */
-    static int bodySlots(ServerConfig config, long maxHeap) {
-        long worstCase = config.maxBodyBytes() + config.maxDecompressedBytes() + (long) config.maxRowsPerPost() * ROW_OBJECTS_BYTES;
-        return (int) Math.max(2, Math.min(config.threads(), maxHeap / 2 / worstCase));
+    static long parseBudget(ServerConfig config, long maxHeap) {
+        long worstCase = config.maxBodyBytes() + config.maxDecompressedBytes() + (long) config.maxRowsPerPost() * IncomingRow.OBJECTS_BYTES
+                + PARSER_BYTES;
+        return Math.max(maxHeap / 2, worstCase);
     }
 
     @Override
     public void handle(Exchange exchange) throws Exception {
-        // the wire body first, without a slot: a client that is slow to send holds no slot
+        // the wire body first, before any memory is reserved: a client that is slow to send holds none
         RequestBody body = exchange.body(config.maxBodyBytes(), config.maxDecompressedBytes());
-        if (!bodySlots.tryAcquire(SLOT_WAIT_SECONDS, TimeUnit.SECONDS)) {
-            throw new ApiException(503, "the collector is busy reading other posts; retry shortly",
-                    Map.of("Retry-After", "1"));
-        }
-        try {
-            store(exchange, batches.read(body.open()));
-        } finally {
-            bodySlots.release();
+        try (MemoryBudget.Reservation memory = budget.open(TimeUnit.SECONDS.toNanos(MEMORY_WAIT_SECONDS))) {
+            memory.grow(body.wireLength() + PARSER_BYTES);
+            store(exchange, batches.read(body.open(), memory));
         }
     }
 

@@ -110,7 +110,7 @@ class BoundedIngestionTest {
 
     @Test
     void clientsThatStopSendingHoldNoParsingSlot() throws Exception {
-        // a wire cap as large as the heap leaves the fewest parsing slots there can be: two
+        // a wire cap as large as the heap: were a sender's wire cap reserved while it sends, one would hold it all
         Path dir = Files.createTempDirectory("bounded-ingestion-slots");
         List<Socket> stalled = new ArrayList<>();
         try (CollectorServer small = CollectorServer.start(ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(dir)
@@ -132,7 +132,7 @@ class BoundedIngestionTest {
 
     private static void stallAndPost(int port, String stallingKey, String other, List<Socket> stalled) throws Exception {
         var raw = new RawClient(port);
-        // more stalled posts than there are slots, fewer than the worker threads
+        // fewer than the worker threads, so that some are left to answer
         for (int i = 0; i < 6; i++) {
             Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
             OutputStream out = socket.getOutputStream();
@@ -145,7 +145,7 @@ class BoundedIngestionTest {
         for (int i = 0; i < 3; i++) {
             RawClient.Answer answer = raw.send("POST", "/api/log-request", List.of("Content-Type", "application/json"),
                     utf8("{\"api_key\":\"" + other + "\",\"framework\":\"Go\",\"requests\":[" + row("/other", "other") + "]}"));
-            // a post waiting for a slot held by a stalled client would wait 10 s and get 503
+            // a post waiting for memory held by a stalled client would wait 10 s and get 503
             assertThat(answer.status()).as("%s", answer).isEqualTo(201);
         }
     }
