@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -96,14 +97,14 @@ public final class Exchange {
     }
 
     /** The body, read whole up to {@code maxBytes} on the wire and decoded lazily: see {@link RequestBody}. */
-    public RequestBody body(long maxBytes, long maxDecompressedBytes) throws IOException {
+    public RequestBody body(long maxBytes, long maxDecompressedBytes, LongConsumer reserve) throws IOException {
         return RequestBody.read(http.getRequestBody(), header("Content-Length"), header("Content-Encoding"), maxBytes,
-                maxDecompressedBytes);
+                maxDecompressedBytes, reserve);
     }
 
     /** The whole decoded body, for endpoints whose bodies are small: see {@link RequestBody}. */
     public byte[] readBody(long maxBytes, long maxDecompressedBytes) throws IOException {
-        return body(maxBytes, maxDecompressedBytes).bytes();
+        return body(maxBytes, maxDecompressedBytes, bytes -> {}).bytes();
     }
 
     /** Sends {@code body} serialised with {@link Json#GSON}. */

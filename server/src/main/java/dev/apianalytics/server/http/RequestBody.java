@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -37,9 +38,11 @@ public final class RequestBody {
     /**
      * Reads the body from {@code in}, refusing it before reading past {@code maxBytes};
      * {@code contentLength} and {@code contentEncoding} are the header values as sent, or null.
+     * {@code reserve} is told the heap each chunk will take before it is kept (it may throw to
+     * refuse), so memory is accounted as it is received, never ahead of what a client sent.
      */
     public static RequestBody read(InputStream in, String contentLength, String contentEncoding, long maxBytes,
-            long maxDecodedBytes) throws IOException {
+            long maxDecodedBytes, LongConsumer reserve) throws IOException {
         String tooLarge = "the request body is larger than the limit of " + maxBytes + " bytes";
         if (contentLength != null) {
             long declared;
@@ -66,6 +69,7 @@ public final class RequestBody {
             if (total > maxBytes) {
                 throw drainedTooLarge(in, tooLarge);
             }
+            reserve.accept(2L * read); // the buffer grows by doubling, and is copied once at the end
             out.write(buffer, 0, read);
         }
         byte[] wire = out.toByteArray();

@@ -101,9 +101,9 @@ final class BatchReader {
                             throw ApiException.badRequest("requests must be an array of request objects");
                         }
                         var row = new RawRow();
-                        int index = 0;
-                        long kept = 0;
+                        long kept = memory.heldBytes(); // the wire body and the parser's buffers, then the rows
                         while ((token = json.nextToken()) != JsonToken.END_ARRAY) {
+                            int index = accepted.size() + rejected; // across repeated "requests" too
                             if (index >= maxRows) {
                                 throw new ApiException(413, "a post may carry at most " + maxRows + " requests; send smaller batches");
                             }
@@ -123,7 +123,6 @@ final class BatchReader {
                                     errors.add(error);
                                 }
                             }
-                            index++;
                         }
                     }
                     default -> RawRow.skip(json, token);

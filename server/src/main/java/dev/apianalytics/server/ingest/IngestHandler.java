@@ -23,9 +23,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * {@code POST /api/log-request} and {@code /api/requests}: checks, in order, body size (413),
- * JSON (400), key (401), rate (429), envelope and {@code Idempotency-Key} (400); then validates
- * each row alone, enriches the valid ones and answers 201 with accepted and rejected counts once
+ * {@code POST /api/log-request} and {@code /api/requests}: checks, in order, body size on the
+ * wire (413), memory to parse it in (503), JSON within its bounds (400, 413; each row validated
+ * alone as it is read), key (401), rate (429), envelope and {@code Idempotency-Key} (400); then
+ * enriches the valid rows and answers 201 with accepted and rejected counts once
  * they are committed. A post whose {@code Idempotency-Key} the key already used is answered with
  * the first post's counts and stores nothing: a client retrying after a lost answer does not
  * store its batch twice.
@@ -63,22 +64,23 @@ public final class IngestHandler implements Handler {
 
     /**
      * The heap that posts being parsed and stored may hold between them: half the heap, and
-     * never less than one post at its worst (the body at the wire cap, and the rows kept from it,
-     * whose text never exceeds the decompressed cap, with their objects). Inflating costs nothing
-     * here: it streams through a small buffer, and no value is built past a small bound.
+     * never less than one post at its worst (the body at the wire cap, twice while it is received,
+     * and the rows kept from it, whose text never exceeds the decompressed cap, with their
+     * objects). Inflating costs nothing here: it streams through a small buffer, and no value is
+     * built past a small bound.
      */
     static long parseBudget(ServerConfig config, long maxHeap) {
-        long worstCase = config.maxBodyBytes() + config.maxDecompressedBytes() + (long) config.maxRowsPerPost() * IncomingRow.OBJECTS_BYTES
-                + PARSER_BYTES;
+        long worstCase = 2 * config.maxBodyBytes() + config.maxDecompressedBytes()
+                + (long) config.maxRowsPerPost() * IncomingRow.OBJECTS_BYTES + PARSER_BYTES;
         return Math.max(maxHeap / 2, worstCase);
     }
 
     @Override
     public void handle(Exchange exchange) throws Exception {
-        // the wire body first, before any memory is reserved: a client that is slow to send holds none
-        RequestBody body = exchange.body(config.maxBodyBytes(), config.maxDecompressedBytes());
         try (MemoryBudget.Reservation memory = budget.open(TimeUnit.SECONDS.toNanos(MEMORY_WAIT_SECONDS))) {
-            memory.grow(body.wireLength() + PARSER_BYTES);
+            // reserved as it arrives: a client that is slow to send holds only what it sent
+            RequestBody body = exchange.body(config.maxBodyBytes(), config.maxDecompressedBytes(), memory::grow);
+            memory.grow(PARSER_BYTES);
             store(exchange, batches.read(body.open(), memory));
         }
     }
