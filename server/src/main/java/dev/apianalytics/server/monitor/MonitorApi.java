@@ -55,7 +55,8 @@ final class MonitorApi {
                     return window;
                 }
             }
-            throw ApiException.badRequest("period '" + text + "' is not one of 24h, 7d, 30d, 60d");
+            String shown = text.length() <= 40 ? text : text.substring(0, 40) + "...";
+            throw ApiException.badRequest("period '" + shown + "' is not one of 24h, 7d, 30d, 60d");
         }
     }
 
@@ -178,7 +179,8 @@ final class MonitorApi {
         try {
             monitorId = Long.parseLong(id);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("monitor id '" + id + "' is not a number");
+            throw ApiException.badRequest("monitor id '" + (id.length() <= 40 ? id : id.substring(0, 40) + "...")
+                    + "' is not a number");
         }
         try {
             if (!store.delete(keyId, monitorId)) {
