@@ -35,7 +35,7 @@ final class History {
     static final int RELEASE_DAYS_AGO = 12;
     static final int INCIDENT_DAYS_AGO = 8;
     /** The incident's hours, UTC, on its day. */
-    static final int INCIDENT_FROM_HOUR = 14;
+    static final int INCIDENT_FROM_HOUR = 13;
     static final int INCIDENT_TO_HOUR = 16;
     /** Requests on a weekday at full size (today's volume); the demo posts about 160,000 rows in all. */
     static final int FULL_DAY = 8_000;
@@ -182,7 +182,7 @@ final class History {
         if (incident && route != null && route.startsWith("/api/")) {
             // the database behind the shop struggled: slow answers, and many failed
             millis = millis * 15 + random.nextDouble() * 2_000;
-            if (random.nextInt(100) < 35) {
+            if (random.nextInt(100) < 50) {
                 status = random.nextInt(3) == 0 ? 500 : 503;
             }
         }

@@ -102,7 +102,7 @@ class DemoHistoryTest {
                 mostOnAnotherDay = Math.max(mostOnAnotherDay, requests);
             }
         }
-        assertThat(onIncidentDay).isGreaterThan(mostOnAnotherDay * 3);
+        assertThat(onIncidentDay).isGreaterThan(mostOnAnotherDay * 2);
     }
 
     @Test
