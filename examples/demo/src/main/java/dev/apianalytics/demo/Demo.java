@@ -95,7 +95,11 @@ public final class Demo {
         }
     }
 
-    /** The collector the demo embeds, on this machine only; the demo's test starts the same one. */
+    /**
+     * The collector the demo embeds, on this machine only; the demo's test starts the same one.
+     * Its monitors watch the demo API on 127.0.0.1: where the collector refuses private
+     * addresses to monitors by default, this chain allows them, in one line.
+     */
     static ServerConfig.Builder collectorConfig(int port, Path dataDir) {
         return ServerConfig.builder()
                 .port(port)
@@ -112,8 +116,7 @@ public final class Demo {
         Monitors monitors = new Monitors(collector.url(), apiKey);
         Monitors.recordPast(collector.storage(), monitors.add(apiUrl + "/health"), false, now);
         Monitors.recordPast(collector.storage(), monitors.add(apiUrl + "/api/v1/inventory"), true, now);
-        long rows = new History(collector.url(), apiKey, scale).backfill(now);
-        return rows;
+        return new History(collector.url(), apiKey, scale).backfill(now);
     }
 
     private static String generateKey(String collectorUrl) throws Exception {
