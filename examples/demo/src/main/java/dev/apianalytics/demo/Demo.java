@@ -97,8 +97,8 @@ public final class Demo {
 
     /**
      * The collector the demo embeds, on this machine only; the demo's test starts the same one.
-     * Its monitors watch the demo API on 127.0.0.1: where the collector refuses private
-     * addresses to monitors by default, this chain allows them, in one line.
+     * Its monitors watch the demo API on 127.0.0.1, a private address, which monitors may reach
+     * only where this chain allows it.
      */
     static ServerConfig.Builder collectorConfig(int port, Path dataDir) {
         return ServerConfig.builder()

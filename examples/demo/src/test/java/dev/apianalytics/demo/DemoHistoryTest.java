@@ -67,7 +67,10 @@ class DemoHistoryTest {
         for (JsonElement point : month.getAsJsonArray("activity")) {
             days.add(point.getAsJsonObject().get("requests").getAsLong());
         }
-        assertThat(days).hasSizeGreaterThanOrEqualTo(30).allMatch(requests -> requests > 0);
+        assertThat(days).hasSizeGreaterThanOrEqualTo(30);
+        // the first bucket is the part of a day that the period starts in: minutes of a night
+        // when the test runs just before midnight, too few for a 3% month to fill
+        assertThat(days.subList(1, days.size())).allMatch(requests -> requests > 0);
         // compare whole weeks, so weekends do not decide it
         long firstWeek = days.subList(1, 8).stream().mapToLong(Long::longValue).sum();
         long lastWeek = days.subList(days.size() - 8, days.size() - 1).stream().mapToLong(Long::longValue).sum();
