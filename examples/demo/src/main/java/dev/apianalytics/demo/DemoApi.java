@@ -56,6 +56,14 @@ final class DemoApi {
                 }
                 json(ctx, "{\"status\":\"paid\"}");
             });
+            // fails now and then, as a stock service behind it does: one of the demo's monitors watches it
+            cfg.routes.get("/api/v1/inventory", ctx -> {
+                if (ThreadLocalRandom.current().nextInt(12) == 0) {
+                    json(ctx.status(HttpStatus.SERVICE_UNAVAILABLE), "{\"error\":\"stock service unavailable\"}");
+                    return;
+                }
+                json(ctx, "{\"inStock\":" + ThreadLocalRandom.current().nextInt(0, 500) + "}");
+            });
             cfg.routes.get("/old-catalogue", ctx -> ctx.redirect("/api/v1/products"));
             cfg.routes.get("/health", ctx -> ctx.result("ok"));
         }).start("127.0.0.1", port);
