@@ -43,20 +43,29 @@ public final class Rollups {
 
     /** Requests and response time per hour, hostname, bot, status, method and endpoint. */
     public static String endpointsSelect(String where) {
+        return endpointsSelect("requests", where);
+    }
+
+    /** {@link #endpointsSelect(String)} over {@code rows}, a table with the columns of {@code requests}. */
+    static String endpointsSelect(String rows, String where) {
         return "SELECT key_id, " + HOUR + " AS hour, hostname, bot, status, method, coalesce(route, path) AS endpoint, "
-                + "count(*) AS requests, sum(response_time) AS time_sum FROM requests WHERE " + where
+                + "count(*) AS requests, sum(response_time) AS time_sum FROM " + rows + " WHERE " + where
                 + " GROUP BY 1, 2, 3, 4, 5, 6, 7";
     }
 
     /** Requests per hour, split and value of each of the five dimensions; {@code where} appears five times. */
     public static String valuesSelect(String where) {
+        return valuesSelect("requests", where);
+    }
+
+    static String valuesSelect(String rows, String where) {
         String[][] dimensions = {{"location", "" + COUNTRY}, {"client", "" + CLIENT}, {"os", "" + OS},
                 {"device", "" + DEVICE}, {"referrer", "" + REFERRER}};
         StringBuilder select = new StringBuilder();
         for (String[] dimension : dimensions) {
             select.append(select.length() == 0 ? "" : " UNION ALL ")
                     .append("SELECT ").append(SPLIT).append(", CAST(").append(dimension[1]).append(" AS SMALLINT) AS dimension, ")
-                    .append(dimension[0]).append(" AS value, count(*) AS requests FROM requests WHERE ").append(where)
+                    .append(dimension[0]).append(" AS value, count(*) AS requests FROM ").append(rows).append(" WHERE ").append(where)
                     .append(" GROUP BY 1, 2, 3, 4, 5, 7");
         }
         return select.toString();
@@ -67,15 +76,19 @@ public final class Rollups {
      * without one); with {@code limit} only the busiest that many per hour and split.
      */
     public static String usersSelect(String where, Integer limit) {
+        return usersSelect("requests", where, limit);
+    }
+
+    static String usersSelect(String rows, String where, Integer limit) {
         String user = "coalesce(user_id, ip_address)";
         String grouped = "SELECT " + SPLIT + ", " + user + " AS user_key, count(*) AS requests, "
                 + "CAST(sum(CASE WHEN status < 400 THEN 1 ELSE 0 END) AS BIGINT) AS successes, max(created_at) AS last_seen";
         if (limit == null) {
-            return grouped + " FROM requests WHERE " + where + " AND " + user + " IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6";
+            return grouped + " FROM " + rows + " WHERE " + where + " AND " + user + " IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6";
         }
         return "SELECT key_id, hour, hostname, bot, not_found, user_key, requests, successes, last_seen FROM (" + grouped
                 + ", row_number() OVER (PARTITION BY key_id, " + HOUR + ", hostname, bot, status = 404 ORDER BY count(*) DESC, "
-                + user + ") AS r FROM requests WHERE " + where + " AND " + user + " IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6) ranked "
+                + user + ") AS r FROM " + rows + " WHERE " + where + " AND " + user + " IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6) ranked "
                 + "WHERE r <= " + limit;
     }
 
@@ -84,8 +97,12 @@ public final class Rollups {
      * a number is several times cheaper than reading a timestamp, and this reads every row).
      */
     public static String sketchRowsSelect(String where) {
+        return sketchRowsSelect("requests", where);
+    }
+
+    static String sketchRowsSelect(String rows, String where) {
         return "SELECT key_id, CAST(extract(epoch FROM " + HOUR + ") AS BIGINT) AS hour, hostname, bot, status = 404 AS not_found, "
-                + "response_time, ip_address, user_id FROM requests WHERE " + where;
+                + "response_time, ip_address, user_id FROM " + rows + " WHERE " + where;
     }
 
     /** The tables, created once; PostgreSQL also gets an index per table for one key's hours. */

@@ -26,7 +26,8 @@ abstract class SqlStorage implements Storage {
     private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
 
     private final List<String> keyOwnedTables = new CopyOnWriteArrayList<>();
-    private final ReentrantLock maintenance = new ReentrantLock();
+    // fair: a deletion waiting between two chunks of summary work goes next, not after the whole backlog
+    private final ReentrantLock maintenance = new ReentrantLock(true);
 
     /** The column that breaks ties in {@code created_at} so that pages are stable. */
     abstract String tieBreaker();
