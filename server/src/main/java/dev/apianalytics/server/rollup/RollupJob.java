@@ -24,14 +24,15 @@ import org.duckdb.DuckDBConnection;
  * Keeps {@link Rollups} up to date: summarises every hour once it is {@link #LAG} old, a day of
  * hours per transaction (so the first run over an existing database catches up in steps), then
  * redoes the hours that received late rows. Each transaction runs under
- * {@link Storage#maintain}, so it never races a deletion, and on PostgreSQL only one collector
- * does the work.
+ * {@link Storage#maintain} (or, for one key's late hours, {@link Storage#maintainKey}), so it
+ * never races a deletion, and on PostgreSQL only one collector does the work.
  *
  * <p>Late hours cost what their rows cost, not what their number costs: a transaction claims up
  * to {@link #LATE_HOURS_PER_CHUNK} marked hours of one key, copies their rows in one join, and
  * summarises the copy with the same few statements as any other span. Keys take turns a chunk at
  * a time, each at most {@link #LATE_CHUNKS_PER_KEY} chunks per run, so a key flooding late rows
- * delays only its own summaries, and a deletion waits for one chunk at most, never for a backlog.
+ * delays only its own summaries; another key's deletion never waits for it, and the key's own
+ * waits for one chunk at most.
  */
 public final class RollupJob {
 
@@ -43,8 +44,8 @@ public final class RollupJob {
     public static final Duration LAG = Storage.LATE_AFTER.multipliedBy(3);
 
     /**
-     * Late hours of one key redone per transaction, which holds the maintenance lock: a chunk
-     * costs a dozen statements whatever its size, plus its rows.
+     * Late hours of one key redone per transaction, which holds that key's maintenance lock: a
+     * chunk costs a dozen statements whatever its size, plus its rows.
      */
     static final int LATE_HOURS_PER_CHUNK = 1024;
     /** Chunks per key per run: a key with more late hours is caught up over the next runs. */
@@ -122,7 +123,7 @@ public final class RollupJob {
             }
             for (int i = 0; i < keys.size() && budget > 0; i++, budget--) {
                 long keyId = keys.get(i);
-                hours += storage.maintain(connection -> redoChunk(connection, keyId, rolled));
+                hours += storage.maintainKey(keyId, connection -> redoChunk(connection, keyId, rolled));
                 lastLateKey = keyId;
             }
         }
