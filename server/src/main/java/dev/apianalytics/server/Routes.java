@@ -3,6 +3,7 @@ package dev.apianalytics.server;
 import dev.apianalytics.server.dashboard.DashboardExtension;
 import dev.apianalytics.server.http.StaticFiles;
 import dev.apianalytics.server.monitor.MonitorExtension;
+import dev.apianalytics.server.summary.SummaryExtension;
 import java.util.List;
 
 /** The one place that lists the collector's features; add a line here to add one. */
@@ -13,6 +14,7 @@ final class Routes {
     static List<ServerExtension> extensions() {
         return List.of(
                 new CollectorApi(),
+                new SummaryExtension(),
                 new DashboardExtension(),
                 new MonitorExtension(),
                 (router, context) -> new StaticFiles(Routes.class.getClassLoader()).install(router));

@@ -1,4 +1,4 @@
-package dev.apianalytics.server.rollup;
+package dev.apianalytics.server.summary;
 
 import dev.apianalytics.server.storage.Storage;
 import java.sql.Connection;
@@ -21,7 +21,7 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Keeps {@link Rollups} up to date: summarises every hour once it is {@link #LAG} old, a day of
+ * Keeps {@link Summaries} up to date: summarises every hour once it is {@link #LAG} old, a day of
  * hours per transaction (so the first run over an existing database catches up in steps), then
  * redoes the hours that received late rows. Each transaction runs under
  * {@link Storage#maintain} (or, for one key's late hours, {@link Storage#maintainKey}), so it
@@ -34,7 +34,7 @@ import org.duckdb.DuckDBConnection;
  * delays only its own summaries; another key's deletion never waits for it, and the key's own
  * waits for one chunk at most.
  */
-public final class RollupJob {
+public final class SummaryJob {
 
     /**
      * How old an hour's end must be before it is summarised: well past
@@ -54,20 +54,20 @@ public final class RollupJob {
     static final int LATE_CHUNKS_PER_RUN = 64;
 
     private static final Duration CHUNK = Duration.ofDays(1);
-    private static final System.Logger LOG = System.getLogger(RollupJob.class.getName());
+    private static final System.Logger LOG = System.getLogger(SummaryJob.class.getName());
 
     private final Storage storage;
     private final Clock clock;
     /** The key whose late hours were redone last: the next run starts after it, so every key gets its turn. */
     private volatile long lastLateKey;
 
-    public RollupJob(Storage storage, Clock clock) {
+    public SummaryJob(Storage storage, Clock clock) {
         this.storage = storage;
         this.clock = clock;
     }
 
     /** Until when every hour is summarised (exclusive), or null before the first run. */
-    public static Instant rolledUntil(Connection connection) throws SQLException {
+    public static Instant summarisedUntil(Connection connection) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT rolled_until FROM rollup_progress WHERE id = 1");
                 ResultSet rows = select.executeQuery()) {
             return rows.next() ? Storage.instant(rows, 1) : null;
@@ -90,7 +90,7 @@ public final class RollupJob {
 
     /** Summarises up to a day of the hours before {@code target}; returns the new progress. */
     private static Instant step(Connection connection, Instant target) throws SQLException {
-        Instant from = rolledUntil(connection);
+        Instant from = summarisedUntil(connection);
         if (from == null) {
             // the first run summarises every row there is: earlier late marks are moot
             try (PreparedStatement clear = connection.prepareStatement("DELETE FROM late_hours")) {
@@ -110,20 +110,20 @@ public final class RollupJob {
     }
 
     /**
-     * Redoes the summarised hours (before {@code rolled}) marked late, in rounds: each key with
+     * Redoes the summarised hours (before {@code summarised}) marked late, in rounds: each key with
      * marks gets one chunk per round, keys in turn from after the last one served.
      */
-    private void redoLateHours(LocalDateTime rolled) throws SQLException {
+    private void redoLateHours(LocalDateTime summarised) throws SQLException {
         int budget = LATE_CHUNKS_PER_RUN;
         long hours = 0;
         for (int round = 0; round < LATE_CHUNKS_PER_KEY && budget > 0; round++) {
-            List<Long> keys = lateKeys(rolled);
+            List<Long> keys = lateKeys(summarised);
             if (keys.isEmpty()) {
                 break;
             }
             for (int i = 0; i < keys.size() && budget > 0; i++, budget--) {
                 long keyId = keys.get(i);
-                hours += storage.maintainKey(keyId, connection -> redoChunk(connection, keyId, rolled));
+                hours += storage.maintainKey(keyId, connection -> redoChunk(connection, keyId, summarised));
                 lastLateKey = keyId;
             }
         }
@@ -132,13 +132,13 @@ public final class RollupJob {
         }
     }
 
-    /** The keys with late hours before {@code rolled}, starting after {@link #lastLateKey} and wrapping round. */
-    private List<Long> lateKeys(LocalDateTime rolled) throws SQLException {
+    /** The keys with late hours before {@code summarised}, starting after {@link #lastLateKey} and wrapping round. */
+    private List<Long> lateKeys(LocalDateTime summarised) throws SQLException {
         List<Long> keys = new ArrayList<>();
         try (Connection connection = storage.connection();
                 PreparedStatement select = connection.prepareStatement(
                         "SELECT DISTINCT key_id FROM late_hours WHERE hour < ? ORDER BY key_id")) {
-            select.setObject(1, rolled);
+            select.setObject(1, summarised);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     keys.add(rows.getLong(1));
@@ -159,10 +159,10 @@ public final class RollupJob {
      * before the rows are read, so a late row committed meanwhile marks its hour again (or is
      * already visible) and is never missed.
      */
-    private static int redoChunk(Connection connection, long keyId, LocalDateTime rolled) throws SQLException {
+    private static int redoChunk(Connection connection, long keyId, LocalDateTime summarised) throws SQLException {
         execute(connection, "CREATE TEMP TABLE late_claim (hour TIMESTAMP NOT NULL)");
         int claimed = update(connection, "INSERT INTO late_claim SELECT DISTINCT hour FROM late_hours WHERE key_id = ? "
-                + "AND hour < ? ORDER BY hour LIMIT " + LATE_HOURS_PER_CHUNK, keyId, rolled);
+                + "AND hour < ? ORDER BY hour LIMIT " + LATE_HOURS_PER_CHUNK, keyId, summarised);
         if (claimed > 0) {
             LocalDateTime first;
             LocalDateTime last;
@@ -174,7 +174,7 @@ public final class RollupJob {
             }
             String claim = " AND hour IN (SELECT hour FROM late_claim)";
             update(connection, "DELETE FROM late_hours WHERE key_id = ? AND hour >= ? AND hour <= ?" + claim, keyId, first, last);
-            for (String table : Rollups.TABLES) {
+            for (String table : Summaries.TABLES) {
                 update(connection, "DELETE FROM " + table + " WHERE key_id = ? AND hour >= ? AND hour <= ?" + claim,
                         keyId, first, last);
             }
@@ -206,13 +206,13 @@ public final class RollupJob {
     /** Stores the summaries of the rows in {@code rows} (a table like {@code requests}) matching {@code where} (in whole hours). */
     static void summarise(Connection connection, String rows, String where, List<Object> parameters) throws SQLException {
         insert(connection, "INSERT INTO rollup_endpoints (key_id, hour, hostname, bot, status, method, endpoint, requests, "
-                + "time_sum) " + Rollups.endpointsSelect(rows, where), parameters, 1);
+                + "time_sum) " + Summaries.endpointsSelect(rows, where), parameters, 1);
         insert(connection, "INSERT INTO rollup_values (key_id, hour, hostname, bot, not_found, dimension, value, requests) "
-                + Rollups.valuesSelect(rows, where), parameters, Rollups.VALUES_WHERE_COUNT);
+                + Summaries.valuesSelect(rows, where), parameters, Summaries.VALUES_WHERE_COUNT);
         insert(connection, "INSERT INTO rollup_top_users (key_id, hour, hostname, bot, not_found, user_key, requests, "
-                + "successes, last_seen) " + Rollups.usersSelect(rows, where, Rollups.TOP_USERS_PER_HOUR), parameters, 1);
+                + "successes, last_seen) " + Summaries.usersSelect(rows, where, Summaries.TOP_USERS_PER_HOUR), parameters, 1);
         // rows in key and hour order, so that one key's hour is in memory at a time however many keys there are
-        try (PreparedStatement select = connection.prepareStatement(Rollups.sketchRowsSelect(rows, where) + " ORDER BY 1, 2");
+        try (PreparedStatement select = connection.prepareStatement(Summaries.sketchRowsSelect(rows, where) + " ORDER BY 1, 2");
                 SketchWriter writer = new SketchWriter(connection)) {
             bind(select, parameters, 1);
             select.setFetchSize(10_000);

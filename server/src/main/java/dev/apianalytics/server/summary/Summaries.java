@@ -1,4 +1,4 @@
-package dev.apianalytics.server.rollup;
+package dev.apianalytics.server.summary;
 
 import dev.apianalytics.server.storage.Migration;
 import java.util.List;
@@ -17,10 +17,10 @@ import java.util.List;
  *       addresses, user ids and users, mergeable across hours.
  * </ul>
  *
- * <p>The SELECTs below turn request rows into summary rows; {@link RollupJob} stores their
+ * <p>The SELECTs below turn request rows into summary rows; {@link SummaryJob} stores their
  * results, and the dashboard runs the same SELECTs over the few rows not yet summarised.
  */
-public final class Rollups {
+public final class Summaries {
 
     /** Users kept per hour and split; a user outside them is not counted for that hour in "top users". */
     public static final int TOP_USERS_PER_HOUR = 50;
@@ -39,7 +39,7 @@ public final class Rollups {
     static final String HOUR = "date_trunc('hour', created_at)";
     private static final String SPLIT = "key_id, " + HOUR + " AS hour, hostname, bot, status = 404 AS not_found";
 
-    private Rollups() {}
+    private Summaries() {}
 
     /** Requests and response time per hour, hostname, bot, status, method and endpoint. */
     public static String endpointsSelect(String where) {
@@ -105,7 +105,13 @@ public final class Rollups {
                 + "response_time, ip_address, user_id FROM " + rows + " WHERE " + where;
     }
 
-    /** The tables, created once; PostgreSQL also gets an index per table for one key's hours. */
+    /**
+     * The tables, created once; PostgreSQL also gets an index per table for one key's hours.
+     * They keep the {@code rollup_} prefix of their first name (and {@code rolled_until}): a
+     * rename would be a migration on every existing database, DuckDB and PostgreSQL, and a
+     * window in which an older collector sharing the database finds no tables, for a word only
+     * SQL reads.
+     */
     public static List<Migration> migrations() {
         String split = "key_id BIGINT NOT NULL, hour TIMESTAMP NOT NULL, hostname VARCHAR, bot BOOLEAN NOT NULL, ";
         return List.of(
