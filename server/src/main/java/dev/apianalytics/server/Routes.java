@@ -5,6 +5,7 @@ import dev.apianalytics.server.http.StaticFiles;
 import dev.apianalytics.server.keys.KeyGenerationApi;
 import dev.apianalytics.server.limits.LimitsExtension;
 import dev.apianalytics.server.monitor.MonitorExtension;
+import dev.apianalytics.server.summary.SummaryExtension;
 import java.util.List;
 
 /** The one place that lists the collector's features; add a line here to add one. */
@@ -17,6 +18,7 @@ final class Routes {
                 new CollectorApi(),
                 new KeyGenerationApi(),
                 new LimitsExtension(),
+                new SummaryExtension(),
                 new DashboardExtension(),
                 new MonitorExtension(),
                 (router, context) -> new StaticFiles(Routes.class.getClassLoader()).install(router));

@@ -1,4 +1,4 @@
-package dev.apianalytics.server.rollup;
+package dev.apianalytics.server.summary;
 
 import java.util.Arrays;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.apianalytics.server.rollup;
+package dev.apianalytics.server.summary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

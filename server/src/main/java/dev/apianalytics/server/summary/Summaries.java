@@ -1,4 +1,4 @@
-package dev.apianalytics.server.rollup;
+package dev.apianalytics.server.summary;
 
 import dev.apianalytics.server.storage.Migration;
 import java.util.List;
@@ -17,10 +17,10 @@ import java.util.List;
  *       addresses, user ids and users, mergeable across hours.
  * </ul>
  *
- * <p>The SELECTs below turn request rows into summary rows; {@link RollupJob} stores their
+ * <p>The SELECTs below turn request rows into summary rows; {@link SummaryJob} stores their
  * results, and the dashboard runs the same SELECTs over the few rows not yet summarised.
  */
-public final class Rollups {
+public final class Summaries {
 
     /** Users kept per hour and split; a user outside them is not counted for that hour in "top users". */
     public static final int TOP_USERS_PER_HOUR = 50;
@@ -39,24 +39,33 @@ public final class Rollups {
     static final String HOUR = "date_trunc('hour', created_at)";
     private static final String SPLIT = "key_id, " + HOUR + " AS hour, hostname, bot, status = 404 AS not_found";
 
-    private Rollups() {}
+    private Summaries() {}
 
     /** Requests and response time per hour, hostname, bot, status, method and endpoint. */
     public static String endpointsSelect(String where) {
+        return endpointsSelect("requests", where);
+    }
+
+    /** {@link #endpointsSelect(String)} over {@code rows}, a table with the columns of {@code requests}. */
+    static String endpointsSelect(String rows, String where) {
         return "SELECT key_id, " + HOUR + " AS hour, hostname, bot, status, method, coalesce(route, path) AS endpoint, "
-                + "count(*) AS requests, sum(response_time) AS time_sum FROM requests WHERE " + where
+                + "count(*) AS requests, sum(response_time) AS time_sum FROM " + rows + " WHERE " + where
                 + " GROUP BY 1, 2, 3, 4, 5, 6, 7";
     }
 
     /** Requests per hour, split and value of each of the five dimensions; {@code where} appears five times. */
     public static String valuesSelect(String where) {
+        return valuesSelect("requests", where);
+    }
+
+    static String valuesSelect(String rows, String where) {
         String[][] dimensions = {{"location", "" + COUNTRY}, {"client", "" + CLIENT}, {"os", "" + OS},
                 {"device", "" + DEVICE}, {"referrer", "" + REFERRER}};
         StringBuilder select = new StringBuilder();
         for (String[] dimension : dimensions) {
             select.append(select.length() == 0 ? "" : " UNION ALL ")
                     .append("SELECT ").append(SPLIT).append(", CAST(").append(dimension[1]).append(" AS SMALLINT) AS dimension, ")
-                    .append(dimension[0]).append(" AS value, count(*) AS requests FROM requests WHERE ").append(where)
+                    .append(dimension[0]).append(" AS value, count(*) AS requests FROM ").append(rows).append(" WHERE ").append(where)
                     .append(" GROUP BY 1, 2, 3, 4, 5, 7");
         }
         return select.toString();
@@ -67,15 +76,19 @@ public final class Rollups {
      * without one); with {@code limit} only the busiest that many per hour and split.
      */
     public static String usersSelect(String where, Integer limit) {
+        return usersSelect("requests", where, limit);
+    }
+
+    static String usersSelect(String rows, String where, Integer limit) {
         String user = "coalesce(user_id, ip_address)";
         String grouped = "SELECT " + SPLIT + ", " + user + " AS user_key, count(*) AS requests, "
                 + "CAST(sum(CASE WHEN status < 400 THEN 1 ELSE 0 END) AS BIGINT) AS successes, max(created_at) AS last_seen";
         if (limit == null) {
-            return grouped + " FROM requests WHERE " + where + " AND " + user + " IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6";
+            return grouped + " FROM " + rows + " WHERE " + where + " AND " + user + " IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6";
         }
         return "SELECT key_id, hour, hostname, bot, not_found, user_key, requests, successes, last_seen FROM (" + grouped
                 + ", row_number() OVER (PARTITION BY key_id, " + HOUR + ", hostname, bot, status = 404 ORDER BY count(*) DESC, "
-                + user + ") AS r FROM requests WHERE " + where + " AND " + user + " IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6) ranked "
+                + user + ") AS r FROM " + rows + " WHERE " + where + " AND " + user + " IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6) ranked "
                 + "WHERE r <= " + limit;
     }
 
@@ -84,11 +97,21 @@ public final class Rollups {
      * a number is several times cheaper than reading a timestamp, and this reads every row).
      */
     public static String sketchRowsSelect(String where) {
-        return "SELECT key_id, CAST(extract(epoch FROM " + HOUR + ") AS BIGINT) AS hour, hostname, bot, status = 404 AS not_found, "
-                + "response_time, ip_address, user_id FROM requests WHERE " + where;
+        return sketchRowsSelect("requests", where);
     }
 
-    /** The tables, created once; PostgreSQL also gets an index per table for one key's hours. */
+    static String sketchRowsSelect(String rows, String where) {
+        return "SELECT key_id, CAST(extract(epoch FROM " + HOUR + ") AS BIGINT) AS hour, hostname, bot, status = 404 AS not_found, "
+                + "response_time, ip_address, user_id FROM " + rows + " WHERE " + where;
+    }
+
+    /**
+     * The tables, created once; PostgreSQL also gets an index per table for one key's hours.
+     * They keep the {@code rollup_} prefix of their first name (and {@code rolled_until}): a
+     * rename would be a migration on every existing database, DuckDB and PostgreSQL, and a
+     * window in which an older collector sharing the database finds no tables, for a word only
+     * SQL reads.
+     */
     public static List<Migration> migrations() {
         String split = "key_id BIGINT NOT NULL, hour TIMESTAMP NOT NULL, hostname VARCHAR, bot BOOLEAN NOT NULL, ";
         return List.of(
