@@ -16,8 +16,9 @@ import jakarta.annotation.PreDestroy;
 
 /**
  * Records every request a Micronaut server handles. Adding the dependency and setting
- * {@code api-analytics.api-key} is all it takes; see {@link ApiAnalyticsProperties} for the
- * other settings and {@link ApiAnalyticsCustomizer} for mappers.
+ * {@code api-analytics.api-key} is all it takes; every key of
+ * {@link dev.apianalytics.core.Config#settings()} is read under {@code api-analytics.}, and
+ * {@link dev.apianalytics.core.Config.Customizer} beans set mappers in code.
  *
  * <p>The filter runs first, so its timing starts before other filters and it sees the final
  * status (500 when a controller throws, 404 for unmatched paths). A request is recorded once

@@ -40,7 +40,7 @@ final class Settings {
                 Function.identity(), Config.Builder::serverUrl, null);
         rows.add("privacy-level", "privacy level", c -> String.valueOf(c.privacyLevel().level()), "2",
                 "How much of the client address is sent: 0 (store it), 1 (country only) or 2 (never read).",
-                Settings::privacyLevel, Config.Builder::privacyLevel, "0, 1 or 2 (or STORE_IP, COUNTRY_ONLY, NO_IP)");
+                Settings::privacyLevel, Settings::privacyLevel, "0, 1 or 2 (or STORE_IP, COUNTRY_ONLY, NO_IP)");
         rows.add("flush-interval", "duration", c -> duration(c.flushInterval()), "750ms",
                 "The longest a partly filled batch waits before it is sent.",
                 Settings::duration, Config.Builder::flushInterval, DURATION_FORM);
@@ -98,6 +98,11 @@ final class Settings {
             String value = lookup.apply(row.setting().name());
             if (value != null && !value.isBlank()) {
                 row.apply().accept(builder, value.trim());
+                try {
+                    builder.build(); // so that a value out of range is reported with its key
+                } catch (IllegalArgumentException | NullPointerException e) {
+                    throw new IllegalArgumentException(e.getMessage() + " (setting " + row.setting().name() + ")", e);
+                }
             }
         }
     }
@@ -119,19 +124,31 @@ final class Settings {
                 try {
                     parsed = parse.apply(value);
                 } catch (RuntimeException e) {
-                    throw new IllegalArgumentException("setting " + name + " has a bad value '" + value + "': expected "
-                            + (form == null ? type : form), e);
+                    throw new IllegalArgumentException("bad value '" + value + "': expected "
+                            + (form == null ? type : form) + " (setting " + name + ")", e);
                 }
-                setter.accept(builder, parsed);
+                try {
+                    setter.accept(builder, parsed);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(e.getMessage() + " (setting " + name + ")", e);
+                }
             }));
         }
     }
 
-    private static PrivacyLevel privacyLevel(String value) {
-        if (value.chars().allMatch(Character::isDigit)) {
-            return PrivacyLevel.of(Integer.parseInt(value));
+    /** A number, left to the builder to check its range, or a level's name. */
+    private static Object privacyLevel(String value) {
+        return value.chars().allMatch(Character::isDigit)
+                ? (Object) Integer.valueOf(value)
+                : PrivacyLevel.valueOf(value.toUpperCase(Locale.ROOT));
+    }
+
+    private static void privacyLevel(Config.Builder builder, Object level) {
+        if (level instanceof Integer number) {
+            builder.privacyLevel(number);
+        } else {
+            builder.privacyLevel((PrivacyLevel) level);
         }
-        return PrivacyLevel.valueOf(value.toUpperCase(Locale.ROOT));
     }
 
     /** {@code 500ms}, {@code 5s}, {@code 10m}, {@code 1h}, {@code 1d}, ISO-8601, or plain milliseconds. */

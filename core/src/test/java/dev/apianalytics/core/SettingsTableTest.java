@@ -81,7 +81,11 @@ class SettingsTableTest {
         assertThatThrownBy(() -> Config.fromSettings(Map.of("gzip", "yes")::get))
                 .hasMessageContaining("gzip").hasMessageContaining("true or false");
         assertThatThrownBy(() -> Config.fromSettings(Map.of("privacy-level", "7")::get))
-                .hasMessageContaining("privacy-level").hasMessageContaining("0, 1 or 2");
+                .hasMessage("privacyLevel must be 0, 1 or 2, but was 7 (setting privacy-level)");
+        assertThatThrownBy(() -> Config.fromSettings(Map.of("privacy-level", "some")::get))
+                .hasMessageContaining("privacy-level").hasMessageContaining("STORE_IP");
+        assertThatThrownBy(() -> Config.fromSettings(Map.of("batch-size", "0")::get))
+                .hasMessage("batchSize must be at least 1, but was 0 (setting batch-size)");
         assertThatThrownBy(() -> Config.fromSettings(Map.of("batch-size", "lots")::get))
                 .hasMessageContaining("batch-size").hasMessageContaining("whole number");
         assertThatThrownBy(() -> Config.fromSettings(Map.of("user-id-header", "X User")::get))

@@ -26,27 +26,37 @@ public final class SettingNames {
     private SettingNames() {}
 
     /**
-     * The known settings among {@code names}, by kebab-case key without the prefix.
+     * The settings under {@code prefix}, by kebab-case key without the prefix: each known key
+     * read directly (so that sources which list no names, such as environment variables, still
+     * count), then the camelCase spellings among {@code names}. A name under the prefix that
+     * is no setting, and has a value of its own, is logged as a warning.
      *
      * @param prefix such as {@code api-analytics.}, or empty when every name is a setting
      * @param names the framework's property names; those outside the prefix are skipped
-     * @param value a name's value as the framework reads it
+     * @param value a name's value as the framework reads it, or {@code null}
      * @param where where the names come from, for the warning (such as {@code application.properties})
      */
     public static Map<String, String> read(String prefix, Iterable<String> names, Function<String, String> value, String where) {
         Map<String, String> settings = new LinkedHashMap<>();
+        for (Config.Setting setting : Config.settings()) {
+            String read = value.apply(prefix + setting.name());
+            if (read != null) {
+                settings.put(setting.name(), read);
+            }
+        }
         for (String name : names) {
             if (!name.startsWith(prefix)) {
                 continue;
             }
-            String written = name.substring(prefix.length());
-            String key = kebab(written);
+            String key = kebab(name.substring(prefix.length()));
             if (KNOWN.contains(key)) {
-                String read = value.apply(name);
-                if (read != null && (written.equals(key) || !settings.containsKey(key))) {
-                    settings.put(key, read); // the kebab-case spelling wins over a camelCase one
+                if (!settings.containsKey(key)) {
+                    String read = value.apply(name);
+                    if (read != null) {
+                        settings.put(key, read);
+                    }
                 }
-            } else {
+            } else if (value.apply(name) != null) {
                 LOGGER.log(Level.WARNING, "API Analytics ignores the unknown setting " + name + " in " + where
                         + "; did you mean " + prefix + closest(key) + "?");
             }
