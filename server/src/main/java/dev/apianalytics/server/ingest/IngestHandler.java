@@ -3,6 +3,7 @@ package dev.apianalytics.server.ingest;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonPrimitive;
 import dev.apianalytics.server.ServerConfig;
+import dev.apianalytics.server.enrich.CountryLookup;
 import dev.apianalytics.server.http.ApiException;
 import dev.apianalytics.server.http.Exchange;
 import dev.apianalytics.server.http.Handler;

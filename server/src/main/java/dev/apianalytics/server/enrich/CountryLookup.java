@@ -1,4 +1,4 @@
-package dev.apianalytics.server.ingest;
+package dev.apianalytics.server.enrich;
 
 import com.maxmind.db.CHMCache;
 import com.maxmind.db.Reader;

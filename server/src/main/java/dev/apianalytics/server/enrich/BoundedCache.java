@@ -1,4 +1,4 @@
-package dev.apianalytics.core.useragent;
+package dev.apianalytics.server.enrich;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

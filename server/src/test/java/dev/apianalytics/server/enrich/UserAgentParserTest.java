@@ -1,4 +1,4 @@
-package dev.apianalytics.core.useragent;
+package dev.apianalytics.server.enrich;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

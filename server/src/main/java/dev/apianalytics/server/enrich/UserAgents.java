@@ -1,7 +1,5 @@
-package dev.apianalytics.server.ingest;
+package dev.apianalytics.server.enrich;
 
-import dev.apianalytics.core.useragent.UserAgentInfo;
-import dev.apianalytics.core.useragent.UserAgentParser;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -35,7 +33,7 @@ public final class UserAgents {
     }
 
     /** The parsed header; waits for the rules on first use. */
-    static UserAgentInfo parse(String userAgent) {
+    public static UserAgentInfo parse(String userAgent) {
         warmUp();
         try {
             return parser.get().parse(userAgent);
