@@ -1,5 +1,6 @@
 package dev.apianalytics.core;
 
+import dev.apianalytics.core.internal.CapturedLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apianalytics.core.internal.SettingNames;

@@ -1,7 +1,8 @@
-package dev.apianalytics.core;
+package dev.apianalytics.core.internal;
 
 /**
  * One recorded request: immutable, built on the request thread, serialised on the uploader's.
+ * Not API: what an application sees is its collector's data, not this record.
  *
  * @param hostname the host the client asked for, or an empty string
  * @param ipAddress the client address, or {@code null} (always {@code null} at privacy level 2)

@@ -1,5 +1,7 @@
-package dev.apianalytics.core;
+package dev.apianalytics.core.internal;
 
+import dev.apianalytics.core.Config;
+import dev.apianalytics.core.UploaderStats;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +29,7 @@ import java.util.function.Consumer;
  *
  * <p>This class keeps the queue's lifecycle: the thread, flush, close and the shutdown hook.
  * {@link BatchSender} delivers each batch, {@link CollectorClient} posts it and
- * {@link RetryPolicy} paces the retries.
+ * {@link RetryPolicy} paces the retries. Not API.
  */
 public final class Uploader implements AutoCloseable {
 
@@ -64,6 +66,7 @@ public final class Uploader implements AutoCloseable {
         this(config, framework, null);
     }
 
+    /** With a {@code shipper} that takes each batch instead of the collector: see {@link Seams}. */
     Uploader(Config config, String framework, Consumer<List<RequestRecord>> shipper) {
         this.shipper = shipper;
         this.config = config;

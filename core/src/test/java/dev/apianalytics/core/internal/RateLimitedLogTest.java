@@ -1,4 +1,4 @@
-package dev.apianalytics.core;
+package dev.apianalytics.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.apianalytics.core;
+package dev.apianalytics.core.internal;
 
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicLong;
@@ -6,9 +6,9 @@ import java.util.function.LongSupplier;
 
 /**
  * A warning that is logged at most once per period, with the count of those suppressed, so
- * that an outage or a broken mapper produces a few lines rather than one per request.
+ * that an outage or a broken mapper produces a few lines rather than one per request. Not API.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
 
     private static final System.Logger LOGGER = System.getLogger("dev.apianalytics");
 
@@ -17,7 +17,7 @@ final class RateLimitedLog {
     private final AtomicLong nextAllowed = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong suppressed = new AtomicLong();
 
-    RateLimitedLog(long periodNanos) {
+    public RateLimitedLog(long periodNanos) {
         this(periodNanos, System::nanoTime);
     }
 
@@ -28,7 +28,7 @@ final class RateLimitedLog {
     }
 
     /** Logs the message unless one was logged within the period; never throws. */
-    void warn(String message, Throwable cause) {
+    public void warn(String message, Throwable cause) {
         long now = nanoTime.getAsLong();
         long allowed = nextAllowed.get();
         if ((allowed != Long.MIN_VALUE && now - allowed < 0) || !nextAllowed.compareAndSet(allowed, now + periodNanos)) {
@@ -48,7 +48,7 @@ final class RateLimitedLog {
         }
     }
 
-    static void info(String message) {
+    public static void info(String message) {
         try {
             LOGGER.log(Level.INFO, message);
         } catch (RuntimeException ignored) {

@@ -1,6 +1,10 @@
-package dev.apianalytics.core;
+package dev.apianalytics.core.internal;
 
+import dev.apianalytics.core.PrivacyLevel;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 
@@ -17,6 +21,8 @@ final class BatchJson {
     private static final int MAX_RETAINED_CAPACITY = 4 * 1024 * 1024;
     private static final long FIRST_FOUR_DIGIT_MILLIS = -62_167_219_200_000L; // 0000-01-01T00:00:00Z
     private static final long LAST_FOUR_DIGIT_MILLIS = 253_402_300_799_999L; // 9999-12-31T23:59:59.999Z
+    private static final DateTimeFormatter FIVE_DIGIT_YEARS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private static final byte[] API_KEY = ascii("{\"api_key\":");
@@ -35,12 +41,38 @@ final class BatchJson {
     private static final byte[] ROUTE = ascii(",\"route\":");
     private static final byte[] NULL = ascii("null");
 
-    private byte[] bytes = new byte[INITIAL_CAPACITY];
+    private byte[] bytes;
     private int length;
 
     // "uuuu-MM-ddTHH:mm:ss." of the last second formatted: records of a batch mostly share it
     private final byte[] secondPrefix = new byte[20];
     private long prefixSecond = Long.MIN_VALUE;
+
+    BatchJson() {
+        this(INITIAL_CAPACITY);
+    }
+
+    private BatchJson(int capacity) {
+        this.bytes = new byte[capacity];
+    }
+
+    /** Milliseconds with three decimals, never in exponent notation; negative is 0. */
+    static String formatMilliseconds(long micros) {
+        BatchJson json = new BatchJson(32);
+        json.milliseconds(micros);
+        return json.text();
+    }
+
+    /** RFC 3339 UTC with milliseconds, such as {@code 2026-11-26T08:15:30.123Z}. */
+    static String formatCreatedAt(long epochMillis) {
+        BatchJson json = new BatchJson(32);
+        json.createdAt(epochMillis);
+        return json.text();
+    }
+
+    private String text() {
+        return new String(bytes, 0, length, java.nio.charset.StandardCharsets.UTF_8);
+    }
 
     /** Replaces the buffer's content with one batch. */
     void write(String apiKey, String framework, PrivacyLevel privacyLevel, List<RequestRecord> records) {
@@ -101,7 +133,7 @@ final class BatchJson {
         put((byte) '}');
     }
 
-    /** As {@link WireFormat#milliseconds}: whole milliseconds, a point, three digits. */
+    /** Whole milliseconds, a point, three digits: 153 µs is {@code 0.153}. */
     private void milliseconds(long micros) {
         if (micros < 0) {
             micros = 0;
@@ -115,10 +147,10 @@ final class BatchJson {
         bytes[length++] = (byte) ('0' + fraction % 10);
     }
 
-    /** As {@link WireFormat#createdAt}, without its quotes. */
+    /** RFC 3339 UTC with milliseconds, without quotes; the second's prefix is reused within a batch. */
     private void createdAt(long epochMillis) {
         if (epochMillis < FIRST_FOUR_DIGIT_MILLIS || epochMillis > LAST_FOUR_DIGIT_MILLIS) {
-            asciiText(WireFormat.createdAt(epochMillis)); // a five-digit or negative year: never in practice
+            asciiText(FIVE_DIGIT_YEARS.format(Instant.ofEpochMilli(epochMillis))); // a five-digit or negative year: never in practice
             return;
         }
         long second = Math.floorDiv(epochMillis, 1000L);

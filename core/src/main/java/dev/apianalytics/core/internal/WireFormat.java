@@ -1,13 +1,11 @@
-package dev.apianalytics.core;
+package dev.apianalytics.core.internal;
 
+import dev.apianalytics.core.PrivacyLevel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
@@ -17,12 +15,9 @@ import java.util.zip.GZIPOutputStream;
 /**
  * The body of one upload, exactly as {@code POST /api/log-request} expects it: the family's
  * fields plus our {@code route} and a {@code response_time} in milliseconds with microsecond
- * precision.
+ * precision. Not API: for this project's uploader, tests and benchmarks.
  */
 public final class WireFormat {
-
-    private static final DateTimeFormatter CREATED_AT =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private WireFormat() {}
 
@@ -138,17 +133,11 @@ public final class WireFormat {
 
     /** Milliseconds with three decimals, never in exponent notation: 153 µs is {@code 0.153}; negative is 0. */
     public static String milliseconds(long micros) {
-        if (micros < 0) {
-            micros = 0; // a clock step backwards: never write "-0.-5"
-        }
-        long whole = micros / 1000;
-        int fraction = (int) (micros % 1000);
-        char[] digits = {'.', (char) ('0' + fraction / 100), (char) ('0' + fraction / 10 % 10), (char) ('0' + fraction % 10)};
-        return whole + new String(digits);
+        return BatchJson.formatMilliseconds(micros);
     }
 
     /** RFC 3339 UTC with milliseconds, such as {@code 2026-11-26T08:15:30.123Z}. */
     public static String createdAt(long epochMillis) {
-        return CREATED_AT.format(Instant.ofEpochMilli(epochMillis));
+        return BatchJson.formatCreatedAt(epochMillis);
     }
 }

@@ -1,5 +1,12 @@
-package dev.apianalytics.core;
+package dev.apianalytics.benchmarks.core;
 
+import dev.apianalytics.core.ApiAnalytics;
+import dev.apianalytics.core.Config;
+import dev.apianalytics.core.PrivacyLevel;
+import dev.apianalytics.core.RequestMapper;
+import dev.apianalytics.core.RequestView;
+import dev.apianalytics.core.UploaderStats;
+import dev.apianalytics.core.internal.Seams;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,13 +25,12 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * What an adapter does per request: read the start time, and when the request completes,
- * run the mappers over a {@link RequestView}, build a {@link RequestRecord} and offer it to
+ * run the mappers over a {@link RequestView}, build a {@code RequestRecord} and offer it to
  * the uploader's queue.
  *
  * <p>The uploader here hands its batches to a no-op instead of serialising and posting them,
  * so that its thread keeps the queue empty and the request path is measured alone (serialising
- * is {@code SerializeBenchmark}'s job). This class lives in core's package for that one
- * package-private hook.
+ * is {@code SerializeBenchmark}'s job), through core's internal {@link Seams}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,15 +57,15 @@ public class RecordBenchmark {
                 .build();
         enabled = draining(config);
         withMappers = draining(config.toBuilder()
-                .getIpAddress(RequestMapper.forwardedFor())
-                .getUserId(RequestMapper.header("X-User-Id"))
+                .ipAddress(RequestMapper.forwardedFor())
+                .userId(RequestMapper.header("X-User-Id"))
                 .build());
         privacyLevelTwo = draining(config.toBuilder().privacyLevel(PrivacyLevel.NO_IP).build());
         disabled = ApiAnalytics.create(Config.builder("").build(), "Benchmark");
     }
 
     private static ApiAnalytics draining(Config config) {
-        return ApiAnalytics.create(config, "Benchmark", new Uploader(config, "Benchmark", batch -> { }));
+        return Seams.analytics(config, "Benchmark", batch -> { });
     }
 
     @TearDown(Level.Trial)

@@ -1,5 +1,6 @@
-package dev.apianalytics.core;
+package dev.apianalytics.core.internal;
 
+import dev.apianalytics.core.Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,5 +1,6 @@
-package dev.apianalytics.core;
+package dev.apianalytics.core.internal;
 
+import dev.apianalytics.core.Config;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -29,18 +30,18 @@ import java.util.zip.GZIPInputStream;
  * and answers from a script (201 once the script runs out). It can stall its answers, and go
  * down and come back on the same port.
  */
-final class TestCollector implements AutoCloseable {
+public final class TestCollector implements AutoCloseable {
 
     /** One answer: status, optional Retry-After, body. */
-    record Reply(int status, String retryAfter, String body) {
-        static Reply of(int status) {
+    public record Reply(int status, String retryAfter, String body) {
+        public static Reply of(int status) {
             return new Reply(status, null, "{\"status\":" + status + ",\"message\":\"scripted\"}");
         }
     }
 
     /** One post as received. */
-    record Post(String path, Map<String, List<String>> headers, JsonObject body, int answeredStatus, long receivedNanos) {
-        List<JsonObject> records() {
+    public record Post(String path, Map<String, List<String>> headers, JsonObject body, int answeredStatus, long receivedNanos) {
+        public List<JsonObject> records() {
             List<JsonObject> records = new ArrayList<>();
             for (JsonElement element : body.getAsJsonArray("requests")) {
                 records.add(element.getAsJsonObject());
@@ -65,15 +66,15 @@ final class TestCollector implements AutoCloseable {
         this.port = server.getAddress().getPort();
     }
 
-    static TestCollector start() throws IOException {
+    public static TestCollector start() throws IOException {
         return new TestCollector(0);
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
-    Config.Builder config() {
+    public Config.Builder config() {
         return Config.builder("test-key")
                 .serverUrl(url())
                 .flushInterval(java.time.Duration.ofHours(1))
@@ -82,21 +83,21 @@ final class TestCollector implements AutoCloseable {
     }
 
     /** Answers the next posts with these replies, in order. */
-    synchronized void script(Reply... replies) {
+    public synchronized void script(Reply... replies) {
         script.addAll(List.of(replies));
     }
 
     /** Holds every answer until {@link #release()}. */
-    void stall() {
+    public void stall() {
         stall = new CountDownLatch(1);
     }
 
-    void release() {
+    public void release() {
         stall.countDown();
     }
 
     /** Closes the port: uploads get "connection refused". */
-    void down() {
+    public void down() {
         server.stop(0);
     }
 
@@ -105,12 +106,12 @@ final class TestCollector implements AutoCloseable {
         server = open(port);
     }
 
-    List<Post> posts() {
+    public List<Post> posts() {
         return List.copyOf(posts);
     }
 
     /** Records of the posts that were answered with a 2xx: what the collector would have stored. */
-    List<JsonObject> accepted() {
+    public List<JsonObject> accepted() {
         List<JsonObject> records = new ArrayList<>();
         for (Post post : posts) {
             if (post.answeredStatus() / 100 == 2) {

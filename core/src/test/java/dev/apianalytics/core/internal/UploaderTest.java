@@ -1,5 +1,8 @@
-package dev.apianalytics.core;
+package dev.apianalytics.core.internal;
 
+import dev.apianalytics.core.Config;
+import dev.apianalytics.core.UploaderStats;
+import dev.apianalytics.core.ShutdownHookMain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,4 +1,4 @@
-package dev.apianalytics.core;
+package dev.apianalytics.core.internal;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -8,25 +8,25 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /** Collects what core logs (through System.Logger, backed by java.util.logging in tests). */
-final class CapturedLog extends Handler implements AutoCloseable {
+public final class CapturedLog extends Handler implements AutoCloseable {
 
     private static final Logger LOGGER = Logger.getLogger("dev.apianalytics");
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
     private CapturedLog() {}
 
-    static CapturedLog capture() {
+    public static CapturedLog capture() {
         CapturedLog log = new CapturedLog();
         LOGGER.addHandler(log);
         return log;
     }
 
-    List<String> warnings() {
+    public List<String> warnings() {
         return warningRecords().stream().map(LogRecord::getMessage).toList();
     }
 
     /** What each warning was logged with, {@code null} for those without a throwable. */
-    List<Throwable> warningCauses() {
+    public List<Throwable> warningCauses() {
         return warningRecords().stream().map(LogRecord::getThrown).toList();
     }
 

@@ -1,4 +1,4 @@
-package dev.apianalytics.core;
+package dev.apianalytics.core.internal;
 
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
