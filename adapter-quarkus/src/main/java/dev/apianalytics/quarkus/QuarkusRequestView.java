@@ -9,9 +9,16 @@ import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /** One request in flight: the view that mappers read, and the end handler that records it. */
-final class QuarkusRequest implements RequestView, Handler<AsyncResult<Void>> {
+final class QuarkusRequestView implements RequestView, Handler<AsyncResult<Void>> {
+
+    private static final Pattern COLON_PARAMETER = Pattern.compile(":([A-Za-z0-9_]+)");
+    private static final int MAX_CACHED = 10_000;
+    private static final Map<String, String> TEMPLATES = new ConcurrentHashMap<>();
 
     /** Where {@link RestRouteTemplate} leaves the Quarkus REST template of the matched method. */
     static final String ROUTE_KEY = "dev.apianalytics.quarkus.route";
@@ -22,7 +29,7 @@ final class QuarkusRequest implements RequestView, Handler<AsyncResult<Void>> {
     private final long startNanos;
     private final long startMillis;
 
-    QuarkusRequest(ApiAnalytics analytics, RoutingContext ctx, long startNanos, long startMillis) {
+    QuarkusRequestView(ApiAnalytics analytics, RoutingContext ctx, long startNanos, long startMillis) {
         this.analytics = analytics;
         this.ctx = ctx;
         this.request = ctx.request();
@@ -35,6 +42,18 @@ final class QuarkusRequest implements RequestView, Handler<AsyncResult<Void>> {
         analytics.record(this, request.response().getStatusCode(), route(), startNanos, startMillis);
     }
 
+    /** {@code /users/:id} as {@code /users/{id}}, converted once per route rather than once per request. */
+    static String braces(String vertxPath) {
+        String template = TEMPLATES.get(vertxPath);
+        if (template == null) {
+            template = COLON_PARAMETER.matcher(vertxPath).replaceAll("{$1}");
+            if (TEMPLATES.size() < MAX_CACHED) { // routes are few; the bound only guards against a surprise
+                TEMPLATES.put(vertxPath, template);
+            }
+        }
+        return template;
+    }
+
     /** Quarkus REST's template, else the path of a plain Vert.x route (never a catch-all's prefix). */
     private String route() {
         try {
@@ -43,9 +62,7 @@ final class QuarkusRequest implements RequestView, Handler<AsyncResult<Void>> {
                 return (String) rest;
             }
             Route route = ctx.currentRoute();
-            return route != null && route.getPath() != null && route.isExactPath()
-                    ? route.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}")
-                    : null;
+            return route != null && route.getPath() != null && route.isExactPath() ? braces(route.getPath()) : null;
         } catch (RuntimeException e) {
             return null;
         }

@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /** One request in flight: the view mappers read, with what the response filter learnt. */
-final class MicronautRequest implements RequestView {
+final class MicronautRequestView implements RequestView {
 
     private final HttpRequest<?> request;
     private final long startNanos;
@@ -14,7 +14,7 @@ final class MicronautRequest implements RequestView {
     private volatile int status;
     private volatile String route;
 
-    MicronautRequest(HttpRequest<?> request, long startNanos, long startMillis) {
+    MicronautRequestView(HttpRequest<?> request, long startNanos, long startMillis) {
         this.request = request;
         this.startNanos = startNanos;
         this.startMillis = startMillis;

@@ -10,7 +10,7 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 /** One request in flight: the view that mappers read, and the end handler that records it. */
-final class VertxRequest implements RequestView, Handler<AsyncResult<Void>> {
+final class VertxRequestView implements RequestView, Handler<AsyncResult<Void>> {
 
     private final ApiAnalytics analytics;
     private final HttpServerRequest request;
@@ -18,7 +18,7 @@ final class VertxRequest implements RequestView, Handler<AsyncResult<Void>> {
     private final long startMillis;
     private volatile RoutingContext routing;
 
-    VertxRequest(ApiAnalytics analytics, RoutingContext routing, long startNanos, long startMillis) {
+    VertxRequestView(ApiAnalytics analytics, RoutingContext routing, long startNanos, long startMillis) {
         this.analytics = analytics;
         this.routing = routing;
         this.request = routing.request();
