@@ -2,7 +2,7 @@ package dev.apianalytics.server;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.apianalytics.server.http.Router;
-import dev.apianalytics.server.ingest.UserAgents;
+import dev.apianalytics.server.enrich.UserAgents;
 import dev.apianalytics.server.keys.KeyAuth;
 import dev.apianalytics.server.storage.DuckDbStorage;
 import dev.apianalytics.server.storage.Migration;

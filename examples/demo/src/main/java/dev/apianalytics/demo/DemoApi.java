@@ -19,8 +19,8 @@ final class DemoApi {
         // readme:begin javalin-config
         Config config = Config.builder(apiKey)
                 .serverUrl(collectorUrl)
-                .getIpAddress(RequestMapper.forwardedFor())
-                .getUserId(RequestMapper.header("X-User-Id"))
+                .ipAddress(RequestMapper.forwardedFor())
+                .userId(RequestMapper.header("X-User-Id"))
                 .flushInterval(Duration.ofSeconds(1))
                 .build();
         // readme:end

@@ -1,6 +1,7 @@
 package dev.apianalytics.server.ingest;
 
 import dev.apianalytics.server.ServerConfig;
+import dev.apianalytics.server.enrich.CountryLookup;
 import dev.apianalytics.server.http.ApiException;
 import dev.apianalytics.server.http.Exchange;
 import dev.apianalytics.server.http.Handler;

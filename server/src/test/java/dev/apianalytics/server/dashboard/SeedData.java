@@ -2,7 +2,7 @@ package dev.apianalytics.server.dashboard;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.apianalytics.core.WireFormat;
+import dev.apianalytics.core.internal.WireFormat;
 import dev.apianalytics.server.Http;
 import java.time.Duration;
 import java.time.Instant;
