@@ -4,6 +4,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The slowest a request body may arrive: after a grace period it must average at least
@@ -26,6 +28,10 @@ final class BodyPace {
         return new Watched(body, System.nanoTime());
     }
 
+    private static ApiException tooSlow(String message) {
+        return new ApiException(408, message, Map.of("Connection", "close"));
+    }
+
     private final class Watched extends FilterInputStream {
         private final long started;
         private long read;
@@ -37,14 +43,21 @@ final class BodyPace {
 
         @Override
         public int read() throws IOException {
-            int b = super.read();
-            count(b < 0 ? -1 : 1);
-            return b;
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
+            int n;
+            try {
+                n = super.read(buffer, offset, length);
+            } catch (IOException e) {
+                if (e.getCause() instanceof TimeoutException) {
+                    throw tooSlow("the request body stopped arriving for longer than the idle timeout");
+                }
+                throw e;
+            }
             count(n);
             return n;
         }
@@ -57,8 +70,8 @@ final class BodyPace {
             long elapsed = System.nanoTime() - started - graceNanos;
             // bytes owed by now, at the minimum rate, past the grace period
             if (elapsed > 0 && read < minBytesPerSecond * (elapsed / 1_000_000_000.0)) {
-                throw new ApiException(408, "the request body arrives slower than " + minBytesPerSecond
-                        + " bytes a second; send it faster or in smaller posts", java.util.Map.of("Connection", "close"));
+                throw tooSlow("the request body arrives slower than " + minBytesPerSecond
+                        + " bytes a second; send it faster or in smaller posts");
             }
         }
     }

@@ -21,7 +21,8 @@ final class JsonErrors extends ErrorHandler {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         int status = response.getStatus();
-        Object message = request.getAttribute(ERROR_MESSAGE);
+        // a server-side failure's message may name internals: those get the status's own words
+        Object message = status >= 500 ? null : request.getAttribute(ERROR_MESSAGE);
         ResponseHeaders.apply(request, response.getHeaders());
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         ByteBuffer body = json(status, message == null ? null : message.toString());
