@@ -16,6 +16,8 @@ final class AddressLimit implements Connection.Listener {
 
     private final int max;
     private final Map<InetAddress, Integer> open = new ConcurrentHashMap<>();
+    /** Each connection's address as it opened: a closed socket no longer knows its peer. */
+    private final Map<Connection, InetAddress> addresses = new ConcurrentHashMap<>();
 
     AddressLimit(int max) {
         this.max = max;
@@ -23,22 +25,22 @@ final class AddressLimit implements Connection.Listener {
 
     @Override
     public void onOpened(Connection connection) {
-        InetAddress address = address(connection);
-        if (address != null && open.merge(address, 1, Integer::sum) > max) {
+        InetAddress address = connection.getEndPoint().getRemoteSocketAddress() instanceof InetSocketAddress socket
+                ? socket.getAddress() : null;
+        if (address == null) {
+            return;
+        }
+        addresses.put(connection, address);
+        if (open.merge(address, 1, Integer::sum) > max) {
             connection.getEndPoint().close();
         }
     }
 
     @Override
     public void onClosed(Connection connection) {
-        InetAddress address = address(connection);
+        InetAddress address = addresses.remove(connection);
         if (address != null) {
             open.computeIfPresent(address, (a, count) -> count == 1 ? null : count - 1);
         }
-    }
-
-    private static InetAddress address(Connection connection) {
-        return connection.getEndPoint().getRemoteSocketAddress() instanceof InetSocketAddress socket
-                ? socket.getAddress() : null;
     }
 }

@@ -169,6 +169,14 @@ class HttpLayerTest {
         try (CollectorServer limited = CollectorServer.start(ServerConfig.builder().port(0).bind("127.0.0.1")
                 .dataDir(dataDir.resolve("limited")).maxConnectionsPerAddress(4).headerTimeout(Duration.ofSeconds(60))
                 .build())) {
+            for (int i = 0; i < 20; i++) {
+                // connections that came and went count no more
+                try (Wire wire = Wire.open("127.0.0.6", limited.port())) {
+                    wire.send("GET /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+                    assertThat(wire.read().status()).as("sequential connection %d", i).isEqualTo(200);
+                    assertThat(wire.closedWithin(MARGIN_MILLIS)).isTrue();
+                }
+            }
             List<Wire> held = new ArrayList<>();
             try {
                 for (int i = 0; i < 4; i++) {
