@@ -50,6 +50,7 @@ public final class WebServer implements AutoCloseable {
         threads.setName("api-analytics-http");
         threads.setDaemon(true);
         Server server = new Server(threads);
+        // stopping stops accepting, gives idle connections a second to go, and waits this long for requests in flight
         server.setStopTimeout(limits.stopTimeout().toMillis());
         server.setErrorHandler(new JsonErrors());
 
