@@ -99,8 +99,8 @@ public final class Exchange {
 
     /** The address of the peer that connected (a proxy's when behind one). */
     public String remoteAddress() {
-        String address = Request.getRemoteAddr(request);
-        return address == null ? "" : address;
+        return request.getConnectionMetaData().getRemoteSocketAddress() instanceof java.net.InetSocketAddress socket
+                && socket.getAddress() != null ? socket.getAddress().getHostAddress() : "";
     }
 
     public void setHeader(String name, String value) {
