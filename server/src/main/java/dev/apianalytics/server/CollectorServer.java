@@ -42,6 +42,7 @@ public final class CollectorServer implements AutoCloseable {
     private final List<ServerExtension> extensions;
     private final ServerContext context;
     private final CollectorApi api;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private CollectorServer(ServerConfig config, Storage storage, WebServer http, ScheduledExecutorService scheduler,
             List<ServerExtension> extensions, ServerContext context, CollectorApi api) {
@@ -149,6 +150,9 @@ public final class CollectorServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         LOG.log(System.Logger.Level.INFO, "stopping, " + http.inFlight() + " requests in flight");
         http.close();
         scheduler.shutdownNow();

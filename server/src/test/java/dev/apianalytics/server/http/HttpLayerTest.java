@@ -165,6 +165,16 @@ class HttpLayerTest {
     }
 
     @Test
+    void fixedAnswersCarryTheirLengthAndHeadSendsNoBody() {
+        Wire.Answer get = request("GET /api/health HTTP/1.1\r\n");
+        Wire.Answer head = request("HEAD /api/health HTTP/1.1\r\n");
+        assertThat(get.header("Content-Length")).isEqualTo(Integer.toString(get.body().length()));
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.header("Content-Length")).isEqualTo(get.header("Content-Length"));
+        assertThat(head.body()).isEmpty();
+    }
+
+    @Test
     void connectionsPastThePerAddressLimitAreRefusedWhileOthersAreServed() throws Exception {
         try (CollectorServer limited = CollectorServer.start(ServerConfig.builder().port(0).bind("127.0.0.1")
                 .dataDir(dataDir.resolve("limited")).maxConnectionsPerAddress(4).headerTimeout(Duration.ofSeconds(60))
@@ -180,11 +190,12 @@ class HttpLayerTest {
             List<Wire> held = new ArrayList<>();
             try {
                 for (int i = 0; i < 4; i++) {
-                    held.add(Wire.open("127.0.0.6", limited.port()));
+                    Wire wire = Wire.open("127.0.0.6", limited.port());
+                    held.add(wire);
+                    // answered, so surely open and counted; kept open (keep-alive)
+                    wire.send("GET /api/health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                    assertThat(wire.read().status()).isEqualTo(200);
                 }
-                // answered once a request completes: the four are really open and counted
-                held.get(0).send("GET /api/health HTTP/1.1\r\nHost: localhost\r\n\r\n");
-                assertThat(held.get(0).read().status()).isEqualTo(200);
                 try (Wire fifth = Wire.open("127.0.0.6", limited.port())) {
                     fifth.send("GET /api/health HTTP/1.1\r\nHost: localhost\r\n\r\n");
                     assertThat(fifth.read().status()).as("the fifth connection from one address").isZero();
@@ -217,7 +228,7 @@ class HttpLayerTest {
         };
         logger.addHandler(capture);
         CollectorServer stopping = CollectorServer.start(ServerConfig.builder().port(0).bind("127.0.0.1")
-                .dataDir(dataDir.resolve("stopping")).build());
+                .dataDir(dataDir.resolve("stopping")).shutdownTimeout(Duration.ofSeconds(60)).build());
         try (Wire wire = Wire.open("127.0.0.8", stopping.port())) {
             String key = new Http(stopping.url()).newKey();
             String body = batch(key);
