@@ -28,12 +28,12 @@ class ArchitectureTest {
                 .layer("Contracts").definedBy(inRoot(true))
                 .layer("Features").definedBy(ROOT + ".ingest..", ROOT + ".data..", ROOT + ".dashboard..",
                         ROOT + ".monitor..", ROOT + ".retention..")
-                .layer("Services").definedBy(ROOT + ".keys..", ROOT + ".rollup..", ROOT + ".summary..")
-                .layer("Base").definedBy(ROOT + ".http..", ROOT + ".storage..", ROOT + ".enrich..")
+                .layer("Services").definedBy(ROOT + ".keys..", ROOT + ".summary..", ROOT + ".limits..")
+                .layer("Base").definedBy(ROOT + ".http..", ROOT + ".storage..", ROOT + ".enrich..", ROOT + ".net..")
                 .withOptionalLayers(true)
                 .whereLayer("Wiring").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Features").mayOnlyBeAccessedByLayers("Wiring", "Features")
-                .whereLayer("Contracts").mayOnlyBeAccessedByLayers("Wiring", "Features")
+                .whereLayer("Contracts").mayOnlyBeAccessedByLayers("Wiring", "Features", "Services")
                 .whereLayer("Services").mayOnlyBeAccessedByLayers("Wiring", "Features", "Contracts")
                 .check(new ClassFileImporter().withImportOption(new ImportOption.DoNotIncludeTests()).importPackages(ROOT));
     }

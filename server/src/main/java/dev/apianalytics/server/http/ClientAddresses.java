@@ -1,6 +1,5 @@
 package dev.apianalytics.server.http;
 
-import dev.apianalytics.server.ingest.IpAddresses;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

@@ -117,8 +117,8 @@ public final class RequestBody {
             while (drained < DRAIN_LIMIT && (read = in.read(sink)) != -1) {
                 drained += read;
             }
-        } catch (IOException ignored) {
-            // the client is gone; nothing to answer anyway
+        } catch (IOException | ApiException ignored) {
+            // the client is gone or stopped sending (the body rate's 408): the 413 says why all the same
         }
         return new ApiException(413, message, Map.of("Connection", "close"));
     }

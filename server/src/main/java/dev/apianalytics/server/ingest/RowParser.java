@@ -1,5 +1,6 @@
 package dev.apianalytics.server.ingest;
 
+import dev.apianalytics.server.http.IpAddresses;
 import dev.apianalytics.server.ingest.RawRow.Field;
 import dev.apianalytics.server.ingest.RawRow.Kind;
 import dev.apianalytics.server.ingest.RawRow.Value;

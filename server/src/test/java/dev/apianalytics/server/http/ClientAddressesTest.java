@@ -3,7 +3,6 @@ package dev.apianalytics.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.apianalytics.server.ingest.IpAddresses;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;

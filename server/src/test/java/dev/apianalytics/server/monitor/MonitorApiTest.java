@@ -28,7 +28,8 @@ final class MonitorApiTest {
     @BeforeAll
     void start() throws Exception {
         directory = Files.createTempDirectory("monitor-api");
-        server = CollectorServer.start(ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(directory).build());
+        server = CollectorServer.start(ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(directory)
+                .keysPerHour(1_000).build());
         http = new Http(server.url());
     }
 

@@ -1,4 +1,4 @@
-package dev.apianalytics.server.ingest;
+package dev.apianalytics.server.http;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -36,7 +36,7 @@ public final class IpAddresses {
     }
 
     /** How an address is stored: dotted IPv4 (also for IPv4-mapped IPv6), otherwise lower-case text as sent. */
-    static String canonical(String text, InetAddress address) {
+    public static String canonical(String text, InetAddress address) {
         if (address instanceof Inet4Address) {
             return address.getHostAddress();
         }
