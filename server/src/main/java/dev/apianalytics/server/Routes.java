@@ -4,6 +4,7 @@ import dev.apianalytics.server.dashboard.DashboardExtension;
 import dev.apianalytics.server.http.StaticFiles;
 import dev.apianalytics.server.keys.KeyGenerationApi;
 import dev.apianalytics.server.limits.LimitsExtension;
+import dev.apianalytics.server.metrics.MetricsExtension;
 import dev.apianalytics.server.monitor.MonitorExtension;
 import java.util.List;
 
@@ -19,6 +20,7 @@ final class Routes {
                 new LimitsExtension(),
                 new DashboardExtension(),
                 new MonitorExtension(),
+                new MetricsExtension(),
                 (router, context) -> new StaticFiles(Routes.class.getClassLoader()).install(router));
     }
 }

@@ -35,6 +35,7 @@ public final class Exchange {
     private final Map<String, String> pathParameters;
     private Map<String, List<String>> query;
     private boolean responded;
+    private int status;
 
     Exchange(HttpExchange http, Map<String, String> pathParameters) {
         this.http = http;
@@ -193,6 +194,7 @@ public final class Exchange {
 
     public void send(int status, String contentType, byte[] body) throws IOException {
         markResponded();
+        this.status = status;
         setHeader("Content-Type", contentType);
         boolean head = method().equals("HEAD");
         if (status == 204 || status == 304) {
@@ -230,6 +232,7 @@ public final class Exchange {
      */
     public void stream(int status, String contentType, StreamBody body) throws IOException {
         markResponded();
+        this.status = status;
         setHeader("Content-Type", contentType);
         String accept = header("Accept-Encoding");
         boolean gzip = accept != null && accept.toLowerCase(Locale.ROOT).contains("gzip");
@@ -271,6 +274,11 @@ public final class Exchange {
             super(out, 64 * 1024);
             def.setLevel(java.util.zip.Deflater.BEST_SPEED);
         }
+    }
+
+    /** The status sent, or 0 before the response starts. */
+    public int status() {
+        return status;
     }
 
     boolean responded() {

@@ -10,6 +10,7 @@ import dev.apianalytics.server.http.StorageUnavailable;
 import dev.apianalytics.server.keys.KeyAuth;
 import dev.apianalytics.server.limits.Limiter;
 import dev.apianalytics.server.limits.Rate;
+import dev.apianalytics.server.metrics.CollectorMetrics;
 import dev.apianalytics.server.storage.BatchOutcome;
 import dev.apianalytics.server.storage.Storage;
 import dev.apianalytics.server.storage.StoredRequest;
@@ -52,8 +53,10 @@ public final class IngestHandler implements Handler {
     private final RowParser rows;
     private final Enricher enricher;
     private final Semaphore bodySlots;
+    private final CollectorMetrics metrics;
 
-    public IngestHandler(ServerConfig config, KeyAuth keys, Storage storage, CountryLookup countries) {
+    public IngestHandler(ServerConfig config, KeyAuth keys, Storage storage, CountryLookup countries, CollectorMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.keys = keys;
         this.storage = storage;
@@ -75,6 +78,7 @@ public final class IngestHandler implements Handler {
 
     @Override
     public void handle(Exchange exchange) throws Exception {
+        long arrived = System.nanoTime();
         if (!bodySlots.tryAcquire(SLOT_WAIT_SECONDS, TimeUnit.SECONDS)) {
             throw new ApiException(503, "the collector is busy reading other posts; retry shortly",
                     Map.of("Retry-After", "1"));
@@ -125,6 +129,7 @@ public final class IngestHandler implements Handler {
             }
         }
         if (accepted.isEmpty()) {
+            metrics.rows(0, rejected);
             exchange.sendJson(400, answer(400, "no request in the batch is valid; first problem: row "
                     + errors.get(0).get("row") + ": " + errors.get(0).get("message"), 0, rejected, errors));
             return;
@@ -144,6 +149,8 @@ public final class IngestHandler implements Handler {
             exchange.sendJson(201, answer(201, LOGGED, earlier.get().accepted(), earlier.get().rejected(), List.of()));
             return;
         }
+        metrics.rows(accepted.size(), rejected);
+        metrics.committed(arrived);
         try {
             keys.markActive(keyId);
         } catch (StorageUnavailable e) {

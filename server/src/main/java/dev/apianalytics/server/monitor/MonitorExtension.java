@@ -55,7 +55,7 @@ public final class MonitorExtension implements ServerExtension {
             return thread;
         });
         MonitorScheduler scheduler = new MonitorScheduler(store, new Pinger(pingThreads), context.clock(),
-                settings.retention());
+                settings.retention(), context.metrics());
         context.every(settings.tick(), settings.tick(), "monitor pings", () -> {
             try {
                 scheduler.tick();

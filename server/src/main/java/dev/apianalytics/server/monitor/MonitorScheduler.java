@@ -1,5 +1,6 @@
 package dev.apianalytics.server.monitor;
 
+import dev.apianalytics.server.metrics.CollectorMetrics;
 import dev.apianalytics.server.monitor.MonitorStore.Monitor;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -24,9 +25,11 @@ final class MonitorScheduler {
     private final Clock clock;
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final Duration retention;
+    private final CollectorMetrics metrics;
     private Instant lastExpiry;
 
-    MonitorScheduler(MonitorStore store, Pinger pinger, Clock clock, Duration retention) {
+    MonitorScheduler(MonitorStore store, Pinger pinger, Clock clock, Duration retention, CollectorMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.pinger = pinger;
         this.clock = clock;
@@ -67,6 +70,7 @@ final class MonitorScheduler {
             pinger.ping(monitor.url(), monitor.method(), Duration.ofMillis(monitor.timeoutMs())).whenComplete((result, error) -> {
                 try {
                     store.record(monitor, sentAt, result);
+                    metrics.pinged(result.up(), result.status());
                 } catch (SQLException | RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "could not store a ping of monitor " + monitor.id() + ": " + e.getMessage());
                 } finally {
