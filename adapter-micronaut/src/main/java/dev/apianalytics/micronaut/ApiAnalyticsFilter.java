@@ -16,8 +16,9 @@ import jakarta.annotation.PreDestroy;
 
 /**
  * Records every request a Micronaut server handles. Adding the dependency and setting
- * {@code api-analytics.api-key} is all it takes; see {@link ApiAnalyticsProperties} for the
- * other settings and {@link ApiAnalyticsCustomizer} for mappers.
+ * {@code api-analytics.api-key} is all it takes; every key of
+ * {@link dev.apianalytics.core.Config#settings()} is read under {@code api-analytics.}, and
+ * {@link dev.apianalytics.core.Config.Customizer} beans set mappers in code.
  *
  * <p>The filter runs first, so its timing starts before other filters and it sees the final
  * status (500 when a controller throws, 404 for unmatched paths). A request is recorded once
@@ -28,12 +29,15 @@ import jakarta.annotation.PreDestroy;
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public final class ApiAnalyticsFilter implements Ordered, ApplicationEventListener<HttpRequestTerminatedEvent> {
 
+    /** The name sent to the collector. */
+    public static final String FRAMEWORK = "Micronaut";
+
     static final String ATTRIBUTE = "dev.apianalytics.micronaut.request";
 
     private final ApiAnalytics analytics;
 
     ApiAnalyticsFilter(ApiAnalyticsSetup setup) {
-        this.analytics = ApiAnalytics.create(setup.config(), "Micronaut");
+        this.analytics = ApiAnalytics.create(setup.config(), FRAMEWORK);
     }
 
     /** The running analytics, for {@code flush} and {@code stats}. */
@@ -50,7 +54,7 @@ public final class ApiAnalyticsFilter implements Ordered, ApplicationEventListen
     void onRequest(HttpRequest<?> request) {
         if (analytics.enabled()) {
             try {
-                request.setAttribute(ATTRIBUTE, new MicronautRequest(request, System.nanoTime(), System.currentTimeMillis()));
+                request.setAttribute(ATTRIBUTE, new MicronautRequestView(request, System.nanoTime(), System.currentTimeMillis()));
             } catch (RuntimeException | LinkageError e) {
                 analytics.reportTrackingFailure(e);
             }
@@ -59,7 +63,7 @@ public final class ApiAnalyticsFilter implements Ordered, ApplicationEventListen
 
     @ResponseFilter
     void onResponse(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        MicronautRequest tracked = tracked(request);
+        MicronautRequestView tracked = tracked(request);
         if (tracked != null) {
             try {
                 tracked.responded(response.code(), BasicHttpAttributes.getUriTemplate(request).orElse(null));
@@ -72,7 +76,7 @@ public final class ApiAnalyticsFilter implements Ordered, ApplicationEventListen
     /** The response is written (or the connection is gone): the request is complete. */
     @Override
     public void onApplicationEvent(HttpRequestTerminatedEvent event) {
-        MicronautRequest tracked = tracked(event.getSource());
+        MicronautRequestView tracked = tracked(event.getSource());
         if (tracked != null && tracked.status() > 0) {
             analytics.record(tracked, tracked.status(), tracked.route(), tracked.startNanos(), tracked.startMillis());
         }
@@ -84,10 +88,10 @@ public final class ApiAnalyticsFilter implements Ordered, ApplicationEventListen
         analytics.close();
     }
 
-    private MicronautRequest tracked(HttpRequest<?> request) {
+    private MicronautRequestView tracked(HttpRequest<?> request) {
         try {
             Object value = request.getAttribute(ATTRIBUTE).orElse(null);
-            return value instanceof MicronautRequest ? (MicronautRequest) value : null;
+            return value instanceof MicronautRequestView ? (MicronautRequestView) value : null;
         } catch (RuntimeException | LinkageError e) {
             analytics.reportTrackingFailure(e);
             return null;

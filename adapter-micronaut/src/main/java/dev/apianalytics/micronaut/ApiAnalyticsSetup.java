@@ -2,53 +2,55 @@ package dev.apianalytics.micronaut;
 
 import dev.apianalytics.core.Config;
 import dev.apianalytics.core.RequestMapper;
+import dev.apianalytics.core.internal.SettingNames;
 import io.micronaut.context.BeanContext;
+import io.micronaut.context.env.Environment;
 import io.micronaut.core.order.OrderUtil;
 import io.micronaut.inject.qualifiers.Qualifiers;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
-/** Builds the one {@link Config} from the properties, the named mapper beans and the customizers. */
+/**
+ * Builds the one {@link Config} from the {@code api-analytics.*} properties (the keys of
+ * {@link Config#settings()}, such as {@code api-analytics.flush-interval: 5s}), then the named
+ * mapper beans, then the {@link Config.Customizer} beans in their order.
+ */
 @Singleton
 final class ApiAnalyticsSetup {
 
-    private final ApiAnalyticsProperties properties;
+    static final String PREFIX = "api-analytics";
+
+    private final Environment environment;
     private final BeanContext beans;
 
-    ApiAnalyticsSetup(ApiAnalyticsProperties properties, BeanContext beans) {
-        this.properties = properties;
+    ApiAnalyticsSetup(Environment environment, BeanContext beans) {
+        this.environment = environment;
         this.beans = beans;
     }
 
     Config config() {
-        ApiAnalyticsProperties p = properties;
-        Config.Builder builder = Config.builder(p.getApiKey());
         try {
-            if (p.getServerUrl() != null) builder.serverUrl(p.getServerUrl());
-            if (p.getPrivacyLevel() != null) builder.privacyLevel(p.getPrivacyLevel());
-            if (p.getFlushInterval() != null) builder.flushInterval(p.getFlushInterval());
-            if (p.getBatchSize() != null) builder.batchSize(p.getBatchSize());
-            if (p.getQueueCapacity() != null) builder.queueCapacity(p.getQueueCapacity());
-            if (p.getRequestTimeout() != null) builder.requestTimeout(p.getRequestTimeout());
-            if (p.getMaxRetryDuration() != null) builder.maxRetryDuration(p.getMaxRetryDuration());
-            if (p.getShutdownTimeout() != null) builder.shutdownTimeout(p.getShutdownTimeout());
-            if (p.getGzip() != null) builder.gzip(p.getGzip());
-            if (p.getFlushOnShutdown() != null) builder.flushOnShutdown(p.getFlushOnShutdown());
-            mapper("getPath", builder::getPath);
-            mapper("getIpAddress", builder::getIpAddress);
-            mapper("getHostname", builder::getHostname);
-            mapper("getUserAgent", builder::getUserAgent);
-            mapper("getUserId", builder::getUserId);
-            List<ApiAnalyticsCustomizer> customizers = new ArrayList<>(beans.getBeansOfType(ApiAnalyticsCustomizer.class));
+            List<String> names = environment.getPropertyEntries(PREFIX).stream().map(name -> PREFIX + "." + name).toList();
+            Map<String, String> settings = SettingNames.read(PREFIX + ".", names,
+                    name -> environment.getProperty(name, String.class).orElse(null), "the application's configuration");
+            Config.Builder builder = Config.fromSettings(settings::get);
+            mapper("getPath", builder::path);
+            mapper("getIpAddress", builder::ipAddress);
+            mapper("getHostname", builder::hostname);
+            mapper("getUserAgent", builder::userAgent);
+            mapper("getUserId", builder::userId);
+            List<Config.Customizer> customizers = new ArrayList<>(beans.getBeansOfType(Config.Customizer.class));
             OrderUtil.sort(customizers);
-            for (ApiAnalyticsCustomizer customizer : customizers) {
+            for (Config.Customizer customizer : customizers) {
                 customizer.customize(builder);
             }
             return builder.build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Invalid api-analytics configuration: " + e.getMessage(), e);
+            throw new IllegalArgumentException("Invalid api-analytics configuration: "
+                    + e.getMessage().replace("(setting ", "(property " + PREFIX + "."), e);
         }
     }
 

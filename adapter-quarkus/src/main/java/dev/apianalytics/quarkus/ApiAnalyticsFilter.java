@@ -21,6 +21,9 @@ import jakarta.inject.Singleton;
 @Singleton
 public final class ApiAnalyticsFilter {
 
+    /** The name sent to the collector. */
+    public static final String FRAMEWORK = "Quarkus";
+
     /** Ahead of Quarkus's own filters (CORS, security), so their time is measured too. */
     static final int PRIORITY = 10_000;
 
@@ -28,7 +31,7 @@ public final class ApiAnalyticsFilter {
 
     @Inject
     ApiAnalyticsFilter(ApiAnalyticsSettings settings) {
-        this(ApiAnalytics.create(settings.config(), "Quarkus"));
+        this(ApiAnalytics.create(settings.config(), FRAMEWORK));
     }
 
     ApiAnalyticsFilter(ApiAnalytics analytics) {
@@ -53,7 +56,7 @@ public final class ApiAnalyticsFilter {
     /** The route filter: starts the timing and records the request when it ends. */
     void track(RoutingContext ctx) {
         try {
-            QuarkusRequest request = new QuarkusRequest(analytics, ctx, System.nanoTime(), System.currentTimeMillis());
+            QuarkusRequestView request = new QuarkusRequestView(analytics, ctx, System.nanoTime(), System.currentTimeMillis());
             ctx.addEndHandler(request);
         } catch (RuntimeException | LinkageError e) {
             analytics.reportTrackingFailure(e);

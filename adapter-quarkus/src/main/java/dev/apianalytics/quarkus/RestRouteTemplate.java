@@ -43,7 +43,7 @@ public final class RestRouteTemplate implements ContainerRequestFilter {
             String prefix = path != null && withoutPrefix != null && path.endsWith(withoutPrefix)
                     ? path.substring(0, path.length() - withoutPrefix.length())
                     : "";
-            routing.put(QuarkusRequest.ROUTE_KEY, template(prefix, target.getClassPath(), target.getPath()));
+            routing.put(QuarkusRequestView.ROUTE_KEY, template(prefix, target.getClassPath(), target.getPath()));
         } catch (RuntimeException | LinkageError e) {
             // an internal API changed: requests are recorded without a template
         }

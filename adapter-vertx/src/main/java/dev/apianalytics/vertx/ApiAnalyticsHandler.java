@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ApiAnalyticsHandler implements Handler<RoutingContext>, AutoCloseable {
 
+    /** The name sent to the collector. */
+    public static final String FRAMEWORK = "Vert.x";
+
     static final String CONTEXT_KEY = "dev.apianalytics.vertx.request";
 
     private final ApiAnalytics analytics;
@@ -38,7 +41,7 @@ public final class ApiAnalyticsHandler implements Handler<RoutingContext>, AutoC
 
     /** A handler for this configuration; a blank API key gives a handler that only passes requests on. */
     public static ApiAnalyticsHandler create(Config config) {
-        return new ApiAnalyticsHandler(ApiAnalytics.create(config, "Vert.x"));
+        return new ApiAnalyticsHandler(ApiAnalytics.create(config, FRAMEWORK));
     }
 
     /** A handler that flushes and stops when {@code vertx} closes, even if it never served a request. */
@@ -63,12 +66,12 @@ public final class ApiAnalyticsHandler implements Handler<RoutingContext>, AutoC
 
     private void track(RoutingContext ctx) {
         try {
-            VertxRequest request = ctx.get(CONTEXT_KEY);
+            VertxRequestView request = ctx.get(CONTEXT_KEY);
             if (request != null) {
                 request.routedBy(ctx); // a sub-router or a reroute: the request is already tracked
                 return;
             }
-            request = new VertxRequest(analytics, ctx, System.nanoTime(), System.currentTimeMillis());
+            request = new VertxRequestView(analytics, ctx, System.nanoTime(), System.currentTimeMillis());
             ctx.put(CONTEXT_KEY, request);
             ctx.addEndHandler(request);
             closeWith(ctx.vertx());

@@ -1,5 +1,9 @@
 package dev.apianalytics.core;
 
+import dev.apianalytics.core.internal.RateLimitedLog;
+import dev.apianalytics.core.internal.RequestRecord;
+import dev.apianalytics.core.internal.Seams;
+import dev.apianalytics.core.internal.Uploader;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +24,10 @@ public final class ApiAnalytics implements AutoCloseable {
 
     private static final long MINUTE_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final RateLimitedLog MAPPER_LOG = new RateLimitedLog(MINUTE_NANOS);
+
+    static {
+        Seams.analyticsFactory(ApiAnalytics::new);
+    }
 
     private final Config config;
     private final String framework;
@@ -53,11 +61,6 @@ public final class ApiAnalytics implements AutoCloseable {
         RateLimitedLog.info("API Analytics records " + framework + " requests to " + config.serverUrl()
                 + " at privacy level " + config.privacyLevel().level());
         return new ApiAnalytics(config, framework, new Uploader(config, framework));
-    }
-
-    /** An instance over a given uploader; benchmarks use it to measure the request path alone. */
-    static ApiAnalytics create(Config config, String framework, Uploader uploader) {
-        return new ApiAnalytics(config, framework, uploader);
     }
 
     /** The configuration this instance was created with. */

@@ -2,7 +2,9 @@ package dev.apianalytics.core;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Everything an adapter needs to know, shared by every framework: the API key, where the
@@ -11,10 +13,13 @@ import java.util.Objects;
  * <pre>{@code
  * Config config = Config.builder("<API-KEY>")
  *         .privacyLevel(1)
- *         .getIpAddress(RequestMapper.forwardedFor())
- *         .getUserId(RequestMapper.header("X-User-Id"))
+ *         .ipAddress(RequestMapper.forwardedFor())
+ *         .userId(RequestMapper.header("X-User-Id"))
  *         .build();
  * }</pre>
+ *
+ * The same settings read from a framework's own configuration go through {@link #fromSettings},
+ * by the kebab-case names that {@link #settings()} lists.
  *
  * A blank API key builds a disabled configuration: the adapter records nothing and says so once.
  * A value out of range fails at {@link Builder#build()} with a message naming the field.
@@ -72,17 +77,66 @@ public final class Config {
         return new Builder();
     }
 
+    /**
+     * A builder with every default, then every setting that {@code lookup} knows applied, by
+     * the names {@link #settings()} lists ({@code api-key}, {@code server-url},
+     * {@code privacy-level}, ...; no prefix). A name the lookup maps to {@code null} or a blank
+     * value keeps its default. Durations read as {@code 500ms}, {@code 5s}, {@code 10m},
+     * {@code 1h}, ISO-8601 ({@code PT5S}) or plain milliseconds; booleans as {@code true} or
+     * {@code false}.
+     *
+     * @throws IllegalArgumentException naming the setting and the form it expects, for a value
+     *     that does not parse; a value out of range fails later, at {@link Builder#build()}
+     */
+    public static Builder fromSettings(Function<String, String> lookup) {
+        Objects.requireNonNull(lookup, "lookup must not be null");
+        Builder builder = new Builder();
+        Settings.applyAll(lookup, builder);
+        return builder;
+    }
+
+    /**
+     * Every setting {@link #fromSettings} reads, in a stable order: for generators of framework
+     * metadata and for documentation.
+     */
+    public static List<Setting> settings() {
+        return Settings.table();
+    }
+
+    /**
+     * One configuration setting as {@link #fromSettings} reads it.
+     *
+     * @param name the kebab-case key, such as {@code flush-interval}
+     * @param type the form of its value, such as {@code duration} or {@code header name}
+     * @param defaultValue the default, as text ({@code 5s}); empty when there is none
+     * @param example a valid value other than the default, for documentation and tests
+     * @param description one line on what it does
+     */
+    public record Setting(String name, String type, String defaultValue, String example, String description) {}
+
+    /**
+     * Adjusts a configuration read from a framework's settings before analytics starts,
+     * typically to set mappers in code. The Micronaut and Quarkus adapters apply every bean of
+     * this type, after the settings and any named mapper beans.
+     */
+    @FunctionalInterface
+    public interface Customizer {
+
+        /** Changes what is needed; the builder already holds the application's settings. */
+        void customize(Builder config);
+    }
+
     /** A builder that starts from this configuration. */
     public Builder toBuilder() {
         return new Builder()
                 .apiKey(apiKey)
                 .serverUrl(serverUrl.toString())
                 .privacyLevel(privacyLevel)
-                .getPath(getPath)
-                .getIpAddress(getIpAddress)
-                .getHostname(getHostname)
-                .getUserAgent(getUserAgent)
-                .getUserId(getUserId)
+                .path(getPath)
+                .ipAddress(getIpAddress)
+                .hostname(getHostname)
+                .userAgent(getUserAgent)
+                .userId(getUserId)
                 .flushInterval(flushInterval)
                 .batchSize(batchSize)
                 .queueCapacity(queueCapacity)
@@ -182,6 +236,39 @@ public final class Config {
     /** Whether a JVM shutdown hook flushes what is queued. */
     public boolean flushOnShutdown() {
         return flushOnShutdown;
+    }
+
+    /**
+     * Equal when every setting is: the same key, URL, levels, sizes and durations, and equal
+     * mappers (header mappers of the same header are equal; other mappers only to themselves).
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Config that
+                && apiKey.equals(that.apiKey)
+                && serverUrl.equals(that.serverUrl)
+                && privacyLevel == that.privacyLevel
+                && Objects.equals(getPath, that.getPath)
+                && Objects.equals(getIpAddress, that.getIpAddress)
+                && Objects.equals(getHostname, that.getHostname)
+                && Objects.equals(getUserAgent, that.getUserAgent)
+                && Objects.equals(getUserId, that.getUserId)
+                && flushInterval.equals(that.flushInterval)
+                && batchSize == that.batchSize
+                && queueCapacity == that.queueCapacity
+                && requestTimeout.equals(that.requestTimeout)
+                && maxRetryDuration.equals(that.maxRetryDuration)
+                && initialBackoff.equals(that.initialBackoff)
+                && shutdownTimeout.equals(that.shutdownTimeout)
+                && gzip == that.gzip
+                && flushOnShutdown == that.flushOnShutdown;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(apiKey, serverUrl, privacyLevel, getPath, getIpAddress, getHostname, getUserAgent, getUserId,
+                flushInterval, batchSize, queueCapacity, requestTimeout, maxRetryDuration, initialBackoff,
+                shutdownTimeout, gzip, flushOnShutdown);
     }
 
     @Override
@@ -287,7 +374,7 @@ public final class Config {
         }
 
         /** The path to record; {@code null} (default) means the request path. The query string is always cut off. */
-        public Builder getPath(RequestMapper mapper) {
+        public Builder path(RequestMapper mapper) {
             this.getPath = mapper;
             return this;
         }
@@ -296,27 +383,57 @@ public final class Config {
          * The client address to record; {@code null} (default) means the peer address. Never
          * called at privacy level 2. Behind a proxy, see {@link RequestMapper#forwardedFor()}.
          */
-        public Builder getIpAddress(RequestMapper mapper) {
+        public Builder ipAddress(RequestMapper mapper) {
             this.getIpAddress = mapper;
             return this;
         }
 
         /** The host name to record; {@code null} (default) means the {@code Host} header. */
-        public Builder getHostname(RequestMapper mapper) {
+        public Builder hostname(RequestMapper mapper) {
             this.getHostname = mapper;
             return this;
         }
 
         /** The user agent to record; {@code null} (default) means the {@code User-Agent} header. */
-        public Builder getUserAgent(RequestMapper mapper) {
+        public Builder userAgent(RequestMapper mapper) {
             this.getUserAgent = mapper;
             return this;
         }
 
         /** Your own identifier of the caller, at every privacy level; {@code null} (default) records none. */
-        public Builder getUserId(RequestMapper mapper) {
+        public Builder userId(RequestMapper mapper) {
             this.getUserId = mapper;
             return this;
+        }
+
+        /** The upstream family's name for {@link #path(RequestMapper)}. */
+        @Deprecated
+        public Builder getPath(RequestMapper mapper) {
+            return path(mapper);
+        }
+
+        /** The upstream family's name for {@link #ipAddress(RequestMapper)}. */
+        @Deprecated
+        public Builder getIpAddress(RequestMapper mapper) {
+            return ipAddress(mapper);
+        }
+
+        /** The upstream family's name for {@link #hostname(RequestMapper)}. */
+        @Deprecated
+        public Builder getHostname(RequestMapper mapper) {
+            return hostname(mapper);
+        }
+
+        /** The upstream family's name for {@link #userAgent(RequestMapper)}. */
+        @Deprecated
+        public Builder getUserAgent(RequestMapper mapper) {
+            return userAgent(mapper);
+        }
+
+        /** The upstream family's name for {@link #userId(RequestMapper)}. */
+        @Deprecated
+        public Builder getUserId(RequestMapper mapper) {
+            return userId(mapper);
         }
 
         /** How long a partly filled batch may wait before it is sent; default 5 s. */

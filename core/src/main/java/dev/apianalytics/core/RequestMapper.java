@@ -15,7 +15,7 @@ public interface RequestMapper {
 
     /** The first value of a request header, for example an API-key or user header. */
     static RequestMapper header(String name) {
-        return request -> request.header(name);
+        return new HeaderMapper(java.util.Objects.requireNonNull(name, "name must not be null"));
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.apianalytics.core;
 
+import dev.apianalytics.core.internal.TestCollector;
+import dev.apianalytics.core.internal.CapturedLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 

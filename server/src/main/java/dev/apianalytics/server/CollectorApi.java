@@ -4,7 +4,7 @@ import dev.apianalytics.server.data.DataHandler;
 import dev.apianalytics.server.data.DeleteHandlers;
 import dev.apianalytics.server.http.Router;
 import dev.apianalytics.server.http.StorageUnavailable;
-import dev.apianalytics.server.ingest.CountryLookup;
+import dev.apianalytics.server.enrich.CountryLookup;
 import dev.apianalytics.server.ingest.IngestHandler;
 import dev.apianalytics.server.retention.RetentionJob;
 import dev.apianalytics.server.storage.Schema;

@@ -1,15 +1,15 @@
 package dev.apianalytics.server;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.apianalytics.server.dashboard.DashboardExtension;
 import dev.apianalytics.server.http.Router;
-import dev.apianalytics.server.ingest.UserAgents;
+import dev.apianalytics.server.enrich.UserAgents;
 import dev.apianalytics.server.keys.KeyAuth;
 import dev.apianalytics.server.storage.DuckDbStorage;
 import dev.apianalytics.server.storage.Migration;
 import dev.apianalytics.server.storage.PostgresStorage;
 import dev.apianalytics.server.storage.Schema;
 import dev.apianalytics.server.storage.Storage;
+import dev.apianalytics.server.summary.SummaryExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -157,14 +157,14 @@ public final class CollectorServer implements AutoCloseable {
         return api.retention().run();
     }
 
-    /** Summarises the hours due for the dashboard now (it also runs every minute); returns until when all are. */
+    /** Summarises the hours due now (it also runs every minute); returns until when all are. */
     public Instant summarise() throws SQLException {
         for (ServerExtension extension : extensions) {
-            if (extension instanceof DashboardExtension dashboard) {
-                return dashboard.summarise();
+            if (extension instanceof SummaryExtension summaries) {
+                return summaries.summarise();
             }
         }
-        throw new IllegalStateException("the dashboard is not installed");
+        throw new IllegalStateException("the summaries are not installed");
     }
 
     /** Stops accepting requests, lets running ones finish for up to a second, and closes storage. */

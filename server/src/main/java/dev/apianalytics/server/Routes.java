@@ -1,11 +1,12 @@
 package dev.apianalytics.server;
 
 import dev.apianalytics.server.dashboard.DashboardExtension;
+import dev.apianalytics.server.health.HealthExtension;
 import dev.apianalytics.server.http.StaticFiles;
 import dev.apianalytics.server.keys.KeyGenerationApi;
 import dev.apianalytics.server.limits.LimitsExtension;
-import dev.apianalytics.server.metrics.MetricsExtension;
 import dev.apianalytics.server.monitor.MonitorExtension;
+import dev.apianalytics.server.summary.SummaryExtension;
 import java.util.List;
 
 /** The one place that lists the collector's features; add a line here to add one. */
@@ -18,9 +19,10 @@ final class Routes {
                 new CollectorApi(),
                 new KeyGenerationApi(),
                 new LimitsExtension(),
+                new SummaryExtension(),
                 new DashboardExtension(),
                 new MonitorExtension(),
-                new MetricsExtension(),
+                new HealthExtension(),
                 (router, context) -> new StaticFiles(Routes.class.getClassLoader()).install(router));
     }
 }

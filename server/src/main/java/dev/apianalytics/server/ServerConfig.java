@@ -68,6 +68,7 @@ public final class ServerConfig {
     private final boolean metrics;
     private final int metricsPort;
     private final Clock clock;
+    private final boolean monitorAllowPrivate;
 
     private ServerConfig(Builder builder) {
         this.port = builder.port;
@@ -94,6 +95,7 @@ public final class ServerConfig {
         this.metrics = builder.metrics;
         this.metricsPort = builder.metricsPort;
         this.clock = builder.clock;
+        this.monitorAllowPrivate = builder.monitorAllowPrivate;
     }
 
     public static Builder builder() {
@@ -220,6 +222,11 @@ public final class ServerConfig {
         return clock;
     }
 
+    /** Whether monitors may target loopback, private and link-local addresses (a LAN); off by default. */
+    public boolean monitorAllowPrivate() {
+        return monitorAllowPrivate;
+    }
+
     /** A copy to change. */
     public Builder toBuilder() {
         Builder builder = new Builder();
@@ -247,6 +254,7 @@ public final class ServerConfig {
         builder.metrics = metrics;
         builder.metricsPort = metricsPort;
         builder.clock = clock;
+        builder.monitorAllowPrivate = monitorAllowPrivate;
         return builder;
     }
 
@@ -276,6 +284,7 @@ public final class ServerConfig {
         private boolean metrics = true;
         private int metricsPort;
         private Clock clock = Clock.systemUTC();
+        private boolean monitorAllowPrivate;
 
         private Builder() {}
 
@@ -428,6 +437,12 @@ public final class ServerConfig {
 
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Lets monitors target loopback, private and link-local addresses, for monitoring a LAN. */
+        public Builder monitorAllowPrivate(boolean monitorAllowPrivate) {
+            this.monitorAllowPrivate = monitorAllowPrivate;
             return this;
         }
 

@@ -113,7 +113,11 @@ final class ServerFlags {
                     (b, v) -> b.metrics(onOff(v))),
             intOption("--metrics-port", "API_ANALYTICS_METRICS_PORT",
                     "serve /metrics on this port alone instead of the main port (default: the main port)",
-                    Builder::metricsPort));
+                    Builder::metricsPort),
+            switchOption("--monitor-allow-private", "API_ANALYTICS_MONITOR_ALLOW_PRIVATE",
+                    "let monitors ping loopback, private and link-local addresses, to monitor a LAN (default off; "
+                            + "metadata addresses and the collector's own port stay refused)",
+                    Builder::monitorAllowPrivate));
 
     private static final Map<String, Option> BY_FLAG =
             OPTIONS.stream().collect(Collectors.toMap(Option::flag, Function.identity()));
@@ -146,6 +150,9 @@ final class ServerFlags {
             if (option == null) {
                 throw new IllegalArgumentException("unknown option " + flag + " (see --help)");
             }
+            if (value == null && option.argument() == null) {
+                value = "true"; // a switch: present means on
+            }
             if (value == null) {
                 if (i + 1 >= args.size()) {
                     throw new IllegalArgumentException(flag + " needs a value: " + flag + " " + option.argument());
@@ -168,7 +175,7 @@ final class ServerFlags {
 
                 """);
         for (Option option : OPTIONS) {
-            String left = "  " + option.flag() + " " + option.argument();
+            String left = "  " + option.flag() + (option.argument() == null ? "" : " " + option.argument());
             text.append(String.format(Locale.ROOT, "%-34s %s%n%-34s [%s]%n", left, option.help(), "", option.environment()));
         }
         text.append(String.format(Locale.ROOT, "%-34s %s%n", "  --help", "print this and exit"));
@@ -198,6 +205,19 @@ final class ServerFlags {
 
     private static Option longOption(String flag, String environment, String help, ObjLongConsumer<Builder> setter) {
         return new Option(flag, environment, "N", help, (b, v) -> setter.accept(b, parseLong(v)));
+    }
+
+    /** A flag without a value; its variable and {@code --flag=VALUE} take true or false. */
+    private static Option switchOption(String flag, String environment, String help, BiConsumer<Builder, Boolean> setter) {
+        return new Option(flag, environment, null, help, (b, v) -> setter.accept(b, parseBoolean(v)));
+    }
+
+    private static boolean parseBoolean(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new IllegalArgumentException("not true or false: '" + value + "'");
+        };
     }
 
     private static int parseInt(String value) {

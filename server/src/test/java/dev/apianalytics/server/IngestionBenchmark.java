@@ -1,8 +1,8 @@
 package dev.apianalytics.server;
 
 import dev.apianalytics.core.PrivacyLevel;
-import dev.apianalytics.core.RequestRecord;
-import dev.apianalytics.core.WireFormat;
+import dev.apianalytics.core.internal.RequestRecord;
+import dev.apianalytics.core.internal.WireFormat;
 import dev.apianalytics.server.keys.ApiKeys;
 import dev.apianalytics.server.storage.RequestFilter;
 import java.net.URI;

@@ -82,6 +82,20 @@ class ServerConfigTest {
     }
 
     @Test
+    void monitoringPrivateTargetsIsASwitchThatIsOffByDefault() {
+        assertThat(ServerConfig.parse(List.of(), Map.of()).monitorAllowPrivate()).isFalse();
+        assertThat(ServerConfig.parse(List.of("--monitor-allow-private", "--port", "9000"), Map.of()).monitorAllowPrivate())
+                .isTrue();
+        assertThat(ServerConfig.parse(List.of(), Map.of("API_ANALYTICS_MONITOR_ALLOW_PRIVATE", "true")).monitorAllowPrivate())
+                .isTrue();
+        assertThat(ServerConfig.parse(List.of("--monitor-allow-private=false"),
+                Map.of("API_ANALYTICS_MONITOR_ALLOW_PRIVATE", "true")).monitorAllowPrivate()).isFalse();
+        assertThatThrownBy(() -> ServerConfig.parse(List.of(), Map.of("API_ANALYTICS_MONITOR_ALLOW_PRIVATE", "maybe")))
+                .hasMessageContaining("API_ANALYTICS_MONITOR_ALLOW_PRIVATE").hasMessageContaining("not true or false");
+        assertThat(ServerFlags.usage()).contains("--monitor-allow-private ").doesNotContain("--monitor-allow-private null");
+    }
+
+    @Test
     void helpListsEveryFlagWithItsVariable() {
         String usage = ServerFlags.usage();
         for (ServerFlags.Option option : ServerFlags.OPTIONS) {

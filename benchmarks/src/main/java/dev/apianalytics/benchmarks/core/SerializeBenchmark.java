@@ -1,8 +1,8 @@
 package dev.apianalytics.benchmarks.core;
 
 import dev.apianalytics.core.PrivacyLevel;
-import dev.apianalytics.core.RequestRecord;
-import dev.apianalytics.core.WireFormat;
+import dev.apianalytics.core.internal.RequestRecord;
+import dev.apianalytics.core.internal.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;

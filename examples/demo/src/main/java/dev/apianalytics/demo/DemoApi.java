@@ -19,8 +19,8 @@ final class DemoApi {
         // readme:begin javalin-config
         Config config = Config.builder(apiKey)
                 .serverUrl(collectorUrl)
-                .getIpAddress(RequestMapper.forwardedFor())
-                .getUserId(RequestMapper.header("X-User-Id"))
+                .ipAddress(RequestMapper.forwardedFor())
+                .userId(RequestMapper.header("X-User-Id"))
                 .flushInterval(Duration.ofSeconds(1))
                 .build();
         // readme:end
@@ -55,6 +55,14 @@ final class DemoApi {
                     return;
                 }
                 json(ctx, "{\"status\":\"paid\"}");
+            });
+            // fails now and then, as a stock service behind it does: one of the demo's monitors watches it
+            cfg.routes.get("/api/v1/inventory", ctx -> {
+                if (ThreadLocalRandom.current().nextInt(12) == 0) {
+                    json(ctx.status(HttpStatus.SERVICE_UNAVAILABLE), "{\"error\":\"stock service unavailable\"}");
+                    return;
+                }
+                json(ctx, "{\"inStock\":" + ThreadLocalRandom.current().nextInt(0, 500) + "}");
             });
             cfg.routes.get("/old-catalogue", ctx -> ctx.redirect("/api/v1/products"));
             cfg.routes.get("/health", ctx -> ctx.result("ok"));

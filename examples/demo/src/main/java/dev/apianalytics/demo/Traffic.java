@@ -13,7 +13,13 @@ final class Traffic {
 
     private static final List<String> GETS = List.of(
             "/api/v1/products", "/api/v1/products/{n}", "/api/v1/products/{n}", "/api/v2/products/{n}",
-            "/api/v1/search?q=shoes", "/api/v1/products/{missing}", "/old-catalogue", "/health", "/no-such-page");
+            "/api/v1/search?q=shoes", "/api/v1/inventory", "/api/v1/products/{missing}", "/old-catalogue", "/health", "/no-such-page");
+
+    /** The host the shop's clients ask for, as in the demo's history. */
+    private static final String HOSTNAME = History.HOSTNAMES.get(0);
+    /** The JDK client sends a Host of our own only when the demo allowed it before its first request. */
+    private static final boolean HOST_HEADER_ALLOWED =
+            "host".equalsIgnoreCase(System.getProperty("jdk.httpclient.allowRestrictedHeaders"));
 
     private final HttpClient client = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
@@ -56,6 +62,9 @@ final class Traffic {
                     .replace("{n}", Integer.toString(1 + random.nextInt(40)))
                     .replace("{missing}", Integer.toString(901 + random.nextInt(90)));
             request = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
+        }
+        if (HOST_HEADER_ALLOWED) {
+            request.header("Host", HOSTNAME);
         }
         request.header("User-Agent", Visitors.pick(Visitors.USER_AGENTS))
                 .header("X-Forwarded-For", Visitors.pick(Visitors.ADDRESSES))

@@ -102,7 +102,11 @@ final class CollectorClient {
     }
 
     Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
+        return send(request, Duration.ofSeconds(30));
+    }
+
+    Answer send(HttpRequest.Builder request, Duration timeout) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(request.timeout(timeout).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return new Answer(response.statusCode(), response.body(), response.headers());
     }

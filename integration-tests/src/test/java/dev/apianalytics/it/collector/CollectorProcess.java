@@ -38,8 +38,14 @@ final class CollectorProcess implements AutoCloseable {
      */
     static CollectorProcess start(Path dataDir, String databaseUrl, List<String> output, String... extraArgs)
             throws IOException, InterruptedException {
+        return start("384m", dataDir, databaseUrl, output, extraArgs);
+    }
+
+    /** As {@link #start(Path, String, List, String...)}, with a heap of {@code maxHeap} ({@code -Xmx}). */
+    static CollectorProcess start(String maxHeap, Path dataDir, String databaseUrl, List<String> output, String... extraArgs)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.apianalytics.server.Main",
+                "-Xmx" + maxHeap, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.apianalytics.server.Main",
                 "--port", "0", "--bind", "127.0.0.1", "--data-dir", dataDir.toString(), "--posts-per-minute", "1000000"));
         if (databaseUrl != null) {
             command.addAll(List.of("--database-url", databaseUrl));

@@ -5,18 +5,13 @@ import dev.apianalytics.server.ServerExtension;
 import dev.apianalytics.server.http.Exchange;
 import dev.apianalytics.server.http.Router;
 import dev.apianalytics.server.http.StorageUnavailable;
-import dev.apianalytics.server.rollup.RollupJob;
-import dev.apianalytics.server.rollup.Rollups;
-import dev.apianalytics.server.storage.Migration;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -25,16 +20,13 @@ import java.util.concurrent.Executors;
 /**
  * The dashboard's server side: {@code GET /api/dashboard} answers every panel for a period and
  * filter set, {@code GET /api/dashboard/export.csv} the rows behind that view. Both take the key
- * in {@code X-AUTH-TOKEN}. The pages themselves are static files.
+ * in {@code X-AUTH-TOKEN}. The pages themselves are static files. It reads the hourly summaries
+ * that {@link dev.apianalytics.server.summary.SummaryExtension} keeps.
  */
 public final class DashboardExtension implements ServerExtension {
 
-    /** How often complete hours are summarised; a summary is at most this late after {@link RollupJob#LAG}. */
-    static final Duration SUMMARY_INTERVAL = Duration.ofMinutes(1);
-
     private static final System.Logger LOG = System.getLogger(DashboardExtension.class.getName());
 
-    private volatile RollupJob summaries;
     /** Reads a summarised dashboard's sketches beside its other panels. */
     private final ExecutorService sketchThreads = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "api-analytics-dashboard-sketches");
@@ -43,32 +35,9 @@ public final class DashboardExtension implements ServerExtension {
     });
 
     @Override
-    public List<Migration> migrations() {
-        return Rollups.migrations();
-    }
-
-    @Override
-    public List<String> keyOwnedTables() {
-        return Rollups.TABLES;
-    }
-
-    @Override
     public void install(Router router, ServerContext context) {
         router.get("/api/dashboard", exchange -> aggregate(exchange, context));
         router.get("/api/dashboard/export.csv", exchange -> export(exchange, context));
-        summaries = new RollupJob(context.storage(), context.clock());
-        context.every(SUMMARY_INTERVAL, Duration.ofSeconds(5), "dashboard summaries", () -> {
-            try {
-                summaries.run();
-            } catch (SQLException e) {
-                throw new StorageUnavailable("summarising hours failed: " + e.getMessage(), e);
-            }
-        });
-    }
-
-    /** Summarises every hour that is due now, as the minutely job does; returns until when all are summarised. */
-    public Instant summarise() throws SQLException {
-        return summaries.run();
     }
 
     @Override

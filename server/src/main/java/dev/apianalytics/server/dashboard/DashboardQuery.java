@@ -92,7 +92,7 @@ record DashboardQuery(
                     return period;
                 }
             }
-            throw ApiException.badRequest("period '" + text + "' is not one of 24h, 7d, 30d, 6m, 1y, all");
+            throw ApiException.badRequest("period '" + shown(text) + "' is not one of 24h, 7d, 30d, 6m, 1y, all");
         }
     }
 
@@ -102,7 +102,7 @@ record DashboardQuery(
         ZoneId zone = zone(first(parameters, "tz"));
         String method = upper(first(parameters, "method"));
         if (method != null && !METHOD.matcher(method).matches()) {
-            throw ApiException.badRequest("method '" + method + "' is not an HTTP method");
+            throw ApiException.badRequest("method '" + shown(method) + "' is not an HTTP method");
         }
         Integer statusFrom = null;
         Integer statusTo = null;
@@ -117,16 +117,16 @@ record DashboardQuery(
                 statusFrom = Integer.parseInt(lower);
                 statusTo = statusFrom;
             } else {
-                throw ApiException.badRequest("status '" + status + "' is neither a status code (404) nor a class (4xx)");
+                throw ApiException.badRequest("status '" + shown(status) + "' is neither a status code (404) nor a class (4xx)");
             }
         }
         String country = first(parameters, "country");
         if (country != null && !COUNTRY.matcher(country).matches()) {
-            throw ApiException.badRequest("country '" + country + "' is not a two-letter country code");
+            throw ApiException.badRequest("country '" + shown(country) + "' is not a two-letter country code");
         }
         String version = first(parameters, "version");
         if (version != null && !VERSION.matcher(version.toLowerCase(Locale.ROOT)).matches()) {
-            throw ApiException.badRequest("version '" + version + "' is not an API version such as v1");
+            throw ApiException.badRequest("version '" + shown(version) + "' is not an API version such as v1");
         }
         return new DashboardQuery(
                 period,
@@ -162,13 +162,13 @@ record DashboardQuery(
             return ZoneOffset.UTC;
         }
         if (!SAFE_ZONE.matcher(text).matches()) {
-            throw ApiException.badRequest("tz '" + text + "' is not a time zone name such as Europe/Paris");
+            throw ApiException.badRequest("tz '" + shown(text) + "' is not a time zone name such as Europe/Paris");
         }
         try {
             ZoneId zone = ZoneId.of(text);
             return zone.getId().equals("Z") ? ZoneId.of("UTC") : zone;
         } catch (DateTimeException e) {
-            throw ApiException.badRequest("tz '" + text + "' is not a known time zone; use a name such as Europe/Paris");
+            throw ApiException.badRequest("tz '" + shown(text) + "' is not a known time zone; use a name such as Europe/Paris");
         }
     }
 
@@ -204,6 +204,11 @@ record DashboardQuery(
         return value;
     }
 
+    /** A value as quoted in an error message: the start of it. */
+    private static String shown(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+    }
+
     private static String upper(String text) {
         return text == null ? null : text.toUpperCase(Locale.ROOT);
     }
@@ -221,7 +226,7 @@ record DashboardQuery(
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiException.badRequest(name + " '" + text + "' is not a whole number from " + min + " to " + max);
+        throw ApiException.badRequest(name + " '" + shown(text) + "' is not a whole number from " + min + " to " + max);
     }
 
     private static boolean bool(Map<String, List<String>> parameters, String name) {
@@ -232,7 +237,7 @@ record DashboardQuery(
         return switch (text.toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes", "on" -> true;
             case "false", "0", "no", "off" -> false;
-            default -> throw ApiException.badRequest(name + " '" + text + "' is not true or false");
+            default -> throw ApiException.badRequest(name + " '" + shown(text) + "' is not true or false");
         };
     }
 }

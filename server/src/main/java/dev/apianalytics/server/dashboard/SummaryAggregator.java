@@ -7,11 +7,11 @@ import dev.apianalytics.server.dashboard.DashboardData.Percentiles;
 import dev.apianalytics.server.dashboard.DashboardData.Summary;
 import dev.apianalytics.server.dashboard.SummarySketches.Sketches;
 import dev.apianalytics.server.dashboard.SummarySource.Filters;
-import dev.apianalytics.server.rollup.DistinctSketch;
-import dev.apianalytics.server.rollup.LatencyHistogram;
-import dev.apianalytics.server.rollup.RollupJob;
-import dev.apianalytics.server.rollup.Rollups;
 import dev.apianalytics.server.storage.Storage;
+import dev.apianalytics.server.summary.DistinctSketch;
+import dev.apianalytics.server.summary.LatencyHistogram;
+import dev.apianalytics.server.summary.Summaries;
+import dev.apianalytics.server.summary.SummaryJob;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,7 +30,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
- * Computes the dashboard from the hourly summaries ({@link Rollups}) instead of the rows: a
+ * Computes the dashboard from the hourly summaries ({@link Summaries}) instead of the rows: a
  * month of ten million requests is a few hundred thousand summary rows. It answers only views
  * without filters but the hostname and the settings (bots, 404s), which summaries are split by;
  * anything else goes to {@link DashboardAggregator}. In a time zone whose local hours cut UTC
@@ -68,19 +68,19 @@ final class SummaryAggregator {
         if (!answerable(query)) {
             return Optional.empty();
         }
-        Instant rolledUntil = RollupJob.rolledUntil(connection);
-        if (rolledUntil == null) {
+        Instant summarisedUntil = SummaryJob.summarisedUntil(connection);
+        if (summarisedUntil == null) {
             return Optional.empty();
         }
         Span span = Span.of(connection, keyId, query, now);
-        SummarySource current = new SummarySource(keyId, span.from(), span.to(), rolledUntil);
+        SummarySource current = new SummarySource(keyId, span.from(), span.to(), summarisedUntil);
         if (!current.hasSummaries() || current.live().compareTo(MAX_LIVE) > 0
                 || summarisedRequests(keyId, current) < Math.max(1, minimumRequests)) {
             return Optional.empty();
         }
         Filters filters = Filters.of(query);
         DashboardSql sql = new DashboardSql(storage.dialect(), query, span.previousFrom(), span.to());
-        SummarySource previous = span.allTime() ? null : new SummarySource(keyId, span.previousFrom(), span.from(), rolledUntil);
+        SummarySource previous = span.allTime() ? null : new SummarySource(keyId, span.previousFrom(), span.from(), summarisedUntil);
         CompletableFuture<Sketches> currentSketches = sketches(current, filters, sql, span, true);
         CompletableFuture<Sketches> previousSketches = previous == null ? null : sketches(previous, filters, sql, span, false);
         Hours hours = hours(current, filters, sql, span);
@@ -123,12 +123,12 @@ final class SummaryAggregator {
                 activity,
                 breakdowns.endpoints().rows(),
                 Panels.top(statuses, Panels.TOP_STATUSES),
-                Panels.top(breakdowns.values(Rollups.COUNTRY), Panels.TOP),
-                Panels.top(breakdowns.values(Rollups.CLIENT), Panels.TOP),
-                Panels.top(breakdowns.values(Rollups.OS), Panels.TOP),
-                Panels.top(breakdowns.values(Rollups.DEVICE), Panels.TOP),
+                Panels.top(breakdowns.values(Summaries.COUNTRY), Panels.TOP),
+                Panels.top(breakdowns.values(Summaries.CLIENT), Panels.TOP),
+                Panels.top(breakdowns.values(Summaries.OS), Panels.TOP),
+                Panels.top(breakdowns.values(Summaries.DEVICE), Panels.TOP),
                 breakdowns.endpoints().versions(),
-                Panels.top(breakdowns.values(Rollups.REFERRER).stream().filter(c -> c.key() != null).toList(), Panels.TOP),
+                Panels.top(breakdowns.values(Summaries.REFERRER).stream().filter(c -> c.key() != null).toList(), Panels.TOP),
                 hourOfDay,
                 weekdays,
                 breakdowns.users()));
@@ -207,7 +207,7 @@ final class SummaryAggregator {
 
     private Hours hours(SummarySource source, Filters filters, DashboardSql sql, Span span) throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, Rollups::endpointsSelect, 1, filters, parameters);
+        String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, Summaries::endpointsSelect, 1, filters, parameters);
         String text = "SELECT hour, CAST(sum(requests) AS BIGINT), CAST(sum(CASE WHEN status < 400 THEN requests ELSE 0 END) "
                 + "AS BIGINT), sum(time_sum) FROM (" + rows + ") e GROUP BY hour";
         Hours hours = new Hours(new Totals(), new HashMap<>(), new long[24], new long[7]);
@@ -236,7 +236,7 @@ final class SummaryAggregator {
 
     private Totals totals(SummarySource source, Filters filters) throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, Rollups::endpointsSelect, 1, filters, parameters);
+        String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, Summaries::endpointsSelect, 1, filters, parameters);
         String text = "SELECT CAST(coalesce(sum(requests), 0) AS BIGINT), CAST(coalesce(sum(CASE WHEN status < 400 THEN requests "
                 + "ELSE 0 END), 0) AS BIGINT), coalesce(sum(time_sum), 0) FROM (" + rows + ") e";
         Totals totals = new Totals();
@@ -289,7 +289,7 @@ final class SummaryAggregator {
 
     private List<String> hostnames(SummarySource source) throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        String rows = source.select("rollup_endpoints", "hostname, requests", Rollups::endpointsSelect, 1, Filters.NONE,
+        String rows = source.select("rollup_endpoints", "hostname, requests", Summaries::endpointsSelect, 1, Filters.NONE,
                 parameters);
         String text = "SELECT hostname, sum(requests) FROM (" + rows + ") e WHERE hostname IS NOT NULL "
                 + "GROUP BY hostname ORDER BY 2 DESC, 1 LIMIT 50";
@@ -307,7 +307,7 @@ final class SummaryAggregator {
 
     private List<Count> statuses(SummarySource source, Filters filters) throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, Rollups::endpointsSelect, 1, filters, parameters);
+        String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, Summaries::endpointsSelect, 1, filters, parameters);
         String text = "SELECT CAST(status AS INTEGER), CAST(sum(requests) AS BIGINT) FROM (" + rows + ") e GROUP BY 1";
         List<Count> counts = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(text)) {

@@ -3,8 +3,8 @@ package dev.apianalytics.server.dashboard;
 import dev.apianalytics.server.dashboard.DashboardData.Count;
 import dev.apianalytics.server.dashboard.DashboardData.UserRow;
 import dev.apianalytics.server.dashboard.SummarySource.Filters;
-import dev.apianalytics.server.rollup.Rollups;
 import dev.apianalytics.server.storage.Storage;
+import dev.apianalytics.server.summary.Summaries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,17 +26,17 @@ record SummaryBreakdowns(Map<Integer, List<Count>> values, Panels.Endpoints endp
                 users(connection, source, filters));
     }
 
-    /** The requests per value of one dimension ({@link Rollups#COUNTRY} ...). */
+    /** The requests per value of one dimension ({@link Summaries#COUNTRY} ...). */
     List<Count> values(int dimension) {
         return values.getOrDefault(dimension, List.of());
     }
 
-    /** Requests per value of each dimension ({@link Rollups#COUNTRY} ...). */
+    /** Requests per value of each dimension ({@link Summaries#COUNTRY} ...). */
     private static Map<Integer, List<Count>> values(Connection connection, SummarySource source, Filters filters)
             throws SQLException {
         List<Object> parameters = new ArrayList<>();
         String rows = source.select("rollup_values", "hour, hostname, bot, not_found, dimension, value, requests",
-                Rollups::valuesSelect, Rollups.VALUES_WHERE_COUNT, filters, parameters);
+                Summaries::valuesSelect, Summaries.VALUES_WHERE_COUNT, filters, parameters);
         String text = "SELECT CAST(dimension AS INTEGER), value, CAST(sum(requests) AS BIGINT) FROM (" + rows + ") v GROUP BY 1, 2";
         Map<Integer, List<Count>> values = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(text)) {
@@ -55,7 +55,7 @@ record SummaryBreakdowns(Map<Integer, List<Count>> values, Panels.Endpoints endp
             throws SQLException {
         List<Object> parameters = new ArrayList<>();
         String rows = source.select("rollup_endpoints", "hostname, bot, status, method, endpoint, requests, time_sum",
-                Rollups::endpointsSelect, 1, filters, parameters);
+                Summaries::endpointsSelect, 1, filters, parameters);
         String grouped = "SELECT method, endpoint, CAST(sum(requests) AS BIGINT) AS n" + Panels.statusClasses("requests")
                 + ", sum(time_sum) / sum(requests) AS mean FROM (" + rows + ") e GROUP BY method, endpoint";
         return Panels.endpoints(connection, sql, grouped, parameters);
@@ -64,7 +64,7 @@ record SummaryBreakdowns(Map<Integer, List<Count>> values, Panels.Endpoints endp
     private static List<UserRow> users(Connection connection, SummarySource source, Filters filters) throws SQLException {
         List<Object> parameters = new ArrayList<>();
         String rows = source.select("rollup_top_users", "hostname, bot, not_found, user_key, requests, successes, last_seen",
-                where -> Rollups.usersSelect(where, null), 1, filters, parameters);
+                where -> Summaries.usersSelect(where, null), 1, filters, parameters);
         String text = "SELECT user_key, CAST(sum(requests) AS BIGINT), CAST(sum(successes) AS BIGINT), max(last_seen) FROM ("
                 + rows + ") u GROUP BY user_key ORDER BY 2 DESC, 1 LIMIT " + Panels.TOP;
         List<UserRow> users = new ArrayList<>();

@@ -1,11 +1,11 @@
 package dev.apianalytics.server.dashboard;
 
 import dev.apianalytics.server.dashboard.SummarySource.Filters;
-import dev.apianalytics.server.rollup.DistinctSketch;
-import dev.apianalytics.server.rollup.LatencyHistogram;
-import dev.apianalytics.server.rollup.Rollups;
 import dev.apianalytics.server.storage.PostgresStorage;
 import dev.apianalytics.server.storage.Storage;
+import dev.apianalytics.server.summary.DistinctSketch;
+import dev.apianalytics.server.summary.LatencyHistogram;
+import dev.apianalytics.server.summary.Summaries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -78,7 +78,7 @@ final class SummarySketches {
     private static void addLive(Connection connection, long keyId, Instant[] range, Filters filters, DashboardSql sql, Span span,
             boolean full, Sketches sketches) throws SQLException {
         List<Object> parameters = new ArrayList<>(List.of(keyId, Storage.utc(range[0]), Storage.utc(range[1])));
-        String live = "SELECT * FROM (" + Rollups.sketchRowsSelect(SummarySource.LIVE_WHERE) + ") live WHERE 1 = 1"
+        String live = "SELECT * FROM (" + Summaries.sketchRowsSelect(SummarySource.LIVE_WHERE) + ") live WHERE 1 = 1"
                 + filters.sql("rollup_sketches", parameters);
         try (PreparedStatement select = connection.prepareStatement(live)) {
             DashboardSql.bind(select, parameters);

@@ -22,14 +22,14 @@ final class SummarySource {
     private final Instant summarisedFrom;
     private final Instant summarisedTo;
 
-    SummarySource(long keyId, Instant from, Instant to, Instant rolledUntil) {
+    SummarySource(long keyId, Instant from, Instant to, Instant summarisedUntil) {
         this.keyId = keyId;
         this.from = from;
         this.to = to;
         Instant firstWholeHour = from.truncatedTo(ChronoUnit.HOURS).equals(from) ? from
                 : from.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
         Instant lastWholeHour = to.truncatedTo(ChronoUnit.HOURS);
-        Instant end = rolledUntil.isBefore(lastWholeHour) ? rolledUntil : lastWholeHour;
+        Instant end = summarisedUntil.isBefore(lastWholeHour) ? summarisedUntil : lastWholeHour;
         this.summarisedFrom = firstWholeHour;
         this.summarisedTo = end.isAfter(firstWholeHour) ? end : firstWholeHour;
     }
@@ -62,7 +62,7 @@ final class SummarySource {
 
     /**
      * SQL for {@code columns} of the stored rows of {@code table} and of {@code live} (a
-     * {@link dev.apianalytics.server.rollup.Rollups} SELECT, given its WHERE clause, which it
+     * {@link dev.apianalytics.server.summary.Summaries} SELECT, given its WHERE clause, which it
      * repeats {@code repeat} times) over the requests outside them, both narrowed by {@code filters};
      * {@code parameters} receives the values to bind, in order.
      */

@@ -15,6 +15,10 @@ import java.util.Locale;
  */
 record DataQuery(RequestFilter filter, int page, boolean compact) {
 
+    static final int FIRST_YEAR = 1970;
+    static final int LAST_YEAR = 9999;
+    private static final int MAX_TEXT = 2048;
+
     static DataQuery from(Exchange exchange) {
         int page = page(exchange.queryParameter("page"));
         Instant from = null;
@@ -37,11 +41,11 @@ record DataQuery(RequestFilter filter, int page, boolean compact) {
                 throw ApiException.badRequest("dateFrom must not be after dateTo");
             }
         }
-        String hostname = exchange.queryParameter("hostname");
-        String ip = exchange.queryParameter("ipAddress", "ip", "ip_address");
+        String hostname = text("hostname", exchange.queryParameter("hostname"));
+        String ip = text("ipAddress", exchange.queryParameter("ipAddress", "ip", "ip_address"));
         Integer status = status(exchange.queryParameter("status"));
         String location = location(exchange.queryParameter("location"));
-        String userId = exchange.queryParameter("user_id", "userId", "userID");
+        String userId = text("user_id", exchange.queryParameter("user_id", "userId", "userID"));
         boolean compact = flag("compact", exchange.queryParameter("compact"));
         return new DataQuery(new RequestFilter(from, to, hostname, ip == null ? null : ip.trim(), status, location, userId),
                 page, compact);
@@ -66,12 +70,27 @@ record DataQuery(RequestFilter filter, int page, boolean compact) {
         throw ApiException.badRequest("page must be a whole number from 1, was '" + abbreviate(value) + "'");
     }
 
+    /** Years no stored row can fall outside; storage cannot represent some dates past them at all. */
     private static LocalDate day(String name, String value) {
+        LocalDate day;
         try {
-            return LocalDate.parse(value.trim());
+            day = LocalDate.parse(value.trim());
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest(name + " must be a date as YYYY-MM-DD, was '" + abbreviate(value) + "'");
         }
+        if (day.getYear() < FIRST_YEAR || day.getYear() > LAST_YEAR) {
+            throw ApiException.badRequest(name + " must be a date from " + FIRST_YEAR + " to " + LAST_YEAR + ", was '"
+                    + abbreviate(value) + "'");
+        }
+        return day;
+    }
+
+    /** A filter matched against stored fields, which are never longer than this. */
+    private static String text(String name, String value) {
+        if (value != null && value.length() > MAX_TEXT) {
+            throw ApiException.badRequest(name + " is longer than " + MAX_TEXT + " characters");
+        }
+        return value;
     }
 
     private static Integer status(String value) {
@@ -111,7 +130,7 @@ record DataQuery(RequestFilter filter, int page, boolean compact) {
         };
     }
 
-    private static String abbreviate(String value) {
+    static String abbreviate(String value) {
         return value.length() <= 40 ? value : value.substring(0, 40) + "...";
     }
 }

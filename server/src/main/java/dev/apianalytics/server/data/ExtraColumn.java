@@ -56,7 +56,7 @@ enum ExtraColumn {
                 return column;
             }
         }
-        throw ApiException.badRequest("fields: unknown column '" + name + "'; fields appends route, framework or "
+        throw ApiException.badRequest("fields: unknown column '" + DataQuery.abbreviate(name) + "'; fields appends route, framework or "
                 + "referrer to the default columns");
     }
 }

@@ -3,9 +3,7 @@ package dev.apianalytics.server.http;
 import com.google.gson.stream.JsonWriter;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -17,9 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPOutputStream;
-import java.util.zip.ZipException;
 
 /**
  * One request and its response: typed access to the parts handlers need (query parameters in
@@ -27,9 +24,6 @@ import java.util.zip.ZipException;
  * JSON. Every response carries a JSON or explicit content type.
  */
 public final class Exchange {
-
-    private static final int COPY_BUFFER = 16 * 1024;
-    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
 
     private final HttpExchange http;
     private final Map<String, String> pathParameters;
@@ -106,78 +100,16 @@ public final class Exchange {
         http.getResponseHeaders().set(name, value);
     }
 
-    /**
-     * Reads the whole body, gunzipping it when it is gzip (by {@code Content-Encoding} or by its
-     * magic bytes). Answers 413 when the body on the wire exceeds {@code maxBytes} or the
-     * decompressed body exceeds {@code maxDecompressedBytes}, before reading past either cap, so a
-     * gzip bomb costs at most the cap in memory.
-     */
+    /** The body, read whole up to {@code maxBytes} on the wire and decoded lazily: see {@link RequestBody}. */
+    public RequestBody body(long maxBytes, long maxDecompressedBytes, LongConsumer reserve) throws IOException {
+        return RequestBody.read(http.getRequestBody(), header("Content-Length"), header("Content-Encoding"), maxBytes,
+                maxDecompressedBytes, reserve);
+    }
+
+    /** The whole decoded body, for endpoints whose bodies are small: see {@link RequestBody}. */
     public byte[] readBody(long maxBytes, long maxDecompressedBytes) throws IOException {
-        String declared = header("Content-Length");
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.trim()) > maxBytes) {
-                    throw tooLarge("the request body is larger than the limit of " + maxBytes + " bytes");
-                }
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("Content-Length is not a number");
-            }
-        }
-        String encoding = header("Content-Encoding");
-        encoding = encoding == null ? "identity" : encoding.trim().toLowerCase(Locale.ROOT);
-        if (!encoding.equals("gzip") && !encoding.equals("x-gzip") && !encoding.equals("identity") && !encoding.isEmpty()) {
-            throw new ApiException(415, "Content-Encoding '" + encoding + "' is not supported; send gzip or no encoding");
-        }
-        byte[] wire = readCapped(http.getRequestBody(), maxBytes,
-                "the request body is larger than the limit of " + maxBytes + " bytes");
-        boolean gzipMagic = wire.length >= 2 && (wire[0] & 0xff) == 0x1f && (wire[1] & 0xff) == 0x8b;
-        if (!encoding.contains("gzip") && !gzipMagic) {
-            return wire;
-        }
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(wire), COPY_BUFFER)) {
-            return readCapped(in, maxDecompressedBytes,
-                    "the decompressed request body is larger than the limit of " + maxDecompressedBytes + " bytes");
-        } catch (ZipException | java.io.EOFException e) {
-            throw ApiException.badRequest("the body is not valid gzip: " + e.getMessage());
-        }
+        return body(maxBytes, maxDecompressedBytes, bytes -> {}).bytes();
     }
-
-    /**
-     * Reads and discards what the client is still sending (up to a bound), so that the error
-     * answer reaches it: closing a socket with unread input makes TCP reset the connection,
-     * and the client would see a broken pipe instead of the 413.
-     */
-    private ApiException tooLarge(String message) {
-        try {
-            InputStream in = http.getRequestBody();
-            byte[] sink = new byte[COPY_BUFFER];
-            long drained = 0;
-            int read;
-            while (drained < DRAIN_LIMIT && (read = in.read(sink)) != -1) {
-                drained += read;
-            }
-        } catch (IOException ignored) {
-            // the client is gone; nothing to answer anyway
-        }
-        setHeader("Connection", "close");
-        return new ApiException(413, message);
-    }
-
-    private byte[] readCapped(InputStream in, long cap, String message) throws IOException {
-        var out = new ByteArrayOutputStream(COPY_BUFFER);
-        byte[] buffer = new byte[COPY_BUFFER];
-        long total = 0;
-        int read;
-        while ((read = in.read(buffer)) != -1) {
-            total += read;
-            if (total > cap) {
-                throw tooLarge(message);
-            }
-            out.write(buffer, 0, read);
-        }
-        return out.toByteArray();
-    }
-
 
     /** Sends {@code body} serialised with {@link Json#GSON}. */
     public void sendJson(int status, Object body) throws IOException {

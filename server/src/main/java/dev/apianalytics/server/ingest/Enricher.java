@@ -1,6 +1,8 @@
 package dev.apianalytics.server.ingest;
 
-import dev.apianalytics.core.useragent.UserAgentInfo;
+import dev.apianalytics.server.enrich.CountryLookup;
+import dev.apianalytics.server.enrich.UserAgentInfo;
+import dev.apianalytics.server.enrich.UserAgents;
 import dev.apianalytics.server.storage.StoredRequest;
 
 /** Adds country and user-agent columns and applies the privacy level, producing the stored row. */

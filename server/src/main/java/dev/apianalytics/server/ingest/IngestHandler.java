@@ -1,12 +1,14 @@
 package dev.apianalytics.server.ingest;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonPrimitive;
 import dev.apianalytics.server.ServerConfig;
+import dev.apianalytics.server.enrich.CountryLookup;
 import dev.apianalytics.server.http.ApiException;
 import dev.apianalytics.server.http.Exchange;
 import dev.apianalytics.server.http.Handler;
+import dev.apianalytics.server.http.RequestBody;
 import dev.apianalytics.server.http.StorageUnavailable;
+import dev.apianalytics.server.ingest.RawRow.Kind;
+import dev.apianalytics.server.ingest.RawRow.Value;
 import dev.apianalytics.server.keys.KeyAuth;
 import dev.apianalytics.server.limits.Limiter;
 import dev.apianalytics.server.limits.Rate;
@@ -22,14 +24,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * {@code POST /api/log-request} and {@code /api/requests}: checks, in order, body size (413),
- * JSON (400), key (401), rate (429), envelope and {@code Idempotency-Key} (400); then validates
- * each row alone, enriches the valid ones and answers 201 with accepted and rejected counts once
+ * {@code POST /api/log-request} and {@code /api/requests}: checks, in order, body size on the
+ * wire (413), memory to parse it in (503), JSON within its bounds (400, 413; each row validated
+ * alone as it is read), key (401), rate (429), envelope and {@code Idempotency-Key} (400); then
+ * enriches the valid rows and answers 201 with accepted and rejected counts once
  * they are committed. A post whose {@code Idempotency-Key} the key already used is answered with
  * the first post's counts and stores nothing: a client retrying after a lost answer does not
  * store its batch twice.
@@ -38,8 +40,9 @@ public final class IngestHandler implements Handler {
 
     private static final System.Logger LOG = System.getLogger(IngestHandler.class.getName());
     static final int MAX_FRAMEWORK_LENGTH = 32;
-    private static final int SLOT_WAIT_SECONDS = 10;
-    private static final int REPORTED_ERRORS = 20;
+    private static final int MEMORY_WAIT_SECONDS = 10;
+    /** The parser's and inflater's buffers, and the longest string it may build (twice: buffer and value). */
+    private static final int PARSER_BYTES = 512 * 1024;
     /** The header a client sets to the same value on every attempt of one batch. */
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
     static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
@@ -50,9 +53,9 @@ public final class IngestHandler implements Handler {
     private final KeyAuth keys;
     private final Storage storage;
     private final Limiter rateLimiter;
-    private final RowParser rows;
+    private final BatchReader batches;
     private final Enricher enricher;
-    private final Semaphore bodySlots;
+    private final MemoryBudget budget;
     private final CollectorMetrics metrics;
 
     public IngestHandler(ServerConfig config, KeyAuth keys, Storage storage, CountryLookup countries, CollectorMetrics metrics) {
@@ -61,35 +64,36 @@ public final class IngestHandler implements Handler {
         this.keys = keys;
         this.storage = storage;
         this.rateLimiter = Limiter.create(storage, "posts", new Rate(config.postsPerMinute(), Duration.ofMinutes(1)), config.clock());
-        this.rows = new RowParser(config.clock());
+        this.batches = new BatchReader(new RowParser(config.clock()), config.maxRowsPerPost(), config.maxDecompressedBytes());
         this.enricher = new Enricher(countries);
-        this.bodySlots = new Semaphore(bodySlots(config, Runtime.getRuntime().maxMemory()), true);
+        this.budget = new MemoryBudget(parseBudget(config, Runtime.getRuntime().maxMemory()));
     }
 
     /**
-     * How many posts may be read and parsed at once: as many as fit in half the heap at their
-     * worst (a body at the wire cap plus its inflated copy and the parsed rows), so that
-     * concurrent gzip bombs cannot exhaust memory; at most one per worker thread.
+     * The heap that posts being parsed and stored may hold between them: half the heap, and
+     * never less than one post at its worst (the body at the wire cap, twice while it is received,
+     * and the rows kept from it, whose text never exceeds the decompressed cap, with their
+     * objects). Inflating costs nothing here: it streams through a small buffer, and no value is
+     * built past a small bound.
      */
-    static int bodySlots(ServerConfig config, long maxHeap) {
-        long worstCase = config.maxBodyBytes() + 2 * config.maxDecompressedBytes();
-        return (int) Math.max(2, Math.min(config.threads(), maxHeap / 2 / worstCase));
+    static long parseBudget(ServerConfig config, long maxHeap) {
+        long worstCase = 2 * config.maxBodyBytes() + config.maxDecompressedBytes()
+                + (long) config.maxRowsPerPost() * IncomingRow.OBJECTS_BYTES + PARSER_BYTES;
+        return Math.max(maxHeap / 2, worstCase);
     }
 
     @Override
     public void handle(Exchange exchange) throws Exception {
         long arrived = System.nanoTime();
-        if (!bodySlots.tryAcquire(SLOT_WAIT_SECONDS, TimeUnit.SECONDS)) {
-            throw new ApiException(503, "the collector is busy reading other posts; retry shortly",
-                    Map.of("Retry-After", "1"));
+        try (MemoryBudget.Reservation memory = budget.open(TimeUnit.SECONDS.toNanos(MEMORY_WAIT_SECONDS))) {
+            // reserved as it arrives: a client that is slow to send holds only what it sent
+            RequestBody body = exchange.body(config.maxBodyBytes(), config.maxDecompressedBytes(), memory::grow);
+            memory.grow(PARSER_BYTES);
+            store(exchange, batches.read(body.open(), memory), arrived);
         }
-        BatchReader.Batch batch;
-        try {
-            byte[] body = exchange.readBody(config.maxBodyBytes(), config.maxDecompressedBytes());
-            batch = BatchReader.read(body, config.maxRowsPerPost());
-        } finally {
-            bodySlots.release();
-        }
+    }
+
+    private void store(Exchange exchange, BatchReader.Batch batch, long arrived) throws Exception {
         if (batch.apiKey() == null || batch.apiKey().isBlank()) {
             throw ApiException.badRequest("api_key is missing");
         }
@@ -109,30 +113,20 @@ public final class IngestHandler implements Handler {
         if (!batch.hasRequests()) {
             throw ApiException.badRequest("requests is missing");
         }
-        if (batch.rows().isEmpty()) {
+        int rejected = batch.rejected();
+        List<Map<String, Object>> errors = batch.errors();
+        if (batch.accepted().isEmpty() && rejected == 0) {
             throw ApiException.badRequest("requests is empty");
         }
-        List<StoredRequest> accepted = new ArrayList<>(batch.rows().size());
-        List<Map<String, Object>> errors = new ArrayList<>();
-        int rejected = 0;
-        for (int i = 0; i < batch.rows().size(); i++) {
-            try {
-                accepted.add(enricher.enrich(rows.parse(batch.rows().get(i)), privacyLevel, framework));
-            } catch (RejectedRow e) {
-                rejected++;
-                if (errors.size() < REPORTED_ERRORS) {
-                    Map<String, Object> error = new LinkedHashMap<>();
-                    error.put("row", i);
-                    error.put("message", e.getMessage());
-                    errors.add(error);
-                }
-            }
-        }
-        if (accepted.isEmpty()) {
+        if (batch.accepted().isEmpty()) {
             metrics.rows(0, rejected);
             exchange.sendJson(400, answer(400, "no request in the batch is valid; first problem: row "
                     + errors.get(0).get("row") + ": " + errors.get(0).get("message"), 0, rejected, errors));
             return;
+        }
+        List<StoredRequest> accepted = new ArrayList<>(batch.accepted().size());
+        for (IncomingRow row : batch.accepted()) {
+            accepted.add(enricher.enrich(row, privacyLevel, framework));
         }
         Optional<BatchOutcome> earlier = Optional.empty();
         try {
@@ -185,14 +179,14 @@ public final class IngestHandler implements Handler {
         return value;
     }
 
-    private static String framework(JsonElement value) {
-        if (value == null || value.isJsonNull()) {
+    private static String framework(Value value) {
+        if (value == null || value.kind() == Kind.NULL) {
             throw ApiException.badRequest("framework is missing");
         }
-        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+        if (value.kind() != Kind.STRING) {
             throw ApiException.badRequest("framework must be a string");
         }
-        String framework = RowParser.clean(value.getAsString(), Integer.MAX_VALUE);
+        String framework = RowParser.clean(value.text(), Integer.MAX_VALUE);
         if (framework == null) {
             throw ApiException.badRequest("framework is empty");
         }
@@ -202,13 +196,12 @@ public final class IngestHandler implements Handler {
         return framework;
     }
 
-    private static int privacyLevel(JsonElement value) {
-        if (value == null || value.isJsonNull()) {
+    private static int privacyLevel(Value value) {
+        if (value == null || value.kind() == Kind.NULL) {
             return 0;
         }
-        if (value.isJsonPrimitive()) {
-            JsonPrimitive primitive = value.getAsJsonPrimitive();
-            String text = primitive.getAsString().trim();
+        if (value.kind() != Kind.STRUCTURE) {
+            String text = value.text().trim();
             if (text.equals("0") || text.equals("1") || text.equals("2")) {
                 return Integer.parseInt(text);
             }

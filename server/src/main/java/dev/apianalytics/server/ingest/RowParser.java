@@ -44,8 +44,8 @@ final class RowParser {
     private record ParsedIp(InetAddress address, String canonical) {}
 
     IncomingRow parse(RawRow row) throws RejectedRow {
-        if (!row.isObject()) {
-            throw new RejectedRow("is not a JSON object");
+        if (row.fields() > RawRow.MAX_FIELDS) {
+            throw new RejectedRow("has more than " + RawRow.MAX_FIELDS + " fields");
         }
         String path = text(row, Field.PATH, MAX_PATH);
         if (path == null) {
@@ -205,9 +205,13 @@ final class RowParser {
         return clean(value.text(), maxLength);
     }
 
+    /**
+     * Trimmed, NUL-free, cut to {@code maxLength}, lone surrogates (which JSON escapes can carry,
+     * and which Python's json.dumps emits) replaced by U+FFFD; {@code null} when empty.
+     */
     static String clean(String raw, int maxLength) {
         String text = raw.indexOf('\0') >= 0 ? raw.replace("\0", "") : raw;
-        text = text.strip();
+        text = wellFormed(text).strip();
         if (text.isEmpty()) {
             return null;
         }
@@ -219,6 +223,28 @@ final class RowParser {
             text = text.substring(0, end);
         }
         return text;
+    }
+
+    private static String wellFormed(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isSurrogate(text.charAt(i))) {
+                return withoutLoneSurrogates(text, i);
+            }
+        }
+        return text;
+    }
+
+    private static String withoutLoneSurrogates(String text, int from) {
+        var out = new StringBuilder(text.length()).append(text, 0, from);
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                out.append(c).append(text.charAt(++i));
+            } else {
+                out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return out.toString();
     }
 
     private static String format(double number) {

@@ -65,7 +65,8 @@ public final class CollectorMetrics {
         pings.labelValues(up ? "up" : status > 0 ? "down" : "failed").inc();
     }
 
-    PrometheusRegistry registry() {
+    /** The registry {@code /metrics} serves; gauges read at scrape time are added to it. */
+    public PrometheusRegistry registry() {
         return registry;
     }
 }

@@ -11,6 +11,7 @@ import dev.apianalytics.server.http.StorageUnavailable;
 import dev.apianalytics.server.monitor.MonitorStore.Bucket;
 import dev.apianalytics.server.monitor.MonitorStore.Monitor;
 import dev.apianalytics.server.monitor.MonitorStore.Ping;
+import dev.apianalytics.server.net.PublicAddresses;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -54,7 +55,8 @@ final class MonitorApi {
                     return window;
                 }
             }
-            throw ApiException.badRequest("period '" + text + "' is not one of 24h, 7d, 30d, 60d");
+            String shown = text.length() <= 40 ? text : text.substring(0, 40) + "...";
+            throw ApiException.badRequest("period '" + shown + "' is not one of 24h, 7d, 30d, 60d");
         }
     }
 
@@ -76,11 +78,13 @@ final class MonitorApi {
     private final MonitorStore store;
     private final MonitorSettings settings;
     private final Clock clock;
+    private final PublicAddresses addresses;
 
-    MonitorApi(MonitorStore store, MonitorSettings settings, Clock clock) {
+    MonitorApi(MonitorStore store, MonitorSettings settings, Clock clock, PublicAddresses addresses) {
         this.store = store;
         this.settings = settings;
         this.clock = clock;
+        this.addresses = addresses;
     }
 
     void list(Exchange exchange, long keyId) throws Exception {
@@ -133,7 +137,7 @@ final class MonitorApi {
 
     void create(Exchange exchange, long keyId) throws Exception {
         JsonObject body = parseObject(exchange.readBody(MAX_BODY, MAX_BODY));
-        String url = MonitorExtension.validateUrl(string(body, "url"));
+        String url = MonitorExtension.validateUrl(string(body, "url"), addresses).toString();
         String method = string(body, "method");
         method = method == null ? "HEAD" : method.strip().toUpperCase(Locale.ROOT);
         if (!method.equals("HEAD") && !method.equals("GET")) {
@@ -175,7 +179,8 @@ final class MonitorApi {
         try {
             monitorId = Long.parseLong(id);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("monitor id '" + id + "' is not a number");
+            throw ApiException.badRequest("monitor id '" + (id.length() <= 40 ? id : id.substring(0, 40) + "...")
+                    + "' is not a number");
         }
         try {
             if (!store.delete(keyId, monitorId)) {

@@ -6,10 +6,12 @@ import dev.apianalytics.server.http.ApiException;
 import dev.apianalytics.server.http.Router;
 import dev.apianalytics.server.http.StorageUnavailable;
 import dev.apianalytics.server.storage.Migration;
+import dev.apianalytics.server.net.PublicAddresses;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Locale;
 
 /**
  * Uptime monitoring: a key registers up to {@link MonitorSettings#maxUrlsPerKey()} URLs that the
@@ -17,9 +19,11 @@ import java.util.concurrent.Executors;
  */
 public final class MonitorExtension implements ServerExtension {
 
+    static final String ALLOW_PRIVATE_FLAG = "--monitor-allow-private";
+
     /** Null: taken from the server's configuration at install. */
     private final MonitorSettings settings;
-    private volatile ExecutorService pingThreads;
+    private volatile Pinger pinger;
 
     /** Monitoring with the collector's {@code --monitor-*} settings ({@link MonitorSettings#from}). */
     public MonitorExtension() {
@@ -44,18 +48,16 @@ public final class MonitorExtension implements ServerExtension {
     public void install(Router router, ServerContext context) {
         MonitorSettings settings = this.settings != null ? this.settings : MonitorSettings.from(context.config());
         MonitorStore store = new MonitorStore(context.storage());
-        MonitorApi api = new MonitorApi(store, settings, context.clock());
+        PublicAddresses addresses = new PublicAddresses(settings.allowPrivate(), PublicAddresses.Resolver.system(),
+                context.config().port(), ALLOW_PRIVATE_FLAG);
+        MonitorApi api = new MonitorApi(store, settings, context.clock(), addresses);
         router.get("/api/monitors", exchange -> api.list(exchange, context.keys().authenticate(exchange)));
         router.post("/api/monitors", exchange -> api.create(exchange, context.keys().authenticate(exchange)));
         router.delete("/api/monitors/{id}", exchange -> api.delete(exchange, context.keys().authenticate(exchange)));
 
-        pingThreads = Executors.newFixedThreadPool(2, runnable -> {
-            Thread thread = new Thread(runnable, "api-analytics-monitor-pings");
-            thread.setDaemon(true);
-            return thread;
-        });
-        MonitorScheduler scheduler = new MonitorScheduler(store, new Pinger(pingThreads), context.clock(),
-                settings.retention(), context.metrics());
+        pinger = new Pinger(addresses);
+        MonitorScheduler scheduler = new MonitorScheduler(store, pinger, context.clock(), settings.retention(),
+                context.scheduler(), context.metrics());
         context.every(settings.tick(), settings.tick(), "monitor pings", () -> {
             try {
                 scheduler.tick();
@@ -67,14 +69,17 @@ public final class MonitorExtension implements ServerExtension {
 
     @Override
     public void close() {
-        ExecutorService threads = pingThreads;
-        if (threads != null) {
-            threads.shutdownNow();
+        Pinger client = pinger;
+        if (client != null) {
+            client.close();
         }
     }
 
-    /** Rejects anything but a plain http(s) URL, with a message naming the problem. */
-    static String validateUrl(String text) {
+    /**
+     * Rejects anything but a plain http(s) URL to a host that {@code addresses} allows, with a
+     * message naming the problem.
+     */
+    static URI validateUrl(String text, PublicAddresses addresses) {
         if (text == null || text.isBlank()) {
             throw ApiException.badRequest("url is required, such as https://api.example.com/health");
         }
@@ -82,23 +87,35 @@ public final class MonitorExtension implements ServerExtension {
         if (url.length() > 2048) {
             throw ApiException.badRequest("url is longer than 2048 characters");
         }
-        java.net.URI uri;
+        URI uri;
         try {
-            uri = new java.net.URI(url);
-        } catch (java.net.URISyntaxException e) {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
             throw ApiException.badRequest("url is not a valid URL: " + e.getReason());
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw ApiException.badRequest("url must start with http:// or https://, not '"
                     + (uri.getScheme() == null ? url : uri.getScheme() + ":") + "'");
         }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw ApiException.badRequest("url has no host name: " + url);
-        }
-        if (uri.getRawUserInfo() != null) {
+        if (uri.getRawUserInfo() != null || uri.getRawAuthority() != null && uri.getRawAuthority().contains("@")) {
             throw ApiException.badRequest("url must not contain a user name or password");
         }
-        return url;
+        int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            String authority = uri.getRawAuthority();
+            if (authority == null || authority.isEmpty()) {
+                throw ApiException.badRequest("url has no host name: " + url);
+            }
+            // not a host name java.net.URI accepts, yet other clients read some of these as addresses (127.1)
+            String host = authority.replaceFirst(":[0-9]*$", "");
+            String why = addresses.refusal(host, port);
+            throw ApiException.badRequest(why != null ? "url is not allowed: " + why : "url has no valid host name: " + url);
+        }
+        String why = addresses.refusal(uri.getHost(), port);
+        if (why != null) {
+            throw ApiException.badRequest("url is not allowed: " + why);
+        }
+        return uri;
     }
 }

@@ -6,34 +6,46 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Semaphore;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * Pings due monitors. Each {@link #tick()} reads what is due, claims each monitor (moving its
- * next ping one interval ahead) and sends the pings asynchronously; results are stored when they
- * arrive. At most {@link #MAX_IN_FLIGHT} pings are outstanding, so a burst of slow URLs cannot
- * pile up threads or sockets.
+ * next ping one interval ahead, an atomic update that only one collector sharing the database
+ * wins) and sends the pings asynchronously; results are stored when they arrive. At most
+ * {@link #MAX_IN_FLIGHT} pings are outstanding, and at most {@link #MAX_IN_FLIGHT_PER_KEY} of one
+ * key's: a key whose URLs hang holds its own slots only, and another key's pings go out on time.
  */
 final class MonitorScheduler {
 
     private static final System.Logger LOG = System.getLogger(MonitorScheduler.class.getName());
     static final int MAX_IN_FLIGHT = 64;
+    static final int MAX_IN_FLIGHT_PER_KEY = 2;
     private static final Duration EXPIRY_EVERY = Duration.ofHours(1);
 
     private final MonitorStore store;
     private final Pinger pinger;
     private final Clock clock;
-    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final Duration retention;
+    private final Executor recorder;
     private final CollectorMetrics metrics;
+    /** Pings in flight by key; guarded by {@code this}. */
+    private final Map<Long, Integer> inFlight = new HashMap<>();
+    private int inFlightTotal;
     private Instant lastExpiry;
 
-    MonitorScheduler(MonitorStore store, Pinger pinger, Clock clock, Duration retention, CollectorMetrics metrics) {
+    /** {@code recorder} stores results: off the HTTP client's threads, which must never wait on the database. */
+    MonitorScheduler(MonitorStore store, Pinger pinger, Clock clock, Duration retention, Executor recorder,
+            CollectorMetrics metrics) {
         this.metrics = metrics;
         this.store = store;
         this.pinger = pinger;
         this.clock = clock;
         this.retention = retention;
+        this.recorder = recorder;
     }
 
     /**
@@ -49,36 +61,65 @@ final class MonitorScheduler {
                 LOG.log(System.Logger.Level.INFO, "deleted " + deleted + " monitor pings older than " + retention.toDays() + " days");
             }
         }
+        int free;
+        Set<Long> busyKeys = new HashSet<>();
+        synchronized (this) {
+            free = MAX_IN_FLIGHT - inFlightTotal;
+            inFlight.forEach((key, count) -> {
+                if (count >= MAX_IN_FLIGHT_PER_KEY) {
+                    busyKeys.add(key);
+                }
+            });
+        }
+        if (free <= 0) {
+            return 0;
+        }
         int started = 0;
-        for (Monitor monitor : store.due(now, MAX_IN_FLIGHT)) {
-            if (!inFlight.tryAcquire()) {
-                break; // still due: picked up by a later tick
+        // busy keys are left out in the query, so their due URLs cannot fill the page of due ones
+        for (Monitor monitor : store.due(now, free, MAX_IN_FLIGHT_PER_KEY, busyKeys)) {
+            if (!acquire(monitor.keyId())) {
+                continue; // still due: picked up by a later tick
             }
             boolean claimed;
             try {
                 claimed = store.claim(monitor, next(monitor, now));
             } catch (SQLException | RuntimeException e) {
-                inFlight.release();
+                release(monitor.keyId());
                 throw e;
             }
             if (!claimed) {
-                inFlight.release();
+                release(monitor.keyId());
                 continue;
             }
             started++;
             Instant sentAt = clock.instant();
-            pinger.ping(monitor.url(), monitor.method(), Duration.ofMillis(monitor.timeoutMs())).whenComplete((result, error) -> {
+            pinger.ping(monitor.url(), monitor.method(), Duration.ofMillis(monitor.timeoutMs())).whenCompleteAsync((result, error) -> {
                 try {
                     store.record(monitor, sentAt, result);
                     metrics.pinged(result.up(), result.status());
                 } catch (SQLException | RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "could not store a ping of monitor " + monitor.id() + ": " + e.getMessage());
                 } finally {
-                    inFlight.release();
+                    release(monitor.keyId());
                 }
-            });
+            }, recorder);
         }
         return started;
+    }
+
+    private synchronized boolean acquire(long keyId) {
+        int count = inFlight.getOrDefault(keyId, 0);
+        if (inFlightTotal >= MAX_IN_FLIGHT || count >= MAX_IN_FLIGHT_PER_KEY) {
+            return false;
+        }
+        inFlight.put(keyId, count + 1);
+        inFlightTotal++;
+        return true;
+    }
+
+    private synchronized void release(long keyId) {
+        inFlight.computeIfPresent(keyId, (key, count) -> count > 1 ? count - 1 : null);
+        inFlightTotal--;
     }
 
     /** The next due time: one interval on, or from now when the collector was down for longer. */

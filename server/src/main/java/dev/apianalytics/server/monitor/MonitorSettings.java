@@ -12,8 +12,11 @@ import java.time.Duration;
  *     (default 10 seconds); a monitor may choose from 1 second to {@link #MAX_TIMEOUT}
  * @param tick how often the scheduler looks for URLs that are due (default 1 second: one small indexed query)
  * @param retention how long pings are kept (default 60 days, the longest window the page shows)
+ * @param allowPrivate whether loopback, private and link-local targets may be monitored (default
+ *     false: {@code --monitor-allow-private} turns it on for monitoring a LAN)
  */
-public record MonitorSettings(int maxUrlsPerKey, Duration minInterval, Duration timeout, Duration tick, Duration retention) {
+public record MonitorSettings(int maxUrlsPerKey, Duration minInterval, Duration timeout, Duration tick, Duration retention,
+        boolean allowPrivate) {
 
     public static final int DEFAULT_MAX_URLS = ServerConfig.DEFAULT_MONITOR_MAX_URLS;
     public static final Duration DEFAULT_MIN_INTERVAL = ServerConfig.DEFAULT_MONITOR_MIN_INTERVAL;
@@ -43,16 +46,18 @@ public record MonitorSettings(int maxUrlsPerKey, Duration minInterval, Duration 
     }
 
     public static MonitorSettings defaults() {
-        return new MonitorSettings(DEFAULT_MAX_URLS, DEFAULT_MIN_INTERVAL, DEFAULT_TIMEOUT, DEFAULT_TICK, DEFAULT_RETENTION);
+        return new MonitorSettings(DEFAULT_MAX_URLS, DEFAULT_MIN_INTERVAL, DEFAULT_TIMEOUT, DEFAULT_TICK, DEFAULT_RETENTION,
+                false);
     }
 
     /**
      * The collector's settings ({@code --monitor-max-urls}, {@code --monitor-min-interval-seconds},
-     * {@code --monitor-timeout-seconds} or their {@code API_ANALYTICS_MONITOR_*} variables).
+     * {@code --monitor-timeout-seconds}, {@code --monitor-allow-private} or their
+     * {@code API_ANALYTICS_MONITOR_*} variables).
      */
     public static MonitorSettings from(ServerConfig config) {
         return new MonitorSettings(config.monitorMaxUrls(), config.monitorMinInterval(), config.monitorTimeout(),
-                DEFAULT_TICK, DEFAULT_RETENTION);
+                DEFAULT_TICK, DEFAULT_RETENTION, config.monitorAllowPrivate());
     }
 
     private static void positive(String name, Duration value) {

@@ -11,9 +11,11 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Monitors and their pings, in the collector's database (same SQL on DuckDB and PostgreSQL). */
 final class MonitorStore {
@@ -124,13 +126,23 @@ final class MonitorStore {
         }
     }
 
-    /** Monitors whose next ping is due at {@code now}, earliest first. */
-    List<Monitor> due(Instant now, int limit) throws SQLException {
+    /**
+     * Monitors whose next ping is due at {@code now}, earliest first: at most {@code perKey} of
+     * each key, none of {@code skipKeys}.
+     */
+    List<Monitor> due(Instant now, int limit, int perKey, Set<Long> skipKeys) throws SQLException {
+        String skip = skipKeys.isEmpty() ? "" : " AND key_id NOT IN (" + String.join(", ", Collections.nCopies(skipKeys.size(), "?")) + ")";
         try (Connection connection = storage.connection();
                 PreparedStatement select = connection.prepareStatement("SELECT monitor_id, key_id, url, method, "
-                        + "interval_seconds, timeout_ms, created_at, next_ping_at FROM monitors WHERE next_ping_at <= ? "
-                        + "ORDER BY next_ping_at LIMIT " + limit)) {
+                        + "interval_seconds, timeout_ms, created_at, next_ping_at FROM (SELECT monitor_id, key_id, url, "
+                        + "method, interval_seconds, timeout_ms, created_at, next_ping_at, row_number() OVER (PARTITION BY "
+                        + "key_id ORDER BY next_ping_at, monitor_id) AS r FROM monitors WHERE next_ping_at <= ?" + skip
+                        + ") due WHERE r <= " + perKey + " ORDER BY next_ping_at, monitor_id LIMIT " + limit)) {
             select.setObject(1, utc(now));
+            int i = 2;
+            for (long key : skipKeys) {
+                select.setLong(i++, key);
+            }
             return monitors(select);
         }
     }

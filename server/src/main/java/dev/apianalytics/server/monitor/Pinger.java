@@ -1,69 +1,128 @@
 package dev.apianalytics.server.monitor;
 
+import dev.apianalytics.server.net.PublicAddresses;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
- * Pings one URL with the JDK client and never fails: every outcome, including timeouts, refused
- * connections, unknown hosts and TLS errors, becomes a {@link PingResult} with a reason a person
- * can act on. Redirects are not followed, so a 3xx counts as the answer of the URL itself.
+ * Pings one URL and never fails: every outcome, including timeouts, refused connections, unknown
+ * hosts, TLS errors and targets that {@link PublicAddresses} refuses, becomes a {@link PingResult}
+ * with a reason a person can act on.
+ *
+ * <p>Jetty's client asks {@link #resolve} for the addresses of each new connection: the name is
+ * resolved once, every address is checked, and the connection goes to those very addresses while
+ * the Host header and TLS server name stay the URL's name, so DNS rebinding cannot switch a
+ * checked name to an internal address. Redirects are not followed: a 3xx is the URL's own answer
+ * (up), and a public URL cannot steer a ping to another host.
  */
-final class Pinger {
+final class Pinger implements AutoCloseable {
 
     static final String USER_AGENT = "API-Analytics-Monitor/1.0 (+uptime check)";
 
+    private final PublicAddresses addresses;
     private final HttpClient client;
 
-    /** {@code executor} runs the client's I/O and completions; its owner shuts it down. */
-    Pinger(Executor executor) {
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(MonitorSettings.MAX_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
-                .build();
+    Pinger(PublicAddresses addresses) {
+        this.addresses = addresses;
+        QueuedThreadPool threads = new QueuedThreadPool(32, 2);
+        threads.setName("api-analytics-monitor-pings");
+        threads.setDaemon(true);
+        client = new HttpClient();
+        client.setExecutor(threads);
+        client.setScheduler(new ScheduledExecutorScheduler("api-analytics-monitor-timeouts", true));
+        client.setFollowRedirects(false);
+        client.setConnectTimeout(MonitorSettings.MAX_TIMEOUT.toMillis());
+        client.setIdleTimeout(MonitorSettings.MAX_TIMEOUT.toMillis());
+        client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
+        client.setSocketAddressResolver((host, port, context, promise) -> threads.execute(() -> {
+            try {
+                promise.succeeded(resolve(host, port));
+            } catch (IOException | RuntimeException e) {
+                promise.failed(e);
+            }
+        }));
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the monitor's HTTP client did not start: " + e.getMessage(), e);
+        }
+    }
+
+    private List<InetSocketAddress> resolve(String host, int port) throws IOException {
+        String written = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        List<InetSocketAddress> checked = new ArrayList<>();
+        for (InetAddress address : addresses.resolve(written, port)) {
+            checked.add(new InetSocketAddress(address, port));
+        }
+        return checked;
     }
 
     /**
      * Sends the request asynchronously; the future always completes normally, at the latest
-     * shortly after {@code timeout}.
+     * shortly after {@code timeout}, which bounds connecting and the whole exchange.
      */
     CompletableFuture<PingResult> ping(String url, String method, Duration timeout) {
-        HttpRequest request;
+        CompletableFuture<PingResult> result = new CompletableFuture<>();
+        Request request;
         try {
-            request = HttpRequest.newBuilder(URI.create(url))
-                    .method(method, HttpRequest.BodyPublishers.noBody())
-                    .timeout(timeout)
-                    .header("User-Agent", USER_AGENT)
-                    .build();
+            request = client.newRequest(URI.create(url))
+                    .method(method)
+                    .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .headers(headers -> headers.put(HttpHeader.CONNECTION, "close"));
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(new PingResult(0, 0, "invalid: " + e.getMessage()));
         }
         long start = System.nanoTime();
-        return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                // a backstop: the request timeout may not cover every stage of connecting
-                .orTimeout(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS)
-                .handle((response, error) -> {
-                    double elapsedMs = (System.nanoTime() - start) / 1_000_000.0;
-                    if (error == null) {
-                        return new PingResult(response.statusCode(), elapsedMs, null);
-                    }
-                    return new PingResult(0, elapsedMs, describe(error));
-                });
+        // the status is the answer: stop at the headers rather than read a body of any size
+        request.onResponseHeaders(response -> {
+            result.complete(new PingResult(response.getStatus(), millisSince(start), null));
+            response.abort(new CancellationException("the ping has its answer"));
+        });
+        request.send(done -> {
+            if (done.getFailure() != null) {
+                result.complete(new PingResult(0, millisSince(start), describe(done.getFailure())));
+            } else {
+                result.complete(new PingResult(done.getResponse().getStatus(), millisSince(start), null));
+            }
+        });
+        // a backstop: the request's own timeout should always fire first
+        return result.completeOnTimeout(new PingResult(0, timeout.toMillis(), "timeout: no answer within "
+                + timeout.toMillis() + " ms"), timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+    }
+
+    private static double millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000.0;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            // stopping: nothing left to do with a client that will not stop cleanly
+        }
     }
 
     /** A short reason: the kind first (what a chart groups by), then the detail. */
@@ -79,6 +138,9 @@ final class Pinger {
 
     private static String kind(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof PublicAddresses.RefusedException) {
+                return "blocked";
+            }
             if (t instanceof HttpConnectTimeoutException) {
                 return "timeout";
             }
@@ -93,6 +155,9 @@ final class Pinger {
             }
             if (t instanceof ConnectException) {
                 return t.getCause() instanceof UnresolvedAddressException ? "dns" : "refused";
+            }
+            if (t instanceof java.net.SocketTimeoutException) {
+                return "timeout";
             }
         }
         return error instanceof IOException ? "network" : "error";

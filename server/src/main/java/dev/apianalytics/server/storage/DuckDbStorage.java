@@ -79,6 +79,11 @@ public final class DuckDbStorage extends SqlStorage {
         // one process per database file: the lock every storage holds is enough
     }
 
+    @Override
+    void lockKeyMaintenance(Connection connection, long keyId) {
+        // as above
+    }
+
     /**
      * Sorts only the row ids and timestamps to find the page, then reads the wide rows of that
      * page alone: about twice as fast as sorting whole rows on a key with millions of them.

@@ -26,6 +26,8 @@ public final class PostgresStorage extends SqlStorage {
 
     private static final long MIGRATION_LOCK = 0x4150_4941_4e41L; // arbitrary, constant across versions
     private static final long MAINTENANCE_LOCK = MIGRATION_LOCK + 1;
+    /** The first of the two integers of each key's maintenance lock. */
+    private static final int KEY_MAINTENANCE_LOCKS = 0x6b657973;
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
     private final HikariDataSource pool;
@@ -110,6 +112,19 @@ public final class PostgresStorage extends SqlStorage {
     void lockMaintenance(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SELECT pg_advisory_xact_lock(" + MAINTENANCE_LOCK + ")");
+        }
+    }
+
+    /**
+     * The shared form of {@link #lockMaintenance}'s lock, then one per key, in the two-integer
+     * space of advisory locks (apart from the single-number one); ids past 2^31 share a lock
+     * with another key, which only makes them wait for each other.
+     */
+    @Override
+    void lockKeyMaintenance(Connection connection, long keyId) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_advisory_xact_lock_shared(" + MAINTENANCE_LOCK + "), pg_advisory_xact_lock("
+                    + KEY_MAINTENANCE_LOCKS + ", " + (int) keyId + ")");
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -26,7 +26,10 @@ abstract class SqlStorage implements Storage {
     private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
 
     private final List<String> keyOwnedTables = new CopyOnWriteArrayList<>();
-    private final ReentrantLock maintenance = new ReentrantLock();
+    /** Held for writing by {@link #maintain}, for reading by {@link #maintainKey}; fair, so neither starves. */
+    private final ReentrantReadWriteLock maintenance = new ReentrantReadWriteLock(true);
+    /** The keys some {@link #maintainKey} work holds in this process. */
+    private final Set<Long> busyKeys = new HashSet<>();
 
     /** The column that breaks ties in {@code created_at} so that pages are stable. */
     abstract String tieBreaker();
@@ -40,13 +43,55 @@ abstract class SqlStorage implements Storage {
     /** Keeps other collectors sharing the database out of maintenance until the transaction ends. */
     abstract void lockMaintenance(Connection connection) throws SQLException;
 
+    /** Keeps other collectors out of maintenance of all keys and of this key until the transaction ends. */
+    abstract void lockKeyMaintenance(Connection connection, long keyId) throws SQLException;
+
     @Override
     public <T> T maintain(SqlWork<T> work) throws SQLException {
-        maintenance.lock();
+        maintenance.writeLock().lock();
+        try {
+            return inTransaction(work, this::lockMaintenance);
+        } finally {
+            maintenance.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public <T> T maintainKey(long keyId, SqlWork<T> work) throws SQLException {
+        maintenance.readLock().lock();
+        try {
+            synchronized (busyKeys) {
+                while (!busyKeys.add(keyId)) {
+                    try {
+                        busyKeys.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new SQLException("interrupted waiting for maintenance of key " + keyId, e);
+                    }
+                }
+            }
+            try {
+                return inTransaction(work, connection -> lockKeyMaintenance(connection, keyId));
+            } finally {
+                synchronized (busyKeys) {
+                    busyKeys.remove(keyId);
+                    busyKeys.notifyAll();
+                }
+            }
+        } finally {
+            maintenance.readLock().unlock();
+        }
+    }
+
+    private interface Locking {
+        void lock(Connection connection) throws SQLException;
+    }
+
+    private <T> T inTransaction(SqlWork<T> work, Locking locking) throws SQLException {
         try (Connection connection = connection()) {
             connection.setAutoCommit(false);
             try {
-                lockMaintenance(connection);
+                locking.lock(connection);
                 T result = work.run(connection);
                 connection.commit();
                 return result;
@@ -56,8 +101,6 @@ abstract class SqlStorage implements Storage {
             } finally {
                 connection.setAutoCommit(true);
             }
-        } finally {
-            maintenance.unlock();
         }
     }
 
@@ -277,7 +320,7 @@ abstract class SqlStorage implements Storage {
     }
 
     private long deleteOwned(long keyId, boolean andKey) throws SQLException {
-        return maintain(connection -> {
+        return maintainKey(keyId, connection -> {
             for (String table : keyOwnedTables) {
                 deleteWhereKey(connection, table, keyId);
             }

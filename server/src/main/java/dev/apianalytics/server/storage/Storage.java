@@ -83,6 +83,13 @@ public interface Storage extends AutoCloseable {
      */
     <T> T maintain(SqlWork<T> work) throws SQLException;
 
+    /**
+     * Like {@link #maintain}, but for work on one key's rows alone: it excludes {@link #maintain}
+     * and other work on the same key (its deletion included), never work on other keys, so a
+     * key's long summary backlog cannot hold up another key's deletion.
+     */
+    <T> T maintainKey(long keyId, SqlWork<T> work) throws SQLException;
+
     /** Work on a connection that may throw {@link SQLException}. */
     @FunctionalInterface
     interface SqlWork<T> {

@@ -1,12 +1,12 @@
 package dev.apianalytics.server.dashboard;
 
-import dev.apianalytics.server.rollup.RollupJob;
-import dev.apianalytics.server.rollup.Rollups;
 import dev.apianalytics.server.storage.DuckDbStorage;
 import dev.apianalytics.server.storage.PostgresStorage;
 import dev.apianalytics.server.storage.Schema;
 import dev.apianalytics.server.storage.Storage;
 import dev.apianalytics.server.storage.StoredRequest;
+import dev.apianalytics.server.summary.Summaries;
+import dev.apianalytics.server.summary.SummaryJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -73,15 +73,15 @@ public final class DashboardBenchmark {
         ExecutorService threads = Executors.newCachedThreadPool();
         try {
             storage.migrate(Schema.migrations());
-            storage.migrate(Rollups.migrations());
+            storage.migrate(Summaries.migrations());
             Instant now = Instant.now();
             keyId = storage.createKey("benchmark-" + System.nanoTime(), now);
             long started = System.nanoTime();
             seed(storage, keyId, rows, now);
             System.out.printf("%s: inserted %,d rows in %.1f s%n", storage.describe(), rows, (System.nanoTime() - started) / 1e9);
             started = System.nanoTime();
-            Instant rolled = new RollupJob(storage, Clock.fixed(now, ZoneOffset.UTC)).run();
-            System.out.printf("summarised every hour until %s in %.1f s%n", rolled, (System.nanoTime() - started) / 1e9);
+            Instant summarised = new SummaryJob(storage, Clock.fixed(now, ZoneOffset.UTC)).run();
+            System.out.printf("summarised every hour until %s in %.1f s%n", summarised, (System.nanoTime() - started) / 1e9);
             for (String view : VIEWS) {
                 time(storage, threads, keyId, view, now, runs, rowsToo);
             }

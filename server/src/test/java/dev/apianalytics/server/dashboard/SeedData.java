@@ -2,7 +2,7 @@ package dev.apianalytics.server.dashboard;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.apianalytics.core.WireFormat;
+import dev.apianalytics.core.internal.WireFormat;
 import dev.apianalytics.server.Http;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +38,10 @@ final class SeedData {
 
         String user() {
             return userId != null ? userId : ip;
+        }
+
+        Row at(Instant instant) {
+            return new Row(instant, hostname, ip, country, path, route, method, status, responseTime, agent, userId, referrer);
         }
     }
 
@@ -105,9 +109,14 @@ final class SeedData {
 
     /** Posts the rows in batches through {@code POST /api/log-request} and checks every one was accepted. */
     static void post(Http http, String key, List<Row> rows) {
-        for (int start = 0; start < rows.size(); start += 1000) {
+        post(http, key, rows, 1000);
+    }
+
+    /** Posts the rows {@code perPost} at a time. */
+    static void post(Http http, String key, List<Row> rows, int perPost) {
+        for (int start = 0; start < rows.size(); start += perPost) {
             JsonArray batch = new JsonArray();
-            for (Row row : rows.subList(start, Math.min(rows.size(), start + 1000))) {
+            for (Row row : rows.subList(start, Math.min(rows.size(), start + perPost))) {
                 JsonObject json = new JsonObject();
                 json.addProperty("hostname", row.hostname());
                 json.addProperty("ip_address", row.ip());

@@ -11,17 +11,25 @@ import dev.apianalytics.server.ServerConfig;
 import dev.apianalytics.server.TestEnvironment;
 import dev.apianalytics.server.dashboard.SeedData.Row;
 import dev.apianalytics.server.keys.ApiKeys;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +43,9 @@ import org.junit.jupiter.api.TestInstance;
 abstract class SummariesContract {
 
     static final Instant NOW = Instant.parse("2026-11-20T15:30:00Z");
+    /** How far behind the clock the summarised hours end. */
+    private static final Duration SUMMARISED_LAG = Duration.ofMinutes(15);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     CollectorServer server;
     Http http;
@@ -160,8 +171,7 @@ abstract class SummariesContract {
         // the last half hour is never summarised before the page asks for it
         List<Row> recent = new ArrayList<>();
         for (Row r : SeedData.rows(14, 30, NOW, 1)) {
-            recent.add(new Row(NOW.minusSeconds(60 + recent.size() * 20L), r.hostname(), r.ip(), r.country(), r.path(), r.route(),
-                    r.method(), r.status(), r.responseTime(), r.agent(), r.userId(), r.referrer()));
+            recent.add(r.at(NOW.minusSeconds(60 + recent.size() * 20L)));
         }
         SeedData.post(http, key, recent);
         JsonObject data = dashboard(key, "period=24h");
@@ -188,6 +198,111 @@ abstract class SummariesContract {
         JsonObject data = dashboard(key, "period=7d");
         assertThat(data.get("estimated").getAsBoolean()).isFalse();
         assertThat(requests(data)).isEqualTo(120);
+    }
+
+    /**
+     * The attack of issue 11: one post of 10,000 rows, each in an hour of its own over the 14
+     * months before the summarised hours. Redoing those hours must cost seconds, not minutes,
+     * and another key's deletion must never wait behind the backlog.
+     */
+    @Test
+    void aPostOfRowsInTenThousandPastHoursCostsLittleAndNeverHoldsUpAnotherKeysDelete() throws Exception {
+        String bystander = http.newKey();
+        List<Row> bystanderRows = SeedData.rows(17, 200, NOW, 2);
+        SeedData.post(http, bystander, bystanderRows);
+        String deleter = http.newKey();
+        SeedData.post(http, deleter, SeedData.rows(18, 100, NOW, 2));
+        server.summarise();
+        String attacker = http.newKey();
+        Instant lastHour = NOW.minus(SUMMARISED_LAG).truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
+        List<Row> late = new ArrayList<>();
+        for (Row row : SeedData.rows(19, 10_000, NOW, 1)) {
+            late.add(row.at(lastHour.minus(Duration.ofHours(late.size())).plusSeconds(late.size() % 3600)));
+        }
+        SeedData.post(http, attacker, late, late.size());
+        assertThat(lateHours(attacker)).isGreaterThanOrEqualTo(10_000);
+
+        // the job's runs, back to back on a thread of their own, until every late hour is redone;
+        // the minutely run on the collector's job threads may take part, so their CPU counts too
+        ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "api-analytics-jobs-test"));
+        CountDownLatch started = new CountDownLatch(1);
+        Future<long[]> job = thread.submit(() -> {
+            long cpuBefore = processCpuNanos();
+            Map<Long, Long> threadsBefore = jobThreadsCpu();
+            long wallBefore = System.nanoTime();
+            started.countDown();
+            int runs = 0;
+            while (lateHours(attacker) > 0 && runs < 100) {
+                server.summarise();
+                runs++;
+            }
+            long jobCpu = 0;
+            for (Map.Entry<Long, Long> after : jobThreadsCpu().entrySet()) {
+                jobCpu += after.getValue() - threadsBefore.getOrDefault(after.getKey(), 0L);
+            }
+            return new long[] {processCpuNanos() - cpuBefore, jobCpu,
+                    System.nanoTime() - wallBefore, runs};
+        });
+        List<Long> deleteMillis = new ArrayList<>();
+        try {
+            started.await();
+            while (!job.isDone() || deleteMillis.isEmpty()) {
+                long start = System.nanoTime();
+                assertThat(http.delete("/api/data", "X-AUTH-TOKEN", deleter).status()).isEqualTo(200);
+                deleteMillis.add((System.nanoTime() - start) / 1_000_000);
+            }
+        } finally {
+            thread.shutdown();
+        }
+        long[] cost = job.get();
+        System.out.printf("late-rows attack (%s): %d runs, process CPU %d ms, job threads' CPU %d ms, wall %d ms; "
+                + "%d deletes meanwhile, slowest %d ms%n", getClass().getSimpleName(), cost[3], cost[0] / 1_000_000,
+                cost[1] / 1_000_000, cost[2] / 1_000_000, deleteMillis.size(), deleteMillis.stream().mapToLong(d -> d).max().orElse(0));
+        assertThat(lateHours(attacker)).as("backlog done").isZero();
+        assertThat(cost[1]).as("job threads' CPU (ns)").isLessThan(Duration.ofSeconds(5).toNanos());
+        assertThat(deleteMillis).as("another key's DELETE /api/data, ms").allMatch(ms -> ms < 1_000);
+
+        // exact once the backlog is done, for the attacker and the bystander alike
+        JsonObject data = dashboard(attacker, "period=all");
+        assertThat(data.get("estimated").getAsBoolean()).isTrue();
+        Expected expected = new Expected(late, Instant.EPOCH, NOW, ZoneOffset.UTC, r -> true);
+        assertThat(requests(data)).isEqualTo(10_000);
+        assertThat(longs(data, "hours")).isEqualTo(expected.hours());
+        assertThat(DashboardApiContract.endpoints(data, "requests")).isEqualTo(expected.endpoints());
+        JsonObject bystanderData = dashboard(bystander, "period=7d");
+        assertThat(requests(bystanderData)).isEqualTo(bystanderRows.size());
+        assertThat(DashboardApiContract.endpoints(bystanderData, "requests"))
+                .isEqualTo(new Expected(bystanderRows, NOW.minus(Duration.ofDays(7)), NOW, ZoneOffset.UTC, r -> true).endpoints());
+    }
+
+    /** The key's hours marked late and not yet redone. */
+    private long lateHours(String key) throws Exception {
+        try (Connection connection = server.storage().connection();
+                PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM late_hours WHERE key_id = ?")) {
+            count.setLong(1, server.storage().findKey(ApiKeys.hash(key)).orElseThrow());
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    /** CPU time so far of each thread that runs the summary job: the collector's job threads and the test's. */
+    private static Map<Long, Long> jobThreadsCpu() {
+        Map<Long, Long> cpu = new TreeMap<>();
+        for (java.lang.management.ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("api-analytics-jobs")) {
+                long nanos = THREADS.getThreadCpuTime(info.getThreadId());
+                if (nanos >= 0) {
+                    cpu.put(info.getThreadId(), nanos);
+                }
+            }
+        }
+        return cpu;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     JsonObject dashboard(String key, String query) {

@@ -68,6 +68,44 @@ final class MonitorApiTest {
         assertThat(response.json().getAsJsonObject().get("message").getAsString()).contains(message);
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            http://127.0.0.1:8080/health              | 127.0.0.1, a loopback address
+            http://localhost/                         | reserved for local networks
+            http://169.254.169.254/latest/meta-data/  | a cloud metadata address
+            http://metadata.google.internal/          | a cloud metadata service's name
+            http://metadata/computeMetadata/v1/       | a cloud metadata service's name
+            http://instance-data/latest/              | a cloud metadata service's name
+            http://[fd00:ec2::254]/                   | a cloud metadata address
+            http://[::1]:8421/                        | a loopback address
+            http://10.0.0.1/                          | a private address
+            http://192.168.0.1/                       | a private address
+            http://100.64.0.1/                        | carrier-grade NAT
+            http://0.0.0.0:8421/                      | an unspecified address
+            http://[::ffff:127.0.0.1]/                | a loopback address
+            http://[fe80::1%25eth0]/                  | names a network interface
+            http://2130706433/                        | an unusual spelling of an IPv4 address
+            http://0x7f.1/                            | an unusual spelling of an IPv4 address
+            http://0177.0.0.1/                        | an unusual spelling of an IPv4 address
+            http://127.1/                             | an unusual spelling of an IPv4 address
+            https://224.0.0.1/                        | a multicast address
+            https://255.255.255.255/                  | a broadcast address
+            """)
+    void internalTargetsGet400NamingWhy(String url, String reason) {
+        Http.Response response = http.post("/api/monitors", "{\"url\":\"" + url + "\"}", "X-AUTH-TOKEN", http.newKey());
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.json().getAsJsonObject().get("message").getAsString()).contains("url is not allowed", reason);
+    }
+
+    @Test
+    void theCollectorCannotBeMadeToCallItself() {
+        // the issue's attack: a monitor on the collector's own key-minting endpoint
+        Http.Response response = http.post("/api/monitors", "{\"url\":\"" + server.url() + "/api/generate-api-key\",\"method\":\"GET\"}",
+                "X-AUTH-TOKEN", http.newKey());
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.json().getAsJsonObject().get("message").getAsString()).contains("not allowed");
+    }
+
     @Test
     void aKeyMonitorsAtMostTenUrlsAndEachOnce() {
         String key = http.newKey();

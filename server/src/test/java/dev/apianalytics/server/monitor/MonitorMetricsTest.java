@@ -24,7 +24,7 @@ class MonitorMetricsTest {
     void pingsAreCountedByResult() throws Exception {
         MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         try (CollectorServer server = CollectorServer.start(ServerConfig.builder().port(0).bind("127.0.0.1")
-                .dataDir(dataDir).clock(clock).build());
+                .dataDir(dataDir).clock(clock).monitorAllowPrivate(true).build());
                 TargetServer target = new TargetServer()) {
             Http http = new Http(server.url());
             String key = http.newKey();

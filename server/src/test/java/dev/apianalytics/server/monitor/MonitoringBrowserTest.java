@@ -35,7 +35,8 @@ final class MonitoringBrowserTest {
     void start() throws Exception {
         directory = Files.createTempDirectory("monitor-browser");
         clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        server = CollectorServer.start(ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(directory).clock(clock).build());
+        server = CollectorServer.start(ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(directory).clock(clock)
+                .monitorAllowPrivate(true).build());
         target = new TargetServer();
         browser = Browser.start("UTC");
     }

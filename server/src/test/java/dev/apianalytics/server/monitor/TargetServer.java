@@ -22,6 +22,7 @@ final class TargetServer implements AutoCloseable {
     private final AtomicLong delayMillis = new AtomicLong();
     private final AtomicInteger status = new AtomicInteger(200);
     private final AtomicInteger requests = new AtomicInteger();
+    private volatile String redirectTo;
     private volatile boolean stopped;
 
     TargetServer() {
@@ -36,6 +37,10 @@ final class TargetServer implements AutoCloseable {
                 long delay = delayMillis.get();
                 if (delay > 0) {
                     Thread.sleep(delay);
+                }
+                String location = redirectTo;
+                if (location != null) {
+                    exchange.getResponseHeaders().set("Location", location);
                 }
                 byte[] body = "ok".getBytes();
                 boolean head = exchange.getRequestMethod().equals("HEAD");
@@ -62,6 +67,16 @@ final class TargetServer implements AutoCloseable {
 
     void answerAfter(long millis) {
         delayMillis.set(millis);
+    }
+
+    /** Answers 302 to {@code location} from now on. */
+    void redirectTo(String location) {
+        redirectTo = location;
+        status.set(302);
+    }
+
+    int port() {
+        return server.getAddress().getPort();
     }
 
     void answerWith(int code) {

@@ -218,7 +218,8 @@ final class HostileBodies {
     /** Empty, tiny and enormous batches, and bodies past the size caps. */
     Arbitrary<Body> sizeExtremes() {
         return Arbitraries.of("empty body", "empty object", "empty batch", "null batch", "just under row cap",
-                "over row cap", "over body cap", "huge number literal", "huge string").map(kind -> {
+                "over row cap", "over body cap", "huge number literal", "huge string", "huge string under an unknown key",
+                "huge field name", "many envelope fields", "crowded row").map(kind -> {
             String tag = UUID.randomUUID().toString();
             return switch (kind) {
                 case "empty body" -> new Body(kind, new byte[0], List.of(), -1, 0, null);
@@ -234,6 +235,23 @@ final class HostileBodies {
                 }
                 case "huge number literal" -> new Body(kind, utf8("{\"api_key\":\"" + apiKey
                         + "\",\"framework\":\"Go\",\"privacy_level\":" + "9".repeat(500_000) + ",\"requests\":[]}"), List.of(), -1, 0, null);
+                case "huge string under an unknown key" -> new Body(kind, utf8("{\"api_key\":\"" + apiKey
+                        + "\",\"framework\":\"Go\",\"extra\":\"" + "x".repeat(1_000_000) + "\",\"requests\":[]}"), List.of(), -1, 0, null);
+                case "huge field name" -> new Body(kind, utf8("{\"" + "n".repeat(100_000) + "\":1}"), List.of(), -1, 0, null);
+                case "many envelope fields" -> {
+                    var fields = new StringBuilder("{\"api_key\":\"" + apiKey + "\",\"framework\":\"Go\",\"requests\":[]");
+                    for (int i = 0; i < 100_000; i++) {
+                        fields.append(",\"f").append(i).append("\":0");
+                    }
+                    yield new Body(kind, utf8(fields.append('}').toString()), List.of(), -1, 0, null);
+                }
+                case "crowded row" -> {
+                    Map<String, Object> crowded = new LinkedHashMap<>(validRow("/crowded", "crowded-" + tag));
+                    for (int i = 0; i < 1_000; i++) {
+                        crowded.put("f" + i, i);
+                    }
+                    yield new Body(kind, envelope(List.of(validRow("/uncrowded", tag), crowded)), List.of(), 2, 1, tag);
+                }
                 default -> {
                     Map<String, Object> row = new LinkedHashMap<>(validRow("/huge", "huge-" + tag));
                     row.put("user_agent", "\uD83D\uDE00".repeat(200_000));

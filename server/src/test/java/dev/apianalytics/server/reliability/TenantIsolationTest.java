@@ -88,7 +88,7 @@ class TenantIsolationTest {
                     assertUnauthorized(send(client, endpoint.split(" ")[0], endpoint.split(" ")[1], a.key), "deleted key A", endpoint);
                 }
                 assertThat(count(client, b.key, "")).isEqualTo(5);
-                assertThat(monitorUrls(client, b)).contains("http://127.0.0.1:9/" + b.path);
+                assertThat(monitorUrls(client, b)).contains("https://isolation.example.com/" + b.path);
 
                 assertKeysStoredOnlyHashed(server, keyA, keyB);
             }
@@ -213,7 +213,7 @@ class TenantIsolationTest {
     }
 
     private static long createMonitor(RawClient client, Tenant tenant) {
-        byte[] body = ("{\"url\":\"http://127.0.0.1:9/" + tenant.path + "\",\"method\":\"HEAD\",\"intervalSeconds\":3600}")
+        byte[] body = ("{\"url\":\"https://isolation.example.com/" + tenant.path + "\",\"method\":\"HEAD\",\"intervalSeconds\":3600}")
                 .getBytes(StandardCharsets.UTF_8);
         RawClient.Answer answer = client.send("POST", "/api/monitors",
                 List.of("X-AUTH-TOKEN", tenant.key, "Content-Type", "application/json"), body);
@@ -227,7 +227,7 @@ class TenantIsolationTest {
         }
         RawClient.Answer delete = send(client, "DELETE", "/api/monitors/" + bMonitor, a.key);
         assertThat(delete.status()).as("A deleting B's monitor: %s", delete).isEqualTo(404);
-        assertThat(monitorUrls(client, b)).contains("http://127.0.0.1:9/" + b.path);
+        assertThat(monitorUrls(client, b)).contains("https://isolation.example.com/" + b.path);
     }
 
     private static List<String> monitorUrls(RawClient client, Tenant tenant) {

@@ -10,17 +10,17 @@ final class Customisation {
 
     static Config mappers() {
         Config config = Config.builder("<API-KEY>")
-                .getIpAddress(request -> request.header("X-Forwarded-For") != null
+                .ipAddress(request -> request.header("X-Forwarded-For") != null
                         ? request.header("X-Forwarded-For")
                         : request.remoteAddress())
-                .getUserAgent(request -> request.header("User-Agent"))
+                .userAgent(request -> request.header("User-Agent"))
                 .build();
         return config;
     }
 
     static Config behindProxy() {
         Config config = Config.builder("<API-KEY>")
-                .getIpAddress(RequestMapper.forwardedFor()) // first X-Forwarded-For entry, else the peer
+                .ipAddress(RequestMapper.forwardedFor()) // first X-Forwarded-For entry, else the peer
                 .build();
         return config;
     }
@@ -34,7 +34,7 @@ final class Customisation {
 
     static Config userId() {
         Config config = Config.builder("<API-KEY>")
-                .getUserId(request -> request.header("X-AUTH-TOKEN"))
+                .userId(request -> request.header("X-AUTH-TOKEN"))
                 .build();
         return config;
     }

@@ -30,8 +30,8 @@ public final class ExampleApi {
     public static void main(String[] args) {
         Config config = Config.builder(System.getenv("API_ANALYTICS_KEY"))
                 .serverUrl(envOr("API_ANALYTICS_SERVER_URL", Config.DEFAULT_SERVER_URL))
-                .getIpAddress(RequestMapper.forwardedFor()) // behind a trusted proxy
-                .getUserId(RequestMapper.header("X-User-Id"))
+                .ipAddress(RequestMapper.forwardedFor()) // behind a trusted proxy
+                .userId(RequestMapper.header("X-User-Id"))
                 .build();
         Javalin app = create(config, "0.0.0.0", Integer.parseInt(envOr("PORT", "7070")));
         // Ctrl-C stops the server, which flushes what the plugin still holds

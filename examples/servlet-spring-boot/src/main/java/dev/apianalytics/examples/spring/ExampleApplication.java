@@ -30,8 +30,8 @@ public class ExampleApplication {
         Config config = Config.builder(apiKey)
                 .serverUrl(serverUrl)
                 .privacyLevel(privacyLevel)
-                .getIpAddress(RequestMapper.forwardedFor()) // behind a trusted proxy
-                .getUserId(RequestMapper.header("X-User-Id"))
+                .ipAddress(RequestMapper.forwardedFor()) // behind a trusted proxy
+                .userId(RequestMapper.header("X-User-Id"))
                 .build();
         FilterRegistrationBean<ApiAnalyticsFilter> registration = new FilterRegistrationBean<>(new ApiAnalyticsFilter(config));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE); // outermost, so the whole request is timed

@@ -31,8 +31,8 @@ public final class ExampleApi {
     public static void main(String[] args) {
         Config config = Config.builder(System.getenv("API_ANALYTICS_KEY"))
                 .serverUrl(envOr("API_ANALYTICS_SERVER_URL", Config.DEFAULT_SERVER_URL))
-                .getIpAddress(RequestMapper.forwardedFor()) // behind a trusted proxy
-                .getUserId(RequestMapper.header("X-User-Id"))
+                .ipAddress(RequestMapper.forwardedFor()) // behind a trusted proxy
+                .userId(RequestMapper.header("X-User-Id"))
                 .build();
         Vertx vertx = Vertx.vertx();
         // Ctrl-C closes Vert.x, which flushes what the handler still holds

@@ -1,0 +1,19 @@
+package dev.apianalytics.javalin;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** An adapter builds on core alone: never on the server, the test kit or another adapter. */
+class JavalinArchitectureTest {
+
+    @Test
+    void theAdapterImportsNeitherTheServerNorAnotherAdapter() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.apianalytics.servlet..", "dev.apianalytics.vertx..", "dev.apianalytics.micronaut..", "dev.apianalytics.quarkus..", "dev.apianalytics.testkit..", "dev.apianalytics.server..")
+                .check(new ClassFileImporter().withImportOption(new ImportOption.DoNotIncludeTests())
+                        .importPackages("dev.apianalytics.javalin"));
+    }
+}

@@ -1,0 +1,141 @@
+package dev.apianalytics.core.internal;
+
+import dev.apianalytics.core.Config;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Delivers one batch at a time for the uploader's thread: encodes it, posts it, and retries
+ * it under the {@link RetryPolicy} until the collector takes it, refuses it, the retry time
+ * runs out or close()'s deadline passes. Not thread-safe: the uploader's thread owns it.
+ */
+final class BatchSender implements AutoCloseable {
+
+    private final Config config;
+    private final String framework;
+    private final CollectorClient client;
+    private final RetryPolicy retryPolicy;
+    private final CloseDeadline closeDeadline;
+    // JSON and gzip buffers reused batch after batch
+    private final WireFormat.Encoder encoder;
+    private final AtomicLong retried = new AtomicLong();
+    // shared with the uploader, so that one outage yields one warning a minute in all
+    private final RateLimitedLog outageLog;
+    private final RateLimitedLog rejectionLog;
+
+    BatchSender(Config config, String framework, CollectorClient client, CloseDeadline closeDeadline,
+            RateLimitedLog outageLog, RateLimitedLog rejectionLog) {
+        this.config = config;
+        this.framework = framework;
+        this.client = client;
+        this.retryPolicy = new RetryPolicy(config.initialBackoff(), config.maxRetryDuration());
+        this.closeDeadline = closeDeadline;
+        this.encoder = new WireFormat.Encoder(config.gzip());
+        this.outageLog = outageLog;
+        this.rejectionLog = rejectionLog;
+    }
+
+    /** Attempts repeated so far, over all batches. */
+    long retried() {
+        return retried.get();
+    }
+
+    /**
+     * Sends the batch, retrying as long as the policy and close() allow.
+     *
+     * @return whether the collector accepted it; false when it was given up
+     */
+    boolean send(List<RequestRecord> batch) {
+        int size = batch.size();
+        byte[] body;
+        try {
+            body = encoder.encode(config.apiKey(), framework, config.privacyLevel(), batch);
+        } catch (RuntimeException e) {
+            rejectionLog.warn("API Analytics could not serialise a batch of " + size + " records", e);
+            return false;
+        }
+        // one id for every attempt of this batch: the collector stores it once
+        String batchId = UUID.randomUUID().toString();
+        long giveUpAt = System.nanoTime() + retryPolicy.maxRetryDuration().toNanos();
+        Duration backoff = retryPolicy.initialBackoff();
+        while (true) {
+            if (closeDeadline.passed()) {
+                return false;
+            }
+            Duration wait;
+            try {
+                CollectorClient.Answer answer = client.post(body, batchId, requestTimeout());
+                switch (answer.verdict()) {
+                    case ACCEPTED:
+                        return true;
+                    case REFUSED:
+                        rejectionLog.warn("API Analytics collector refused " + size + " records with HTTP "
+                                + answer.status() + ": " + answer.message(), null);
+                        return false;
+                    default:
+                        wait = answer.retryAfter().orElse(RetryPolicy.jitter(backoff));
+                        outageLog.warn("API Analytics collector answered HTTP " + answer.status()
+                                + " (" + answer.message() + "); retrying", null);
+                }
+            } catch (IOException e) {
+                wait = RetryPolicy.jitter(backoff);
+                outageLog.warn("API Analytics collector at " + client.endpoint() + " is unreachable (" + e + "); retrying", null);
+            } catch (InterruptedException e) {
+                // only close() interrupts, once its deadline has passed
+                return false;
+            } catch (RuntimeException e) {
+                rejectionLog.warn("API Analytics could not post " + size + " records", e);
+                return false;
+            }
+            long resumeAt = System.nanoTime() + wait.toNanos();
+            long limit = closeDeadline.isClosing() ? Math.min(giveUpAt, closeDeadline.nanos()) : giveUpAt;
+            if (resumeAt - limit > 0 || !sleepUntil(resumeAt)) {
+                outageLog.warn("API Analytics gave up on " + size + " records after retrying for "
+                        + (closeDeadline.isClosing() ? "as long as close() allowed" : retryPolicy.maxRetryDuration()), null);
+                return false;
+            }
+            retried.incrementAndGet();
+            backoff = retryPolicy.next(backoff);
+        }
+    }
+
+    /** The configured request timeout, shortened to what is left before close()'s deadline. */
+    private Duration requestTimeout() {
+        Duration timeout = config.requestTimeout();
+        if (closeDeadline.isClosing()) {
+            long remaining = closeDeadline.nanos() - System.nanoTime();
+            timeout = Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(remaining, timeout.toNanos())));
+        }
+        return timeout;
+    }
+
+    /** Waits until {@code resumeAtNanos}; false when close()'s deadline or an interrupt cut the wait short. */
+    private boolean sleepUntil(long resumeAtNanos) {
+        while (true) {
+            if (Thread.currentThread().isInterrupted() || closeDeadline.passed()) {
+                return false;
+            }
+            long now = System.nanoTime();
+            long remaining = resumeAtNanos - now;
+            if (remaining <= 0) {
+                return true;
+            }
+            if (closeDeadline.isClosing()) {
+                remaining = Math.min(remaining, closeDeadline.nanos() - now);
+            }
+            // close() unparks the uploader's thread, so a wait never outlives its deadline
+            LockSupport.parkNanos(this, remaining);
+        }
+    }
+
+    /** Frees the encoder's native memory; the sender must not be used afterwards. */
+    @Override
+    public void close() {
+        encoder.close();
+    }
+}

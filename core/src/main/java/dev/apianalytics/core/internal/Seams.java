@@ -1,0 +1,45 @@
+package dev.apianalytics.core.internal;
+
+import dev.apianalytics.core.ApiAnalytics;
+import dev.apianalytics.core.Config;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Hooks for this project's benchmarks and tests, so that they need not share core's package.
+ * Not API. {@link ApiAnalytics} hands over its package-private factory when its class loads.
+ */
+public final class Seams {
+
+    /** Builds an {@link ApiAnalytics} over a given uploader. */
+    @FunctionalInterface
+    public interface AnalyticsFactory {
+        ApiAnalytics create(Config config, String framework, Uploader uploader);
+    }
+
+    private static volatile AnalyticsFactory analyticsFactory;
+
+    private Seams() {}
+
+    /** Called once, by {@link ApiAnalytics}' class initialiser. */
+    public static void analyticsFactory(AnalyticsFactory factory) {
+        if (analyticsFactory != null) {
+            throw new IllegalStateException("the analytics factory is set once, by ApiAnalytics");
+        }
+        analyticsFactory = Objects.requireNonNull(factory);
+    }
+
+    /**
+     * Analytics whose uploader hands each batch to {@code shipper} instead of posting it, so
+     * that a benchmark measures the request path alone.
+     */
+    public static ApiAnalytics analytics(Config config, String framework, Consumer<List<RequestRecord>> shipper) {
+        try {
+            Class.forName(ApiAnalytics.class.getName(), true, ApiAnalytics.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+        return analyticsFactory.create(config, framework, new Uploader(config, framework, shipper));
+    }
+}

@@ -1,0 +1,374 @@
+package dev.apianalytics.core.internal;
+
+import dev.apianalytics.core.Config;
+import dev.apianalytics.core.UploaderStats;
+import dev.apianalytics.core.ShutdownHookMain;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class UploaderTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private TestCollector collector;
+    private final List<Uploader> uploaders = new ArrayList<>();
+
+    @BeforeEach
+    void startCollector() throws Exception {
+        collector = TestCollector.start();
+    }
+
+    @AfterEach
+    void stopEverything() {
+        collector.release();
+        uploaders.forEach(uploader -> uploader.close(Duration.ofMillis(100)));
+        collector.close();
+    }
+
+    private Uploader uploader(Config.Builder config) {
+        Uploader uploader = new Uploader(config.build(), "Javalin");
+        uploaders.add(uploader);
+        return uploader;
+    }
+
+    private static RequestRecord record(int id) {
+        return new RequestRecord("api.example.com", "203.0.113.7", "/items/" + id, "/items/{id}",
+                "curl/8.5.0", "GET", 200, 153, null, 1_790_000_000_000L);
+    }
+
+    private static List<String> paths(List<JsonObject> records) {
+        return records.stream().map(r -> r.get("path").getAsString()).toList();
+    }
+
+    private static List<String> expectedPaths(int count) {
+        return IntStream.range(0, count).mapToObj(i -> "/items/" + i).toList();
+    }
+
+    @Test
+    void aFullBatchIsSentWithoutWaitingForTheTimer() {
+        Uploader uploader = uploader(collector.config().batchSize(10));
+
+        for (int i = 0; i < 25; i++) {
+            uploader.offer(record(i));
+        }
+
+        await().atMost(WAIT).until(() -> collector.accepted().size() == 20);
+        assertThat(collector.posts()).allSatisfy(post -> assertThat(post.records()).hasSize(10));
+        assertThat(uploader.flush(WAIT)).isTrue();
+        assertThat(collector.posts()).hasSize(3);
+        assertThat(collector.posts().get(2).records()).hasSize(5);
+        assertThat(paths(collector.accepted())).containsExactlyElementsOf(expectedPaths(25));
+    }
+
+    @Test
+    void aPartialBatchIsSentWhenTheFlushIntervalPasses() {
+        Uploader uploader = uploader(collector.config().flushInterval(Duration.ofMillis(50)));
+
+        for (int i = 0; i < 3; i++) {
+            uploader.offer(record(i));
+        }
+
+        await().atMost(WAIT).until(() -> uploader.stats().sent() == 3);
+        assertThat(collector.posts()).hasSize(1);
+        assertThat(paths(collector.accepted())).containsExactlyElementsOf(expectedPaths(3));
+        assertThat(uploader.stats()).isEqualTo(new UploaderStats(3, 3, 0, 0, 0, 0));
+    }
+
+    @Test
+    void batchesAreGzippedJsonPostedToTheLogRequestEndpoint() {
+        Uploader uploader = uploader(collector.config());
+        uploader.offer(record(0));
+        assertThat(uploader.flush(WAIT)).isTrue();
+
+        TestCollector.Post post = collector.posts().get(0);
+        assertThat(post.path()).isEqualTo("/api/log-request");
+        assertThat(post.headers().get("Content-encoding")).containsExactly("gzip");
+        assertThat(post.headers().get("Content-type")).containsExactly("application/json");
+        assertThat(post.body().get("framework").getAsString()).isEqualTo("Javalin");
+    }
+
+    @Test
+    void withGzipOffTheBodyIsPlainJsonAndAServerPathPrefixIsKept() {
+        Uploader uploader = uploader(collector.config().gzip(false).serverUrl(collector.url() + "/analytics/"));
+        uploader.offer(record(0));
+        assertThat(uploader.flush(WAIT)).isTrue();
+
+        TestCollector.Post post = collector.posts().get(0);
+        assertThat(post.path()).isEqualTo("/analytics/api/log-request");
+        assertThat(post.headers()).doesNotContainKey("Content-encoding");
+        assertThat(paths(post.records())).containsExactly("/items/0");
+    }
+
+    @Test
+    void whenTheCollectorIsDownForAWhileEveryQueuedRecordArrivesExactlyOnce() throws Exception {
+        collector.down();
+        Uploader uploader;
+        try (CapturedLog log = CapturedLog.capture()) {
+            uploader = uploader(collector.config()
+                    .batchSize(50)
+                    .queueCapacity(1_000)
+                    .flushInterval(Duration.ofMillis(20)));
+
+            for (int i = 0; i < 300; i++) {
+                uploader.offer(record(i));
+            }
+            await().atMost(WAIT).until(() -> uploader.stats().retried() >= 5);
+            // the outage is reported, but not once per attempt
+            assertThat(log.warnings()).filteredOn(w -> w.contains("unreachable")).hasSize(1);
+        }
+        collector.up();
+
+        assertThat(uploader.flush(WAIT)).isTrue();
+        assertThat(paths(collector.accepted())).containsExactlyElementsOf(expectedPaths(300));
+        UploaderStats stats = uploader.stats();
+        assertThat(stats.sent()).isEqualTo(300);
+        assertThat(stats.dropped()).isZero();
+        assertThat(stats.failed()).isZero();
+    }
+
+    @Test
+    void a429IsRetriedNoSoonerThanRetryAfterSays() {
+        collector.script(new TestCollector.Reply(429, "1", "{\"status\":429,\"message\":\"slow down\"}"));
+        Uploader uploader = uploader(collector.config());
+
+        uploader.offer(record(0));
+
+        assertThat(uploader.flush(WAIT)).isTrue();
+        List<TestCollector.Post> posts = collector.posts();
+        assertThat(posts).extracting(TestCollector.Post::answeredStatus).containsExactly(429, 201);
+        // a lower bound set by the protocol, not a performance figure: the backoff alone is 5 ms
+        assertThat(posts.get(1).receivedNanos() - posts.get(0).receivedNanos())
+                .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(900));
+        assertThat(paths(collector.accepted())).containsExactly("/items/0");
+        assertThat(uploader.stats().retried()).isEqualTo(1);
+    }
+
+    @Test
+    void serverErrorsAreRetriedUntilTheCollectorAccepts() {
+        collector.script(TestCollector.Reply.of(500), TestCollector.Reply.of(503), TestCollector.Reply.of(502));
+        Uploader uploader = uploader(collector.config());
+
+        uploader.offer(record(0));
+
+        assertThat(uploader.flush(WAIT)).isTrue();
+        assertThat(collector.posts()).extracting(TestCollector.Post::answeredStatus).containsExactly(500, 503, 502, 201);
+        assertThat(paths(collector.accepted())).containsExactly("/items/0");
+        assertThat(uploader.stats()).isEqualTo(new UploaderStats(1, 1, 0, 3, 0, 0));
+    }
+
+    @Test
+    void everyAttemptOfABatchCarriesTheSameIdempotencyKeyAndEachBatchItsOwn() {
+        collector.script(TestCollector.Reply.of(503), TestCollector.Reply.of(500));
+        Uploader uploader = uploader(collector.config().batchSize(1));
+
+        uploader.offer(record(0));
+        assertThat(uploader.flush(WAIT)).isTrue();
+        uploader.offer(record(1));
+        assertThat(uploader.flush(WAIT)).isTrue();
+
+        List<TestCollector.Post> posts = collector.posts();
+        assertThat(posts).extracting(TestCollector.Post::answeredStatus).containsExactly(503, 500, 201, 201);
+        List<String> keys = posts.stream().map(post -> post.headers().get("Idempotency-key").get(0)).toList();
+        assertThat(keys.get(0)).isEqualTo(keys.get(1)).isEqualTo(keys.get(2));
+        assertThat(keys.get(3)).isNotEqualTo(keys.get(0));
+        assertThat(keys).allSatisfy(key -> assertThat(java.util.UUID.fromString(key).version()).isEqualTo(4));
+    }
+
+    @Test
+    void retryingStopsAfterMaxRetryDurationAndTheBatchCountsAsFailed() {
+        for (int i = 0; i < 1_000; i++) {
+            collector.script(TestCollector.Reply.of(503));
+        }
+        Uploader uploader = uploader(collector.config().maxRetryDuration(Duration.ofMillis(200)));
+
+        uploader.offer(record(0));
+
+        assertThat(uploader.flush(WAIT)).isTrue();
+        assertThat(uploader.stats().failed()).isEqualTo(1);
+        assertThat(uploader.stats().sent()).isZero();
+        assertThat(collector.accepted()).isEmpty();
+    }
+
+    @Test
+    void aRejectedBatchIsDroppedWithoutRetryAndLoggedOnceWithTheCollectorsMessage() {
+        for (int i = 0; i < 3; i++) {
+            collector.script(new TestCollector.Reply(400, null, "{\"status\":400,\"message\":\"framework is too long\"}"));
+        }
+        try (CapturedLog log = CapturedLog.capture()) {
+            Uploader uploader = uploader(collector.config().batchSize(1));
+            for (int i = 0; i < 3; i++) {
+                uploader.offer(record(i));
+            }
+
+            assertThat(uploader.flush(WAIT)).isTrue();
+            assertThat(collector.posts()).hasSize(3);
+            assertThat(uploader.stats()).isEqualTo(new UploaderStats(3, 0, 0, 0, 3, 0));
+            assertThat(log.warnings()).filteredOn(w -> w.contains("refused")).singleElement()
+                    .asString().contains("HTTP 400").contains("framework is too long");
+        }
+    }
+
+    @Test
+    void aFullQueueDropsAndCountsAndWarnsOnce() {
+        collector.stall();
+        try (CapturedLog log = CapturedLog.capture()) {
+            Uploader uploader = uploader(collector.config().queueCapacity(10).batchSize(5));
+
+            for (int i = 0; i < 100; i++) {
+                uploader.offer(record(i));
+            }
+
+            UploaderStats stats = uploader.stats();
+            assertThat(stats.enqueued() + stats.dropped()).isEqualTo(100);
+            // at most one batch in flight plus a full queue got through
+            assertThat(stats.dropped()).isGreaterThanOrEqualTo(85);
+            assertThat(log.warnings()).filteredOn(w -> w.contains("queue is full")).hasSize(1);
+
+            collector.release();
+            assertThat(uploader.flush(WAIT)).isTrue();
+            assertThat(collector.accepted()).hasSize((int) stats.enqueued());
+        }
+    }
+
+    @Test
+    void flushGivesUpAtItsDeadlineAndSucceedsOnceTheCollectorAnswers() {
+        collector.stall();
+        Uploader uploader = uploader(collector.config());
+        uploader.offer(record(0));
+
+        assertThat(uploader.flush(Duration.ofMillis(200))).isFalse();
+
+        collector.release();
+        assertThat(uploader.flush(WAIT)).isTrue();
+        assertThat(paths(collector.accepted())).containsExactly("/items/0");
+    }
+
+    @Test
+    void flushWithNothingQueuedReturnsAtOnce() {
+        Uploader uploader = uploader(collector.config());
+        assertThat(uploader.flush(Duration.ZERO)).isTrue();
+    }
+
+    @Test
+    void closeSendsWhatIsQueuedIsIdempotentAndRefusesLaterRecords() {
+        Uploader uploader = uploader(collector.config());
+        for (int i = 0; i < 7; i++) {
+            uploader.offer(record(i));
+        }
+
+        uploader.close();
+        uploader.close();
+        uploader.offer(record(7));
+
+        assertThat(paths(collector.accepted())).containsExactlyElementsOf(expectedPaths(7));
+        assertThat(uploader.stats()).isEqualTo(new UploaderStats(7, 7, 1, 0, 0, 0));
+        assertThat(uploader.flush(Duration.ZERO)).isTrue();
+    }
+
+    @Test
+    void closeKeepsToItsDeadlineWhenTheCollectorHangs() throws Exception {
+        collector.stall();
+        Uploader uploader = uploader(collector.config().batchSize(2));
+        for (int i = 0; i < 5; i++) {
+            uploader.offer(record(i));
+        }
+
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            caller.submit(() -> uploader.close(Duration.ofMillis(300))).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+            caller.shutdownNow();
+        }
+
+        // close() has returned; the interrupted upload settles its batch a moment later
+        await().atMost(WAIT).until(() -> uploader.stats().failed() + uploader.stats().dropped() == 5);
+        UploaderStats stats = uploader.stats();
+        assertThat(stats.sent()).isZero();
+        assertThat(stats.queued()).isZero();
+    }
+
+    @Test
+    void manyThreadsOfferingWhileTheCollectorStallsAllReturn() throws Exception {
+        collector.stall();
+        Uploader uploader = uploader(collector.config().queueCapacity(1_000).batchSize(100));
+        int threads = 8;
+        int perThread = 20_000;
+
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> offers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                offers.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        uploader.offer(record(thread * perThread + i));
+                    }
+                }));
+            }
+            for (Future<?> offer : offers) {
+                // returning at all is the assertion: a blocked offer would hang here until the stall ends
+                offer.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        UploaderStats stats = uploader.stats();
+        assertThat(stats.enqueued() + stats.dropped()).isEqualTo((long) threads * perThread);
+        assertThat(stats.dropped()).isPositive();
+        collector.release();
+        assertThat(uploader.flush(WAIT)).isTrue();
+        assertThat(collector.accepted()).hasSize((int) stats.enqueued());
+    }
+
+    @Test
+    void theShutdownHookDeliversWhatAnApplicationLeftQueued() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process app = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                ShutdownHookMain.class.getName(), collector.url())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+
+        assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("the application exits").isTrue();
+        assertThat(app.exitValue()).isZero();
+        assertThat(paths(collector.accepted())).containsExactly("/hook/0", "/hook/1", "/hook/2", "/hook/3", "/hook/4");
+    }
+
+    @Test
+    void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
+        assertThat(Uploader.parseRetryAfter("120")).contains(Duration.ofSeconds(120));
+        assertThat(Uploader.parseRetryAfter(" 0 ")).contains(Duration.ZERO);
+        assertThat(Uploader.parseRetryAfter("-3")).contains(Duration.ZERO);
+        assertThat(Uploader.parseRetryAfter("99999999")).contains(Duration.ofHours(1));
+        assertThat(Uploader.parseRetryAfter("soon")).isEmpty();
+        String inAMinute = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(60));
+        assertThat(Uploader.parseRetryAfter(inAMinute).orElseThrow()).isBetween(Duration.ofSeconds(55), Duration.ofSeconds(61));
+    }
+
+    @Test
+    void theEndpointKeepsAnyPathPrefix() {
+        assertThat(Uploader.endpoint(java.net.URI.create("http://localhost:8421")).toString())
+                .isEqualTo("http://localhost:8421/api/log-request");
+        assertThat(Uploader.endpoint(java.net.URI.create("https://example.com/analytics/")).toString())
+                .isEqualTo("https://example.com/analytics/api/log-request");
+    }
+
+}

@@ -1,0 +1,95 @@
+package dev.apianalytics.demo;
+
+import dev.apianalytics.server.storage.Storage;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The demo's two uptime monitors against the demo API, registered through the collector's
+ * monitoring API: {@code /health}, always up, and {@code /api/v1/inventory}, which fails now
+ * and then. The collector pings both live every {@link #INTERVAL_SECONDS} seconds.
+ */
+final class Monitors {
+
+    static final int INTERVAL_SECONDS = 30;
+    /** The spacing of the month of pings written before the live ones. */
+    private static final Duration PAST_INTERVAL = Duration.ofMinutes(20);
+
+    private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
+
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final String collectorUrl;
+    private final String apiKey;
+
+    Monitors(String collectorUrl, String apiKey) {
+        this.collectorUrl = collectorUrl;
+        this.apiKey = apiKey;
+    }
+
+    /** Registers a monitor (GET every {@link #INTERVAL_SECONDS} seconds); returns its id. */
+    long add(String url) throws IOException, InterruptedException {
+        String body = "{\"url\":\"" + url + "\",\"method\":\"GET\",\"intervalSeconds\":" + INTERVAL_SECONDS + ",\"timeoutSeconds\":5}";
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(collectorUrl + "/api/monitors"))
+                        .header("X-AUTH-TOKEN", apiKey)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        Matcher id = ID.matcher(response.body());
+        if (response.statusCode() != 201 || !id.find()) {
+            throw new IOException("the collector refused the monitor " + url + ": HTTP " + response.statusCode() + " "
+                    + response.body());
+        }
+        return Long.parseLong(id.group(1));
+    }
+
+    /**
+     * Writes a month of past pings for a monitor, one every twenty minutes: the collector only pings
+     * from now on, and a collector that had watched the API for a month would have them. This is the one place
+     * the demo writes to the database directly (into the monitor tables, as the collector's
+     * scheduler does), which only an embedding demo can do; its requests all go through the
+     * ingestion API. A flaky monitor fails about one ping in twenty, and through
+     * {@link History}'s incident.
+     */
+    static void recordPast(Storage storage, long monitorId, boolean flaky, Instant now) throws SQLException {
+        Random random = new Random(monitorId);
+        List<String> rows = new ArrayList<>();
+        Instant first = now.minus(History.DAYS, ChronoUnit.DAYS);
+        for (Instant at = first; at.isBefore(now.minus(PAST_INTERVAL)); at = at.plus(PAST_INTERVAL)) {
+            boolean incident = History.isIncident(at, now);
+            boolean fails = flaky && (incident ? random.nextInt(3) > 0 : random.nextInt(20) == 0);
+            boolean timesOut = fails && incident && random.nextBoolean();
+            int status = timesOut ? 0 : fails ? 503 : 200;
+            double millis = timesOut ? 5_000 : (flaky ? 18 : 2) * Math.exp(0.4 * random.nextGaussian()) * (incident ? 12 : 1);
+            rows.add(String.format(Locale.ROOT, "(TIMESTAMP '%s', %d, %.3f, %s, %s)",
+                    LocalDateTime.ofInstant(at, ZoneOffset.UTC), status, millis, !fails,
+                    timesOut ? "'timeout: no response within 5 s'" : "NULL"));
+        }
+        // a few statements of many rows each: row by row, the month would take the embedded database minutes
+        try (Connection connection = storage.connection(); Statement insert = connection.createStatement()) {
+            for (int from = 0; from < rows.size(); from += 1_000) {
+                insert.executeUpdate("INSERT INTO monitor_pings (key_id, monitor_id, created_at, status, response_time, up, "
+                        + "failure) SELECT m.key_id, m.monitor_id, p.* FROM monitors m, (VALUES "
+                        + String.join(", ", rows.subList(from, Math.min(rows.size(), from + 1_000)))
+                        + ") AS p WHERE m.monitor_id = " + monitorId);
+            }
+        }
+    }
+}

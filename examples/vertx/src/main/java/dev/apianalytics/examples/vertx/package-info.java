@@ -1,0 +1,4 @@
+/**
+ * A runnable Vert.x application with analytics, as the docs show it. Nothing depends on it.
+ */
+package dev.apianalytics.examples.vertx;

@@ -1,0 +1,310 @@
+package dev.apianalytics.server.summary;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A mergeable estimate of how many distinct strings were added, small enough to store one per
+ * hour and split (unique IP addresses, user ids, users).
+ *
+ * <p>While at most {@value #EXACT_LIMIT} distinct values have been seen it keeps their 64-bit
+ * hashes, so small counts (the common case for one hour of one split) are exact and unions of
+ * small sketches stay exact. Past that it becomes a HyperLogLog of 2<sup>{@value #PRECISION}</sup>
+ * one-byte registers (standard error about 1.04/&radic;2048 &asymp; 2.3%), estimated with Otmar
+ * Ertl's improved raw estimator ("New cardinality estimation algorithms for HyperLogLog
+ * sketches", arXiv:1702.01284, section 3), which needs neither a switch to linear counting nor
+ * empirical bias tables and has no bias bump between small and large cardinalities.
+ *
+ * <p>{@link #toBytes()} is persisted, so {@link #hash(String)}, the register layout and the byte
+ * format must never change; a new format needs a new tag. Not thread-safe.
+ */
+public final class DistinctSketch {
+
+    /** Largest number of distinct hashes kept exactly. */
+    static final int EXACT_LIMIT = 128;
+    /** Index bits of the dense form. */
+    static final int PRECISION = 11;
+    static final int REGISTERS = 1 << PRECISION;
+    /** Hash bits left after the index; a register holds 0 (empty) up to {@code RANK_BITS + 1}. */
+    private static final int RANK_BITS = 64 - PRECISION;
+    private static final int MAX_RANK = RANK_BITS + 1;
+
+    static final byte EXACT_TAG = 1;
+    static final byte DENSE_TAG = 2;
+
+    /** Sorted distinct hashes while exact; unused once dense. */
+    private long[] hashes = new long[0];
+    /** Null while exact. */
+    private byte[] registers;
+
+    public DistinctSketch() {}
+
+    /**
+     * The 64-bit hash under which a value is counted. It reads the string's UTF-16 chars (so it
+     * does not depend on the platform charset) and ends with the splitmix64 finaliser so that every
+     * input bit affects every output bit. Sketches are persisted: this function must return the
+     * same value for the same string forever.
+     */
+    public static long hash(String value) {
+        Objects.requireNonNull(value, "value");
+        long h = 0x243F6A8885A308D3L ^ value.length();
+        for (int i = 0; i < value.length(); i++) {
+            // each step is a bijection of the state, so distinct prefixes never merge early
+            h = (h ^ value.charAt(i)) * 0x9E3779B97F4A7C15L;
+            h ^= h >>> 32;
+        }
+        return splitmix64Mix(h);
+    }
+
+    private static long splitmix64Mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Counts {@code value}; null is ignored. */
+    public void add(String value) {
+        if (value != null) {
+            addHash(hash(value));
+        }
+    }
+
+    /** Counts a value already hashed with {@link #hash(String)}. */
+    public void addHash(long hash) {
+        if (registers != null) {
+            addToRegisters(registers, hash);
+            return;
+        }
+        int position = Arrays.binarySearch(hashes, hash);
+        if (position >= 0) {
+            return;
+        }
+        if (hashes.length == EXACT_LIMIT) {
+            registers = registersOf(hashes);
+            hashes = new long[0];
+            addToRegisters(registers, hash);
+            return;
+        }
+        int insertAt = -position - 1;
+        long[] grown = new long[hashes.length + 1];
+        System.arraycopy(hashes, 0, grown, 0, insertAt);
+        grown[insertAt] = hash;
+        System.arraycopy(hashes, insertAt, grown, insertAt + 1, hashes.length - insertAt);
+        hashes = grown;
+    }
+
+    /** Adds everything counted by {@code other} to this sketch; {@code other} is unchanged. */
+    public void merge(DistinctSketch other) {
+        if (other.registers == null) {
+            if (registers == null) {
+                hashes = union(hashes, other.hashes);
+                if (hashes.length > EXACT_LIMIT) {
+                    registers = registersOf(hashes);
+                    hashes = new long[0];
+                }
+            } else {
+                for (long hash : other.hashes) {
+                    addToRegisters(registers, hash);
+                }
+            }
+            return;
+        }
+        byte[] merged = other.registers.clone();
+        if (registers == null) {
+            for (long hash : hashes) {
+                addToRegisters(merged, hash);
+            }
+            hashes = new long[0];
+        } else {
+            for (int i = 0; i < REGISTERS; i++) {
+                merged[i] = (byte) Math.max(merged[i], registers[i]);
+            }
+        }
+        registers = merged;
+    }
+
+    /** The number of distinct values added: exact up to {@value #EXACT_LIMIT}, an estimate beyond. */
+    public long estimate() {
+        return registers == null ? hashes.length : Math.round(ertlEstimate(registers));
+    }
+
+    /**
+     * Tag {@value #EXACT_TAG}, then the number of hashes (one byte) and the hashes big-endian
+     * (nothing after the tag when empty); or tag {@value #DENSE_TAG} then the 2048 registers.
+     */
+    public byte[] toBytes() {
+        if (registers != null) {
+            byte[] bytes = new byte[1 + REGISTERS];
+            bytes[0] = DENSE_TAG;
+            System.arraycopy(registers, 0, bytes, 1, REGISTERS);
+            return bytes;
+        }
+        if (hashes.length == 0) {
+            return new byte[] {EXACT_TAG};
+        }
+        byte[] bytes = new byte[2 + 8 * hashes.length];
+        bytes[0] = EXACT_TAG;
+        bytes[1] = (byte) hashes.length;
+        for (int i = 0; i < hashes.length; i++) {
+            long hash = hashes[i];
+            for (int b = 0; b < 8; b++) {
+                bytes[2 + 8 * i + b] = (byte) (hash >>> (56 - 8 * b));
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * Reads what {@link #toBytes()} wrote; null or empty is an empty sketch.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is not a sketch
+     */
+    public static DistinctSketch fromBytes(byte[] bytes) {
+        DistinctSketch sketch = new DistinctSketch();
+        if (bytes == null || bytes.length == 0) {
+            return sketch;
+        }
+        switch (bytes[0]) {
+            case EXACT_TAG -> sketch.hashes = readExact(bytes);
+            case DENSE_TAG -> sketch.registers = readDense(bytes);
+            default -> throw new IllegalArgumentException("not a distinct sketch: unknown format tag " + bytes[0]);
+        }
+        return sketch;
+    }
+
+    private static long[] readExact(byte[] bytes) {
+        if (bytes.length == 1) {
+            return new long[0];
+        }
+        int count = bytes[1] & 0xFF;
+        if (count > EXACT_LIMIT) {
+            throw new IllegalArgumentException(
+                    "corrupt distinct sketch: " + count + " exact hashes, at most " + EXACT_LIMIT + " allowed");
+        }
+        if (bytes.length != 2 + 8 * count) {
+            throw new IllegalArgumentException("corrupt distinct sketch: " + count + " exact hashes need "
+                    + (2 + 8 * count) + " bytes, got " + bytes.length);
+        }
+        long[] hashes = new long[count];
+        for (int i = 0; i < count; i++) {
+            long hash = 0;
+            for (int b = 0; b < 8; b++) {
+                hash = (hash << 8) | (bytes[2 + 8 * i + b] & 0xFF);
+            }
+            // sorted and distinct is what keeps add() and merge() exact
+            if (i > 0 && hash <= hashes[i - 1]) {
+                throw new IllegalArgumentException("corrupt distinct sketch: exact hashes not sorted and distinct");
+            }
+            hashes[i] = hash;
+        }
+        return hashes;
+    }
+
+    private static byte[] readDense(byte[] bytes) {
+        if (bytes.length != 1 + REGISTERS) {
+            throw new IllegalArgumentException("corrupt distinct sketch: dense form needs " + (1 + REGISTERS)
+                    + " bytes, got " + bytes.length);
+        }
+        byte[] registers = Arrays.copyOfRange(bytes, 1, bytes.length);
+        for (byte register : registers) {
+            if (register < 0 || register > MAX_RANK) {
+                throw new IllegalArgumentException("corrupt distinct sketch: register value " + register
+                        + " outside 0.." + MAX_RANK);
+            }
+        }
+        return registers;
+    }
+
+    private static byte[] registersOf(long[] hashes) {
+        byte[] registers = new byte[REGISTERS];
+        for (long hash : hashes) {
+            addToRegisters(registers, hash);
+        }
+        return registers;
+    }
+
+    private static void addToRegisters(byte[] registers, long hash) {
+        int index = (int) (hash >>> RANK_BITS);
+        // the marker bit caps the rank at RANK_BITS + 1 when the remaining bits are all zero
+        int rank = Long.numberOfLeadingZeros((hash << PRECISION) | (1L << (PRECISION - 1))) + 1;
+        if (rank > registers[index]) {
+            registers[index] = (byte) rank;
+        }
+    }
+
+    private static long[] union(long[] a, long[] b) {
+        long[] out = new long[a.length + b.length];
+        int i = 0;
+        int j = 0;
+        int n = 0;
+        while (i < a.length || j < b.length) {
+            long next;
+            if (j == b.length || (i < a.length && a[i] < b[j])) {
+                next = a[i++];
+            } else if (i == a.length || b[j] < a[i]) {
+                next = b[j++];
+            } else {
+                next = a[i++];
+                j++;
+            }
+            out[n++] = next;
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /**
+     * Ertl's improved raw estimator: alpha_inf m^2 / (m sigma(C_0/m) + sum_{k=1..q} C_k 2^-k
+     * + m tau(1 - C_{q+1}/m) 2^-q), where C_k is how many registers hold k. sigma corrects for
+     * empty registers (small cardinalities), tau for saturated ones (huge cardinalities).
+     */
+    private static double ertlEstimate(byte[] registers) {
+        int[] histogram = new int[MAX_RANK + 1];
+        for (byte register : registers) {
+            histogram[register]++;
+        }
+        double m = REGISTERS;
+        if (histogram[0] == REGISTERS) {
+            return 0;
+        }
+        double z = m * tau(1 - histogram[MAX_RANK] / m);
+        for (int k = RANK_BITS; k >= 1; k--) {
+            z = 0.5 * (z + histogram[k]);
+        }
+        z += m * sigma(histogram[0] / m);
+        return m * m / (2 * Math.log(2)) / z;
+    }
+
+    /** sigma(x) = x + sum_{k>=1} x^(2^k) 2^(k-1), summed until it no longer changes. */
+    private static double sigma(double x) {
+        if (x == 1) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double weight = 1;
+        double sum = x;
+        double previous;
+        do {
+            x *= x;
+            previous = sum;
+            sum += x * weight;
+            weight += weight;
+        } while (sum != previous);
+        return sum;
+    }
+
+    /** tau(x) = (1 - x - sum_{k>=1} (1 - x^(2^-k))^2 2^-k) / 3, summed until it no longer changes. */
+    private static double tau(double x) {
+        if (x == 0 || x == 1) {
+            return 0;
+        }
+        double weight = 1;
+        double sum = 1 - x;
+        double previous;
+        do {
+            x = Math.sqrt(x);
+            previous = sum;
+            weight *= 0.5;
+            sum -= (1 - x) * (1 - x) * weight;
+        } while (sum != previous);
+        return sum / 3;
+    }
+}

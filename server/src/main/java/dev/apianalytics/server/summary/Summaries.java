@@ -1,0 +1,144 @@
+package dev.apianalytics.server.summary;
+
+import dev.apianalytics.server.storage.Migration;
+import java.util.List;
+
+/**
+ * Hourly summaries of each key's requests, so that the dashboard reads a few hundred thousand
+ * summary rows instead of tens of millions of requests. One hour of one key is split by what the
+ * dashboard's settings filter on (hostname, bot or not, 404 or not); everything else it shows is
+ * summed per hour:
+ *
+ * <ul>
+ *   <li>{@code rollup_endpoints}: requests and total response time per method, endpoint and status;
+ *   <li>{@code rollup_values}: requests per country, client, OS, device and referrer;
+ *   <li>{@code rollup_top_users}: the {@link #TOP_USERS_PER_HOUR} busiest users of the hour;
+ *   <li>{@code rollup_sketches}: a {@link LatencyHistogram} and {@link DistinctSketch}es of IP
+ *       addresses, user ids and users, mergeable across hours.
+ * </ul>
+ *
+ * <p>The SELECTs below turn request rows into summary rows; {@link SummaryJob} stores their
+ * results, and the dashboard runs the same SELECTs over the few rows not yet summarised.
+ */
+public final class Summaries {
+
+    /** Users kept per hour and split; a user outside them is not counted for that hour in "top users". */
+    public static final int TOP_USERS_PER_HOUR = 50;
+
+    /** {@code rollup_values.dimension}: what {@code value} is. */
+    public static final int COUNTRY = 1;
+    public static final int CLIENT = 2;
+    public static final int OS = 3;
+    public static final int DEVICE = 4;
+    public static final int REFERRER = 5;
+    /** How often {@link #valuesSelect} repeats its WHERE clause. */
+    public static final int VALUES_WHERE_COUNT = 5;
+
+    public static final List<String> TABLES = List.of("rollup_endpoints", "rollup_values", "rollup_top_users", "rollup_sketches");
+
+    static final String HOUR = "date_trunc('hour', created_at)";
+    private static final String SPLIT = "key_id, " + HOUR + " AS hour, hostname, bot, status = 404 AS not_found";
+
+    private Summaries() {}
+
+    /** Requests and response time per hour, hostname, bot, status, method and endpoint. */
+    public static String endpointsSelect(String where) {
+        return endpointsSelect("requests", where);
+    }
+
+    /** {@link #endpointsSelect(String)} over {@code rows}, a table with the columns of {@code requests}. */
+    static String endpointsSelect(String rows, String where) {
+        return "SELECT key_id, " + HOUR + " AS hour, hostname, bot, status, method, coalesce(route, path) AS endpoint, "
+                + "count(*) AS requests, sum(response_time) AS time_sum FROM " + rows + " WHERE " + where
+                + " GROUP BY 1, 2, 3, 4, 5, 6, 7";
+    }
+
+    /** Requests per hour, split and value of each of the five dimensions; {@code where} appears five times. */
+    public static String valuesSelect(String where) {
+        return valuesSelect("requests", where);
+    }
+
+    static String valuesSelect(String rows, String where) {
+        String[][] dimensions = {{"location", "" + COUNTRY}, {"client", "" + CLIENT}, {"os", "" + OS},
+                {"device", "" + DEVICE}, {"referrer", "" + REFERRER}};
+        StringBuilder select = new StringBuilder();
+        for (String[] dimension : dimensions) {
+            select.append(select.length() == 0 ? "" : " UNION ALL ")
+                    .append("SELECT ").append(SPLIT).append(", CAST(").append(dimension[1]).append(" AS SMALLINT) AS dimension, ")
+                    .append(dimension[0]).append(" AS value, count(*) AS requests FROM ").append(rows).append(" WHERE ").append(where)
+                    .append(" GROUP BY 1, 2, 3, 4, 5, 7");
+        }
+        return select.toString();
+    }
+
+    /**
+     * Requests, successes and last request per hour, split and user (user id, or IP address
+     * without one); with {@code limit} only the busiest that many per hour and split.
+     */
+    public static String usersSelect(String where, Integer limit) {
+        return usersSelect("requests", where, limit);
+    }
+
+    static String usersSelect(String rows, String where, Integer limit) {
+        String user = "coalesce(user_id, ip_address)";
+        String grouped = "SELECT " + SPLIT + ", " + user + " AS user_key, count(*) AS requests, "
+                + "CAST(sum(CASE WHEN status < 400 THEN 1 ELSE 0 END) AS BIGINT) AS successes, max(created_at) AS last_seen";
+        if (limit == null) {
+            return grouped + " FROM " + rows + " WHERE " + where + " AND " + user + " IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6";
+        }
+        return "SELECT key_id, hour, hostname, bot, not_found, user_key, requests, successes, last_seen FROM (" + grouped
+                + ", row_number() OVER (PARTITION BY key_id, " + HOUR + ", hostname, bot, status = 404 ORDER BY count(*) DESC, "
+                + user + ") AS r FROM " + rows + " WHERE " + where + " AND " + user + " IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6) ranked "
+                + "WHERE r <= " + limit;
+    }
+
+    /**
+     * What the sketches are built from, one row per request, the hour as epoch seconds (reading
+     * a number is several times cheaper than reading a timestamp, and this reads every row).
+     */
+    public static String sketchRowsSelect(String where) {
+        return sketchRowsSelect("requests", where);
+    }
+
+    static String sketchRowsSelect(String rows, String where) {
+        return "SELECT key_id, CAST(extract(epoch FROM " + HOUR + ") AS BIGINT) AS hour, hostname, bot, status = 404 AS not_found, "
+                + "response_time, ip_address, user_id FROM " + rows + " WHERE " + where;
+    }
+
+    /**
+     * The tables, created once; PostgreSQL also gets an index per table for one key's hours.
+     * They keep the {@code rollup_} prefix of their first name (and {@code rolled_until}): a
+     * rename would be a migration on every existing database, DuckDB and PostgreSQL, and a
+     * window in which an older collector sharing the database finds no tables, for a word only
+     * SQL reads.
+     */
+    public static List<Migration> migrations() {
+        String split = "key_id BIGINT NOT NULL, hour TIMESTAMP NOT NULL, hostname VARCHAR, bot BOOLEAN NOT NULL, ";
+        return List.of(
+                Migration.of("rollup-001-endpoints", "CREATE TABLE IF NOT EXISTS rollup_endpoints (" + split
+                        + "status SMALLINT NOT NULL, method VARCHAR NOT NULL, endpoint VARCHAR NOT NULL, "
+                        + "requests BIGINT NOT NULL, time_sum FLOAT8 NOT NULL)"),
+                Migration.of("rollup-002-values", "CREATE TABLE IF NOT EXISTS rollup_values (" + split
+                        + "not_found BOOLEAN NOT NULL, dimension SMALLINT NOT NULL, value VARCHAR, requests BIGINT NOT NULL)"),
+                Migration.of("rollup-003-top-users", "CREATE TABLE IF NOT EXISTS rollup_top_users (" + split
+                        + "not_found BOOLEAN NOT NULL, user_key VARCHAR NOT NULL, requests BIGINT NOT NULL, "
+                        + "successes BIGINT NOT NULL, last_seen TIMESTAMP NOT NULL)"),
+                new Migration("rollup-004-sketches",
+                        "CREATE TABLE IF NOT EXISTS rollup_sketches (" + split + "not_found BOOLEAN NOT NULL, "
+                                + "latency BLOB NOT NULL, ips BLOB NOT NULL, user_ids BLOB NOT NULL, users BLOB NOT NULL)",
+                        "CREATE TABLE IF NOT EXISTS rollup_sketches (" + split + "not_found BOOLEAN NOT NULL, "
+                                + "latency BYTEA NOT NULL, ips BYTEA NOT NULL, user_ids BYTEA NOT NULL, users BYTEA NOT NULL)"),
+                // one row: every hour before rolled_until is summarised (late rows aside, see late_hours)
+                Migration.of("rollup-005-progress",
+                        "CREATE TABLE IF NOT EXISTS rollup_progress (id SMALLINT PRIMARY KEY, rolled_until TIMESTAMP NOT NULL)"),
+                postgresIndex("rollup-006-endpoints-key-hour", "rollup_endpoints"),
+                postgresIndex("rollup-007-values-key-hour", "rollup_values"),
+                postgresIndex("rollup-008-top-users-key-hour", "rollup_top_users"),
+                postgresIndex("rollup-009-sketches-key-hour", "rollup_sketches"));
+    }
+
+    /** DuckDB prunes by the row groups' min/max hour instead; an index would only slow inserts. */
+    private static Migration postgresIndex(String id, String table) {
+        return new Migration(id, null, "CREATE INDEX IF NOT EXISTS " + table + "_key_hour ON " + table + " (key_id, hour)");
+    }
+}

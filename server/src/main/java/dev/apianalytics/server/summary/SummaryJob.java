@@ -1,0 +1,384 @@
+package dev.apianalytics.server.summary;
+
+import dev.apianalytics.server.storage.Storage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Keeps {@link Summaries} up to date: summarises every hour once it is {@link #LAG} old, a day of
+ * hours per transaction (so the first run over an existing database catches up in steps), then
+ * redoes the hours that received late rows. Each transaction runs under
+ * {@link Storage#maintain} (or, for one key's late hours, {@link Storage#maintainKey}), so it
+ * never races a deletion, and on PostgreSQL only one collector does the work.
+ *
+ * <p>Late hours cost what their rows cost, not what their number costs: a transaction claims up
+ * to {@link #LATE_HOURS_PER_CHUNK} marked hours of one key, copies their rows in one join, and
+ * summarises the copy with the same few statements as any other span. Keys take turns a chunk at
+ * a time, each at most {@link #LATE_CHUNKS_PER_KEY} chunks per run, so a key flooding late rows
+ * delays only its own summaries; another key's deletion never waits for it, and the key's own
+ * waits for one chunk at most.
+ */
+public final class SummaryJob {
+
+    /**
+     * How old an hour's end must be before it is summarised: well past
+     * {@link Storage#LATE_AFTER}, so that a row inserted in time but committed slowly is
+     * still seen by its hour's summary.
+     */
+    public static final Duration LAG = Storage.LATE_AFTER.multipliedBy(3);
+
+    /**
+     * Late hours of one key redone per transaction, which holds that key's maintenance lock: a
+     * chunk costs a dozen statements whatever its size, plus its rows.
+     */
+    static final int LATE_HOURS_PER_CHUNK = 1024;
+    /** Chunks per key per run: a key with more late hours is caught up over the next runs. */
+    static final int LATE_CHUNKS_PER_KEY = 8;
+    /** Chunks per run over all keys, so one run stays short however many keys have late rows. */
+    static final int LATE_CHUNKS_PER_RUN = 64;
+
+    private static final Duration CHUNK = Duration.ofDays(1);
+    private static final System.Logger LOG = System.getLogger(SummaryJob.class.getName());
+
+    private final Storage storage;
+    private final Clock clock;
+    /** The key whose late hours were redone last: the next run starts after it, so every key gets its turn. */
+    private volatile long lastLateKey;
+
+    public SummaryJob(Storage storage, Clock clock) {
+        this.storage = storage;
+        this.clock = clock;
+    }
+
+    /** Until when every hour is summarised (exclusive), or null before the first run. */
+    public static Instant summarisedUntil(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT rolled_until FROM rollup_progress WHERE id = 1");
+                ResultSet rows = select.executeQuery()) {
+            return rows.next() ? Storage.instant(rows, 1) : null;
+        }
+    }
+
+    /**
+     * Summarises what is due and redoes late hours up to this run's share; returns until when
+     * every hour is summarised.
+     */
+    public Instant run() throws SQLException {
+        Instant target = clock.instant().minus(LAG).truncatedTo(ChronoUnit.HOURS);
+        Instant until;
+        do {
+            until = storage.maintain(connection -> step(connection, target));
+        } while (until.isBefore(target));
+        redoLateHours(Storage.utc(until));
+        return until;
+    }
+
+    /** Summarises up to a day of the hours before {@code target}; returns the new progress. */
+    private static Instant step(Connection connection, Instant target) throws SQLException {
+        Instant from = summarisedUntil(connection);
+        if (from == null) {
+            // the first run summarises every row there is: earlier late marks are moot
+            try (PreparedStatement clear = connection.prepareStatement("DELETE FROM late_hours")) {
+                clear.executeUpdate();
+            }
+            Instant first = firstRequest(connection);
+            from = first == null ? target : first.truncatedTo(ChronoUnit.HOURS);
+        }
+        if (!from.isBefore(target)) {
+            saveProgress(connection, from);
+            return from;
+        }
+        Instant to = from.plus(CHUNK).isBefore(target) ? from.plus(CHUNK) : target;
+        summarise(connection, "requests", "created_at >= ? AND created_at < ?", List.of(Storage.utc(from), Storage.utc(to)));
+        saveProgress(connection, to);
+        return to;
+    }
+
+    /**
+     * Redoes the summarised hours (before {@code summarised}) marked late, in rounds: each key with
+     * marks gets one chunk per round, keys in turn from after the last one served.
+     */
+    private void redoLateHours(LocalDateTime summarised) throws SQLException {
+        int budget = LATE_CHUNKS_PER_RUN;
+        long hours = 0;
+        for (int round = 0; round < LATE_CHUNKS_PER_KEY && budget > 0; round++) {
+            List<Long> keys = lateKeys(summarised);
+            if (keys.isEmpty()) {
+                break;
+            }
+            for (int i = 0; i < keys.size() && budget > 0; i++, budget--) {
+                long keyId = keys.get(i);
+                hours += storage.maintainKey(keyId, connection -> redoChunk(connection, keyId, summarised));
+                lastLateKey = keyId;
+            }
+        }
+        if (hours > 0) {
+            LOG.log(System.Logger.Level.DEBUG, "summaries: redid " + hours + " hour(s) that received late rows");
+        }
+    }
+
+    /** The keys with late hours before {@code summarised}, starting after {@link #lastLateKey} and wrapping round. */
+    private List<Long> lateKeys(LocalDateTime summarised) throws SQLException {
+        List<Long> keys = new ArrayList<>();
+        try (Connection connection = storage.connection();
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT DISTINCT key_id FROM late_hours WHERE hour < ? ORDER BY key_id")) {
+            select.setObject(1, summarised);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    keys.add(rows.getLong(1));
+                }
+            }
+        }
+        int after = 0;
+        while (after < keys.size() && keys.get(after) <= lastLateKey) {
+            after++;
+        }
+        Collections.rotate(keys, -after);
+        return keys;
+    }
+
+    /**
+     * Redoes up to {@link #LATE_HOURS_PER_CHUNK} of one key's late hours, earliest first, with a
+     * fixed number of statements whatever their number; returns how many. The marks are claimed
+     * before the rows are read, so a late row committed meanwhile marks its hour again (or is
+     * already visible) and is never missed.
+     */
+    private static int redoChunk(Connection connection, long keyId, LocalDateTime summarised) throws SQLException {
+        execute(connection, "CREATE TEMP TABLE late_claim (hour TIMESTAMP NOT NULL)");
+        int claimed = update(connection, "INSERT INTO late_claim SELECT DISTINCT hour FROM late_hours WHERE key_id = ? "
+                + "AND hour < ? ORDER BY hour LIMIT " + LATE_HOURS_PER_CHUNK, keyId, summarised);
+        if (claimed > 0) {
+            LocalDateTime first;
+            LocalDateTime last;
+            try (PreparedStatement select = connection.prepareStatement("SELECT min(hour), max(hour) FROM late_claim");
+                    ResultSet rows = select.executeQuery()) {
+                rows.next();
+                first = rows.getObject(1, LocalDateTime.class);
+                last = rows.getObject(2, LocalDateTime.class);
+            }
+            String claim = " AND hour IN (SELECT hour FROM late_claim)";
+            update(connection, "DELETE FROM late_hours WHERE key_id = ? AND hour >= ? AND hour <= ?" + claim, keyId, first, last);
+            for (String table : Summaries.TABLES) {
+                update(connection, "DELETE FROM " + table + " WHERE key_id = ? AND hour >= ? AND hour <= ?" + claim,
+                        keyId, first, last);
+            }
+            // the rows of the claimed hours, in one join (the range lets DuckDB skip row groups and
+            // PostgreSQL use its (key_id, created_at) index)
+            execute(connection, "CREATE TEMP TABLE late_rows AS SELECT * FROM requests LIMIT 0");
+            update(connection, "INSERT INTO late_rows SELECT r.* FROM requests r JOIN late_claim c "
+                    + "ON r.created_at >= c.hour AND r.created_at < c.hour + INTERVAL '1 hour' "
+                    + "WHERE r.key_id = ? AND r.created_at >= ? AND r.created_at < ?", keyId, first, last.plusHours(1));
+            summarise(connection, "late_rows", "TRUE", List.of());
+            execute(connection, "DROP TABLE late_rows");
+        }
+        execute(connection, "DROP TABLE late_claim");
+        return claimed;
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static int update(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            Storage.bind(statement, List.of(parameters));
+            return statement.executeUpdate();
+        }
+    }
+
+    /** Stores the summaries of the rows in {@code rows} (a table like {@code requests}) matching {@code where} (in whole hours). */
+    static void summarise(Connection connection, String rows, String where, List<Object> parameters) throws SQLException {
+        insert(connection, "INSERT INTO rollup_endpoints (key_id, hour, hostname, bot, status, method, endpoint, requests, "
+                + "time_sum) " + Summaries.endpointsSelect(rows, where), parameters, 1);
+        insert(connection, "INSERT INTO rollup_values (key_id, hour, hostname, bot, not_found, dimension, value, requests) "
+                + Summaries.valuesSelect(rows, where), parameters, Summaries.VALUES_WHERE_COUNT);
+        insert(connection, "INSERT INTO rollup_top_users (key_id, hour, hostname, bot, not_found, user_key, requests, "
+                + "successes, last_seen) " + Summaries.usersSelect(rows, where, Summaries.TOP_USERS_PER_HOUR), parameters, 1);
+        // rows in key and hour order, so that one key's hour is in memory at a time however many keys there are
+        try (PreparedStatement select = connection.prepareStatement(Summaries.sketchRowsSelect(rows, where) + " ORDER BY 1, 2");
+                SketchWriter writer = new SketchWriter(connection)) {
+            bind(select, parameters, 1);
+            select.setFetchSize(10_000);
+            Map<Split, HourSketches> hour = new HashMap<>();
+            long currentKey = 0;
+            long currentHour = Long.MIN_VALUE;
+            try (ResultSet found = select.executeQuery()) {
+                while (found.next()) {
+                    long keyId = found.getLong(1);
+                    long epochHour = found.getLong(2);
+                    if (keyId != currentKey || epochHour != currentHour) {
+                        writer.add(hour);
+                        currentKey = keyId;
+                        currentHour = epochHour;
+                    }
+                    Split split = new Split(keyId, LocalDateTime.ofEpochSecond(epochHour, 0, ZoneOffset.UTC), found.getString(3),
+                            found.getBoolean(4), found.getBoolean(5));
+                    hour.computeIfAbsent(split, s -> new HourSketches()).add(found.getDouble(6), found.getString(7),
+                            found.getString(8));
+                }
+            }
+            writer.add(hour);
+        }
+    }
+
+    /**
+     * Inserts sketch rows many at a time: hours with few requests (late rows scattered over
+     * months) would otherwise cost a statement each. On DuckDB through its appender, as a
+     * parameterised insert of many rows costs it more to plan than to run; elsewhere in
+     * multi-row inserts. Holds only serialised sketches, a bounded number of them.
+     */
+    private static final class SketchWriter implements AutoCloseable {
+        private static final int ROWS_PER_STATEMENT = 256;
+        private static final String INSERT = "INSERT INTO rollup_sketches "
+                + "(key_id, hour, hostname, bot, not_found, latency, ips, user_ids, users) VALUES ";
+        private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+        private final Connection connection;
+        private final DuckDBAppender appender;
+        private final List<Object[]> pending = new ArrayList<>();
+        private PreparedStatement full;
+
+        SketchWriter(Connection connection) throws SQLException {
+            this.connection = connection;
+            this.appender = connection.isWrapperFor(DuckDBConnection.class) ? connection.unwrap(DuckDBConnection.class)
+                    .createAppender(DuckDBConnection.DEFAULT_SCHEMA, "rollup_sketches") : null;
+        }
+
+        /** Takes one key's hour of sketches, serialised, and empties {@code hour}. */
+        void add(Map<Split, HourSketches> hour) throws SQLException {
+            for (Map.Entry<Split, HourSketches> entry : hour.entrySet()) {
+                Split split = entry.getKey();
+                HourSketches sketches = entry.getValue();
+                byte[][] bytes = {sketches.latency.toBytes(), sketches.ips.toBytes(), sketches.userIds.toBytes(),
+                        sketches.users.toBytes()};
+                if (appender != null) {
+                    appender.beginRow().append(split.keyId()).append(split.hour());
+                    if (split.hostname() == null) {
+                        appender.appendNull();
+                    } else {
+                        appender.append(split.hostname());
+                    }
+                    appender.append(split.bot()).append(split.notFound());
+                    for (byte[] sketch : bytes) {
+                        appender.append(sketch);
+                    }
+                    appender.endRow();
+                    continue;
+                }
+                pending.add(new Object[] {split, bytes});
+                if (pending.size() == ROWS_PER_STATEMENT) {
+                    if (full == null) {
+                        full = prepare(ROWS_PER_STATEMENT);
+                    }
+                    insert(full);
+                }
+            }
+            hour.clear();
+        }
+
+        private PreparedStatement prepare(int rows) throws SQLException {
+            return connection.prepareStatement(INSERT + String.join(", ", Collections.nCopies(rows, ROW)));
+        }
+
+        private void insert(PreparedStatement insert) throws SQLException {
+            int p = 0;
+            for (Object[] row : pending) {
+                Split split = (Split) row[0];
+                insert.setLong(++p, split.keyId());
+                insert.setObject(++p, split.hour());
+                insert.setString(++p, split.hostname());
+                insert.setBoolean(++p, split.bot());
+                insert.setBoolean(++p, split.notFound());
+                for (byte[] sketch : (byte[][]) row[1]) {
+                    insert.setBytes(++p, sketch);
+                }
+            }
+            insert.executeUpdate();
+            pending.clear();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try (DuckDBAppender closing = appender; PreparedStatement closingFull = full) {
+                // closing the appender flushes its rows into the transaction
+                if (!pending.isEmpty()) {
+                    try (PreparedStatement some = prepare(pending.size())) {
+                        insert(some);
+                    }
+                }
+            }
+        }
+    }
+
+    /** One hour of one key, split as the summaries are. */
+    private record Split(long keyId, LocalDateTime hour, String hostname, boolean bot, boolean notFound) {}
+
+    /** The mergeable summaries of one split. */
+    private static final class HourSketches {
+        final LatencyHistogram latency = new LatencyHistogram();
+        final DistinctSketch ips = new DistinctSketch();
+        final DistinctSketch userIds = new DistinctSketch();
+        final DistinctSketch users = new DistinctSketch();
+
+        void add(double responseTime, String ip, String userId) {
+            latency.add(responseTime);
+            ips.add(ip);
+            userIds.add(userId);
+            users.add(userId != null ? userId : ip);
+        }
+    }
+
+    private static void insert(Connection connection, String sql, List<Object> parameters, int repeat) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
+            bind(insert, parameters, repeat);
+            insert.executeUpdate();
+        }
+    }
+
+    /** Binds {@code parameters} {@code repeat} times over, for SQL whose WHERE clause appears that often. */
+    private static void bind(PreparedStatement statement, List<Object> parameters, int repeat) throws SQLException {
+        List<Object> repeated = new ArrayList<>(parameters.size() * repeat);
+        for (int r = 0; r < repeat; r++) {
+            repeated.addAll(parameters);
+        }
+        Storage.bind(statement, repeated);
+    }
+
+    private static Instant firstRequest(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT min(created_at) FROM requests");
+                ResultSet rows = select.executeQuery()) {
+            return rows.next() ? Storage.instant(rows, 1) : null;
+        }
+    }
+
+    private static void saveProgress(Connection connection, Instant until) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE rollup_progress SET rolled_until = ? WHERE id = 1")) {
+            update.setObject(1, Storage.utc(until));
+            if (update.executeUpdate() == 1) {
+                return;
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rollup_progress (id, rolled_until) VALUES (1, ?)")) {
+            insert.setObject(1, Storage.utc(until));
+            insert.executeUpdate();
+        }
+    }
+}
