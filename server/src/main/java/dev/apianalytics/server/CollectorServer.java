@@ -1,8 +1,8 @@
 package dev.apianalytics.server;
 
-import com.sun.net.httpserver.HttpServer;
-import dev.apianalytics.server.http.Router;
 import dev.apianalytics.server.enrich.UserAgents;
+import dev.apianalytics.server.http.Router;
+import dev.apianalytics.server.http.WebServer;
 import dev.apianalytics.server.keys.KeyAuth;
 import dev.apianalytics.server.storage.DuckDbStorage;
 import dev.apianalytics.server.storage.Migration;
@@ -12,17 +12,13 @@ import dev.apianalytics.server.storage.Storage;
 import dev.apianalytics.server.summary.SummaryExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,30 +33,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CollectorServer implements AutoCloseable {
 
-    static {
-        // the JDK server delays small responses (Nagle) unless told otherwise: 201s would wait ~40 ms each
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
-    private static final int HTTP_QUEUE = 1_024;
+    private static final System.Logger LOG = System.getLogger(CollectorServer.class.getName());
 
     private final ServerConfig config;
     private final Storage storage;
-    private final HttpServer http;
-    private final ThreadPoolExecutor workers;
+    private final WebServer http;
     private final ScheduledExecutorService scheduler;
     private final List<ServerExtension> extensions;
     private final ServerContext context;
     private final CollectorApi api;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private CollectorServer(ServerConfig config, Storage storage, HttpServer http, ThreadPoolExecutor workers,
-            ScheduledExecutorService scheduler, List<ServerExtension> extensions, ServerContext context, CollectorApi api) {
+    private CollectorServer(ServerConfig config, Storage storage, WebServer http, ScheduledExecutorService scheduler,
+            List<ServerExtension> extensions, ServerContext context, CollectorApi api) {
         this.config = config;
         this.storage = storage;
         this.http = http;
-        this.workers = workers;
         this.scheduler = scheduler;
         this.extensions = extensions;
         this.context = context;
@@ -80,8 +68,7 @@ public final class CollectorServer implements AutoCloseable {
                 : PostgresStorage.open(config.databaseUrl(), config.dbPoolSize());
         List<ServerExtension> extensions = Routes.extensions();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemonThreads("api-analytics-jobs"));
-        ThreadPoolExecutor workers = null;
-        HttpServer http = null;
+        WebServer http = null;
         try {
             List<Migration> migrations = new ArrayList<>(Schema.migrations());
             for (ServerExtension extension : extensions) {
@@ -100,23 +87,13 @@ public final class CollectorServer implements AutoCloseable {
                     api = collectorApi;
                 }
             }
-            // when every worker is busy and the queue is full, the accepting thread runs the request
-            // itself: it stops accepting meanwhile, which pushes back on clients (their uploaders
-            // retry) instead of failing requests or growing without bound
-            workers = new ThreadPoolExecutor(config.threads(), config.threads(), 60, TimeUnit.SECONDS,
-                    new ArrayBlockingQueue<>(HTTP_QUEUE), daemonThreads("api-analytics-http"),
-                    new ThreadPoolExecutor.CallerRunsPolicy());
-            http = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 256);
-            http.createContext("/", router);
-            http.setExecutor(workers);
-            http.start();
-            return new CollectorServer(config, storage, http, workers, scheduler, extensions, context, api);
+            http = WebServer.start(config.bind(), config.port(), router, new WebServer.Limits(config.threads(),
+                    config.headerTimeout(), config.idleTimeout(), config.minBodyBytesPerSecond(), config.maxConnections(),
+                    config.maxConnectionsPerAddress(), config.maxHeaderBytes(), config.shutdownTimeout()));
+            return new CollectorServer(config, storage, http, scheduler, extensions, context, api);
         } catch (IOException | SQLException | RuntimeException e) {
             if (http != null) {
-                http.stop(0);
-            }
-            if (workers != null) {
-                workers.shutdownNow();
+                http.close();
             }
             scheduler.shutdownNow();
             extensions.forEach(CollectorServer::closeQuietly);
@@ -130,7 +107,7 @@ public final class CollectorServer implements AutoCloseable {
 
     /** The port actually bound (useful with port 0). */
     public int port() {
-        return http.getAddress().getPort();
+        return http.port();
     }
 
     /** The base URL clients on this machine use, such as {@code http://localhost:8421}. */
@@ -167,20 +144,21 @@ public final class CollectorServer implements AutoCloseable {
         throw new IllegalStateException("the summaries are not installed");
     }
 
-    /** Stops accepting requests, lets running ones finish for up to a second, and closes storage. */
+    /**
+     * Stops accepting requests, lets those in flight finish (up to {@link ServerConfig#shutdownTimeout()}),
+     * then stops the jobs and closes storage; logs when it starts and when it is done.
+     */
     @Override
     public void close() {
-        http.stop(1);
-        workers.shutdown();
-        try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (closed.getAndSet(true)) {
+            return;
         }
-        workers.shutdownNow();
+        LOG.log(System.Logger.Level.INFO, "stopping, " + http.inFlight() + " requests in flight");
+        http.close();
         scheduler.shutdownNow();
         extensions.forEach(CollectorServer::closeQuietly);
         storage.close();
+        LOG.log(System.Logger.Level.INFO, "stopped");
     }
 
     private static void closeQuietly(ServerExtension extension) {

@@ -43,6 +43,14 @@ public final class ServerConfig {
     public static final int DEFAULT_KEYS_PER_HOUR = 30;
     /** An admin token shorter than this is too easy to guess. */
     public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
+    // HTTP layer limits
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    public static final long DEFAULT_MIN_BODY_BYTES_PER_SECOND = 1_024;
+    public static final int DEFAULT_MAX_CONNECTIONS = 4_096;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+    public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
     private final int port;
     private final String bind;
@@ -69,6 +77,14 @@ public final class ServerConfig {
     private final int metricsPort;
     private final Clock clock;
     private final boolean monitorAllowPrivate;
+    // HTTP layer limits
+    private final Duration headerTimeout;
+    private final Duration idleTimeout;
+    private final long minBodyBytesPerSecond;
+    private final int maxConnections;
+    private final int maxConnectionsPerAddress;
+    private final int maxHeaderBytes;
+    private final Duration shutdownTimeout;
 
     private ServerConfig(Builder builder) {
         this.port = builder.port;
@@ -96,6 +112,13 @@ public final class ServerConfig {
         this.metricsPort = builder.metricsPort;
         this.clock = builder.clock;
         this.monitorAllowPrivate = builder.monitorAllowPrivate;
+        this.headerTimeout = builder.headerTimeout;
+        this.idleTimeout = builder.idleTimeout;
+        this.minBodyBytesPerSecond = builder.minBodyBytesPerSecond;
+        this.maxConnections = builder.maxConnections;
+        this.maxConnectionsPerAddress = builder.maxConnectionsPerAddress;
+        this.maxHeaderBytes = builder.maxHeaderBytes;
+        this.shutdownTimeout = builder.shutdownTimeout;
     }
 
     public static Builder builder() {
@@ -227,6 +250,44 @@ public final class ServerConfig {
         return monitorAllowPrivate;
     }
 
+    /**
+     * How long a connection may take to send a complete request head, counted from when it
+     * opened or its previous answer ended; a connection past it is closed.
+     */
+    public Duration headerTimeout() {
+        return headerTimeout;
+    }
+
+    /** How long a connection may stay silent while the collector waits to read from it (a body, say). */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** The slowest a request body may arrive, on average, once the first {@link #headerTimeout()} has passed. */
+    public long minBodyBytesPerSecond() {
+        return minBodyBytesPerSecond;
+    }
+
+    /** Open connections in total; past it new ones wait in the listen backlog. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Open connections from one client address; past it new ones are closed at once. */
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
+    /** The largest request head (request line, URI included, and headers) in bytes. */
+    public int maxHeaderBytes() {
+        return maxHeaderBytes;
+    }
+
+    /** How long stopping waits for the requests in flight. */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
     /** A copy to change. */
     public Builder toBuilder() {
         Builder builder = new Builder();
@@ -255,6 +316,13 @@ public final class ServerConfig {
         builder.metricsPort = metricsPort;
         builder.clock = clock;
         builder.monitorAllowPrivate = monitorAllowPrivate;
+        builder.headerTimeout = headerTimeout;
+        builder.idleTimeout = idleTimeout;
+        builder.minBodyBytesPerSecond = minBodyBytesPerSecond;
+        builder.maxConnections = maxConnections;
+        builder.maxConnectionsPerAddress = maxConnectionsPerAddress;
+        builder.maxHeaderBytes = maxHeaderBytes;
+        builder.shutdownTimeout = shutdownTimeout;
         return builder;
     }
 
@@ -285,6 +353,14 @@ public final class ServerConfig {
         private int metricsPort;
         private Clock clock = Clock.systemUTC();
         private boolean monitorAllowPrivate;
+        // HTTP layer limits
+        private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private long minBodyBytesPerSecond = DEFAULT_MIN_BODY_BYTES_PER_SECOND;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+        private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
         private Builder() {}
 
@@ -443,6 +519,48 @@ public final class ServerConfig {
         /** Lets monitors target loopback, private and link-local addresses, for monitoring a LAN. */
         public Builder monitorAllowPrivate(boolean monitorAllowPrivate) {
             this.monitorAllowPrivate = monitorAllowPrivate;
+            return this;
+        }
+
+        /** The request head deadline, 1-300 seconds. */
+        public Builder headerTimeout(Duration headerTimeout) {
+            this.headerTimeout = between("header timeout", headerTimeout, Duration.ofMinutes(5));
+            return this;
+        }
+
+        /** The read idle timeout, 1-3600 seconds. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = between("idle timeout", idleTimeout, Duration.ofHours(1));
+            return this;
+        }
+
+        public Builder minBodyBytesPerSecond(long minBodyBytesPerSecond) {
+            this.minBodyBytesPerSecond = positive("min body bytes per second", minBodyBytesPerSecond);
+            return this;
+        }
+
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = (int) positive("max connections", maxConnections);
+            return this;
+        }
+
+        public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
+            this.maxConnectionsPerAddress = (int) positive("max connections per address", maxConnectionsPerAddress);
+            return this;
+        }
+
+        /** The largest request head, 1,024 bytes to 1 MiB. */
+        public Builder maxHeaderBytes(int maxHeaderBytes) {
+            if (maxHeaderBytes < 1_024 || maxHeaderBytes > 1024 * 1024) {
+                throw new IllegalArgumentException("max header bytes must be 1024-1048576, was " + maxHeaderBytes);
+            }
+            this.maxHeaderBytes = maxHeaderBytes;
+            return this;
+        }
+
+        /** How long stopping waits for requests in flight, 1-300 seconds. */
+        public Builder shutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = between("shutdown timeout", shutdownTimeout, Duration.ofMinutes(5));
             return this;
         }
 

@@ -18,6 +18,13 @@ import static dev.apianalytics.server.ServerConfig.MAX_MONITOR_MIN_INTERVAL;
 import static dev.apianalytics.server.ServerConfig.MAX_MONITOR_TIMEOUT;
 import static dev.apianalytics.server.ServerConfig.DEFAULT_KEYS_PER_HOUR;
 import static dev.apianalytics.server.ServerConfig.MIN_ADMIN_TOKEN_LENGTH;
+import static dev.apianalytics.server.ServerConfig.DEFAULT_HEADER_TIMEOUT;
+import static dev.apianalytics.server.ServerConfig.DEFAULT_IDLE_TIMEOUT;
+import static dev.apianalytics.server.ServerConfig.DEFAULT_MAX_CONNECTIONS;
+import static dev.apianalytics.server.ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+import static dev.apianalytics.server.ServerConfig.DEFAULT_MAX_HEADER_BYTES;
+import static dev.apianalytics.server.ServerConfig.DEFAULT_MIN_BODY_BYTES_PER_SECOND;
+import static dev.apianalytics.server.ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT;
 
 import dev.apianalytics.server.ServerConfig.Builder;
 import dev.apianalytics.server.keys.KeyGeneration;
@@ -117,7 +124,34 @@ final class ServerFlags {
             switchOption("--monitor-allow-private", "API_ANALYTICS_MONITOR_ALLOW_PRIVATE",
                     "let monitors ping loopback, private and link-local addresses, to monitor a LAN (default off; "
                             + "metadata addresses and the collector's own port stay refused)",
-                    Builder::monitorAllowPrivate));
+                    Builder::monitorAllowPrivate),
+            // HTTP layer limits
+            intOption("--header-timeout-seconds", "API_ANALYTICS_HEADER_TIMEOUT_SECONDS",
+                    "close a connection that has not sent a whole request head within N seconds (default "
+                            + DEFAULT_HEADER_TIMEOUT.toSeconds() + ")",
+                    (b, seconds) -> b.headerTimeout(Duration.ofSeconds(seconds))),
+            intOption("--idle-timeout-seconds", "API_ANALYTICS_IDLE_TIMEOUT_SECONDS",
+                    "close a connection silent for N seconds while a request is read or answered (default "
+                            + DEFAULT_IDLE_TIMEOUT.toSeconds() + ")",
+                    (b, seconds) -> b.idleTimeout(Duration.ofSeconds(seconds))),
+            longOption("--min-body-bytes-per-second", "API_ANALYTICS_MIN_BODY_BYTES_PER_SECOND",
+                    "408 for a request body arriving slower than this on average, after its first header-timeout "
+                            + "seconds (default " + DEFAULT_MIN_BODY_BYTES_PER_SECOND + ")",
+                    Builder::minBodyBytesPerSecond),
+            intOption("--max-connections", "API_ANALYTICS_MAX_CONNECTIONS",
+                    "open connections in all; past it new ones wait (default " + DEFAULT_MAX_CONNECTIONS + ")",
+                    Builder::maxConnections),
+            intOption("--max-connections-per-address", "API_ANALYTICS_MAX_CONNECTIONS_PER_ADDRESS",
+                    "open connections from one client address; past it new ones are closed (default "
+                            + DEFAULT_MAX_CONNECTIONS_PER_ADDRESS + "; raise it behind a reverse proxy)",
+                    Builder::maxConnectionsPerAddress),
+            intOption("--max-header-bytes", "API_ANALYTICS_MAX_HEADER_BYTES",
+                    "largest request line plus headers; 414/431 past it (default " + DEFAULT_MAX_HEADER_BYTES + ")",
+                    Builder::maxHeaderBytes),
+            intOption("--shutdown-timeout-seconds", "API_ANALYTICS_SHUTDOWN_TIMEOUT_SECONDS",
+                    "on stop, wait up to N seconds for requests in flight (default "
+                            + DEFAULT_SHUTDOWN_TIMEOUT.toSeconds() + ")",
+                    (b, seconds) -> b.shutdownTimeout(Duration.ofSeconds(seconds))));
 
     private static final Map<String, Option> BY_FLAG =
             OPTIONS.stream().collect(Collectors.toMap(Option::flag, Function.identity()));

@@ -1,13 +1,14 @@
 package dev.apianalytics.server.http;
 
 import com.google.gson.stream.JsonWriter;
-import com.sun.net.httpserver.HttpExchange;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,6 +18,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import java.util.zip.GZIPOutputStream;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
 
 /**
  * One request and its response: typed access to the parts handlers need (query parameters in
@@ -25,29 +31,29 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class Exchange {
 
-    private final HttpExchange http;
+    private final Request request;
+    private final Response response;
+    private final BodyPace pace;
     private final Map<String, String> pathParameters;
     private Map<String, List<String>> query;
+    private InputStream body;
     private boolean responded;
     private int status;
 
-    Exchange(HttpExchange http, Map<String, String> pathParameters) {
-        this.http = http;
+    Exchange(Request request, Response response, BodyPace pace, Map<String, String> pathParameters) {
+        this.request = request;
+        this.response = response;
+        this.pace = pace;
         this.pathParameters = pathParameters;
     }
 
-    /** The underlying JDK exchange, for what this class does not cover. */
-    public HttpExchange raw() {
-        return http;
-    }
-
     public String method() {
-        return http.getRequestMethod().toUpperCase(Locale.ROOT);
+        return request.getMethod().toUpperCase(Locale.ROOT);
     }
 
     /** The decoded request path, without the query string. */
     public String path() {
-        return http.getRequestURI().getPath();
+        return Request.getPathInContext(request);
     }
 
     /** A path parameter declared as {@code {name}} in the route. */
@@ -57,13 +63,13 @@ public final class Exchange {
 
     /** The first request header with that name (case-insensitive), or {@code null}. */
     public String header(String name) {
-        return http.getRequestHeaders().getFirst(name);
+        return request.getHeaders().get(name);
     }
 
     /** All query parameters, decoded, in order of appearance. */
     public Map<String, List<String>> queryParameters() {
         if (query == null) {
-            query = parseQuery(http.getRequestURI().getRawQuery());
+            query = parseQuery(rawQuery());
         }
         return query;
     }
@@ -84,25 +90,38 @@ public final class Exchange {
 
     /** The raw query string as sent, or {@code null}. */
     public String rawQuery() {
-        return http.getRequestURI().getRawQuery();
+        return request.getHttpURI().getQuery();
     }
 
     /** The address of the peer that connected (a proxy's when behind one). */
     public String remoteAddress() {
-        var address = http.getRemoteAddress();
-        return address == null || address.getAddress() == null ? "" : address.getAddress().getHostAddress();
+        return request.getConnectionMetaData().getRemoteSocketAddress() instanceof java.net.InetSocketAddress socket
+                && socket.getAddress() != null ? socket.getAddress().getHostAddress() : "";
     }
 
     /** Every value of a request header, one per header line, in order (empty when absent). */
-    public List<String> headers(String name) { return http.getRequestHeaders().getOrDefault(name, List.of()); }
+    public List<String> headers(String name) {
+        return request.getHeaders().getValuesList(name);
+    }
 
     public void setHeader(String name, String value) {
-        http.getResponseHeaders().set(name, value);
+        response.getHeaders().put(name, value);
+    }
+
+    /**
+     * The request body as it arrives on the wire, undecoded; reads fail with a 408 answer when
+     * the client sends it slower than the collector's minimum body rate.
+     */
+    public InputStream requestBody() {
+        if (body == null) {
+            body = pace.watch(Content.Source.asInputStream(request));
+        }
+        return body;
     }
 
     /** The body, read whole up to {@code maxBytes} on the wire and decoded lazily: see {@link RequestBody}. */
     public RequestBody body(long maxBytes, long maxDecompressedBytes, LongConsumer reserve) throws IOException {
-        return RequestBody.read(http.getRequestBody(), header("Content-Length"), header("Content-Encoding"), maxBytes,
+        return RequestBody.read(requestBody(), header("Content-Length"), header("Content-Encoding"), maxBytes,
                 maxDecompressedBytes, reserve);
     }
 
@@ -128,21 +147,20 @@ public final class Exchange {
         markResponded();
         this.status = status;
         setHeader("Content-Type", contentType);
-        boolean head = method().equals("HEAD");
-        if (status == 204 || status == 304) {
-            http.sendResponseHeaders(status, -1);
-        } else if (head) {
-            http.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
-            http.sendResponseHeaders(status, -1);
-        } else {
-            http.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-            if (body.length > 0) {
-                try (OutputStream out = http.getResponseBody()) {
-                    out.write(body);
-                }
-            }
+        response.setStatus(status);
+        boolean empty = status == 204 || status == 304;
+        if (!empty) {
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         }
-        http.close();
+        // Jetty sends no body for HEAD by itself, keeping the Content-Length of the GET
+        write(empty ? new byte[0] : body);
+    }
+
+    private void write(byte[] body) throws IOException {
+        try (Blocker.Callback done = Blocker.callback()) {
+            response.write(true, ByteBuffer.wrap(body), done);
+            done.block();
+        }
     }
 
     /** What {@link #stream} hands the handler: write the body to {@code out} (do not close it). */
@@ -172,20 +190,15 @@ public final class Exchange {
             setHeader("Content-Encoding", "gzip");
             setHeader("Vary", "Accept-Encoding");
         }
+        response.setStatus(status);
         if (method().equals("HEAD")) {
-            http.sendResponseHeaders(status, -1);
-            http.close();
+            write(new byte[0]);
             return;
         }
-        http.sendResponseHeaders(status, 0);
-        try {
-            OutputStream raw = new BufferedOutputStream(http.getResponseBody(), 64 * 1024);
-            OutputStream out = gzip ? new FastGzip(raw) : raw;
-            body.write(out);
-            out.close();
-        } finally {
-            http.close();
-        }
+        OutputStream raw = new BufferedOutputStream(Content.Sink.asOutputStream(response), 64 * 1024);
+        OutputStream out = gzip ? new FastGzip(raw) : raw;
+        body.write(out);
+        out.close();
     }
 
     /** Streams a JSON document written with gson's {@link JsonWriter}; see {@link #stream}. */

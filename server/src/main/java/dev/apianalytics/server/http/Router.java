@@ -1,8 +1,8 @@
 package dev.apianalytics.server.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * The collector's routing table. A pattern is a path whose segments may be {@code {name}} (one
@@ -17,9 +20,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * (the rest of the path, read as {@code pathParameter("*")}). Literal routes win over patterns,
  * patterns over {@code *}. HEAD falls back to GET. Every failure becomes a JSON error body:
  * an {@link ApiException} its status, anything else a 500 that is logged (without the request's
- * headers or body, so no key reaches a log).
+ * headers or body, so no key reaches a log). Every answer carries the browser security headers
+ * and, under {@code /api/}, the CORS headers.
  */
-public final class Router implements HttpHandler {
+public final class Router {
 
     private static final System.Logger LOG = System.getLogger(Router.class.getName());
 
@@ -68,17 +72,18 @@ public final class Router implements HttpHandler {
         return this;
     }
 
-    @Override
-    public void handle(HttpExchange http) {
-        Exchange exchange = null;
+    /** Answers one request on a Jetty worker thread; always completes {@code callback}. */
+    void handle(Request request, Response response, Callback callback, BodyPace pace) {
+        ResponseHeaders.apply(request, response.getHeaders());
+        Exchange exchange = new Exchange(request, response, pace, Map.of());
+        String method = request.getMethod().toUpperCase(Locale.ROOT);
+        String path = Request.getPathInContext(request);
         try {
-            String path = http.getRequestURI().getPath();
-            String method = http.getRequestMethod().toUpperCase(Locale.ROOT);
+            requireUri(request);
             Match match = find(method, path);
             if (match == null && method.equals("HEAD")) {
                 match = find("GET", path);
             }
-            exchange = new Exchange(http, match == null ? Map.of() : match.parameters);
             if (match == null) {
                 TreeSet<String> allowed = allowedMethods(path);
                 if (allowed.isEmpty()) {
@@ -86,31 +91,39 @@ public final class Router implements HttpHandler {
                 }
                 if (method.equals("OPTIONS")) {
                     preflight(exchange, allowed);
+                    callback.succeeded();
                     return;
                 }
                 throw new ApiException(405, method + " is not allowed on " + path + "; use " + String.join(", ", allowed),
                         Map.of("Allow", String.join(", ", allowed)));
             }
-            if (path.startsWith("/api/")) {
-                exchange.setHeader("Access-Control-Allow-Origin", "*");
-                exchange.setHeader("Access-Control-Expose-Headers", "X-Total-Count, Link, Retry-After");
-            }
+            exchange = new Exchange(request, response, pace, match.parameters);
             match.route.handler.handle(exchange);
             if (!exchange.responded()) {
                 throw new IllegalStateException("handler for " + match.route.pattern + " sent no response");
             }
+            callback.succeeded();
         } catch (ApiException e) {
-            answer(http, exchange, e.status(), e.getMessage(), e.headers());
+            answer(exchange, callback, e.status(), e.getMessage(), e.headers());
         } catch (StorageUnavailable e) {
             LOG.log(System.Logger.Level.WARNING, "storage unavailable: " + e.getMessage());
-            answer(http, exchange, 503, "storage is unavailable, try again later", Map.of("Retry-After", "5"));
+            answer(exchange, callback, 503, "storage is unavailable, try again later", Map.of("Retry-After", "5"));
         } catch (IOException e) {
             // the client went away mid-request: nothing left to answer
-            http.close();
+            callback.failed(e);
         } catch (Throwable e) {
-            LOG.log(System.Logger.Level.ERROR, "internal error on " + http.getRequestMethod() + " "
-                    + http.getRequestURI().getPath(), e);
-            answer(http, exchange, 500, "internal error", Map.of());
+            LOG.log(System.Logger.Level.ERROR, "internal error on " + method + " " + path, e);
+            answer(exchange, callback, 500, "internal error", Map.of());
+        }
+    }
+
+    /** Refuses a request target that {@link URI} would not parse, as the collector always has. */
+    private static void requireUri(Request request) {
+        String target = request.getHttpURI().getPathQuery();
+        try {
+            new URI(target);
+        } catch (URISyntaxException e) {
+            throw ApiException.badRequest("the request target is not a valid URI: " + e.getReason());
         }
     }
 
@@ -123,17 +136,18 @@ public final class Router implements HttpHandler {
         exchange.send(204, "text/plain", new byte[0]);
     }
 
-    private static void answer(HttpExchange http, Exchange exchange, int status, String message, Map<String, String> headers) {
+    private static void answer(Exchange exchange, Callback callback, int status, String message, Map<String, String> headers) {
+        if (exchange.responded()) {
+            // the status went out already: cutting the connection is the only way left to say it failed
+            callback.failed(new IOException("failed after the response started: " + message));
+            return;
+        }
         try {
-            Exchange target = exchange != null ? exchange : new Exchange(http, Map.of());
-            if (target.responded()) {
-                http.close();
-                return;
-            }
-            headers.forEach(target::setHeader);
-            target.sendError(status, message);
-        } catch (Throwable ignored) {
-            http.close();
+            headers.forEach(exchange::setHeader);
+            exchange.sendError(status, message);
+            callback.succeeded();
+        } catch (Throwable e) {
+            callback.failed(e);
         }
     }
 

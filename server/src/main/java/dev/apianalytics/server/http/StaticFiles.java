@@ -51,7 +51,6 @@ public final class StaticFiles {
             byte[] content = read(root + candidate);
             if (content != null) {
                 exchange.setHeader("Cache-Control", cacheControl);
-                exchange.setHeader("X-Content-Type-Options", "nosniff");
                 exchange.send(200, contentType(candidate), content);
                 return;
             }

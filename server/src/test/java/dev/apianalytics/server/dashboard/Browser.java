@@ -59,6 +59,11 @@ public final class Browser implements AutoCloseable {
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        // every page notes what its Content-Security-Policy blocked, where later pages of the origin can read it
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+                "document.addEventListener('securitypolicyviolation', e => localStorage.setItem('csp-violations',"
+                        + " (localStorage.getItem('csp-violations') || '') + e.violatedDirective + ' ' + e.blockedURI"
+                        + " + ' at ' + e.sourceFile + ':' + e.lineNumber + '\\n'));"));
         return new Browser(service, driver, profile);
     }
 
@@ -122,13 +127,26 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /**
+     * Quits the browser; fails when a page broke the collector's Content-Security-Policy (an
+     * inline script or style, a foreign resource), which would leave part of it dead in real use.
+     */
     @Override
     public void close() {
+        Object violations;
+        try {
+            violations = script("return location.protocol.startsWith('http') ? localStorage.getItem('csp-violations') : null");
+        } catch (RuntimeException e) {
+            violations = null; // no page of the collector open
+        }
         try {
             driver.quit();
         } finally {
             service.stop();
             TestFiles.deleteRecursively(profile);
+        }
+        if (violations != null && !violations.toString().isBlank()) {
+            throw new AssertionError("the pages broke their Content-Security-Policy:\n" + violations);
         }
     }
 
