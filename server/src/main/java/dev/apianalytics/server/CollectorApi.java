@@ -37,7 +37,7 @@ final class CollectorApi implements ServerExtension {
     public void install(Router router, ServerContext context) {
         ServerConfig config = context.config();
         countries = openCountries(config);
-        var ingest = new IngestHandler(config, context.keys(), context.storage(), countries);
+        var ingest = new IngestHandler(config, context.keys(), context.storage(), countries, context.metrics());
         var deletes = new DeleteHandlers(context.keys(), context.storage(), keyId -> {});
         var data = new DataHandler(context.keys(), context.storage(), config.dataPageSize());
 

@@ -1,6 +1,7 @@
 package dev.apianalytics.server;
 
 import dev.apianalytics.server.dashboard.DashboardExtension;
+import dev.apianalytics.server.health.HealthExtension;
 import dev.apianalytics.server.http.StaticFiles;
 import dev.apianalytics.server.keys.KeyGenerationApi;
 import dev.apianalytics.server.limits.LimitsExtension;
@@ -21,6 +22,7 @@ final class Routes {
                 new SummaryExtension(),
                 new DashboardExtension(),
                 new MonitorExtension(),
+                new HealthExtension(),
                 (router, context) -> new StaticFiles(Routes.class.getClassLoader()).install(router));
     }
 }

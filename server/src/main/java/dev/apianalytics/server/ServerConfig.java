@@ -73,6 +73,8 @@ public final class ServerConfig {
     private final String adminToken;
     private final int keysPerHour;
     private final List<String> trustedProxies;
+    private final boolean metrics;
+    private final int metricsPort;
     private final Clock clock;
     private final boolean monitorAllowPrivate;
     // HTTP layer limits
@@ -106,6 +108,8 @@ public final class ServerConfig {
         this.adminToken = builder.adminToken;
         this.keysPerHour = builder.keysPerHour;
         this.trustedProxies = builder.trustedProxies;
+        this.metrics = builder.metrics;
+        this.metricsPort = builder.metricsPort;
         this.clock = builder.clock;
         this.monitorAllowPrivate = builder.monitorAllowPrivate;
         this.headerTimeout = builder.headerTimeout;
@@ -226,6 +230,16 @@ public final class ServerConfig {
         return trustedProxies;
     }
 
+    /** Whether {@code GET /metrics} is served (on by default). */
+    public boolean metrics() {
+        return metrics;
+    }
+
+    /** The port that serves {@code /metrics} alone, or 0 to serve it on the main port. */
+    public int metricsPort() {
+        return metricsPort;
+    }
+
     /** The clock for timestamps, rate limits and retention (tests inject one). */
     public Clock clock() {
         return clock;
@@ -298,6 +312,8 @@ public final class ServerConfig {
         builder.adminToken = adminToken;
         builder.keysPerHour = keysPerHour;
         builder.trustedProxies = trustedProxies;
+        builder.metrics = metrics;
+        builder.metricsPort = metricsPort;
         builder.clock = clock;
         builder.monitorAllowPrivate = monitorAllowPrivate;
         builder.headerTimeout = headerTimeout;
@@ -333,6 +349,8 @@ public final class ServerConfig {
         private String adminToken;
         private int keysPerHour = DEFAULT_KEYS_PER_HOUR;
         private List<String> trustedProxies = List.of();
+        private boolean metrics = true;
+        private int metricsPort;
         private Clock clock = Clock.systemUTC();
         private boolean monitorAllowPrivate;
         // HTTP layer limits
@@ -479,6 +497,20 @@ public final class ServerConfig {
             return this;
         }
 
+        public Builder metrics(boolean metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        /** A port of its own for {@code /metrics} (1-65535), or 0 for the main port. */
+        public Builder metricsPort(int metricsPort) {
+            if (metricsPort < 0 || metricsPort > 65_535) {
+                throw new IllegalArgumentException("metrics port must be 1-65535, or 0 for the main port; was " + metricsPort);
+            }
+            this.metricsPort = metricsPort;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -536,6 +568,10 @@ public final class ServerConfig {
             if (keyGeneration == KeyGeneration.TOKEN && adminToken == null) {
                 throw new IllegalArgumentException("key generation 'token' needs an admin token (--admin-token or "
                         + "API_ANALYTICS_ADMIN_TOKEN)");
+            }
+            if (metricsPort != 0 && metricsPort == port) {
+                throw new IllegalArgumentException("the metrics port must differ from the main port " + port
+                        + " (leave it unset to serve /metrics on the main port)");
             }
             return new ServerConfig(this);
         }

@@ -1,6 +1,7 @@
 package dev.apianalytics.server;
 
 import dev.apianalytics.server.keys.KeyAuth;
+import dev.apianalytics.server.metrics.CollectorMetrics;
 import dev.apianalytics.server.storage.Storage;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +20,7 @@ public final class ServerContext {
     private final Storage storage;
     private final KeyAuth keys;
     private final ScheduledExecutorService scheduler;
+    private final CollectorMetrics metrics = new CollectorMetrics();
 
     ServerContext(ServerConfig config, Storage storage, KeyAuth keys, ScheduledExecutorService scheduler) {
         this.config = config;
@@ -38,6 +40,11 @@ public final class ServerContext {
     /** Authenticates {@code X-AUTH-TOKEN}: {@code long keyId = context.keys().authenticate(exchange);} */
     public KeyAuth keys() {
         return keys;
+    }
+
+    /** The collector's counters (answers, rows, pings); served on {@code /metrics} unless turned off. */
+    public CollectorMetrics metrics() {
+        return metrics;
     }
 
     /** The server's clock; use it instead of {@code Instant.now()} so tests can move time. */

@@ -115,6 +115,12 @@ final class ServerFlags {
                     "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client "
                             + "(default none: the header is ignored)",
                     (b, v) -> b.trustedProxies(List.of(v.split(",")))),
+            new Option("--metrics", "API_ANALYTICS_METRICS", "on|off",
+                    "serve Prometheus metrics on GET /metrics (default on; counts only, no key, path or host)",
+                    (b, v) -> b.metrics(onOff(v))),
+            intOption("--metrics-port", "API_ANALYTICS_METRICS_PORT",
+                    "serve /metrics on this port alone instead of the main port (default: the main port)",
+                    Builder::metricsPort),
             switchOption("--monitor-allow-private", "API_ANALYTICS_MONITOR_ALLOW_PRIVATE",
                     "let monitors ping loopback, private and link-local addresses, to monitor a LAN (default off; "
                             + "metadata addresses and the collector's own port stay refused)",
@@ -217,6 +223,14 @@ final class ServerFlags {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    private static boolean onOff(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new IllegalArgumentException("expected on or off, was '" + value + "'");
+        };
     }
 
     private static Option intOption(String flag, String environment, String help, ObjIntConsumer<Builder> setter) {

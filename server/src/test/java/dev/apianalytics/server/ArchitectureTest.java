@@ -27,8 +27,8 @@ class ArchitectureTest {
                 .layer("Wiring").definedBy(inRoot(false))
                 .layer("Contracts").definedBy(inRoot(true))
                 .layer("Features").definedBy(ROOT + ".ingest..", ROOT + ".data..", ROOT + ".dashboard..",
-                        ROOT + ".monitor..", ROOT + ".retention..")
-                .layer("Services").definedBy(ROOT + ".keys..", ROOT + ".summary..", ROOT + ".limits..")
+                        ROOT + ".monitor..", ROOT + ".retention..", ROOT + ".health..")
+                .layer("Services").definedBy(ROOT + ".keys..", ROOT + ".summary..", ROOT + ".limits..", ROOT + ".metrics..")
                 .layer("Base").definedBy(ROOT + ".http..", ROOT + ".storage..", ROOT + ".enrich..", ROOT + ".net..")
                 .withOptionalLayers(true)
                 .whereLayer("Wiring").mayNotBeAccessedByAnyLayer()

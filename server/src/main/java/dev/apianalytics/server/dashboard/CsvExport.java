@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 final class CsvExport {
 
     static final String HEADER = "created_at,hostname,ip_address,method,path,route,status,response_time_ms,"
-            + "user_agent,client,os,device,bot,country,user_id,referrer";
+            + "user_agent,client,os,device,bot,country,user_id,referrer,framework";
     /** A cap so one click cannot stream a whole database; the header line names it when reached. */
     static final int MAX_ROWS = 1_000_000;
 
@@ -36,7 +36,7 @@ final class CsvExport {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, now.plusMillis(1), parameters);
         String text = "SELECT created_at, hostname, ip_address, method, path, route, status, response_time, user_agent, "
-                + "client, os, device, bot, location, user_id, referrer FROM requests WHERE " + where
+                + "client, os, device, bot, location, user_id, referrer, framework FROM requests WHERE " + where
                 + " ORDER BY created_at LIMIT " + MAX_ROWS;
         out.write(HEADER);
         out.write("\r\n");
@@ -54,7 +54,7 @@ final class CsvExport {
                     line.setLength(0);
                     LocalDateTime created = rows.getObject(1, LocalDateTime.class);
                     line.append(created.toInstant(ZoneOffset.UTC));
-                    for (int column = 2; column <= 16; column++) {
+                    for (int column = 2; column <= 17; column++) {
                         line.append(',');
                         if (column == 8) {
                             line.append(rows.getDouble(column));

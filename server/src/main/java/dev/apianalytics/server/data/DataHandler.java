@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * {@code GET /api/data}: a key's raw rows, oldest first, a page at a time, in upstream's shape
  * (method as its integer id, missing values as {@code ""}) plus {@code X-Total-Count} and a
- * {@code Link rel="next"} header.
+ * {@code Link rel="next"} header. {@code fields=route,framework,referrer} appends those columns.
  */
 public final class DataHandler implements Handler {
 
@@ -43,6 +43,7 @@ public final class DataHandler implements Handler {
     public void handle(Exchange exchange) throws Exception {
         long keyId = keys.authenticate(exchange);
         DataQuery query = DataQuery.from(exchange);
+        List<ExtraColumn> extras = ExtraColumn.requested(exchange);
         long offset = (long) (query.page() - 1) * pageSize;
         long total;
         try {
@@ -61,10 +62,13 @@ public final class DataHandler implements Handler {
                 for (String column : COLUMNS) {
                     json.value(column);
                 }
+                for (ExtraColumn extra : extras) {
+                    json.value(extra.column());
+                }
                 json.endArray();
             }
             try {
-                storage.readRequests(keyId, query.filter(), offset, pageSize, row -> write(json, row, query.compact()));
+                storage.readRequests(keyId, query.filter(), offset, pageSize, row -> write(json, row, query.compact(), extras));
             } catch (SQLException e) {
                 throw new IOException("reading requests failed: " + e.getMessage(), e);
             } catch (UncheckedIOException e) {
@@ -74,7 +78,7 @@ public final class DataHandler implements Handler {
         });
     }
 
-    private static void write(JsonWriter json, StoredRequest row, boolean compact) {
+    private static void write(JsonWriter json, StoredRequest row, boolean compact, List<ExtraColumn> extras) {
         try {
             if (compact) {
                 json.beginArray();
@@ -101,6 +105,9 @@ public final class DataHandler implements Handler {
             field(json, compact, "location").value(text(row.location()));
             field(json, compact, "user_id").value(text(row.userId()));
             field(json, compact, "created_at").value(row.createdAt().toString());
+            for (ExtraColumn extra : extras) {
+                field(json, compact, extra.column()).value(text(extra.value(row)));
+            }
             if (compact) {
                 json.endArray();
             } else {

@@ -130,7 +130,7 @@ record DataQuery(RequestFilter filter, int page, boolean compact) {
         };
     }
 
-    private static String abbreviate(String value) {
+    static String abbreviate(String value) {
         return value.length() <= 40 ? value : value.substring(0, 40) + "...";
     }
 }

@@ -38,6 +38,7 @@ public final class Exchange {
     private Map<String, List<String>> query;
     private InputStream body;
     private boolean responded;
+    private int status;
 
     Exchange(Request request, Response response, BodyPace pace, Map<String, String> pathParameters) {
         this.request = request;
@@ -144,6 +145,7 @@ public final class Exchange {
 
     public void send(int status, String contentType, byte[] body) throws IOException {
         markResponded();
+        this.status = status;
         setHeader("Content-Type", contentType);
         response.setStatus(status);
         boolean empty = status == 204 || status == 304;
@@ -180,6 +182,7 @@ public final class Exchange {
      */
     public void stream(int status, String contentType, StreamBody body) throws IOException {
         markResponded();
+        this.status = status;
         setHeader("Content-Type", contentType);
         String accept = header("Accept-Encoding");
         boolean gzip = accept != null && accept.toLowerCase(Locale.ROOT).contains("gzip");
@@ -216,6 +219,11 @@ public final class Exchange {
             super(out, 64 * 1024);
             def.setLevel(java.util.zip.Deflater.BEST_SPEED);
         }
+    }
+
+    /** The status sent, or 0 before the response starts. */
+    public int status() {
+        return status;
     }
 
     boolean responded() {

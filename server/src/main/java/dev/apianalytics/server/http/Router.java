@@ -28,6 +28,7 @@ public final class Router {
     private static final System.Logger LOG = System.getLogger(Router.class.getName());
 
     private final List<Route> routes = new CopyOnWriteArrayList<>();
+    private Decorator decorator = (method, pattern, handler) -> handler;
 
     public Router get(String pattern, Handler handler) {
         return add("GET", pattern, handler);
@@ -45,9 +46,23 @@ public final class Router {
         return add("DELETE", pattern, handler);
     }
 
+    /** Wraps a route's handler (metrics count answers per route this way); sees the route it serves. */
+    @FunctionalInterface
+    public interface Decorator {
+        Handler wrap(String method, String pattern, Handler handler);
+    }
+
+    /** Wraps every route's handler with {@code decorator}, those registered so far and those to come. */
+    public synchronized void decorate(Decorator decorator) {
+        Decorator previous = this.decorator;
+        this.decorator = (method, pattern, handler) -> decorator.wrap(method, pattern, previous.wrap(method, pattern, handler));
+        routes.replaceAll(route -> new Route(route.method, route.pattern, decorator.wrap(route.method, route.pattern, route.handler)));
+    }
+
     /** Registers {@code handler} for {@code method} on {@code pattern}; a duplicate route is a programming error. */
-    public Router add(String method, String pattern, Handler handler) {
-        Route route = new Route(method.toUpperCase(Locale.ROOT), pattern, handler);
+    public synchronized Router add(String method, String pattern, Handler handler) {
+        String upper = method.toUpperCase(Locale.ROOT);
+        Route route = new Route(upper, pattern, decorator.wrap(upper, pattern, handler));
         for (Route existing : routes) {
             if (existing.method.equals(route.method) && existing.pattern.equals(route.pattern)) {
                 throw new IllegalStateException("route registered twice: " + method + " " + pattern);

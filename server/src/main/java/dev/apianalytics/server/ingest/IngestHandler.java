@@ -12,6 +12,7 @@ import dev.apianalytics.server.ingest.RawRow.Value;
 import dev.apianalytics.server.keys.KeyAuth;
 import dev.apianalytics.server.limits.Limiter;
 import dev.apianalytics.server.limits.Rate;
+import dev.apianalytics.server.metrics.CollectorMetrics;
 import dev.apianalytics.server.storage.BatchOutcome;
 import dev.apianalytics.server.storage.Storage;
 import dev.apianalytics.server.storage.StoredRequest;
@@ -55,8 +56,10 @@ public final class IngestHandler implements Handler {
     private final BatchReader batches;
     private final Enricher enricher;
     private final MemoryBudget budget;
+    private final CollectorMetrics metrics;
 
-    public IngestHandler(ServerConfig config, KeyAuth keys, Storage storage, CountryLookup countries) {
+    public IngestHandler(ServerConfig config, KeyAuth keys, Storage storage, CountryLookup countries, CollectorMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.keys = keys;
         this.storage = storage;
@@ -81,15 +84,16 @@ public final class IngestHandler implements Handler {
 
     @Override
     public void handle(Exchange exchange) throws Exception {
+        long arrived = System.nanoTime();
         try (MemoryBudget.Reservation memory = budget.open(TimeUnit.SECONDS.toNanos(MEMORY_WAIT_SECONDS))) {
             // reserved as it arrives: a client that is slow to send holds only what it sent
             RequestBody body = exchange.body(config.maxBodyBytes(), config.maxDecompressedBytes(), memory::grow);
             memory.grow(PARSER_BYTES);
-            store(exchange, batches.read(body.open(), memory));
+            store(exchange, batches.read(body.open(), memory), arrived);
         }
     }
 
-    private void store(Exchange exchange, BatchReader.Batch batch) throws Exception {
+    private void store(Exchange exchange, BatchReader.Batch batch, long arrived) throws Exception {
         if (batch.apiKey() == null || batch.apiKey().isBlank()) {
             throw ApiException.badRequest("api_key is missing");
         }
@@ -115,6 +119,7 @@ public final class IngestHandler implements Handler {
             throw ApiException.badRequest("requests is empty");
         }
         if (batch.accepted().isEmpty()) {
+            metrics.rows(0, rejected);
             exchange.sendJson(400, answer(400, "no request in the batch is valid; first problem: row "
                     + errors.get(0).get("row") + ": " + errors.get(0).get("message"), 0, rejected, errors));
             return;
@@ -138,6 +143,8 @@ public final class IngestHandler implements Handler {
             exchange.sendJson(201, answer(201, LOGGED, earlier.get().accepted(), earlier.get().rejected(), List.of()));
             return;
         }
+        metrics.rows(accepted.size(), rejected);
+        metrics.committed(arrived);
         try {
             keys.markActive(keyId);
         } catch (StorageUnavailable e) {

@@ -57,7 +57,7 @@ public final class MonitorExtension implements ServerExtension {
 
         pinger = new Pinger(addresses);
         MonitorScheduler scheduler = new MonitorScheduler(store, pinger, context.clock(), settings.retention(),
-                context.scheduler());
+                context.scheduler(), context.metrics());
         context.every(settings.tick(), settings.tick(), "monitor pings", () -> {
             try {
                 scheduler.tick();

@@ -1,5 +1,6 @@
 package dev.apianalytics.server.monitor;
 
+import dev.apianalytics.server.metrics.CollectorMetrics;
 import dev.apianalytics.server.monitor.MonitorStore.Monitor;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -30,13 +31,16 @@ final class MonitorScheduler {
     private final Clock clock;
     private final Duration retention;
     private final Executor recorder;
+    private final CollectorMetrics metrics;
     /** Pings in flight by key; guarded by {@code this}. */
     private final Map<Long, Integer> inFlight = new HashMap<>();
     private int inFlightTotal;
     private Instant lastExpiry;
 
     /** {@code recorder} stores results: off the HTTP client's threads, which must never wait on the database. */
-    MonitorScheduler(MonitorStore store, Pinger pinger, Clock clock, Duration retention, Executor recorder) {
+    MonitorScheduler(MonitorStore store, Pinger pinger, Clock clock, Duration retention, Executor recorder,
+            CollectorMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.pinger = pinger;
         this.clock = clock;
@@ -92,6 +96,7 @@ final class MonitorScheduler {
             pinger.ping(monitor.url(), monitor.method(), Duration.ofMillis(monitor.timeoutMs())).whenCompleteAsync((result, error) -> {
                 try {
                     store.record(monitor, sentAt, result);
+                    metrics.pinged(result.up(), result.status());
                 } catch (SQLException | RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "could not store a ping of monitor " + monitor.id() + ": " + e.getMessage());
                 } finally {

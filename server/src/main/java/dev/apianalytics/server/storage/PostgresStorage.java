@@ -2,6 +2,7 @@ package dev.apianalytics.server.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
@@ -51,6 +52,11 @@ public final class PostgresStorage extends SqlStorage {
         } catch (RuntimeException e) {
             throw new SQLException("cannot connect to PostgreSQL at " + withoutSecrets(jdbcUrl) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The pool's live figures (connections active, idle, waited for), for the collector's metrics. */
+    public HikariPoolMXBean poolStatus() {
+        return pool.getHikariPoolMXBean();
     }
 
     /** The URL without its query string, which may hold a password. */

@@ -319,6 +319,8 @@ abstract class DashboardApiContract {
         assertThat(lines.get(0)).isEqualTo(CsvExport.HEADER);
         assertThat(lines).hasSize((int) expected + 1);
         assertThat(lines.subList(1, lines.size())).allSatisfy(line -> assertThat(line).containsPattern(",5[0-9][0-9],"));
+        assertThat(lines.subList(1, lines.size())).as("the framework is the last column")
+                .allSatisfy(line -> assertThat(line).endsWith(",Javalin"));
     }
 
     JsonObject dashboard(String query) {

@@ -3,6 +3,7 @@ package dev.apianalytics.server.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.apianalytics.server.metrics.CollectorMetrics;
 import dev.apianalytics.server.monitor.MonitorStore.Monitor;
 import dev.apianalytics.server.monitor.MonitorStore.Ping;
 import dev.apianalytics.server.net.PublicAddresses;
@@ -66,7 +67,7 @@ final class PingGuardTest {
             Monitor monitor = store.create(1, url, "GET", 30, 2_000, Clock.systemUTC().instant());
 
             MonitorScheduler scheduler = new MonitorScheduler(store, pinger, Clock.systemUTC(), Duration.ofDays(60),
-                    Runnable::run);
+                    Runnable::run, new CollectorMetrics());
             assertThat(scheduler.tick()).isEqualTo(1);
             await().atMost(Duration.ofSeconds(20)).until(() -> store.pings(monitor.id()).size() == 1);
 
