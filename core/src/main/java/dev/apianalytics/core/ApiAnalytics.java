@@ -33,9 +33,11 @@ public final class ApiAnalytics implements AutoCloseable {
     private final String framework;
     private final Uploader uploader;
     private final RateLimitedLog trackingFailureLog = new RateLimitedLog(MINUTE_NANOS);
+    private final ExcludedPaths excluded;
 
     private ApiAnalytics(Config config, String framework, Uploader uploader) {
         this.config = config;
+        this.excluded = config.excluded();
         this.framework = framework;
         this.uploader = uploader;
     }
@@ -74,7 +76,19 @@ public final class ApiAnalytics implements AutoCloseable {
     }
 
     /**
-     * Records one completed request. Runs the mappers on the calling thread, then hands an
+     * Whether a request to {@code path} is recorded: analytics is enabled and the path matches
+     * none of {@link Config#excludePaths()}. Adapters call it first, with the request's own
+     * path, and do no per-request work for a request it turns down. Never throws; does not
+     * allocate.
+     *
+     * @param path the request path as received (a query string is ignored), or {@code null}
+     */
+    public boolean tracks(String path) {
+        return uploader != null && !excluded.matches(path);
+    }
+
+    /**
+     * Records one completed request; the adapter has asked {@link #tracks} first. Runs the mappers on the calling thread, then hands an
      * immutable record to the uploader. Never throws and never blocks.
      *
      * @param request the request, still valid on this thread
