@@ -61,7 +61,8 @@ public final class ApiAnalytics implements AutoCloseable {
             return new ApiAnalytics(config, framework, null);
         }
         RateLimitedLog.info("API Analytics records " + framework + " requests to " + config.serverUrl()
-                + " at privacy level " + config.privacyLevel().level());
+                + " at privacy level " + config.privacyLevel().level()
+                + (config.excludePaths().isEmpty() ? "" : ", except paths matching " + String.join(", ", config.excludePaths())));
         return new ApiAnalytics(config, framework, new Uploader(config, framework));
     }
 
