@@ -89,8 +89,9 @@ public final class ApiAnalytics implements AutoCloseable {
     }
 
     /**
-     * Records one completed request; the adapter has asked {@link #tracks} first. Runs the mappers on the calling thread, then hands an
-     * immutable record to the uploader. Never throws and never blocks.
+     * Records one completed request that {@link #tracks} accepted. Runs the mappers on the
+     * calling thread, then hands an immutable record to the uploader. Never throws and never
+     * blocks.
      *
      * @param request the request, still valid on this thread
      * @param status the response status sent
