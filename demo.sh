@@ -3,11 +3,14 @@
 # Options are passed to the demo (see --port, --api-port, --data-dir, --geo-db, --requests).
 set -euo pipefail
 cd "$(dirname "$0")"
+# without Maven installed, the wrapper fetches it
+MVN=mvn
+command -v mvn >/dev/null 2>&1 || MVN=./mvnw
 echo "[demo] Building the collector, the Javalin adapter and the demo API (the first build downloads dependencies)..."
-mvn -B -ntp -DskipTests -pl examples/demo -am package 2>&1 \
+"$MVN" -B -ntp -DskipTests -pl examples/demo -am package 2>&1 \
   | grep --line-buffered -E '^\[INFO\] Building API|ERROR|FAIL' | sed -u 's/^\[INFO\] /[demo]   /' || true
 if [ ! -f examples/demo/target/api-analytics-demo.jar ]; then
-  echo "[demo] The build failed; run: mvn -B -DskipTests -pl examples/demo -am package" >&2
+  echo "[demo] The build failed; run: $MVN -B -DskipTests -pl examples/demo -am package" >&2
   exit 1
 fi
 # a country database makes the Locations panel work; fetched once from npm into a cache

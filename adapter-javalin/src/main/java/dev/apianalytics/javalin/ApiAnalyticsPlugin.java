@@ -76,7 +76,7 @@ public final class ApiAnalyticsPlugin extends Plugin<Void> {
      */
     private void record(Context ctx, Float executionTimeMs) {
         ApiAnalytics current = analytics;
-        if (current == null || !current.enabled()) {
+        if (current == null || !current.tracks(ctx.req().getRequestURI())) {
             return;
         }
         long elapsedNanos = executionTimeMs == null || executionTimeMs < 0 ? 0 : (long) (executionTimeMs * 1_000_000d);

@@ -52,7 +52,7 @@ public final class ApiAnalyticsFilter implements Ordered, ApplicationEventListen
 
     @RequestFilter
     void onRequest(HttpRequest<?> request) {
-        if (analytics.enabled()) {
+        if (analytics.tracks(request.getPath())) {
             try {
                 request.setAttribute(ATTRIBUTE, new MicronautRequestView(request, System.nanoTime(), System.currentTimeMillis()));
             } catch (RuntimeException | LinkageError e) {

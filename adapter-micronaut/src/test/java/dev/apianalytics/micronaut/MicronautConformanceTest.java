@@ -51,6 +51,8 @@ class MicronautConformanceTest extends AbstractConformanceTest {
         properties.put("api-analytics.shutdown-timeout", config.shutdownTimeout().toMillis() + "ms");
         properties.put("api-analytics.gzip", config.gzip());
         properties.put("api-analytics.flush-on-shutdown", config.flushOnShutdown());
+        properties.put("api-analytics.exclude-paths", String.join(",", config.excludePaths()));
+        properties.put("api-analytics.debug", config.debug());
         return properties;
     }
 

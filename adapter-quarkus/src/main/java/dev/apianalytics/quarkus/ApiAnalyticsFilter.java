@@ -56,8 +56,9 @@ public final class ApiAnalyticsFilter {
     /** The route filter: starts the timing and records the request when it ends. */
     void track(RoutingContext ctx) {
         try {
-            QuarkusRequestView request = new QuarkusRequestView(analytics, ctx, System.nanoTime(), System.currentTimeMillis());
-            ctx.addEndHandler(request);
+            if (analytics.tracks(ctx.request().path())) {
+                ctx.addEndHandler(new QuarkusRequestView(analytics, ctx, System.nanoTime(), System.currentTimeMillis()));
+            }
         } catch (RuntimeException | LinkageError e) {
             analytics.reportTrackingFailure(e);
         }

@@ -70,9 +70,9 @@ public final class ApiAnalyticsFilter implements Filter {
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         ApiAnalytics current = analytics;
-        if (current == null || !current.enabled() || !(request instanceof HttpServletRequest)
+        if (current == null || !(request instanceof HttpServletRequest)
                 || !(response instanceof HttpServletResponse) || request.getDispatcherType() != DispatcherType.REQUEST
-                || request.getAttribute(SEEN) != null) {
+                || !current.tracks(((HttpServletRequest) request).getRequestURI()) || request.getAttribute(SEEN) != null) {
             chain.doFilter(request, response);
             return;
         }

@@ -58,7 +58,7 @@ public final class ApiAnalyticsHandler implements Handler<RoutingContext>, AutoC
 
     @Override
     public void handle(RoutingContext ctx) {
-        if (analytics.enabled()) {
+        if (analytics.tracks(ctx.request().path())) {
             track(ctx);
         }
         ctx.next();

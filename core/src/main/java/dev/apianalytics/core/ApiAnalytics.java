@@ -33,9 +33,11 @@ public final class ApiAnalytics implements AutoCloseable {
     private final String framework;
     private final Uploader uploader;
     private final RateLimitedLog trackingFailureLog = new RateLimitedLog(MINUTE_NANOS);
+    private final ExcludedPaths excluded;
 
     private ApiAnalytics(Config config, String framework, Uploader uploader) {
         this.config = config;
+        this.excluded = config.excluded();
         this.framework = framework;
         this.uploader = uploader;
     }
@@ -59,7 +61,8 @@ public final class ApiAnalytics implements AutoCloseable {
             return new ApiAnalytics(config, framework, null);
         }
         RateLimitedLog.info("API Analytics records " + framework + " requests to " + config.serverUrl()
-                + " at privacy level " + config.privacyLevel().level());
+                + " at privacy level " + config.privacyLevel().level()
+                + (config.excludePaths().isEmpty() ? "" : ", except paths matching " + String.join(", ", config.excludePaths())));
         return new ApiAnalytics(config, framework, new Uploader(config, framework));
     }
 
@@ -74,8 +77,21 @@ public final class ApiAnalytics implements AutoCloseable {
     }
 
     /**
-     * Records one completed request. Runs the mappers on the calling thread, then hands an
-     * immutable record to the uploader. Never throws and never blocks.
+     * Whether a request to {@code path} is recorded: analytics is enabled and the path matches
+     * none of {@link Config#excludePaths()}. Adapters call it first, with the request's own
+     * path, and do no per-request work for a request it turns down. Never throws; does not
+     * allocate.
+     *
+     * @param path the request path as received (a query string is ignored), or {@code null}
+     */
+    public boolean tracks(String path) {
+        return uploader != null && !excluded.matches(path);
+    }
+
+    /**
+     * Records one completed request that {@link #tracks} accepted. Runs the mappers on the
+     * calling thread, then hands an immutable record to the uploader. Never throws and never
+     * blocks.
      *
      * @param request the request, still valid on this thread
      * @param status the response status sent

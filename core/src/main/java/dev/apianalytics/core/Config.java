@@ -46,6 +46,9 @@ public final class Config {
     private final Duration shutdownTimeout;
     private final boolean gzip;
     private final boolean flushOnShutdown;
+    private final List<String> excludePaths;
+    private final ExcludedPaths excluded;
+    private final boolean debug;
 
     private Config(Builder builder) {
         this.apiKey = builder.apiKey == null ? "" : builder.apiKey.trim();
@@ -65,6 +68,9 @@ public final class Config {
         this.shutdownTimeout = notNegative("shutdownTimeout", builder.shutdownTimeout);
         this.gzip = builder.gzip;
         this.flushOnShutdown = builder.flushOnShutdown;
+        this.excluded = ExcludedPaths.compile(builder.excludePaths);
+        this.excludePaths = List.copyOf(builder.excludePaths);
+        this.debug = builder.debug;
     }
 
     /** A builder with every default, for this API key. */
@@ -145,7 +151,9 @@ public final class Config {
                 .initialBackoff(initialBackoff)
                 .shutdownTimeout(shutdownTimeout)
                 .gzip(gzip)
-                .flushOnShutdown(flushOnShutdown);
+                .flushOnShutdown(flushOnShutdown)
+                .excludePaths(excludePaths)
+                .debug(debug);
     }
 
     /** The key the collector issued; empty when analytics is disabled. */
@@ -238,6 +246,21 @@ public final class Config {
         return flushOnShutdown;
     }
 
+    /** The path patterns of requests that are not recorded, as given; empty by default. */
+    public List<String> excludePaths() {
+        return excludePaths;
+    }
+
+    /** {@link #excludePaths()} compiled, for {@link ApiAnalytics#tracks}. */
+    ExcludedPaths excluded() {
+        return excluded;
+    }
+
+    /** Whether each batch sent is logged (records, bytes, time). */
+    public boolean debug() {
+        return debug;
+    }
+
     /**
      * Equal when every setting is: the same key, URL, levels, sizes and durations, and equal
      * mappers (header mappers of the same header are equal; other mappers only to themselves).
@@ -261,14 +284,16 @@ public final class Config {
                 && initialBackoff.equals(that.initialBackoff)
                 && shutdownTimeout.equals(that.shutdownTimeout)
                 && gzip == that.gzip
-                && flushOnShutdown == that.flushOnShutdown;
+                && flushOnShutdown == that.flushOnShutdown
+                && excludePaths.equals(that.excludePaths)
+                && debug == that.debug;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(apiKey, serverUrl, privacyLevel, getPath, getIpAddress, getHostname, getUserAgent, getUserId,
                 flushInterval, batchSize, queueCapacity, requestTimeout, maxRetryDuration, initialBackoff,
-                shutdownTimeout, gzip, flushOnShutdown);
+                shutdownTimeout, gzip, flushOnShutdown, excludePaths, debug);
     }
 
     @Override
@@ -285,7 +310,9 @@ public final class Config {
                 + ", initialBackoff=" + initialBackoff
                 + ", shutdownTimeout=" + shutdownTimeout
                 + ", gzip=" + gzip
-                + ", flushOnShutdown=" + flushOnShutdown + "]";
+                + ", flushOnShutdown=" + flushOnShutdown
+                + ", excludePaths=" + excludePaths
+                + ", debug=" + debug + "]";
     }
 
     private static URI parseServerUrl(String value) {
@@ -347,6 +374,8 @@ public final class Config {
         private Duration shutdownTimeout = Duration.ofSeconds(5);
         private boolean gzip = true;
         private boolean flushOnShutdown = true;
+        private List<String> excludePaths = List.of();
+        private boolean debug;
 
         private Builder() {}
 
@@ -491,6 +520,31 @@ public final class Config {
         /** Whether a JVM shutdown hook flushes what is queued; default true. */
         public Builder flushOnShutdown(boolean flushOnShutdown) {
             this.flushOnShutdown = flushOnShutdown;
+            return this;
+        }
+
+        /**
+         * Requests whose path matches one of these Ant-style patterns are not recorded, such as
+         * health checks and static files: {@code excludePaths("/health", "/actuator/**", "*.css")}.
+         * {@code *} matches within one path segment, {@code **} any number of segments,
+         * {@code ?} one character; a pattern without a leading {@code /} matches at any depth.
+         * Patterns are matched on the request's own path (before any {@link #path} mapper), without
+         * the query string. Replaces the patterns set before; none by default.
+         */
+        public Builder excludePaths(String... patterns) {
+            return excludePaths(java.util.Arrays.asList(patterns));
+        }
+
+        /** The same as {@link #excludePaths(String...)}. */
+        public Builder excludePaths(java.util.Collection<String> patterns) {
+            Objects.requireNonNull(patterns, "excludePaths must not be null");
+            this.excludePaths = new java.util.ArrayList<>(patterns);
+            return this;
+        }
+
+        /** Whether each batch sent is logged at INFO, with its records, bytes and time; default false. */
+        public Builder debug(boolean debug) {
+            this.debug = debug;
             return this;
         }
 

@@ -83,6 +83,12 @@ final class Settings {
         rows.add("user-id-header", "header name", c -> "", "X-User-Id",
                 "Record this header's value as the caller's user id (none by default).",
                 Settings::header, Config.Builder::userId, HEADER_FORM);
+        rows.add("exclude-paths", "path patterns", c -> String.join(",", c.excludePaths()), "/health,/actuator/**,*.css",
+                "Requests whose path matches one of these comma-separated Ant-style patterns are not recorded.",
+                Settings::patterns, Config.Builder::excludePaths, "comma-separated path patterns such as /health,/actuator/**,*.css");
+        rows.add("debug", "boolean", c -> String.valueOf(c.debug()), "true",
+                "Log each batch sent (records, bytes, time) at INFO.",
+                Settings::bool, Config.Builder::debug, "true or false");
         ROWS = List.copyOf(rows.rows);
         TABLE = ROWS.stream().map(Row::setting).toList();
     }
@@ -188,6 +194,11 @@ final class Settings {
             return millis / 1000 + "s";
         }
         return millis + "ms";
+    }
+
+    /** {@code /health, /actuator/**} as two patterns; empty entries are skipped. */
+    private static List<String> patterns(String value) {
+        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
     }
 
     private static boolean bool(String value) {

@@ -395,6 +395,19 @@ public abstract class AbstractConformanceTest {
     }
 
     @Test
+    void recordsNothingForAnExcludedPathAndRecordsItsNeighbour() throws Exception {
+        start(config().excludePaths("/users/*", "*.css", "/echo/**").build());
+        assertThat(send(request("/users/42?x=1")).body()).isEqualTo("42");
+        assertThat(send(request("/static/app.css")).statusCode()).isEqualTo(404);
+        assertThat(send(request("/echo").POST(HttpRequest.BodyPublishers.ofString("ping"))).statusCode()).isEqualTo(201);
+        assertThat(send(request("/hello")).body()).isEqualTo("hello");
+        assertThat(send(request("/app.cssx")).statusCode()).isEqualTo(404);
+
+        // stopping flushes everything queued, so an excluded request recorded by mistake would be here
+        assertThat(stopAndCollect(2)).extracting(RecordedRequest::path).containsExactlyInAnyOrder("/hello", "/app.cssx");
+    }
+
+    @Test
     void withoutAnApiKeyTheApplicationRunsAndNothingIsSent() throws Exception {
         start(config().apiKey("").build());
         HttpResponse<String> response = send(request("/hello"));

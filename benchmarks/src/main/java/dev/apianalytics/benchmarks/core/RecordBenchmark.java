@@ -42,11 +42,15 @@ public class RecordBenchmark {
 
     private static final String ROUTE = "/users/{id}";
 
+    private static final String[] EXCLUDED = {"/health", "/actuator/**", "*.css", "*.js", "/static/**"};
+
     private final RequestView request = new BenchmarkRequest();
     private ApiAnalytics enabled;
     private ApiAnalytics withMappers;
     private ApiAnalytics privacyLevelTwo;
     private ApiAnalytics disabled;
+    private ApiAnalytics withExcludedPaths;
+    private final String excludedPath = "/static/js/app.js";
 
     @Setup(Level.Trial)
     public void start() {
@@ -61,6 +65,7 @@ public class RecordBenchmark {
                 .userId(RequestMapper.header("X-User-Id"))
                 .build());
         privacyLevelTwo = draining(config.toBuilder().privacyLevel(PrivacyLevel.NO_IP).build());
+        withExcludedPaths = draining(config.toBuilder().excludePaths(EXCLUDED).build());
         disabled = ApiAnalytics.create(Config.builder("").build(), "Benchmark");
     }
 
@@ -70,7 +75,7 @@ public class RecordBenchmark {
 
     @TearDown(Level.Trial)
     public void stop() {
-        for (ApiAnalytics analytics : new ApiAnalytics[] {enabled, withMappers, privacyLevelTwo}) {
+        for (ApiAnalytics analytics : new ApiAnalytics[] {enabled, withMappers, privacyLevelTwo, withExcludedPaths}) {
             UploaderStats stats = analytics.stats();
             // a drop would mean the queue was full and the fast drop path was measured instead
             System.out.println("uploader: enqueued " + stats.enqueued() + ", dropped " + stats.dropped());
@@ -118,6 +123,25 @@ public class RecordBenchmark {
         long startNanos = System.nanoTime();
         long startMillis = System.currentTimeMillis();
         privacyLevelTwo.record(request, 200, ROUTE, startNanos, startMillis);
+    }
+
+    /**
+     * What an adapter does with five excluded-path patterns configured, for a request none of
+     * them matches: {@code tracks(path)} first, then the same as {@link #recordAndEnqueue}.
+     */
+    @Benchmark
+    public void recordAndEnqueueWithExcludedPaths() {
+        if (withExcludedPaths.tracks(request.path())) {
+            long startNanos = System.nanoTime();
+            long startMillis = System.currentTimeMillis();
+            withExcludedPaths.record(request, 200, ROUTE, startNanos, startMillis);
+        }
+    }
+
+    /** A request that an excluded-path pattern matches: the check alone, nothing recorded. */
+    @Benchmark
+    public boolean excludedPath() {
+        return withExcludedPaths.tracks(excludedPath);
     }
 
     /** A request as a framework holds it: strings it has already parsed. */

@@ -24,20 +24,16 @@ final class BatchSender implements AutoCloseable {
     // JSON and gzip buffers reused batch after batch
     private final WireFormat.Encoder encoder;
     private final AtomicLong retried = new AtomicLong();
-    // shared with the uploader, so that one outage yields one warning a minute in all
-    private final RateLimitedLog outageLog;
-    private final RateLimitedLog rejectionLog;
+    private final DeliveryLog log;
 
-    BatchSender(Config config, String framework, CollectorClient client, CloseDeadline closeDeadline,
-            RateLimitedLog outageLog, RateLimitedLog rejectionLog) {
+    BatchSender(Config config, String framework, CollectorClient client, CloseDeadline closeDeadline, DeliveryLog log) {
         this.config = config;
         this.framework = framework;
         this.client = client;
         this.retryPolicy = new RetryPolicy(config.initialBackoff(), config.maxRetryDuration());
         this.closeDeadline = closeDeadline;
         this.encoder = new WireFormat.Encoder(config.gzip());
-        this.outageLog = outageLog;
-        this.rejectionLog = rejectionLog;
+        this.log = log;
     }
 
     /** Attempts repeated so far, over all batches. */
@@ -56,7 +52,7 @@ final class BatchSender implements AutoCloseable {
         try {
             body = encoder.encode(config.apiKey(), framework, config.privacyLevel(), batch);
         } catch (RuntimeException e) {
-            rejectionLog.warn("API Analytics could not serialise a batch of " + size + " records", e);
+            log.problem("API Analytics could not serialise a batch of " + size + " records", e);
             return false;
         }
         // one id for every attempt of this batch: the collector stores it once
@@ -69,34 +65,38 @@ final class BatchSender implements AutoCloseable {
             }
             Duration wait;
             try {
+                long started = System.nanoTime();
                 CollectorClient.Answer answer = client.post(body, batchId, requestTimeout());
                 switch (answer.verdict()) {
                     case ACCEPTED:
+                        log.accepted(size, body.length, System.nanoTime() - started);
                         return true;
                     case REFUSED:
-                        rejectionLog.warn("API Analytics collector refused " + size + " records with HTTP "
-                                + answer.status() + ": " + answer.message(), null);
+                        if (answer.status() == 401) {
+                            log.keyRefused(size);
+                        } else {
+                            log.problem("API Analytics collector refused " + size + " records with HTTP "
+                                    + answer.status() + ": " + answer.message(), null);
+                        }
                         return false;
                     default:
                         wait = answer.retryAfter().orElse(RetryPolicy.jitter(backoff));
-                        outageLog.warn("API Analytics collector answered HTTP " + answer.status()
-                                + " (" + answer.message() + "); retrying", null);
+                        log.retrying(answer.status(), answer.message());
                 }
             } catch (IOException e) {
                 wait = RetryPolicy.jitter(backoff);
-                outageLog.warn("API Analytics collector at " + client.endpoint() + " is unreachable (" + e + "); retrying", null);
+                log.unreachable(e);
             } catch (InterruptedException e) {
                 // only close() interrupts, once its deadline has passed
                 return false;
             } catch (RuntimeException e) {
-                rejectionLog.warn("API Analytics could not post " + size + " records", e);
+                log.problem("API Analytics could not post " + size + " records", e);
                 return false;
             }
             long resumeAt = System.nanoTime() + wait.toNanos();
             long limit = closeDeadline.isClosing() ? Math.min(giveUpAt, closeDeadline.nanos()) : giveUpAt;
             if (resumeAt - limit > 0 || !sleepUntil(resumeAt)) {
-                outageLog.warn("API Analytics gave up on " + size + " records after retrying for "
-                        + (closeDeadline.isClosing() ? "as long as close() allowed" : retryPolicy.maxRetryDuration()), null);
+                log.gaveUp(size, closeDeadline.isClosing() ? "as long as close() allowed" : String.valueOf(retryPolicy.maxRetryDuration()));
                 return false;
             }
             retried.incrementAndGet();

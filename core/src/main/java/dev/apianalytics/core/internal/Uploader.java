@@ -54,8 +54,10 @@ public final class Uploader implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
-    private final RateLimitedLog outageLog = new RateLimitedLog(MINUTE_NANOS);
+    private final DeliveryLog log;
     private final RateLimitedLog overflowLog = new RateLimitedLog(MINUTE_NANOS);
+    // records given up because close()'s deadline passed (worker only), for the last warning
+    private long givenUpAtClose;
 
     private volatile boolean wakeRequested;
     // the queue takes no more records (set before the final emptying)
@@ -73,7 +75,8 @@ public final class Uploader implements AutoCloseable {
         this.batchSize = config.batchSize();
         this.client = new CollectorClient(config);
         this.queue = new RecordQueue(config.queueCapacity());
-        this.sender = new BatchSender(config, framework, client, closeDeadline, outageLog, new RateLimitedLog(MINUTE_NANOS));
+        this.log = new DeliveryLog(client.endpoint(), config.apiKey(), config.debug(), () -> dropped.sum() + failed.get());
+        this.sender = new BatchSender(config, framework, client, closeDeadline, log);
         this.worker = daemon(this::run, "api-analytics-uploader");
         this.worker.start();
         this.shutdownHook = config.flushOnShutdown() ? new Thread(this::close, "api-analytics-shutdown") : null;
@@ -196,7 +199,7 @@ public final class Uploader implements AutoCloseable {
                 }
             }
         } catch (RuntimeException | Error e) {
-            outageLog.warn("API Analytics uploader stopped unexpectedly; requests are no longer recorded", e);
+            log.problem("API Analytics uploader stopped unexpectedly; requests are no longer recorded", e);
         } finally {
             discardRemaining();
             sender.close();
@@ -223,7 +226,11 @@ public final class Uploader implements AutoCloseable {
         if (count > 0) {
             try {
                 if (shipper == null) {
-                    settle(sender.send(batch) ? sent : failed, count);
+                    boolean delivered = sender.send(batch);
+                    if (!delivered && closeDeadline.isClosing()) {
+                        givenUpAtClose += count;
+                    }
+                    settle(delivered ? sent : failed, count);
                 } else {
                     shipper.accept(batch);
                     settle(sent, count);
@@ -238,9 +245,10 @@ public final class Uploader implements AutoCloseable {
     private void discardRemaining() {
         finished = true;
         int discarded = queue.discardRemaining();
-        if (discarded > 0) {
-            dropped.add(discarded);
-            outageLog.warn("API Analytics closed with " + discarded + " records unsent", null);
+        dropped.add(discarded);
+        long unsent = discarded + givenUpAtClose;
+        if (unsent > 0) {
+            log.unsentAtClose(unsent);
         }
     }
 

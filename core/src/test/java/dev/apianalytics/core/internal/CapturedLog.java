@@ -25,6 +25,11 @@ public final class CapturedLog extends Handler implements AutoCloseable {
         return warningRecords().stream().map(LogRecord::getMessage).toList();
     }
 
+    /** Every line at every level, as {@code LEVEL message} ({@code SEVERE} is System.Logger's ERROR). */
+    public List<String> lines() {
+        return records.stream().map(r -> r.getLevel().getName() + " " + r.getMessage()).toList();
+    }
+
     /** What each warning was logged with, {@code null} for those without a throwable. */
     public List<Throwable> warningCauses() {
         return warningRecords().stream().map(LogRecord::getThrown).toList();

@@ -1,0 +1,96 @@
+package dev.apianalytics.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ExcludedPathsTest {
+
+    @ParameterizedTest(name = "{0} matches {1}: {2}")
+    @CsvSource({
+            "/health, /health, true",
+            "/health, /health/, true",
+            "/health, /health?full=1, true",
+            "/health, /healthz, false",
+            "/health, /health/live, false",
+            "/health, /api/health, false",
+            "/actuator/**, /actuator, true",
+            "/actuator/**, /actuator/health/liveness, true",
+            "/actuator/**, /actuators, false",
+            "*.css, /app.css, true",
+            "*.css, /static/css/app.css, true",
+            "*.css, /static/app.css.map, false",
+            "*.css, /css, false",
+            "/static/*.js, /static/app.js, true",
+            "/static/*.js, /static/lib/app.js, false",
+            "/static/**/*.js, /static/app.js, true",
+            "/static/**/*.js, /static/lib/x/app.js, true",
+            "/v?/ping, /v1/ping, true",
+            "/v?/ping, /v10/ping, false",
+            "/v?/ping, /v/ping, false",
+            "/**/admin/**, /a/b/admin/c, true",
+            "/**/admin/**, /admin, true",
+            "/**/admin/**, /a/administrator, false",
+            "/users/*/avatar, /users/42/avatar, true",
+            "/users/*/avatar, /users//avatar, true",
+            "/users/*/avatar, /users/42/avatar/big, false",
+            "/, /, true",
+            "/, /hello, false",
+            "/**, /anything/at/all, true",
+    })
+    void matchesAntStylePatterns(String pattern, String path, boolean expected) {
+        assertThat(ExcludedPaths.compile(List.of(pattern)).matches(path)).isEqualTo(expected);
+    }
+
+    @Test
+    void noPatternsMatchNothing() {
+        assertThat(ExcludedPaths.compile(List.of()).matches("/health")).isFalse();
+        assertThat(ExcludedPaths.compile(List.of("/health")).matches(null)).isFalse();
+    }
+
+    @Test
+    void aBlankPatternFailsAtBuildNamingTheField() {
+        assertThatThrownBy(() -> Config.builder("k").excludePaths("/health", " ").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("excludePaths");
+    }
+
+    /** A hostile path against several wildcards finishes at once rather than backtracking exponentially. */
+    @Test
+    void aLongHostilePathIsMatchedInBoundedTime() {
+        ExcludedPaths patterns = ExcludedPaths.compile(List.of("/**/a*a*a*a*a*b/**/x"));
+        String path = "/" + "a/".repeat(2_000) + "a".repeat(4_000);
+
+        assertThat(patterns.matches(path)).isFalse();
+    }
+
+    @Test
+    void aTrackedRequestIsCheckedWithoutAllocating() {
+        Config config = Config.builder("key").serverUrl("http://127.0.0.1:9").flushOnShutdown(false)
+                .excludePaths("/health", "/actuator/**", "*.css", "*.js", "/static/**").build();
+        try (ApiAnalytics analytics = ApiAnalytics.create(config, "Test")) {
+            String path = "/users/42/orders";
+            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long thread = Thread.currentThread().getId();
+            int calls = 200_000;
+            boolean tracked = true;
+            for (int i = 0; i < calls; i++) { // warm up, so the figure is not the interpreter's
+                tracked &= analytics.tracks(path);
+            }
+            long before = threads.getThreadAllocatedBytes(thread);
+            for (int i = 0; i < calls; i++) {
+                tracked &= analytics.tracks(path);
+            }
+            long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+            assertThat(tracked).isTrue();
+            assertThat(analytics.tracks("/static/app.js?v=3")).isFalse();
+            assertThat(allocated).as("bytes allocated by %d calls", calls).isLessThan(calls / 10);
+        }
+    }
+}
