@@ -41,14 +41,29 @@ public final class ApiAnalyticsFilter implements Filter {
 
     private Config config;
     private volatile ApiAnalytics analytics;
+    /** Whether {@link #destroy()} closes the analytics: not when the caller gave it and owns it. */
+    private final boolean owned;
 
     /** For registration by code. */
     public ApiAnalyticsFilter(Config config) {
         this.config = Objects.requireNonNull(config, "config must not be null");
+        this.owned = true;
+    }
+
+    /**
+     * For an application that owns its {@link ApiAnalytics} (a Spring bean, say): the filter records
+     * into it and leaves closing it to the owner.
+     */
+    public ApiAnalyticsFilter(ApiAnalytics analytics) {
+        this.analytics = Objects.requireNonNull(analytics, "analytics must not be null");
+        this.config = analytics.config();
+        this.owned = false;
     }
 
     /** For {@code web.xml}: the configuration is read from the init parameters in {@link #init}. */
-    public ApiAnalyticsFilter() {}
+    public ApiAnalyticsFilter() {
+        this.owned = true;
+    }
 
     /** The running analytics, for {@code flush} and {@code stats}; {@code null} before start or after stop. */
     public ApiAnalytics analytics() {
@@ -105,12 +120,15 @@ public final class ApiAnalyticsFilter implements Filter {
         Completion.record(analytics, request, status, startNanos, startMillis);
     }
 
-    /** Sends what is queued (within the configured shutdown timeout) and stops the uploader. */
+    /**
+     * Sends what is queued (within the configured shutdown timeout) and stops the uploader,
+     * unless the analytics was given to the constructor: its owner closes it.
+     */
     @Override
     public void destroy() {
         ApiAnalytics current = analytics;
         analytics = null;
-        if (current != null) {
+        if (current != null && owned) {
             current.close();
         }
     }
