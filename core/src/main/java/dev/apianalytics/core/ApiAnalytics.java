@@ -33,11 +33,13 @@ public final class ApiAnalytics implements AutoCloseable {
     private final String framework;
     private final Uploader uploader;
     private final RateLimitedLog trackingFailureLog = new RateLimitedLog(MINUTE_NANOS);
+    private final javax.management.ObjectName mxBeanName;
 
     private ApiAnalytics(Config config, String framework, Uploader uploader) {
         this.config = config;
         this.framework = framework;
         this.uploader = uploader;
+        this.mxBeanName = uploader == null ? null : AnalyticsMXBean.register(this, framework);
     }
 
     /**
@@ -66,6 +68,11 @@ public final class ApiAnalytics implements AutoCloseable {
     /** The configuration this instance was created with. */
     public Config config() {
         return config;
+    }
+
+    /** The framework name sent to the collector. */
+    public String framework() {
+        return framework;
     }
 
     /** Whether requests are being recorded (an API key is set). */
@@ -133,6 +140,7 @@ public final class ApiAnalytics implements AutoCloseable {
     public void close() {
         if (uploader != null) {
             uploader.close();
+            AnalyticsMXBean.unregister(mxBeanName);
         }
     }
 
@@ -140,6 +148,7 @@ public final class ApiAnalytics implements AutoCloseable {
     public void close(Duration timeout) {
         if (uploader != null) {
             uploader.close(timeout);
+            AnalyticsMXBean.unregister(mxBeanName);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.apianalytics.spring;
 
 import dev.apianalytics.core.ApiAnalytics;
 import dev.apianalytics.core.Config;
+import dev.apianalytics.core.micrometer.ApiAnalyticsMetrics;
 import dev.apianalytics.servlet.ApiAnalyticsFilter;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -63,6 +64,22 @@ public final class ApiAnalyticsAutoConfiguration {
             registration.setAsyncSupported(true);
             registration.addUrlPatterns("/*");
             return registration;
+        }
+    }
+
+    /**
+     * The uploader's meters, where the application has Micrometer: Spring Boot Actuator binds
+     * every {@code MeterBinder} bean to its registries. Without Micrometer, the JMX MXBean that
+     * every {@link ApiAnalytics} registers carries the same figures.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+    static class Metrics {
+
+        @Bean
+        @ConditionalOnMissingBean
+        ApiAnalyticsMetrics apiAnalyticsMetrics(ApiAnalytics analytics) {
+            return new ApiAnalyticsMetrics(analytics);
         }
     }
 
