@@ -15,7 +15,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** The example on real Spring MVC: route templates come from Spring's matched pattern. */
+/** The example on real Spring MVC, with the starter: route templates come from Spring's matched pattern. */
 class ExampleApplicationTest {
 
     @Test
@@ -30,7 +30,7 @@ class ExampleApplicationTest {
             assertThat(get(client, base + "/users/9").statusCode()).isEqualTo(404);
             assertThat(get(client, base + "/nothing-here").statusCode()).isEqualTo(404);
             assertThat(get(client, base + "/reports/slow").body()).isEqualTo("report");
-            app.close(); // the filter's destroy() flushes
+            app.close(); // closing the context flushes
 
             List<RecordedRequest> records = collector.records();
             assertThat(records).extracting(RecordedRequest::path, RecordedRequest::route, RecordedRequest::status)
@@ -39,7 +39,7 @@ class ExampleApplicationTest {
                             org.assertj.core.groups.Tuple.tuple("/users/9", "/users/{id}", 404),
                             org.assertj.core.groups.Tuple.tuple("/nothing-here", null, 404),
                             org.assertj.core.groups.Tuple.tuple("/reports/slow", "/reports/slow", 200));
-            assertThat(records).allSatisfy(record -> assertThat(record.framework()).isEqualTo("Servlet"));
+            assertThat(records).allSatisfy(record -> assertThat(record.framework()).isEqualTo("Spring MVC"));
             assertThat(records).filteredOn(record -> record.path().equals("/reports/slow")).singleElement()
                     .satisfies(record -> assertThat(record.responseTimeMillis()).isGreaterThanOrEqualTo(BigDecimal.valueOf(150)));
         }
