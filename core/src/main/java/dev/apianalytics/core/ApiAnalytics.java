@@ -46,7 +46,7 @@ public final class ApiAnalytics implements AutoCloseable {
      * Starts analytics for one application. With a blank API key the instance records
      * nothing and one warning says so; the application runs as usual.
      *
-     * @param framework the name sent to the collector: Servlet, Javalin, Vert.x, Micronaut or Quarkus
+     * @param framework the name sent to the collector: Servlet, Javalin, Vert.x, Micronaut, Quarkus, Spring MVC or Spring WebFlux
      * @throws IllegalArgumentException when {@code framework} is blank
      */
     public static ApiAnalytics create(Config config, String framework) {
