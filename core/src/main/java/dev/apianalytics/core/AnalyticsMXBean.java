@@ -79,6 +79,11 @@ final class AnalyticsMXBean implements ApiAnalyticsMXBean {
     }
 
     @Override
+    public long getRecordsDroppedQueueFull() {
+        return analytics.stats().droppedQueueFull();
+    }
+
+    @Override
     public long getRecordsFailed() {
         return analytics.stats().failed();
     }

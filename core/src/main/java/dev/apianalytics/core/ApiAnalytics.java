@@ -132,7 +132,7 @@ public final class ApiAnalytics implements AutoCloseable {
 
     /** Counters of the uploader; all zero when disabled. */
     public UploaderStats stats() {
-        return uploader == null ? new UploaderStats(0, 0, 0, 0, 0, 0) : uploader.stats();
+        return uploader == null ? new UploaderStats(0, 0, 0, 0, 0, 0, 0) : uploader.stats();
     }
 
     /** Flushes within the configured shutdown timeout and stops. Idempotent. */

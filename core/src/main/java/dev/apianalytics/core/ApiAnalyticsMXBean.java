@@ -23,6 +23,9 @@ public interface ApiAnalyticsMXBean {
     /** Records never sent: the queue was full, or analytics had closed. */
     long getRecordsDropped();
 
+    /** Those of the dropped records refused because the queue was full. */
+    long getRecordsDroppedQueueFull();
+
     /** Records given up: refused by the collector, or retried for too long. */
     long getRecordsFailed();
 

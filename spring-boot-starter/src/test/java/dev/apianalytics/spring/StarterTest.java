@@ -58,6 +58,7 @@ class StarterTest {
                 assertThat(count(registry, "sent")).isEqualTo(3);
                 assertThat(count(registry, "failed")).isZero();
                 assertThat(count(registry, "dropped")).isZero();
+                assertThat(registry.get("api_analytics.records.dropped").tag("reason", "queue_full").functionCounter().count()).isZero();
                 assertThat(registry.get("api_analytics.retries").functionCounter().count()).isZero();
                 assertThat(registry.get("api_analytics.queue.size").gauge().value()).isZero();
                 assertThat(registry.get("api_analytics.queue.capacity").gauge().value())

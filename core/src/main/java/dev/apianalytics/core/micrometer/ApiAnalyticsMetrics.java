@@ -23,6 +23,8 @@ import java.util.function.ToLongFunction;
  *   <li>{@code api_analytics.records} (counter) tagged {@code outcome}: {@code enqueued} (accepted
  *       into the queue), then each record once as {@code sent}, {@code failed} (refused by the
  *       collector or retried too long) or {@code dropped} (queue full, or closed)
+ *   <li>{@code api_analytics.records.dropped} (counter) tagged {@code reason}: {@code queue_full}
+ *       or {@code closed} (offered after close, or still queued when close reached its deadline)
  *   <li>{@code api_analytics.retries} (counter): upload attempts repeated after a 429, a 5xx or an
  *       I/O error
  * </ul>
@@ -51,8 +53,17 @@ public final class ApiAnalyticsMetrics implements MeterBinder {
         records(registry, tags, "sent", UploaderStats::sent);
         records(registry, tags, "failed", UploaderStats::failed);
         records(registry, tags, "dropped", UploaderStats::dropped);
+        // a meter of its own: Prometheus wants one set of tag keys per name, and only drops have a reason
+        dropped(registry, tags, "queue_full", stats -> stats.droppedQueueFull());
+        dropped(registry, tags, "closed", stats -> stats.dropped() - stats.droppedQueueFull());
         FunctionCounter.builder("api_analytics.retries", analytics, a -> a.stats().retried())
                 .description("Upload attempts repeated after a 429, a 5xx or an I/O error").tags(tags).register(registry);
+    }
+
+    private void dropped(MeterRegistry registry, Tags tags, String reason, ToLongFunction<UploaderStats> count) {
+        FunctionCounter.builder("api_analytics.records.dropped", analytics, a -> count.applyAsLong(a.stats()))
+                .description("Records never sent, by reason").baseUnit("records")
+                .tags(tags.and(Tag.of("reason", reason))).register(registry);
     }
 
     private void records(MeterRegistry registry, Tags tags, String outcome, ToLongFunction<UploaderStats> count) {
