@@ -41,13 +41,13 @@ public final class ApiAnalyticsFilter implements Filter {
 
     private Config config;
     private volatile ApiAnalytics analytics;
-    /** Whether {@link #destroy()} closes the analytics: not when the caller gave it and owns it. */
-    private final boolean owned;
+    /** The analytics the caller gave and owns, which {@link #destroy()} leaves open; else {@code null}. */
+    private final ApiAnalytics given;
 
     /** For registration by code. */
     public ApiAnalyticsFilter(Config config) {
         this.config = Objects.requireNonNull(config, "config must not be null");
-        this.owned = true;
+        this.given = null;
     }
 
     /**
@@ -55,14 +55,14 @@ public final class ApiAnalyticsFilter implements Filter {
      * into it and leaves closing it to the owner.
      */
     public ApiAnalyticsFilter(ApiAnalytics analytics) {
-        this.analytics = Objects.requireNonNull(analytics, "analytics must not be null");
+        this.given = Objects.requireNonNull(analytics, "analytics must not be null");
+        this.analytics = analytics;
         this.config = analytics.config();
-        this.owned = false;
     }
 
     /** For {@code web.xml}: the configuration is read from the init parameters in {@link #init}. */
     public ApiAnalyticsFilter() {
-        this.owned = true;
+        this.given = null;
     }
 
     /** The running analytics, for {@code flush} and {@code stats}; {@code null} before start or after stop. */
@@ -77,7 +77,8 @@ public final class ApiAnalyticsFilter implements Filter {
             config = InitParameters.toConfig(filterConfig);
         }
         if (analytics == null) {
-            analytics = ApiAnalytics.create(config, FRAMEWORK);
+            // a container that destroys and starts the filter again records into the same given analytics
+            analytics = given != null ? given : ApiAnalytics.create(config, FRAMEWORK);
         }
     }
 
@@ -128,7 +129,7 @@ public final class ApiAnalyticsFilter implements Filter {
     public void destroy() {
         ApiAnalytics current = analytics;
         analytics = null;
-        if (current != null && owned) {
+        if (current != null && current != given) {
             current.close();
         }
     }
