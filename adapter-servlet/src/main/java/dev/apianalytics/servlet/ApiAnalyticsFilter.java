@@ -41,14 +41,29 @@ public final class ApiAnalyticsFilter implements Filter {
 
     private Config config;
     private volatile ApiAnalytics analytics;
+    /** The analytics the caller gave and owns, which {@link #destroy()} leaves open; else {@code null}. */
+    private final ApiAnalytics given;
 
     /** For registration by code. */
     public ApiAnalyticsFilter(Config config) {
         this.config = Objects.requireNonNull(config, "config must not be null");
+        this.given = null;
+    }
+
+    /**
+     * For an application that owns its {@link ApiAnalytics} (a Spring bean, say): the filter records
+     * into it and leaves closing it to the owner.
+     */
+    public ApiAnalyticsFilter(ApiAnalytics analytics) {
+        this.given = Objects.requireNonNull(analytics, "analytics must not be null");
+        this.analytics = analytics;
+        this.config = analytics.config();
     }
 
     /** For {@code web.xml}: the configuration is read from the init parameters in {@link #init}. */
-    public ApiAnalyticsFilter() {}
+    public ApiAnalyticsFilter() {
+        this.given = null;
+    }
 
     /** The running analytics, for {@code flush} and {@code stats}; {@code null} before start or after stop. */
     public ApiAnalytics analytics() {
@@ -62,7 +77,8 @@ public final class ApiAnalyticsFilter implements Filter {
             config = InitParameters.toConfig(filterConfig);
         }
         if (analytics == null) {
-            analytics = ApiAnalytics.create(config, FRAMEWORK);
+            // a container that destroys and starts the filter again records into the same given analytics
+            analytics = given != null ? given : ApiAnalytics.create(config, FRAMEWORK);
         }
     }
 
@@ -105,12 +121,15 @@ public final class ApiAnalyticsFilter implements Filter {
         Completion.record(analytics, request, status, startNanos, startMillis);
     }
 
-    /** Sends what is queued (within the configured shutdown timeout) and stops the uploader. */
+    /**
+     * Sends what is queued (within the configured shutdown timeout) and stops the uploader,
+     * unless the analytics was given to the constructor: its owner closes it.
+     */
     @Override
     public void destroy() {
         ApiAnalytics current = analytics;
         analytics = null;
-        if (current != null) {
+        if (current != null && current != given) {
             current.close();
         }
     }

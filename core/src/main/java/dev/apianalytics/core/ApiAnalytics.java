@@ -34,19 +34,21 @@ public final class ApiAnalytics implements AutoCloseable {
     private final Uploader uploader;
     private final RateLimitedLog trackingFailureLog = new RateLimitedLog(MINUTE_NANOS);
     private final ExcludedPaths excluded;
+    private final javax.management.ObjectName mxBeanName;
 
     private ApiAnalytics(Config config, String framework, Uploader uploader) {
         this.config = config;
         this.excluded = config.excluded();
         this.framework = framework;
         this.uploader = uploader;
+        this.mxBeanName = uploader == null ? null : AnalyticsMXBean.register(this, framework);
     }
 
     /**
      * Starts analytics for one application. With a blank API key the instance records
      * nothing and one warning says so; the application runs as usual.
      *
-     * @param framework the name sent to the collector: Servlet, Javalin, Vert.x, Micronaut or Quarkus
+     * @param framework the name sent to the collector: Servlet, Javalin, Vert.x, Micronaut, Quarkus, Spring MVC or Spring WebFlux
      * @throws IllegalArgumentException when {@code framework} is blank
      */
     public static ApiAnalytics create(Config config, String framework) {
@@ -69,6 +71,11 @@ public final class ApiAnalytics implements AutoCloseable {
     /** The configuration this instance was created with. */
     public Config config() {
         return config;
+    }
+
+    /** The framework name sent to the collector. */
+    public String framework() {
+        return framework;
     }
 
     /** Whether requests are being recorded (an API key is set). */
@@ -141,7 +148,7 @@ public final class ApiAnalytics implements AutoCloseable {
 
     /** Counters of the uploader; all zero when disabled. */
     public UploaderStats stats() {
-        return uploader == null ? new UploaderStats(0, 0, 0, 0, 0, 0) : uploader.stats();
+        return uploader == null ? new UploaderStats(0, 0, 0, 0, 0, 0, 0) : uploader.stats();
     }
 
     /** Flushes within the configured shutdown timeout and stops. Idempotent. */
@@ -149,6 +156,7 @@ public final class ApiAnalytics implements AutoCloseable {
     public void close() {
         if (uploader != null) {
             uploader.close();
+            AnalyticsMXBean.unregister(mxBeanName);
         }
     }
 
@@ -156,6 +164,7 @@ public final class ApiAnalytics implements AutoCloseable {
     public void close(Duration timeout) {
         if (uploader != null) {
             uploader.close(timeout);
+            AnalyticsMXBean.unregister(mxBeanName);
         }
     }
 

@@ -13,5 +13,7 @@ package dev.apianalytics.core;
  * @param failed records given up: refused by the collector (a 4xx other than 429), retried
  *     for longer than the configured maximum, or cut off by {@code close()}
  * @param queued records waiting in the queue now
+ * @param droppedQueueFull those of the {@code dropped} records refused because the queue was full;
+ *     the rest were dropped because the uploader had closed
  */
-public record UploaderStats(long enqueued, long sent, long dropped, long retried, long failed, int queued) {}
+public record UploaderStats(long enqueued, long sent, long dropped, long retried, long failed, int queued, long droppedQueueFull) {}

@@ -180,7 +180,7 @@ class ApiAnalyticsTest {
             }
             assertThat(analytics.enabled()).isFalse();
             assertThat(analytics.flush(WAIT)).isTrue();
-            assertThat(analytics.stats()).isEqualTo(new UploaderStats(0, 0, 0, 0, 0, 0));
+            assertThat(analytics.stats()).isEqualTo(new UploaderStats(0, 0, 0, 0, 0, 0, 0));
             assertThat(log.warnings()).hasSize(1);
             assertThat(log.warnings().get(0)).contains("disabled").contains("API key");
         }

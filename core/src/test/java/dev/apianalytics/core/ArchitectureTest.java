@@ -13,7 +13,7 @@ class ArchitectureTest {
     void coreImportsNoAdapterAndNotTheServer() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage(
                         "dev.apianalytics.servlet..", "dev.apianalytics.javalin..", "dev.apianalytics.vertx..",
-                        "dev.apianalytics.micronaut..", "dev.apianalytics.quarkus..", "dev.apianalytics.testkit..",
+                        "dev.apianalytics.micronaut..", "dev.apianalytics.quarkus..", "dev.apianalytics.spring..", "dev.apianalytics.testkit..",
                         "dev.apianalytics.server..")
                 .check(new ClassFileImporter().withImportOption(new ImportOption.DoNotIncludeTests())
                         .importPackages("dev.apianalytics.core"));

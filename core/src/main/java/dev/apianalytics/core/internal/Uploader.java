@@ -49,6 +49,7 @@ public final class Uploader implements AutoCloseable {
     // request-thread counters
     private final AtomicLong enqueued = new AtomicLong();
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder droppedQueueFull = new LongAdder();
 
     // written by the worker only
     private final AtomicLong sent = new AtomicLong();
@@ -107,6 +108,7 @@ public final class Uploader implements AutoCloseable {
         }
         if (!queue.offer(record)) {
             dropped.increment();
+            droppedQueueFull.increment();
             overflowLog.warn("API Analytics queue is full (" + config.queueCapacity()
                     + " records); dropping records until the collector catches up", null);
             return;
@@ -170,7 +172,8 @@ public final class Uploader implements AutoCloseable {
 
     /** A snapshot of the counters. */
     public UploaderStats stats() {
-        return new UploaderStats(enqueued.get(), sent.get(), dropped.sum(), sender.retried(), failed.get(), queue.size());
+        return new UploaderStats(enqueued.get(), sent.get(), dropped.sum(), sender.retried(), failed.get(), queue.size(),
+                droppedQueueFull.sum());
     }
 
     private void run() {

@@ -88,7 +88,7 @@ class UploaderTest {
         await().atMost(WAIT).until(() -> uploader.stats().sent() == 3);
         assertThat(collector.posts()).hasSize(1);
         assertThat(paths(collector.accepted())).containsExactlyElementsOf(expectedPaths(3));
-        assertThat(uploader.stats()).isEqualTo(new UploaderStats(3, 3, 0, 0, 0, 0));
+        assertThat(uploader.stats()).isEqualTo(new UploaderStats(3, 3, 0, 0, 0, 0, 0));
     }
 
     @Test
@@ -170,7 +170,7 @@ class UploaderTest {
         assertThat(uploader.flush(WAIT)).isTrue();
         assertThat(collector.posts()).extracting(TestCollector.Post::answeredStatus).containsExactly(500, 503, 502, 201);
         assertThat(paths(collector.accepted())).containsExactly("/items/0");
-        assertThat(uploader.stats()).isEqualTo(new UploaderStats(1, 1, 0, 3, 0, 0));
+        assertThat(uploader.stats()).isEqualTo(new UploaderStats(1, 1, 0, 3, 0, 0, 0));
     }
 
     @Test
@@ -219,7 +219,7 @@ class UploaderTest {
 
             assertThat(uploader.flush(WAIT)).isTrue();
             assertThat(collector.posts()).hasSize(3);
-            assertThat(uploader.stats()).isEqualTo(new UploaderStats(3, 0, 0, 0, 3, 0));
+            assertThat(uploader.stats()).isEqualTo(new UploaderStats(3, 0, 0, 0, 3, 0, 0));
             assertThat(log.warnings()).filteredOn(w -> w.contains("refused")).singleElement()
                     .asString().contains("HTTP 400").contains("framework is too long");
         }
@@ -278,7 +278,7 @@ class UploaderTest {
         uploader.offer(record(7));
 
         assertThat(paths(collector.accepted())).containsExactlyElementsOf(expectedPaths(7));
-        assertThat(uploader.stats()).isEqualTo(new UploaderStats(7, 7, 1, 0, 0, 0));
+        assertThat(uploader.stats()).isEqualTo(new UploaderStats(7, 7, 1, 0, 0, 0, 0));
         assertThat(uploader.flush(Duration.ZERO)).isTrue();
     }
 
