@@ -2,6 +2,7 @@ package dev.apianalytics.server;
 
 import dev.apianalytics.server.dashboard.DashboardExtension;
 import dev.apianalytics.server.http.StaticFiles;
+import dev.apianalytics.server.keys.DashboardIdApi;
 import dev.apianalytics.server.keys.KeyGenerationApi;
 import dev.apianalytics.server.limits.LimitsExtension;
 import dev.apianalytics.server.monitor.MonitorExtension;
@@ -19,6 +20,7 @@ final class Routes {
                 new LimitsExtension(),
                 new DashboardExtension(),
                 new MonitorExtension(),
+                new DashboardIdApi(),
                 (router, context) -> new StaticFiles(Routes.class.getClassLoader()).install(router));
     }
 }

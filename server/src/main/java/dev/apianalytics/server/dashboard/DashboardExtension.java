@@ -24,8 +24,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The dashboard's server side: {@code GET /api/dashboard} answers every panel for a period and
- * filter set, {@code GET /api/dashboard/export.csv} the rows behind that view. Both take the key
- * in {@code X-AUTH-TOKEN}. The pages themselves are static files.
+ * filter set, {@code GET /api/dashboard/export.csv} the rows behind that view. Both take the key,
+ * or a read-only dashboard id, in {@code X-AUTH-TOKEN}. The pages themselves are static files.
  */
 public final class DashboardExtension implements ServerExtension {
 
@@ -77,7 +77,7 @@ public final class DashboardExtension implements ServerExtension {
     }
 
     private void aggregate(Exchange exchange, ServerContext context) throws Exception {
-        long keyId = context.keys().authenticate(exchange);
+        long keyId = context.keys().authenticateReader(exchange);
         DashboardQuery query = DashboardQuery.parse(exchange.queryParameters());
         Instant now = context.clock().instant();
         DashboardData data;
@@ -106,7 +106,7 @@ public final class DashboardExtension implements ServerExtension {
     }
 
     private static void export(Exchange exchange, ServerContext context) throws Exception {
-        long keyId = context.keys().authenticate(exchange);
+        long keyId = context.keys().authenticateReader(exchange);
         DashboardQuery query = DashboardQuery.parse(exchange.queryParameters());
         Instant now = context.clock().instant();
         exchange.setHeader("Cache-Control", "no-store");

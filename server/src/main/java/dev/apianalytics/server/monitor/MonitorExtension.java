@@ -51,7 +51,7 @@ public final class MonitorExtension implements ServerExtension {
         PublicAddresses addresses = new PublicAddresses(settings.allowPrivate(), PublicAddresses.Resolver.system(),
                 context.config().port(), ALLOW_PRIVATE_FLAG);
         MonitorApi api = new MonitorApi(store, settings, context.clock(), addresses);
-        router.get("/api/monitors", exchange -> api.list(exchange, context.keys().authenticate(exchange)));
+        router.get("/api/monitors", exchange -> api.list(exchange, context.keys().authenticateReader(exchange)));
         router.post("/api/monitors", exchange -> api.create(exchange, context.keys().authenticate(exchange)));
         router.delete("/api/monitors/{id}", exchange -> api.delete(exchange, context.keys().authenticate(exchange)));
 
