@@ -1,5 +1,6 @@
 package dev.apianalytics.server;
 
+import dev.apianalytics.server.alert.AlertExtension;
 import dev.apianalytics.server.dashboard.DashboardExtension;
 import dev.apianalytics.server.http.StaticFiles;
 import dev.apianalytics.server.keys.DashboardIdApi;
@@ -14,13 +15,15 @@ final class Routes {
     private Routes() {}
 
     static List<ServerExtension> extensions() {
+        MonitorExtension monitors = new MonitorExtension();
         return List.of(
                 new CollectorApi(),
                 new KeyGenerationApi(),
                 new LimitsExtension(),
                 new DashboardExtension(),
-                new MonitorExtension(),
+                monitors,
                 new DashboardIdApi(),
+                new AlertExtension(monitors),
                 (router, context) -> new StaticFiles(Routes.class.getClassLoader()).install(router));
     }
 }

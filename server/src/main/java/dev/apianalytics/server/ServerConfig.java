@@ -31,6 +31,9 @@ public final class ServerConfig {
     public static final int DEFAULT_DATA_PAGE_SIZE = 50_000;
     /** URLs one key may monitor; 0 turns monitoring off. */
     public static final int DEFAULT_MONITOR_MAX_URLS = 10;
+    /** Webhook destinations one key may have; 0 turns alerts off. */
+    public static final int DEFAULT_ALERT_MAX_DESTINATIONS = 5;
+    public static final int MAX_ALERT_DESTINATIONS = 50;
     /** Below this many requests in a dashboard's period, it is computed from the rows, exactly. */
     public static final long DEFAULT_SUMMARY_MIN_REQUESTS = 100_000;
     public static final Duration DEFAULT_MONITOR_MIN_INTERVAL = Duration.ofSeconds(30);
@@ -67,6 +70,7 @@ public final class ServerConfig {
     private final List<String> trustedProxies;
     private final Clock clock;
     private final boolean monitorAllowPrivate;
+    private final int alertMaxDestinations;
 
     private ServerConfig(Builder builder) {
         this.port = builder.port;
@@ -92,6 +96,7 @@ public final class ServerConfig {
         this.trustedProxies = builder.trustedProxies;
         this.clock = builder.clock;
         this.monitorAllowPrivate = builder.monitorAllowPrivate;
+        this.alertMaxDestinations = builder.alertMaxDestinations;
     }
 
     public static Builder builder() {
@@ -213,6 +218,11 @@ public final class ServerConfig {
         return monitorAllowPrivate;
     }
 
+    /** Webhook destinations one key may register (alerts' targets obey {@link #monitorAllowPrivate()} too). */
+    public int alertMaxDestinations() {
+        return alertMaxDestinations;
+    }
+
     /** A copy to change. */
     public Builder toBuilder() {
         Builder builder = new Builder();
@@ -239,6 +249,7 @@ public final class ServerConfig {
         builder.trustedProxies = trustedProxies;
         builder.clock = clock;
         builder.monitorAllowPrivate = monitorAllowPrivate;
+        builder.alertMaxDestinations = alertMaxDestinations;
         return builder;
     }
 
@@ -267,6 +278,7 @@ public final class ServerConfig {
         private List<String> trustedProxies = List.of();
         private Clock clock = Clock.systemUTC();
         private boolean monitorAllowPrivate;
+        private int alertMaxDestinations = DEFAULT_ALERT_MAX_DESTINATIONS;
 
         private Builder() {}
 
@@ -411,6 +423,16 @@ public final class ServerConfig {
         /** Lets monitors target loopback, private and link-local addresses, for monitoring a LAN. */
         public Builder monitorAllowPrivate(boolean monitorAllowPrivate) {
             this.monitorAllowPrivate = monitorAllowPrivate;
+            return this;
+        }
+
+        /** Webhook destinations per key, 0 (alerts off) to {@link #MAX_ALERT_DESTINATIONS}. */
+        public Builder alertMaxDestinations(int alertMaxDestinations) {
+            if (alertMaxDestinations < 0 || alertMaxDestinations > MAX_ALERT_DESTINATIONS) {
+                throw new IllegalArgumentException("alert max destinations must be 0-" + MAX_ALERT_DESTINATIONS + ", was "
+                        + alertMaxDestinations);
+            }
+            this.alertMaxDestinations = alertMaxDestinations;
             return this;
         }
 

@@ -111,7 +111,11 @@ final class ServerFlags {
             switchOption("--monitor-allow-private", "API_ANALYTICS_MONITOR_ALLOW_PRIVATE",
                     "let monitors ping loopback, private and link-local addresses, to monitor a LAN (default off; "
                             + "metadata addresses and the collector's own port stay refused)",
-                    Builder::monitorAllowPrivate));
+                    Builder::monitorAllowPrivate),
+            intOption("--alert-max-destinations", "API_ANALYTICS_ALERT_MAX_DESTINATIONS",
+                    "webhook destinations one key may have for alerts, 0 to turn alerts off (default "
+                            + ServerConfig.DEFAULT_ALERT_MAX_DESTINATIONS + "; their targets obey --monitor-allow-private)",
+                    Builder::alertMaxDestinations));
 
     private static final Map<String, Option> BY_FLAG =
             OPTIONS.stream().collect(Collectors.toMap(Option::flag, Function.identity()));

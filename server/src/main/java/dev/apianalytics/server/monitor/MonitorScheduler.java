@@ -30,6 +30,7 @@ final class MonitorScheduler {
     private final Clock clock;
     private final Duration retention;
     private final Executor recorder;
+    private final MonitorExtension.PingListener listener;
     /** Pings in flight by key; guarded by {@code this}. */
     private final Map<Long, Integer> inFlight = new HashMap<>();
     private int inFlightTotal;
@@ -37,11 +38,18 @@ final class MonitorScheduler {
 
     /** {@code recorder} stores results: off the HTTP client's threads, which must never wait on the database. */
     MonitorScheduler(MonitorStore store, Pinger pinger, Clock clock, Duration retention, Executor recorder) {
+        this(store, pinger, clock, retention, recorder, (keyId, monitorId) -> {});
+    }
+
+    /** {@code listener} hears of each stored ping, on the recorder's thread. */
+    MonitorScheduler(MonitorStore store, Pinger pinger, Clock clock, Duration retention, Executor recorder,
+            MonitorExtension.PingListener listener) {
         this.store = store;
         this.pinger = pinger;
         this.clock = clock;
         this.retention = retention;
         this.recorder = recorder;
+        this.listener = listener;
     }
 
     /**
@@ -92,6 +100,7 @@ final class MonitorScheduler {
             pinger.ping(monitor.url(), monitor.method(), Duration.ofMillis(monitor.timeoutMs())).whenCompleteAsync((result, error) -> {
                 try {
                     store.record(monitor, sentAt, result);
+                    listener.pinged(monitor.keyId(), monitor.id());
                 } catch (SQLException | RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "could not store a ping of monitor " + monitor.id() + ": " + e.getMessage());
                 } finally {
