@@ -11,6 +11,7 @@ import dev.apianalytics.server.CollectorServer;
 import dev.apianalytics.server.Http;
 import dev.apianalytics.server.MutableClock;
 import dev.apianalytics.server.ServerConfig;
+import dev.apianalytics.server.keys.ApiKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -162,6 +163,52 @@ abstract class AlertContract {
             assertThat(statuses).containsExactly(500, 503, 200);
             assertThat(errors).containsExactly("HTTP 500", "HTTP 503", null);
         }
+    }
+
+    @Test
+    void errorRateAndP95RulesFireOnceAndRecoverFromStoredRequests() throws Exception {
+        String key = http.newKey();
+        try (LocalServer receiver = new LocalServer()) {
+            addDestination(key, receiver.url("/hook"), "json");
+            assertThat(http.post("/api/alerts/rules", "{\"errorRatePercent\":10,\"p95Ms\":500}", "X-AUTH-TOKEN", key).status())
+                    .isEqualTo(200);
+            long keyId = server.storage().findKey(ApiKeys.hash(key)).orElseThrow();
+            Evaluator evaluator = new Evaluator(new AlertStore(server.storage()), clock, 3);
+
+            post(key, 10, 500, 900); // 10 of 25 fail, and a third of them are slow
+            post(key, 15, 200, 20);
+            evaluator.traffic(keyId);
+            evaluator.traffic(keyId); // a second look at the same incident sends nothing
+            awaitDeliveries(receiver, "/hook", 2);
+
+            post(key, 500, 200, 20); // 10 of 525 fail (1.9%), 10 of 525 are slow: p95 is fast again
+            evaluator.traffic(keyId);
+            awaitDeliveries(receiver, "/hook", 4);
+            settle();
+            List<String> events = new ArrayList<>();
+            for (LocalServer.Received received : receiver.received("/hook")) {
+                events.add(JsonParser.parseString(received.body()).getAsJsonObject().get("event").getAsString());
+            }
+            // the two rules' deliveries go out side by side, in either order
+            assertThat(events.subList(0, 2)).containsExactlyInAnyOrder("error_rate.high", "p95.high");
+            assertThat(events.subList(2, 4)).containsExactlyInAnyOrder("error_rate.recovered", "p95.recovered");
+            JsonObject high = JsonParser.parseString(receiver.received("/hook").get(events.indexOf("error_rate.high")).body())
+                    .getAsJsonObject();
+            assertThat(high.getAsJsonObject("details").get("requests").getAsLong()).isEqualTo(25);
+            assertThat(high.getAsJsonObject("details").get("serverErrors").getAsLong()).isEqualTo(10);
+        }
+    }
+
+    /** Posts {@code count} rows a minute before the collector's now, through the real ingestion path. */
+    private void post(String key, int count, int status, double responseTime) {
+        StringBuilder json = new StringBuilder("{\"api_key\":\"" + key + "\",\"framework\":\"Javalin\",\"requests\":[");
+        String at = clock.instant().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS).toString();
+        for (int i = 0; i < count; i++) {
+            json.append(i > 0 ? "," : "").append("{\"path\":\"/r\",\"method\":\"GET\",\"status\":").append(status)
+                    .append(",\"response_time\":").append(responseTime).append(",\"created_at\":\"").append(at).append("\"}");
+        }
+        Http.Response answer = http.post("/api/requests", json.append("]}").toString());
+        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
     }
 
     @Test
