@@ -11,7 +11,15 @@ const Endpoints = {
   dashboard: "/api/dashboard",
   dashboardCsv: "/api/dashboard/export.csv",
   monitors: "/api/monitors",
+  dashboardId: "/api/dashboard-id",
+  alerts: "/api/alerts",
 };
+
+/** The read-only dashboard id when the page was opened as /dashboard/<id>: it reads instead of the key, and never writes. */
+const DashboardLink = (() => {
+  const match = location.pathname.match(/^\/dashboard\/(dash_[A-Za-z0-9_-]{43})$/);
+  return match ? match[1] : null;
+})();
 
 const ApiKey = {
   storageKey: "apiAnalyticsKey",
@@ -25,7 +33,7 @@ const ApiKey = {
 /** Calls the collector with the session's key; rejects with the server's own message. */
 async function api(path, options = {}) {
   const headers = Object.assign({}, options.headers || {});
-  const key = options.key !== undefined ? options.key : ApiKey.get();
+  const key = options.key !== undefined ? options.key : (DashboardLink || ApiKey.get());
   if (key) headers["X-AUTH-TOKEN"] = key;
   if (options.json !== undefined) {
     headers["Content-Type"] = "application/json";
@@ -99,7 +107,7 @@ function el(tag, attrs = {}, ...children) {
 
 /** The shared top bar; `active` names the current page. */
 function renderTopbar(active) {
-  const key = ApiKey.get();
+  const key = DashboardLink ? null : ApiKey.get();
   const link = (href, label, name) => el("a", { href, class: active === name ? "active" : null }, label);
   const bar = el("header", { class: "topbar" },
     el("div", { class: "inner" },
@@ -109,7 +117,8 @@ function renderTopbar(active) {
         link("/monitoring", "Monitoring", "monitoring"),
         link("/delete", "Delete data", "delete")),
       key ? el("div", { class: "keychip" }, "Key", el("code", { "data-testid": "key-chip" }, ApiKey.masked(key)),
-        el("button", { class: "btn small", onclick: () => { ApiKey.clear(); location.href = "/"; } }, "Sign out")) : null));
+        el("button", { class: "btn small", onclick: () => { ApiKey.clear(); location.href = "/"; } }, "Sign out")) : null,
+      DashboardLink ? el("div", { class: "keychip", "data-testid": "read-only" }, "Read-only link") : null));
   document.body.prepend(bar);
 }
 

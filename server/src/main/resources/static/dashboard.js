@@ -83,6 +83,13 @@ async function load() {
     document.body.dataset.drawnAt = String(Math.round(performance.now()));
   } catch (e) {
     if (pending !== request) return;
+    if (e.status === 401 && DashboardLink) {
+      document.getElementById("dashboard").classList.add("hidden");
+      document.getElementById("main").append(el("div", { class: "home", id: "link-refused" }, el("div", { class: "card" },
+        el("h1", {}, "This dashboard link does not work"), el("p", { class: "muted" }, e.message))));
+      document.body.dataset.state = "link-refused";
+      return;
+    }
     if (e.status === 401) {
       ApiKey.clear();
       showKeyForm("This key is not known to this collector. Check it and try again.");
@@ -370,7 +377,7 @@ async function exportCsv() {
   const button = document.getElementById("export-button");
   button.disabled = true;
   try {
-    const response = await fetch(Endpoints.dashboardCsv + "?" + queryString(), { headers: { "X-AUTH-TOKEN": ApiKey.get() } });
+    const response = await fetch(Endpoints.dashboardCsv + "?" + queryString(), { headers: { "X-AUTH-TOKEN": DashboardLink || ApiKey.get() } });
     if (!response.ok) {
       let message = "The server answered " + response.status + ".";
       try { message = (await response.json()).message || message; } catch (e) { /* not JSON */ }
@@ -413,6 +420,7 @@ function bindControls() {
   document.getElementById("hide-apply").addEventListener("click", applyHidden);
   document.getElementById("hide").addEventListener("keydown", (event) => { if (event.key === "Enter") applyHidden(); });
   document.getElementById("export-button").addEventListener("click", exportCsv);
+  document.getElementById("share-button").addEventListener("click", toggleShare);
   for (const button of document.querySelectorAll("#endpoint-tabs button")) {
     button.addEventListener("click", () => {
       endpointClass = button.dataset.class;
@@ -448,9 +456,39 @@ function showKeyForm(message) {
   document.body.dataset.state = "key-needed";
 }
 
+/** The key holder's read-only link: shown, regenerated (the old one stops at once) or turned off. */
+async function toggleShare(event, method) {
+  const panel = document.getElementById("share");
+  if (!method && !panel.classList.contains("hidden")) {
+    panel.classList.add("hidden");
+    return;
+  }
+  panel.classList.remove("hidden");
+  try {
+    const state = await api(Endpoints.dashboardId, { method: method || "GET" });
+    const link = state.enabled ? location.origin + state.path : null;
+    panel.replaceChildren(el("div", { class: "row" },
+      el("b", {}, "Read-only link"),
+      link ? el("input", { class: "input grow mono", id: "share-link", readonly: true, value: link, onclick: (e) => e.target.select() })
+        : el("span", { class: "muted grow", id: "share-off" }, "Turned off: nobody can open this dashboard without the key."),
+      el("button", { class: "btn small", type: "button", id: "share-regenerate", onclick: () => toggleShare(null, "POST") },
+        link ? "Regenerate" : "Turn on"),
+      link ? el("button", { class: "btn small", type: "button", id: "share-off-button", onclick: () => toggleShare(null, "DELETE") }, "Turn off") : null),
+      el("p", { class: "muted", style: "margin:8px 0 0" }, "Anyone with this link sees this dashboard and its CSV export, and can post, change or delete nothing. Regenerating stops the old link at once."));
+  } catch (e) {
+    panel.replaceChildren(el("div", { class: "notice error" }, "Could not read the link: " + e.message));
+  }
+}
+
 function start() {
   document.querySelector(".topbar")?.remove();
   renderTopbar("dashboard");
+  if (DashboardLink) {
+    document.getElementById("share-button").classList.add("hidden");
+    document.getElementById("dashboard").classList.remove("hidden");
+    load();
+    return;
+  }
   if (!ApiKey.get()) {
     showKeyForm();
     return;

@@ -20,6 +20,7 @@ async function load() {
     const data = await api(Endpoints.monitors + "?period=" + period);
     errorBox.classList.add("hidden");
     render(data);
+    renderAlerts(await api(Endpoints.alerts));
   } catch (e) {
     if (e.status === 401) {
       ApiKey.clear();
@@ -137,7 +138,68 @@ async function removeMonitor(monitor) {
   load();
 }
 
+/** Destinations, rules and every delivery attempt, from GET /api/alerts. */
+function renderAlerts(data) {
+  const rulesFocused = document.activeElement && document.activeElement.closest("#rules-form");
+  if (!rulesFocused) {
+    document.getElementById("down-after").value = data.rules.downAfter;
+    document.getElementById("error-rate").value = data.rules.errorRatePercent ?? "";
+    document.getElementById("p95").value = data.rules.p95Ms ?? "";
+  }
+  document.getElementById("destination-add").disabled = data.destinations.length >= data.limit;
+  const names = { json: "Generic JSON", slack: "Slack", teams: "Microsoft Teams" };
+  document.getElementById("destinations").replaceChildren(data.destinations.length === 0
+    ? el("div", { class: "muted" }, "No webhooks yet: alerts are decided but sent nowhere.")
+    : el("table", { class: "data", "data-testid": "destinations" }, el("tbody", {}, ...data.destinations.map((d) => el("tr", { "data-destination": d.id },
+      el("td", { class: "mono" }, d.url), el("td", { style: "width:160px" }, names[d.format] || d.format),
+      el("td", { style: "width:90px" }, el("button", { class: "btn small", type: "button", onclick: () => removeDestination(d) }, "Remove")))))));
+  const attempt = (a) => fmt.dateTime(a.at) + ": " + (a.error ? a.error : "HTTP " + a.status);
+  document.getElementById("deliveries").replaceChildren(data.deliveries.length === 0
+    ? el("div", { class: "muted" }, "No alerts sent yet.")
+    : el("table", { class: "data", "data-testid": "deliveries" }, el("tbody", {}, ...data.deliveries.map((d) => el("tr", { "data-delivery": d.id, "data-state": d.state },
+      el("td", { style: "width:170px" }, fmt.dateTime(d.createdAt)),
+      el("td", { title: d.summary }, d.summary),
+      el("td", { style: "width:90px" }, el("span", { class: "badge " + (d.state === "delivered" ? "up" : d.state === "failed" ? "down" : "unknown") }, d.state)),
+      el("td", { style: "width:260px", title: d.attempts.map(attempt).join("\n"), "data-testid": "attempts" },
+        d.attempts.length + (d.attempts.length === 1 ? " attempt" : " attempts")
+          + (d.attempts.length ? ", last " + attempt(d.attempts[d.attempts.length - 1]) : "")))))));
+}
+
+async function removeDestination(destination) {
+  if (!window.confirm("Stop sending alerts to " + destination.url + "?")) return;
+  await alertsCall(() => api(Endpoints.alerts + "/destinations/" + destination.id, { method: "DELETE" }));
+}
+
+/** Runs a change to the alert settings, shows its error if any, and redraws. */
+async function alertsCall(change) {
+  const errorBox = document.getElementById("alerts-error");
+  try {
+    await change();
+    errorBox.classList.add("hidden");
+    renderAlerts(await api(Endpoints.alerts));
+    return true;
+  } catch (e) {
+    errorBox.textContent = e.message;
+    errorBox.classList.remove("hidden");
+    return false;
+  }
+}
+
 function bindControls() {
+  document.getElementById("destination-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const url = document.getElementById("destination-url").value.trim();
+    const ok = await alertsCall(() => api(Endpoints.alerts + "/destinations", { method: "POST",
+      json: { url, format: document.getElementById("destination-format").value } }));
+    if (ok) document.getElementById("destination-url").value = "";
+  });
+  document.getElementById("rules-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const number = (id) => document.getElementById(id).value === "" ? null : Number(document.getElementById(id).value);
+    document.activeElement?.blur();
+    await alertsCall(() => api(Endpoints.alerts + "/rules", { method: "POST",
+      json: { downAfter: number("down-after"), errorRatePercent: number("error-rate"), p95Ms: number("p95") } }));
+  });
   for (const button of document.querySelectorAll("#periods button")) {
     button.addEventListener("click", () => {
       period = button.dataset.period;

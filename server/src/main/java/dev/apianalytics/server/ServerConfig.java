@@ -31,6 +31,9 @@ public final class ServerConfig {
     public static final int DEFAULT_DATA_PAGE_SIZE = 50_000;
     /** URLs one key may monitor; 0 turns monitoring off. */
     public static final int DEFAULT_MONITOR_MAX_URLS = 10;
+    /** Webhook destinations one key may have; 0 turns alerts off. */
+    public static final int DEFAULT_ALERT_MAX_DESTINATIONS = 5;
+    public static final int MAX_ALERT_DESTINATIONS = 50;
     /** Below this many requests in a dashboard's period, it is computed from the rows, exactly. */
     public static final long DEFAULT_SUMMARY_MIN_REQUESTS = 100_000;
     public static final Duration DEFAULT_MONITOR_MIN_INTERVAL = Duration.ofSeconds(30);
@@ -85,6 +88,7 @@ public final class ServerConfig {
     private final int maxConnectionsPerAddress;
     private final int maxHeaderBytes;
     private final Duration shutdownTimeout;
+    private final int alertMaxDestinations;
 
     private ServerConfig(Builder builder) {
         this.port = builder.port;
@@ -119,6 +123,7 @@ public final class ServerConfig {
         this.maxConnectionsPerAddress = builder.maxConnectionsPerAddress;
         this.maxHeaderBytes = builder.maxHeaderBytes;
         this.shutdownTimeout = builder.shutdownTimeout;
+        this.alertMaxDestinations = builder.alertMaxDestinations;
     }
 
     public static Builder builder() {
@@ -288,6 +293,11 @@ public final class ServerConfig {
         return shutdownTimeout;
     }
 
+    /** Webhook destinations one key may register (alerts' targets obey {@link #monitorAllowPrivate()} too). */
+    public int alertMaxDestinations() {
+        return alertMaxDestinations;
+    }
+
     /** A copy to change. */
     public Builder toBuilder() {
         Builder builder = new Builder();
@@ -323,6 +333,7 @@ public final class ServerConfig {
         builder.maxConnectionsPerAddress = maxConnectionsPerAddress;
         builder.maxHeaderBytes = maxHeaderBytes;
         builder.shutdownTimeout = shutdownTimeout;
+        builder.alertMaxDestinations = alertMaxDestinations;
         return builder;
     }
 
@@ -361,6 +372,7 @@ public final class ServerConfig {
         private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private int alertMaxDestinations = DEFAULT_ALERT_MAX_DESTINATIONS;
 
         private Builder() {}
 
@@ -561,6 +573,16 @@ public final class ServerConfig {
         /** How long stopping waits for requests in flight, 1-300 seconds. */
         public Builder shutdownTimeout(Duration shutdownTimeout) {
             this.shutdownTimeout = between("shutdown timeout", shutdownTimeout, Duration.ofMinutes(5));
+            return this;
+        }
+
+        /** Webhook destinations per key, 0 (alerts off) to {@link #MAX_ALERT_DESTINATIONS}. */
+        public Builder alertMaxDestinations(int alertMaxDestinations) {
+            if (alertMaxDestinations < 0 || alertMaxDestinations > MAX_ALERT_DESTINATIONS) {
+                throw new IllegalArgumentException("alert max destinations must be 0-" + MAX_ALERT_DESTINATIONS + ", was "
+                        + alertMaxDestinations);
+            }
+            this.alertMaxDestinations = alertMaxDestinations;
             return this;
         }
 

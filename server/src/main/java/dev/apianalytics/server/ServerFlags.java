@@ -151,7 +151,11 @@ final class ServerFlags {
             intOption("--shutdown-timeout-seconds", "API_ANALYTICS_SHUTDOWN_TIMEOUT_SECONDS",
                     "on stop, wait up to N seconds for requests in flight (default "
                             + DEFAULT_SHUTDOWN_TIMEOUT.toSeconds() + ")",
-                    (b, seconds) -> b.shutdownTimeout(Duration.ofSeconds(seconds))));
+                    (b, seconds) -> b.shutdownTimeout(Duration.ofSeconds(seconds))),
+            intOption("--alert-max-destinations", "API_ANALYTICS_ALERT_MAX_DESTINATIONS",
+                    "webhook destinations one key may have for alerts, 0 to turn alerts off (default "
+                            + ServerConfig.DEFAULT_ALERT_MAX_DESTINATIONS + "; their targets obey --monitor-allow-private)",
+                    Builder::alertMaxDestinations));
 
     private static final Map<String, Option> BY_FLAG =
             OPTIONS.stream().collect(Collectors.toMap(Option::flag, Function.identity()));

@@ -19,9 +19,9 @@ import java.util.concurrent.Executors;
 
 /**
  * The dashboard's server side: {@code GET /api/dashboard} answers every panel for a period and
- * filter set, {@code GET /api/dashboard/export.csv} the rows behind that view. Both take the key
- * in {@code X-AUTH-TOKEN}. The pages themselves are static files. It reads the hourly summaries
- * that {@link dev.apianalytics.server.summary.SummaryExtension} keeps.
+ * filter set, {@code GET /api/dashboard/export.csv} the rows behind that view. Both take the key,
+ * or a read-only dashboard id, in {@code X-AUTH-TOKEN}. The pages themselves are static files. It
+ * reads the hourly summaries that {@link dev.apianalytics.server.summary.SummaryExtension} keeps.
  */
 public final class DashboardExtension implements ServerExtension {
 
@@ -46,7 +46,7 @@ public final class DashboardExtension implements ServerExtension {
     }
 
     private void aggregate(Exchange exchange, ServerContext context) throws Exception {
-        long keyId = context.keys().authenticate(exchange);
+        long keyId = context.keys().authenticateReader(exchange);
         DashboardQuery query = DashboardQuery.parse(exchange.queryParameters());
         Instant now = context.clock().instant();
         DashboardData data;
@@ -75,7 +75,7 @@ public final class DashboardExtension implements ServerExtension {
     }
 
     private static void export(Exchange exchange, ServerContext context) throws Exception {
-        long keyId = context.keys().authenticate(exchange);
+        long keyId = context.keys().authenticateReader(exchange);
         DashboardQuery query = DashboardQuery.parse(exchange.queryParameters());
         Instant now = context.clock().instant();
         exchange.setHeader("Cache-Control", "no-store");

@@ -38,6 +38,7 @@ public final class KeyAuth {
     private final Clock clock;
     private final Cache<String, OptionalLong> byHash;
     private final Cache<Long, Instant> lastMarked;
+    private final DashboardIds dashboardIds;
 
     public KeyAuth(Storage storage, Clock clock) {
         this(storage, clock, CACHE_LIMIT, ACTIVITY_LIMIT);
@@ -46,6 +47,7 @@ public final class KeyAuth {
     KeyAuth(Storage storage, Clock clock, int cacheLimit, int activityLimit) {
         this.storage = storage;
         this.clock = clock;
+        this.dashboardIds = new DashboardIds(storage);
         Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
         this.byHash = Caffeine.newBuilder().maximumSize(cacheLimit).expireAfterWrite(CACHE_LIFETIME).ticker(ticker).build();
         this.lastMarked = Caffeine.newBuilder().maximumSize(activityLimit).expireAfterWrite(ACTIVITY_RESOLUTION)
@@ -54,9 +56,51 @@ public final class KeyAuth {
 
     /**
      * The key id from {@code X-AUTH-TOKEN} (or {@code API-Key}), recording activity; 401 when the
-     * header is missing or the key is unknown.
+     * header is missing or the key is unknown, 403 for a read-only dashboard id.
      */
     public long authenticate(Exchange exchange) {
+        return authenticate(presented(exchange));
+    }
+
+    /** The id of a presented key, recording activity; 401 when unknown or malformed, 403 for a dashboard id. */
+    public long authenticate(String presented) {
+        if (DashboardIds.looksLike(presented)) {
+            throw new ApiException(403, "a dashboard id only reads: this endpoint needs the API key in " + HEADER);
+        }
+        long id = find(presented).orElseThrow(() -> ApiException.unauthorized("unknown API key"));
+        markActive(id);
+        return id;
+    }
+
+    /**
+     * For endpoints that only read what a dashboard shows: the key id from an API key or from a
+     * live read-only dashboard id in {@code X-AUTH-TOKEN}. Dashboard ids are looked up in the
+     * database every time, never cached, so one regenerated or turned off fails at once here and
+     * on every other collector sharing the database.
+     */
+    public long authenticateReader(Exchange exchange) {
+        String presented = presented(exchange);
+        if (!DashboardIds.looksLike(presented)) {
+            return authenticate(presented);
+        }
+        OptionalLong id;
+        try {
+            id = dashboardIds.find(presented);
+        } catch (SQLException e) {
+            throw new StorageUnavailable("dashboard id lookup failed: " + e.getMessage(), e);
+        }
+        long keyId = id.orElseThrow(() -> ApiException.unauthorized("unknown dashboard id: it may have been regenerated or "
+                + "turned off; ask the key holder for the current link"));
+        markActive(keyId);
+        return keyId;
+    }
+
+    DashboardIds dashboardIds() {
+        return dashboardIds;
+    }
+
+    /** The presented key or id; 401 when there is none. */
+    static String presented(Exchange exchange) {
         String presented = exchange.header(HEADER);
         if (presented == null || presented.isBlank()) {
             presented = exchange.header("API-Key");
@@ -64,14 +108,7 @@ public final class KeyAuth {
         if (presented == null || presented.isBlank()) {
             throw ApiException.unauthorized("missing API key: send it in the " + HEADER + " header");
         }
-        return authenticate(presented);
-    }
-
-    /** The id of a presented key, recording activity; 401 when unknown or malformed. */
-    public long authenticate(String presented) {
-        long id = find(presented).orElseThrow(() -> ApiException.unauthorized("unknown API key"));
-        markActive(id);
-        return id;
+        return presented;
     }
 
     /** The id of a presented key, if this server issued it. */

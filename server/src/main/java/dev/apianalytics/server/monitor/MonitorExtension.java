@@ -21,9 +21,16 @@ public final class MonitorExtension implements ServerExtension {
 
     static final String ALLOW_PRIVATE_FLAG = "--monitor-allow-private";
 
+    /** Told of every stored ping; it must return at once (alerts hand the news to their own queue). */
+    @FunctionalInterface
+    public interface PingListener {
+        void pinged(long keyId, long monitorId);
+    }
+
     /** Null: taken from the server's configuration at install. */
     private final MonitorSettings settings;
     private volatile Pinger pinger;
+    private volatile PingListener listener = (keyId, monitorId) -> {};
 
     /** Monitoring with the collector's {@code --monitor-*} settings ({@link MonitorSettings#from}). */
     public MonitorExtension() {
@@ -32,6 +39,11 @@ public final class MonitorExtension implements ServerExtension {
 
     public MonitorExtension(MonitorSettings settings) {
         this.settings = settings;
+    }
+
+    /** Sets who hears of each stored ping; call before the server starts. */
+    public void listen(PingListener listener) {
+        this.listener = listener;
     }
 
     @Override
@@ -51,13 +63,13 @@ public final class MonitorExtension implements ServerExtension {
         PublicAddresses addresses = new PublicAddresses(settings.allowPrivate(), PublicAddresses.Resolver.system(),
                 context.config().port(), ALLOW_PRIVATE_FLAG);
         MonitorApi api = new MonitorApi(store, settings, context.clock(), addresses);
-        router.get("/api/monitors", exchange -> api.list(exchange, context.keys().authenticate(exchange)));
+        router.get("/api/monitors", exchange -> api.list(exchange, context.keys().authenticateReader(exchange)));
         router.post("/api/monitors", exchange -> api.create(exchange, context.keys().authenticate(exchange)));
         router.delete("/api/monitors/{id}", exchange -> api.delete(exchange, context.keys().authenticate(exchange)));
 
         pinger = new Pinger(addresses);
         MonitorScheduler scheduler = new MonitorScheduler(store, pinger, context.clock(), settings.retention(),
-                context.scheduler(), context.metrics());
+                context.scheduler(), context.metrics(), (keyId, monitorId) -> listener.pinged(keyId, monitorId));
         context.every(settings.tick(), settings.tick(), "monitor pings", () -> {
             try {
                 scheduler.tick();
@@ -79,7 +91,7 @@ public final class MonitorExtension implements ServerExtension {
      * Rejects anything but a plain http(s) URL to a host that {@code addresses} allows, with a
      * message naming the problem.
      */
-    static URI validateUrl(String text, PublicAddresses addresses) {
+    public static URI validateUrl(String text, PublicAddresses addresses) {
         if (text == null || text.isBlank()) {
             throw ApiException.badRequest("url is required, such as https://api.example.com/health");
         }

@@ -32,20 +32,23 @@ final class MonitorScheduler {
     private final Duration retention;
     private final Executor recorder;
     private final CollectorMetrics metrics;
+    private final MonitorExtension.PingListener listener;
     /** Pings in flight by key; guarded by {@code this}. */
     private final Map<Long, Integer> inFlight = new HashMap<>();
     private int inFlightTotal;
     private Instant lastExpiry;
 
     /** {@code recorder} stores results: off the HTTP client's threads, which must never wait on the database. */
+    /** {@code listener} hears of each stored ping, on the recorder's thread. */
     MonitorScheduler(MonitorStore store, Pinger pinger, Clock clock, Duration retention, Executor recorder,
-            CollectorMetrics metrics) {
+            CollectorMetrics metrics, MonitorExtension.PingListener listener) {
         this.metrics = metrics;
         this.store = store;
         this.pinger = pinger;
         this.clock = clock;
         this.retention = retention;
         this.recorder = recorder;
+        this.listener = listener;
     }
 
     /**
@@ -97,6 +100,7 @@ final class MonitorScheduler {
                 try {
                     store.record(monitor, sentAt, result);
                     metrics.pinged(result.up(), result.status());
+                    listener.pinged(monitor.keyId(), monitor.id());
                 } catch (SQLException | RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "could not store a ping of monitor " + monitor.id() + ": " + e.getMessage());
                 } finally {

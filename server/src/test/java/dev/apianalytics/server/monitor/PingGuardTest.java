@@ -67,7 +67,7 @@ final class PingGuardTest {
             Monitor monitor = store.create(1, url, "GET", 30, 2_000, Clock.systemUTC().instant());
 
             MonitorScheduler scheduler = new MonitorScheduler(store, pinger, Clock.systemUTC(), Duration.ofDays(60),
-                    Runnable::run, new CollectorMetrics());
+                    Runnable::run, new CollectorMetrics(), (keyId, monitorId) -> {});
             assertThat(scheduler.tick()).isEqualTo(1);
             await().atMost(Duration.ofSeconds(20)).until(() -> store.pings(monitor.id()).size() == 1);
 

@@ -78,6 +78,10 @@ class TenantIsolationTest {
                 assertAuthenticationIsStrict(client, a, b);
                 assertDashboardAndExportIsolated(client, a, b);
                 assertMonitorsIsolated(client, a, b, bMonitor);
+                String idA = dashboardId(client, a);
+                String idB = dashboardId(client, b);
+                assertDashboardIdReadsOnlyItsOwnKey(client, idA, a, b, bMonitor);
+                assertDashboardIdReadsOnlyItsOwnKey(client, idB, b, a, bMonitor);
 
                 // A deletes its data, then its key: B keeps everything
                 assertThat(send(client, "DELETE", "/api/data", a.key).status()).isEqualTo(200);
@@ -89,8 +93,12 @@ class TenantIsolationTest {
                 }
                 assertThat(count(client, b.key, "")).isEqualTo(5);
                 assertThat(monitorUrls(client, b)).contains("https://isolation.example.com/" + b.path);
+                for (String endpoint : READ_BY_DASHBOARD_ID) {
+                    assertUnauthorized(send(client, "GET", endpoint, idA), "A's dashboard id after A was deleted", endpoint);
+                }
+                assertThat(send(client, "GET", "/api/dashboard?period=all", idB).text()).contains(b.hostname);
 
-                assertKeysStoredOnlyHashed(server, keyA, keyB);
+                assertKeysStoredOnlyHashed(server, keyA, keyB, idA, idB);
             }
             if (url == null) {
                 assertKeysAbsentFromFiles(dataDir, keyA, keyB);
@@ -108,6 +116,48 @@ class TenantIsolationTest {
         for (String key : List.of(keyA, keyB)) {
             assertThat(logs.text()).as("log output").doesNotContainIgnoringCase(key).doesNotContain(ApiKeys.hash(key));
         }
+    }
+
+    private static final String[] READ_BY_DASHBOARD_ID = {"/api/dashboard?period=all", "/api/dashboard/export.csv?period=all",
+            "/api/monitors"};
+
+    private static String dashboardId(RawClient client, Tenant tenant) {
+        RawClient.Answer answer = send(client, "GET", "/api/dashboard-id", tenant.key);
+        assertThat(answer.status()).as("%s", answer).isEqualTo(200);
+        String id = answer.json().getAsJsonObject().get("id").getAsString();
+        assertThat(id).startsWith("dash_").doesNotContain(tenant.key).doesNotContain(tenant.key.replace("-", ""));
+        return id;
+    }
+
+    /**
+     * A dashboard id reads its own key's dashboard, export and monitors and nothing of the other's,
+     * whatever the filters say, and every write endpoint refuses it with a JSON 403.
+     */
+    private static void assertDashboardIdReadsOnlyItsOwnKey(RawClient client, String id, Tenant self, Tenant other,
+            long otherMonitor) {
+        for (String endpoint : READ_BY_DASHBOARD_ID) {
+            RawClient.Answer answer = send(client, "GET", endpoint, id);
+            assertThat(answer.status()).as("%s: %s", endpoint, answer).isEqualTo(200);
+            assertThat(answer.text()).as(endpoint).doesNotContain(other.hostname, other.userId, other.path);
+        }
+        assertThat(send(client, "GET", "/api/dashboard/export.csv?period=all", id).text()).contains(self.path);
+        for (String query : List.of("hostname=" + other.hostname, "user=" + other.userId, "status=" + other.status,
+                "country=" + other.country, "endpoint=" + enc(other.path + "/0"))) {
+            RawClient.Answer answer = send(client, "GET", "/api/dashboard?period=all&" + query, id);
+            assertThat(answer.json().getAsJsonObject().getAsJsonObject("summary").getAsJsonObject("requests").get("current")
+                    .getAsLong()).as(query).isZero();
+        }
+        List<String> writes = List.of("GET /api/data", "DELETE /api/data", "DELETE /api/key", "POST /api/monitors",
+                "DELETE /api/monitors/" + otherMonitor, "GET /api/dashboard-id", "POST /api/dashboard-id", "DELETE /api/dashboard-id",
+                "GET /api/alerts", "POST /api/alerts/destinations", "POST /api/alerts/rules");
+        for (String endpoint : writes) {
+            RawClient.Answer answer = send(client, endpoint.split(" ")[0], endpoint.split(" ")[1], id);
+            assertThat(answer.status()).as("%s with a dashboard id: %s", endpoint, answer).isEqualTo(403);
+            assertThat(answer.json().getAsJsonObject().get("message").getAsString()).contains("dashboard id");
+        }
+        // another key's id with a key's header spelling, or glued to a key, is still no key
+        assertUnauthorized(send(client, "GET", "/api/dashboard", id + "x"), "id with a suffix", "GET /api/dashboard");
+        assertUnauthorized(send(client, "GET", "/api/dashboard", "dash_" + "A".repeat(43)), "unknown id", "GET /api/dashboard");
     }
 
     /** One tenant and the values its rows carry; none is shared with the other tenant. */
