@@ -16,6 +16,7 @@ import static dev.apianalytics.server.ServerConfig.DEFAULT_SUMMARY_MIN_REQUESTS;
 import static dev.apianalytics.server.ServerConfig.DEFAULT_THREADS;
 import static dev.apianalytics.server.ServerConfig.MAX_MONITOR_MIN_INTERVAL;
 import static dev.apianalytics.server.ServerConfig.MAX_MONITOR_TIMEOUT;
+import static dev.apianalytics.server.ServerConfig.MAX_RAW_RETENTION_DAYS;
 import static dev.apianalytics.server.ServerConfig.DEFAULT_KEYS_PER_HOUR;
 import static dev.apianalytics.server.ServerConfig.MIN_ADMIN_TOKEN_LENGTH;
 import static dev.apianalytics.server.ServerConfig.DEFAULT_HEADER_TIMEOUT;
@@ -145,7 +146,12 @@ final class ServerFlags {
             intOption("--shutdown-timeout-seconds", "API_ANALYTICS_SHUTDOWN_TIMEOUT_SECONDS",
                     "on stop, wait up to N seconds for requests in flight (default "
                             + DEFAULT_SHUTDOWN_TIMEOUT.toSeconds() + ")",
-                    (b, seconds) -> b.shutdownTimeout(Duration.ofSeconds(seconds))));
+                    (b, seconds) -> b.shutdownTimeout(Duration.ofSeconds(seconds))),
+            // raw-row retention
+            intOption("--raw-retention-days", "API_ANALYTICS_RAW_RETENTION_DAYS",
+                    "delete raw request rows older than N days, keeping their hourly summaries (default 0: keep "
+                            + "them as long as their key; at most " + MAX_RAW_RETENTION_DAYS + ")",
+                    (b, days) -> b.rawRetention(Duration.ofDays(days))));
 
     private static final Map<String, Option> BY_FLAG =
             OPTIONS.stream().collect(Collectors.toMap(Option::flag, Function.identity()));
