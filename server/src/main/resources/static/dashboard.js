@@ -166,6 +166,18 @@ function render(data) {
   document.getElementById("latency-hint").textContent = data.estimated ? "milliseconds, percentiles estimated" : "milliseconds";
   document.getElementById("updated").title = data.estimated
     ? "From hourly summaries: unique users and percentiles are estimated within a few percent" : "Computed from every request";
+  renderRowsNotice(data);
+}
+
+// raw retention deleted the rows before data.rowsFrom: say what the view counts of that time
+function renderRowsNotice(data) {
+  const notice = document.getElementById("rows-notice");
+  notice.classList.toggle("hidden", !data.rowsFrom);
+  if (!data.rowsFrom) return;
+  const since = new Date(data.rowsFrom).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+  notice.textContent = data.estimated
+    ? "Requests before " + since + " are counted from hourly summaries: their raw rows are deleted (raw retention)."
+    : "Raw rows before " + since + " are deleted (raw retention): with these filters this view counts only requests since then.";
 }
 
 function renderHostnames(hostnames) {

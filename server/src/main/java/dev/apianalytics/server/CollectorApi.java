@@ -6,6 +6,7 @@ import dev.apianalytics.server.http.Router;
 import dev.apianalytics.server.http.StorageUnavailable;
 import dev.apianalytics.server.enrich.CountryLookup;
 import dev.apianalytics.server.ingest.IngestHandler;
+import dev.apianalytics.server.retention.RawRowRetention;
 import dev.apianalytics.server.retention.RetentionJob;
 import dev.apianalytics.server.storage.Schema;
 import java.io.IOException;
@@ -22,11 +23,14 @@ final class CollectorApi implements ServerExtension {
 
     private static final System.Logger LOG = System.getLogger(CollectorApi.class.getName());
     static final Duration RETENTION_INTERVAL = Duration.ofHours(1);
+    /** Raw rows fall out of the retention an hour at a time; a run does at most a bounded number of batches. */
+    static final Duration RAW_RETENTION_INTERVAL = Duration.ofMinutes(10);
     /** How long a batch's Idempotency-Key is remembered: far longer than any client retries. */
     static final Duration BATCH_ID_LIFETIME = Duration.ofHours(24);
 
     private CountryLookup countries = CountryLookup.none();
     private RetentionJob retention;
+    private RawRowRetention rawRetention;
 
     @Override
     public List<String> keyOwnedTables() {
@@ -39,7 +43,8 @@ final class CollectorApi implements ServerExtension {
         countries = openCountries(config);
         var ingest = new IngestHandler(config, context.keys(), context.storage(), countries, context.metrics());
         var deletes = new DeleteHandlers(context.keys(), context.storage(), keyId -> {});
-        var data = new DataHandler(context.keys(), context.storage(), config.dataPageSize());
+        var data = new DataHandler(context.keys(), context.storage(), config.dataPageSize(), config::rawRowsFrom,
+                context.clock());
 
         router.post("/api/log-request", ingest);
         router.post("/api/requests", ingest);
@@ -73,10 +78,24 @@ final class CollectorApi implements ServerExtension {
                 }
             });
         }
+        rawRetention = new RawRowRetention(context.storage(), context.clock(), config.rawRetention());
+        if (!config.rawRetention().isZero()) {
+            context.every(RAW_RETENTION_INTERVAL, Duration.ofMinutes(3), "raw row retention", () -> {
+                try {
+                    rawRetention.run();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
     }
 
     RetentionJob retention() {
         return retention;
+    }
+
+    RawRowRetention rawRetention() {
+        return rawRetention;
     }
 
     private static CountryLookup openCountries(ServerConfig config) {

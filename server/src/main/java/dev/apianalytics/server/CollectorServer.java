@@ -134,6 +134,11 @@ public final class CollectorServer implements AutoCloseable {
         return api.retention().run();
     }
 
+    /** Runs the raw-row retention now (it also runs every ten minutes); returns how many rows it deleted. */
+    public long runRawRetention() throws SQLException {
+        return api.rawRetention().run();
+    }
+
     /** Summarises the hours due now (it also runs every minute); returns until when all are. */
     public Instant summarise() throws SQLException {
         for (ServerExtension extension : extensions) {

@@ -5,6 +5,8 @@ import dev.apianalytics.server.keys.KeyGeneration;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,6 +56,9 @@ public final class ServerConfig {
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
     public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    // raw-row retention
+    /** The longest raw-row retention a flag may set: a century, so the horizon stays a valid instant. */
+    public static final int MAX_RAW_RETENTION_DAYS = 36_500;
 
     private final int port;
     private final String bind;
@@ -89,6 +94,8 @@ public final class ServerConfig {
     private final int maxHeaderBytes;
     private final Duration shutdownTimeout;
     private final int alertMaxDestinations;
+    // raw-row retention
+    private final Duration rawRetention;
 
     private ServerConfig(Builder builder) {
         this.port = builder.port;
@@ -124,6 +131,7 @@ public final class ServerConfig {
         this.maxHeaderBytes = builder.maxHeaderBytes;
         this.shutdownTimeout = builder.shutdownTimeout;
         this.alertMaxDestinations = builder.alertMaxDestinations;
+        this.rawRetention = builder.rawRetention;
     }
 
     public static Builder builder() {
@@ -298,6 +306,20 @@ public final class ServerConfig {
         return alertMaxDestinations;
     }
 
+    /** How long raw request rows are kept; zero (the default) keeps them as long as their key. */
+    public Duration rawRetention() {
+        return rawRetention;
+    }
+
+    /**
+     * Where the raw rows kept at {@code now} start: the hour {@link #rawRetention()} ago began, or
+     * {@code null} when rows are kept forever. Rows before it are deleted (or about to be), refused
+     * at ingestion, and answered only from the hourly summaries.
+     */
+    public Instant rawRowsFrom(Instant now) {
+        return rawRetention.isZero() ? null : now.minus(rawRetention).truncatedTo(ChronoUnit.HOURS);
+    }
+
     /** A copy to change. */
     public Builder toBuilder() {
         Builder builder = new Builder();
@@ -334,6 +356,7 @@ public final class ServerConfig {
         builder.maxHeaderBytes = maxHeaderBytes;
         builder.shutdownTimeout = shutdownTimeout;
         builder.alertMaxDestinations = alertMaxDestinations;
+        builder.rawRetention = rawRetention;
         return builder;
     }
 
@@ -373,6 +396,8 @@ public final class ServerConfig {
         private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private int alertMaxDestinations = DEFAULT_ALERT_MAX_DESTINATIONS;
+        // raw-row retention
+        private Duration rawRetention = Duration.ZERO;
 
         private Builder() {}
 
@@ -583,6 +608,17 @@ public final class ServerConfig {
                         + alertMaxDestinations);
             }
             this.alertMaxDestinations = alertMaxDestinations;
+            return this;
+        }
+
+        /** Raw-row retention: zero keeps rows as long as their key, else from one day to {@value #MAX_RAW_RETENTION_DAYS} days. */
+        public Builder rawRetention(Duration rawRetention) {
+            if (rawRetention == null || !rawRetention.isZero() && (rawRetention.compareTo(Duration.ofDays(1)) < 0
+                    || rawRetention.compareTo(Duration.ofDays(MAX_RAW_RETENTION_DAYS)) > 0)) {
+                throw new IllegalArgumentException("raw retention must be 0 (keep) or 1-" + MAX_RAW_RETENTION_DAYS
+                        + " days, was " + rawRetention);
+            }
+            this.rawRetention = rawRetention;
             return this;
         }
 

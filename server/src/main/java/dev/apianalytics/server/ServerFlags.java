@@ -16,6 +16,7 @@ import static dev.apianalytics.server.ServerConfig.DEFAULT_SUMMARY_MIN_REQUESTS;
 import static dev.apianalytics.server.ServerConfig.DEFAULT_THREADS;
 import static dev.apianalytics.server.ServerConfig.MAX_MONITOR_MIN_INTERVAL;
 import static dev.apianalytics.server.ServerConfig.MAX_MONITOR_TIMEOUT;
+import static dev.apianalytics.server.ServerConfig.MAX_RAW_RETENTION_DAYS;
 import static dev.apianalytics.server.ServerConfig.DEFAULT_KEYS_PER_HOUR;
 import static dev.apianalytics.server.ServerConfig.MIN_ADMIN_TOKEN_LENGTH;
 import static dev.apianalytics.server.ServerConfig.DEFAULT_HEADER_TIMEOUT;
@@ -155,7 +156,12 @@ final class ServerFlags {
             intOption("--alert-max-destinations", "API_ANALYTICS_ALERT_MAX_DESTINATIONS",
                     "webhook destinations one key may have for alerts, 0 to turn alerts off (default "
                             + ServerConfig.DEFAULT_ALERT_MAX_DESTINATIONS + "; their targets obey --monitor-allow-private)",
-                    Builder::alertMaxDestinations));
+                    Builder::alertMaxDestinations),
+            // raw-row retention
+            intOption("--raw-retention-days", "API_ANALYTICS_RAW_RETENTION_DAYS",
+                    "delete raw request rows older than N days, keeping their hourly summaries (default 0: keep "
+                            + "them as long as their key; at most " + MAX_RAW_RETENTION_DAYS + ")",
+                    (b, days) -> b.rawRetention(Duration.ofDays(days))));
 
     private static final Map<String, Option> BY_FLAG =
             OPTIONS.stream().collect(Collectors.toMap(Option::flag, Function.identity()));

@@ -103,4 +103,20 @@ class ServerConfigTest {
         }
         assertThat(usage).contains("--help");
     }
+
+    @Test
+    void rawRowsAreKeptUnlessARetentionIsSet() {
+        ServerConfig defaults = ServerConfig.parse(List.of(), Map.of());
+        assertThat(defaults.rawRetention()).isZero();
+        assertThat(defaults.rawRowsFrom(java.time.Instant.parse("2026-11-20T15:30:00Z"))).isNull();
+        ServerConfig thirty = ServerConfig.parse(List.of("--raw-retention-days", "30"), Map.of());
+        assertThat(thirty.rawRowsFrom(java.time.Instant.parse("2026-11-20T15:30:00Z")))
+                .as("from the start of the hour 30 days ago").isEqualTo(java.time.Instant.parse("2026-10-21T15:00:00Z"));
+        assertThat(ServerConfig.parse(List.of(), Map.of("API_ANALYTICS_RAW_RETENTION_DAYS", "7")).rawRetention())
+                .isEqualTo(Duration.ofDays(7));
+        assertThatThrownBy(() -> ServerConfig.parse(List.of("--raw-retention-days", "-1"), Map.of()))
+                .hasMessageContaining("--raw-retention-days");
+        assertThatThrownBy(() -> ServerConfig.parse(List.of("--raw-retention-days", "40000"), Map.of()))
+                .hasMessageContaining("--raw-retention-days");
+    }
 }

@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,11 +74,23 @@ final class DashboardAggregator {
                 counts(sql, keyId, from, to, "referrer", TOP, true),
                 breakdowns.perIndex(HOUR, 24, 0),
                 breakdowns.perIndex(WEEKDAY, 7, 1),
-                users(sql, keyId, from, to));
+                users(sql, keyId, from, to),
+                null);
     }
 
+    /**
+     * When the key's first request was made: its first row, or, when raw retention deleted the
+     * rows of earlier hours, the first hour of its summaries.
+     */
     static Instant firstRequest(Connection connection, long keyId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT min(created_at) FROM requests WHERE key_id = ?")) {
+        Instant firstRow = first(connection, "SELECT min(created_at) FROM requests WHERE key_id = ?", keyId);
+        Instant firstHour = first(connection, "SELECT min(hour) FROM rollup_endpoints WHERE key_id = ?", keyId);
+        boolean rowsDeleted = firstHour != null && (firstRow == null || firstHour.isBefore(firstRow.truncatedTo(ChronoUnit.HOURS)));
+        return rowsDeleted ? firstHour : firstRow;
+    }
+
+    private static Instant first(Connection connection, String sql, long keyId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
             select.setLong(1, keyId);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next() ? Storage.instant(rows, 1) : null;

@@ -7,7 +7,9 @@ import java.util.List;
  * Times are RFC 3339 UTC strings or epoch milliseconds ({@code activity[].t}); response times
  * are milliseconds. {@code estimated} is true when the numbers come from hourly summaries:
  * unique users and percentiles are then estimates (within a few percent) and top users are
- * counted from each hour's busiest.
+ * counted from each hour's busiest. {@code rowsFrom} is set when raw rows before it are deleted
+ * (raw retention) and this view reaches before it: it counts older requests from the summaries
+ * when {@code estimated}, and not at all otherwise (filters the summaries cannot answer).
  */
 record DashboardData(
         String period,
@@ -31,7 +33,15 @@ record DashboardData(
         List<Count> referrers,
         long[] hours,
         long[] weekdays,
-        List<UserRow> users) {
+        List<UserRow> users,
+        String rowsFrom) {
+
+    /** This view, saying that raw rows before {@code instant} are gone. */
+    DashboardData withRowsFrom(String instant) {
+        return new DashboardData(period, from, to, bucketSeconds, timeZone, estimated, hostnames, summary, percentiles,
+                histogram, activity, endpoints, statuses, countries, clients, oses, devices, versions, referrers, hours,
+                weekdays, users, instant);
+    }
 
     /** A headline number and its value over the previous period of equal length (null for all time). */
     record Metric(Number current, Number previous) {}

@@ -11,6 +11,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -49,14 +50,18 @@ public final class DashboardExtension implements ServerExtension {
         long keyId = context.keys().authenticateReader(exchange);
         DashboardQuery query = DashboardQuery.parse(exchange.queryParameters());
         Instant now = context.clock().instant();
+        Instant rowsFrom = context.config().rawRowsFrom(now);
         DashboardData data;
         try (Connection connection = context.storage().connection()) {
-            data = summarised(connection, context, keyId, query, now).orElse(null);
+            data = summarised(connection, context, keyId, query, now, rowsFrom).orElse(null);
             if (data == null) {
                 data = new DashboardAggregator(connection, context.storage().dialect()).compute(keyId, query, now);
             }
         } catch (SQLException e) {
             throw new StorageUnavailable("dashboard aggregates failed: " + e.getMessage(), e);
+        }
+        if (rowsFrom != null && reachesBefore(data, rowsFrom)) {
+            data = data.withRowsFrom(rowsFrom.toString());
         }
         exchange.setHeader("Cache-Control", "no-store");
         exchange.sendJson(200, data);
@@ -64,14 +69,24 @@ public final class DashboardExtension implements ServerExtension {
 
     /** The view from the hourly summaries when they can answer it; a summary that cannot be read leaves it to the rows. */
     private Optional<DashboardData> summarised(Connection connection, ServerContext context, long keyId, DashboardQuery query,
-            Instant now) throws SQLException {
+            Instant now, Instant rowsFrom) throws SQLException {
         try {
             return new SummaryAggregator(connection, context.storage(), sketchThreads)
-                    .compute(keyId, query, now, context.config().summaryMinRequests());
+                    .compute(keyId, query, now, context.config().summaryMinRequests(), rowsFrom);
         } catch (IllegalArgumentException | CompletionException e) {
             LOG.log(System.Logger.Level.WARNING, "a stored dashboard summary cannot be read; answering from the rows", e);
             return Optional.empty();
         }
+    }
+
+    /**
+     * Whether deleted raw rows change what the view says: it starts before them, or, answered
+     * from the rows, compares with a previous period that does.
+     */
+    private static boolean reachesBefore(DashboardData data, Instant rowsFrom) {
+        Instant from = Instant.parse(data.from());
+        Instant previousFrom = from.minus(Duration.between(from, Instant.parse(data.to())));
+        return from.isBefore(rowsFrom) || !data.estimated() && !"all".equals(data.period()) && previousFrom.isBefore(rowsFrom);
     }
 
     private static void export(Exchange exchange, ServerContext context) throws Exception {

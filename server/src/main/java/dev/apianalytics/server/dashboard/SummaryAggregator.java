@@ -61,9 +61,11 @@ final class SummaryAggregator {
     /**
      * The dashboard from summaries, or empty when they cannot answer it: a filter other than
      * hostname and settings, summaries missing or far behind, or fewer than
-     * {@code minimumRequests} summarised requests (the rows are then fast enough, and exact).
+     * {@code minimumRequests} summarised requests (the rows are then fast enough, and exact) unless
+     * the view or its previous period starts before {@code rowsFrom}, where raw rows are deleted
+     * (null when all are kept).
      */
-    Optional<DashboardData> compute(long keyId, DashboardQuery query, Instant now, long minimumRequests)
+    Optional<DashboardData> compute(long keyId, DashboardQuery query, Instant now, long minimumRequests, Instant rowsFrom)
             throws SQLException {
         if (!answerable(query)) {
             return Optional.empty();
@@ -74,8 +76,9 @@ final class SummaryAggregator {
         }
         Span span = Span.of(connection, keyId, query, now);
         SummarySource current = new SummarySource(keyId, span.from(), span.to(), summarisedUntil);
+        boolean rowsGone = rowsFrom != null && span.previousFrom().isBefore(rowsFrom);
         if (!current.hasSummaries() || current.live().compareTo(MAX_LIVE) > 0
-                || summarisedRequests(keyId, current) < Math.max(1, minimumRequests)) {
+                || !rowsGone && summarisedRequests(keyId, current) < Math.max(1, minimumRequests)) {
             return Optional.empty();
         }
         Filters filters = Filters.of(query);
@@ -131,7 +134,8 @@ final class SummaryAggregator {
                 Panels.top(breakdowns.values(Summaries.REFERRER).stream().filter(c -> c.key() != null).toList(), Panels.TOP),
                 hourOfDay,
                 weekdays,
-                breakdowns.users()));
+                breakdowns.users(),
+                null));
     }
 
     /** Activity buckets from the hours, users from the sketches of each bucket's hours. */

@@ -6,6 +6,7 @@ import dev.apianalytics.server.http.Handler;
 import dev.apianalytics.server.http.StorageUnavailable;
 import dev.apianalytics.server.ingest.MethodIds;
 import dev.apianalytics.server.keys.KeyAuth;
+import dev.apianalytics.server.storage.RequestFilter;
 import dev.apianalytics.server.storage.Storage;
 import dev.apianalytics.server.storage.StoredRequest;
 import java.io.IOException;
@@ -13,8 +14,11 @@ import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code GET /api/data}: a key's raw rows, oldest first, a page at a time, in upstream's shape
@@ -32,11 +36,16 @@ public final class DataHandler implements Handler {
     private final KeyAuth keys;
     private final Storage storage;
     private final int pageSize;
+    /** Where the raw rows kept at an instant start, or null when all are kept (see ServerConfig#rawRowsFrom). */
+    private final UnaryOperator<Instant> rowsFrom;
+    private final Clock clock;
 
-    public DataHandler(KeyAuth keys, Storage storage, int pageSize) {
+    public DataHandler(KeyAuth keys, Storage storage, int pageSize, UnaryOperator<Instant> rowsFrom, Clock clock) {
         this.keys = keys;
         this.storage = storage;
         this.pageSize = pageSize;
+        this.rowsFrom = rowsFrom;
+        this.clock = clock;
     }
 
     @Override
@@ -45,9 +54,15 @@ public final class DataHandler implements Handler {
         DataQuery query = DataQuery.from(exchange);
         List<ExtraColumn> extras = ExtraColumn.requested(exchange);
         long offset = (long) (query.page() - 1) * pageSize;
+        // rows before the raw-retention horizon are deleted or about to be: none is returned, so pages stay stable
+        Instant availableFrom = rowsFrom.apply(clock.instant());
+        RequestFilter filter = availableFrom == null ? query.filter() : query.filter().notBefore(availableFrom);
+        if (availableFrom != null) {
+            exchange.setHeader("X-Data-Available-From", availableFrom.toString());
+        }
         long total;
         try {
-            total = storage.countRequests(keyId, query.filter());
+            total = storage.countRequests(keyId, filter);
         } catch (SQLException e) {
             throw new StorageUnavailable("counting requests failed: " + e.getMessage(), e);
         }
@@ -68,7 +83,7 @@ public final class DataHandler implements Handler {
                 json.endArray();
             }
             try {
-                storage.readRequests(keyId, query.filter(), offset, pageSize, row -> write(json, row, query.compact(), extras));
+                storage.readRequests(keyId, filter, offset, pageSize, row -> write(json, row, query.compact(), extras));
             } catch (SQLException e) {
                 throw new IOException("reading requests failed: " + e.getMessage(), e);
             } catch (UncheckedIOException e) {

@@ -64,7 +64,7 @@ public final class IngestHandler implements Handler {
         this.keys = keys;
         this.storage = storage;
         this.rateLimiter = Limiter.create(storage, "posts", new Rate(config.postsPerMinute(), Duration.ofMinutes(1)), config.clock());
-        this.batches = new BatchReader(new RowParser(config.clock()), config.maxRowsPerPost(), config.maxDecompressedBytes());
+        this.batches = new BatchReader(new RowParser(config.clock(), config::rawRowsFrom), config.maxRowsPerPost(), config.maxDecompressedBytes());
         this.enricher = new Enricher(countries);
         this.budget = new MemoryBudget(parseBudget(config, Runtime.getRuntime().maxMemory()));
     }

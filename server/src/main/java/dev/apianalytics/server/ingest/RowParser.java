@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -35,11 +36,14 @@ final class RowParser {
     private static final ParsedIp NO_IP = new ParsedIp(null, null);
 
     private final Clock clock;
+    /** Where the raw rows kept at an instant start, or null when all are kept (see ServerConfig#rawRowsFrom). */
+    private final UnaryOperator<Instant> rowsFrom;
     // an API sees the same clients again and again: parse each address text once
     private final ConcurrentHashMap<String, ParsedIp> addresses = new ConcurrentHashMap<>();
 
-    RowParser(Clock clock) {
+    RowParser(Clock clock, UnaryOperator<Instant> rowsFrom) {
         this.clock = clock;
+        this.rowsFrom = rowsFrom;
     }
 
     private record ParsedIp(InetAddress address, String canonical) {}
@@ -130,6 +134,11 @@ final class RowParser {
         }
         if (instant.isAfter(now.plus(ALLOWED_CLOCK_SKEW))) {
             throw new RejectedRow("created_at is more than a day in the future: " + instant);
+        }
+        // its hour is summarised and its rows deleted, or about to be: a summary redone from one late row would lose the rest
+        Instant horizon = rowsFrom.apply(now);
+        if (horizon != null && instant.isBefore(horizon)) {
+            throw new RejectedRow("created_at is before the raw retention keeps rows (" + horizon + "): " + instant);
         }
         return instant;
     }

@@ -83,6 +83,12 @@ public final class PostgresStorage extends SqlStorage {
         return "ctid";
     }
 
+    /** An array of row ids, which PostgreSQL fetches by TID scan (an IN subquery would scan the table). */
+    @Override
+    String rowIdsIn(String select) {
+        return " = ANY (ARRAY(" + select + "))";
+    }
+
     @Override
     void lockForMigration(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {

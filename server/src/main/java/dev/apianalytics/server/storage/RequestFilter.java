@@ -18,4 +18,10 @@ public record RequestFilter(
 
     /** No filter at all. */
     public static final RequestFilter ALL = new RequestFilter(null, null, null, null, null, null, null);
+
+    /** This filter narrowed to rows made at or after {@code earliest}. */
+    public RequestFilter notBefore(Instant earliest) {
+        Instant start = from == null || from.isBefore(earliest) ? earliest : from;
+        return new RequestFilter(start, to, hostname, ipAddress, status, location, userId);
+    }
 }

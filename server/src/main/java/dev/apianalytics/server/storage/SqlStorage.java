@@ -340,6 +340,22 @@ abstract class SqlStorage implements Storage {
     }
 
     @Override
+    public int deleteRequestsBefore(Connection connection, long keyId, Instant before, int limit) throws SQLException {
+        String some = "SELECT " + tieBreaker() + " FROM requests WHERE key_id = ? AND created_at < ? LIMIT " + limit;
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM requests WHERE " + tieBreaker() + rowIdsIn(some))) {
+            delete.setLong(1, keyId);
+            delete.setObject(2, utc(before));
+            return delete.executeUpdate();
+        }
+    }
+
+    /** {@code IN (select)} for the physical row ids {@code select} returns, as this database looks them up fastest. */
+    String rowIdsIn(String select) {
+        return " IN (" + select + ")";
+    }
+
+    @Override
     public List<Long> inactiveKeys(Instant cutoff) throws SQLException {
         try (Connection connection = connection();
                 PreparedStatement select = connection.prepareStatement(

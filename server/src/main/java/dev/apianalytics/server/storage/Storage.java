@@ -102,6 +102,13 @@ public interface Storage extends AutoCloseable {
     /** Deletes the key and everything it owns; returns whether it existed. */
     boolean deleteKey(long keyId) throws SQLException;
 
+    /**
+     * Deletes up to {@code limit} of the key's rows made before {@code before}, in the caller's
+     * transaction (a {@link #maintainKey} one); returns how many, fewer than {@code limit} once
+     * none is left.
+     */
+    int deleteRequestsBefore(Connection connection, long keyId, Instant before, int limit) throws SQLException;
+
     /** Keys whose last activity is before {@code cutoff}. */
     List<Long> inactiveKeys(Instant cutoff) throws SQLException;
 

@@ -107,7 +107,7 @@ public final class DashboardBenchmark {
         for (int run = 0; run < runs; run++) {
             long start = System.nanoTime();
             try (Connection connection = storage.connection()) {
-                usedSummaries = new SummaryAggregator(connection, storage, threads).compute(keyId, query, now, 0).isPresent();
+                usedSummaries = new SummaryAggregator(connection, storage, threads).compute(keyId, query, now, 0, null).isPresent();
                 if (!usedSummaries) {
                     new DashboardAggregator(connection, storage.dialect()).compute(keyId, query, now);
                 }
