@@ -340,8 +340,8 @@ abstract class CollectorProtocolTest {
         String key = http.newKey();
         List<String> rows = new ArrayList<>();
         for (int i = 0; i < 41; i++) {
-            // three days, several hours, and rows sharing a timestamp so that ties must be broken
-            String at = "2025-03-0" + (1 + i % 3) + "T" + (10 + i % 4) + ":00:0" + (i / 24) + "Z";
+            // three days, several hours, and three or four rows on each timestamp so that ties must be broken
+            String at = "2025-03-0" + (1 + i % 3) + "T" + (10 + i % 4) + ":00:00Z";
             rows.add("{\"hostname\":\"" + (i % 2 == 0 ? "a" : "b") + ".example\",\"path\":\"/p" + i + "\",\"method\":\"GET\","
                     + "\"status\":" + (i % 5 == 0 ? 404 : 200) + ",\"response_time\":1,\"created_at\":\"" + at + "\"}");
         }

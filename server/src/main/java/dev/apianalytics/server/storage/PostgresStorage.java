@@ -76,9 +76,10 @@ public final class PostgresStorage extends SqlStorage {
         return "ctid";
     }
 
+    /** Named apart from {@code ctid}: {@code ORDER BY ctid} would otherwise sort this text instead. */
     @Override
     String tieBreakerSelected() {
-        return "ctid::text";
+        return "ctid::text AS row_tid";
     }
 
     /** A {@code ctid} such as {@code (12,34)} as block * 65536 + item: items never exceed 16 bits. */
