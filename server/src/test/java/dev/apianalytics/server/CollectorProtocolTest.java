@@ -16,7 +16,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -327,9 +330,98 @@ abstract class CollectorProtocolTest {
 
         Http.Response filtered = http.get("/api/data?status=200", "X-AUTH-TOKEN", key);
         assertThat(filtered.header("X-Total-Count")).isEqualTo("4");
-        assertThat(filtered.header("Link")).contains("status=200").contains("page=2");
+        assertThat(filtered.header("Link")).contains("status=200").contains("page=2").contains("after=");
         assertThat(http.get("/api/data?status=200&page=2", "X-AUTH-TOKEN", key).header("Link")).isNull();
         assertThat(http.get("/api/data?page=99", "X-AUTH-TOKEN", key).json().getAsJsonArray()).isEmpty();
+    }
+
+    @Test
+    void pageNumbersAndLinksGiveTheSameRowsInTheSameOrder() throws Exception {
+        String key = http.newKey();
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < 41; i++) {
+            // three days, several hours, and three or four rows on each timestamp so that ties must be broken
+            String at = "2025-03-0" + (1 + i % 3) + "T" + (10 + i % 4) + ":00:00Z";
+            rows.add("{\"hostname\":\"" + (i % 2 == 0 ? "a" : "b") + ".example\",\"path\":\"/p" + i + "\",\"method\":\"GET\","
+                    + "\"status\":" + (i % 5 == 0 ? 404 : 200) + ",\"response_time\":1,\"created_at\":\"" + at + "\"}");
+        }
+        // stored in two batches, newest rows first in each: the order is the API's, not the storage's
+        assertCreated(http.post("/api/log-request", batch(key, "Gin", newestFirst(rows.subList(20, 41)))), 21, 0);
+        assertCreated(http.post("/api/log-request", batch(key, "Gin", newestFirst(rows.subList(0, 20)))), 20, 0);
+        long keyId = server.storage().findKey(ApiKeys.hash(key)).orElseThrow();
+        Instant march2 = Instant.parse("2025-03-02T00:00:00Z");
+        Map<String, RequestFilter> filters = new LinkedHashMap<>();
+        filters.put("", RequestFilter.ALL);
+        filters.put("status=200", new RequestFilter(null, null, null, null, 200, null, null));
+        filters.put("hostname=a.example", new RequestFilter(null, null, "a.example", null, null, null, null));
+        filters.put("dateFrom=2025-03-02&dateTo=2025-03-03", new RequestFilter(march2, march2.plusSeconds(2 * 86_400), null, null, null, null, null));
+        filters.put("date=2025-03-02&hostname=b.example&status=404", new RequestFilter(march2, march2.plusSeconds(86_400),
+                "b.example", null, 404, null, null));
+        for (Map.Entry<String, RequestFilter> filter : filters.entrySet()) {
+            String query = filter.getKey();
+            List<String> expected = new ArrayList<>();
+            server.storage().readRequests(keyId, filter.getValue(), 0, 1_000, row -> expected.add(row.path()));
+            assertThat(expected).as(query).isNotEmpty();
+            int pages = (expected.size() + PAGE_SIZE - 1) / PAGE_SIZE;
+
+            List<String> byNumber = new ArrayList<>();
+            for (int page = 1; page <= pages + 1; page++) {
+                Http.Response response = http.get("/api/data?" + query + "&page=" + page, "X-AUTH-TOKEN", key);
+                assertThat(response.header("X-Total-Count")).as(query).isEqualTo(Integer.toString(expected.size()));
+                assertThat(response.header("Link") != null).as("%s page %d has a next", query, page).isEqualTo(page < pages);
+                response.json().getAsJsonArray().forEach(row -> byNumber.add(row.getAsJsonObject().get("path").getAsString()));
+                if (page > pages) {
+                    assertThat(response.json().getAsJsonArray()).as("one past the last page").isEmpty();
+                }
+            }
+            List<String> byLink = new ArrayList<>();
+            List<Instant> times = new ArrayList<>();
+            String next = "/api/data?" + query;
+            int followed = 0;
+            while (next != null) {
+                Http.Response response = http.get(next, "X-AUTH-TOKEN", key);
+                assertThat(response.status()).as(response.body()).isEqualTo(200);
+                response.json().getAsJsonArray().forEach(row -> {
+                    byLink.add(row.getAsJsonObject().get("path").getAsString());
+                    times.add(Instant.parse(row.getAsJsonObject().get("created_at").getAsString()));
+                });
+                String link = response.header("Link");
+                if (link != null) {
+                    assertThat(link).contains("after=").contains("page=" + (followed + 2)).endsWith("; rel=\"next\"");
+                    if (!query.isEmpty()) {
+                        assertThat(link).contains(query.split("&")[0]);
+                    }
+                }
+                next = link == null ? null : link.substring(link.indexOf(server.url()) + server.url().length(), link.indexOf('>'));
+                followed++;
+            }
+            assertThat(followed).as(query).isEqualTo(pages);
+            assertThat(byNumber).as(query).isEqualTo(expected).doesNotHaveDuplicates();
+            assertThat(byLink).as(query).isEqualTo(expected);
+            assertThat(times).as(query).isSorted();
+        }
+    }
+
+    @Test
+    void malformedAlteredOrForeignCursorsGet400() {
+        String key = http.newKey();
+        String other = http.newKey();
+        for (String k : List.of(key, other)) {
+            assertCreated(http.post("/api/log-request", batch(k, "Gin", row("/a", "GET", "200"), row("/b", "GET", "200"),
+                    row("/c", "GET", "200"), row("/d", "GET", "200"))), 4, 0);
+        }
+        String link = http.get("/api/data", "X-AUTH-TOKEN", key).header("Link");
+        String cursor = link.substring(link.indexOf("after=") + "after=".length(), link.indexOf('>'));
+        assertThat(http.get("/api/data?after=" + cursor, "X-AUTH-TOKEN", key).json().getAsJsonArray()).hasSize(1);
+
+        char flipped = cursor.charAt(3) == 'A' ? 'B' : 'A';
+        String altered = cursor.substring(0, 3) + flipped + cursor.substring(4);
+        for (String bad : List.of("x", "not-a-cursor!", altered, cursor.substring(1), cursor + "AA", "A".repeat(500))) {
+            assertError(http.get("/api/data?after=" + bad, "X-AUTH-TOKEN", key), 400, "after");
+        }
+        Http.Response foreign = http.get("/api/data?after=" + cursor, "X-AUTH-TOKEN", other);
+        assertError(foreign, 400, "after");
+        assertThat(foreign.body()).doesNotContain("/a", "/d");
     }
 
     @Test
@@ -438,6 +530,12 @@ abstract class CollectorProtocolTest {
 
     static String batch(String key, String framework, String... rows) {
         return "{\"api_key\":\"" + key + "\",\"framework\":\"" + framework + "\",\"requests\":[" + String.join(",", rows) + "]}";
+    }
+
+    static String[] newestFirst(List<String> rows) {
+        List<String> reversed = new ArrayList<>(rows);
+        Collections.reverse(reversed);
+        return reversed.toArray(String[]::new);
     }
 
     static String row(String path, String method, String statusJson) {

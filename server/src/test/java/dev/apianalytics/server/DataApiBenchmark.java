@@ -1,6 +1,7 @@
 package dev.apianalytics.server;
 
 import dev.apianalytics.server.keys.ApiKeys;
+import dev.apianalytics.server.storage.RequestFilter;
 import dev.apianalytics.server.storage.StoredRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +16,8 @@ import java.util.Locale;
 /**
  * The data API on a large key: seeds {@code rows} rows for one key (plus a quarter as many for
  * another, interleaved) straight into storage, then times {@code GET /api/data} for the first,
- * a middle and the last page over loopback, body read to the end. Not run by {@code mvn verify}:
+ * a middle and the last page over loopback, body read to the end, each asked by number and by
+ * the previous page's {@code Link}, beside the old offset query outside HTTP. Not run by {@code mvn verify}:
  *
  * <pre>
  * mvn -B -q -pl server test-compile exec:java -Dexec.classpathScope=test \
@@ -59,13 +61,30 @@ public final class DataApiBenchmark {
             HttpClient client = HttpClient.newHttpClient();
             int pages = (rows + 49_999) / 50_000;
             for (int page : new int[] {1, 1, Math.max(1, pages / 2), pages}) {
-                HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + "/api/data?page=" + page))
-                        .header("X-AUTH-TOKEN", key).header("Accept-Encoding", "gzip").build();
+                // by number, as upstream's clients ask
+                HttpResponse<byte[]> byNumber = get(client, server.url() + "/api/data?page=" + page, key, page, pages, "page=N");
+                // the same page by the cursor in the previous page's Link, as a script following Link asks
+                if (page > 1) {
+                    String link = get(client, server.url() + "/api/data?page=" + (page - 1), key, page - 1, pages, "(previous)")
+                            .headers().firstValue("Link").orElseThrow();
+                    HttpResponse<byte[]> byLink = get(client, link.substring(1, link.indexOf('>')), key, page, pages, "Link");
+                    if (!java.util.Arrays.equals(gunzip(byLink), gunzip(byNumber))) {
+                        throw new IllegalStateException("page " + page + " differs by number and by Link");
+                    }
+                }
+                // what the old handler did: count every row, then sort past the offset
                 long t = System.nanoTime();
-                HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                double seconds = (System.nanoTime() - t) / 1e9;
-                System.out.printf(Locale.ROOT, "%s: page %d of %d: HTTP %d, %,d bytes gzipped, %.2f s%n",
-                        server.storage().dialect(), page, pages, response.statusCode(), response.body().length, seconds);
+                long total = server.storage().countRequests(keyId, RequestFilter.ALL);
+                int[] read = {0};
+                server.storage().readRequests(keyId, RequestFilter.ALL, (page - 1) * 50_000L, 50_000, row -> read[0]++);
+                System.out.printf(Locale.ROOT, "  offset SQL (count %,d + %,d rows), outside HTTP: %.2f s%n",
+                        total, read[0], (System.nanoTime() - t) / 1e9);
+            }
+            // the price of X-Total-Count and of finding the page: the per-hour counts alone
+            for (int i = 0; i < 3; i++) {
+                long t = System.nanoTime();
+                int hours = server.storage().countRequestsByHour(keyId, RequestFilter.ALL).size();
+                System.out.printf(Locale.ROOT, "per-hour counts (%d hours), outside HTTP: %.3f s%n", hours, (System.nanoTime() - t) / 1e9);
             }
             System.out.printf(Locale.ROOT, "load average %.1f%n",
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -74,5 +93,27 @@ public final class DataApiBenchmark {
                 TestEnvironment.dropSchema(pgUrl);
             }
         }
+    }
+
+    private static byte[] gunzip(HttpResponse<byte[]> response) throws java.io.IOException {
+        boolean gzipped = response.headers().firstValue("Content-Encoding").orElse("").equals("gzip");
+        try (var in = gzipped ? new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.body()))
+                : new java.io.ByteArrayInputStream(response.body())) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static HttpResponse<byte[]> get(HttpClient client, String url, String key, int page, int pages, String how)
+            throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("X-AUTH-TOKEN", key)
+                .header("Accept-Encoding", "gzip").build();
+        long t = System.nanoTime();
+        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        System.out.printf(Locale.ROOT, "page %d of %d by %s: HTTP %d, %,d bytes gzipped, %.2f s%n",
+                page, pages, how, response.statusCode(), response.body().length, (System.nanoTime() - t) / 1e9);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return response;
     }
 }

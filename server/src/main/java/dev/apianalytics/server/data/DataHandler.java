@@ -7,6 +7,8 @@ import dev.apianalytics.server.http.StorageUnavailable;
 import dev.apianalytics.server.ingest.MethodIds;
 import dev.apianalytics.server.keys.KeyAuth;
 import dev.apianalytics.server.storage.RequestFilter;
+import dev.apianalytics.server.storage.HourCount;
+import dev.apianalytics.server.storage.RowPosition;
 import dev.apianalytics.server.storage.Storage;
 import dev.apianalytics.server.storage.StoredRequest;
 import java.io.IOException;
@@ -23,7 +25,10 @@ import java.util.function.UnaryOperator;
 /**
  * {@code GET /api/data}: a key's raw rows, oldest first, a page at a time, in upstream's shape
  * (method as its integer id, missing values as {@code ""}) plus {@code X-Total-Count} and a
- * {@code Link rel="next"} header. {@code fields=route,framework,referrer} appends those columns.
+ * {@code Link rel="next"} header whose {@code after} cursor resumes after the page's last row.
+ * A page found by number is located through per-hour counts ({@link PageWindow}), so neither
+ * kind of page costs an offset over all the key's rows. {@code fields=route,framework,referrer}
+ * appends those columns.
  */
 public final class DataHandler implements Handler {
 
@@ -53,22 +58,33 @@ public final class DataHandler implements Handler {
         long keyId = keys.authenticate(exchange);
         DataQuery query = DataQuery.from(exchange);
         List<ExtraColumn> extras = ExtraColumn.requested(exchange);
-        long offset = (long) (query.page() - 1) * pageSize;
         // rows before the raw-retention horizon are deleted or about to be: none is returned, so pages stay stable
         Instant availableFrom = rowsFrom.apply(clock.instant());
-        RequestFilter filter = availableFrom == null ? query.filter() : query.filter().notBefore(availableFrom);
+        RequestFilter filter = query.filter().within(availableFrom, null);
         if (availableFrom != null) {
             exchange.setHeader("X-Data-Available-From", availableFrom.toString());
         }
-        long total;
+        String token = exchange.queryParameter(PageCursor.PARAMETER);
+        RowPosition after = token == null ? null : PageCursor.decode(token, keyId);
+        PageWindow window;
+        RowPosition last;
         try {
-            total = storage.countRequests(keyId, filter);
+            List<HourCount> hours = storage.countRequestsByHour(keyId, filter);
+            window = after == null
+                    ? PageWindow.byOffset(hours, filter, (long) (query.page() - 1) * pageSize, pageSize)
+                    : PageWindow.after(hours, filter, after, pageSize);
+            // the page's last row, and whether another follows it
+            List<RowPosition> end = window.empty() ? List.of()
+                    : storage.findPositions(keyId, window.filter(), after, window.offset() + pageSize - 1, 2);
+            last = end.size() == 2 ? end.get(0) : null;
         } catch (SQLException e) {
-            throw new StorageUnavailable("counting requests failed: " + e.getMessage(), e);
+            throw new StorageUnavailable("finding the page failed: " + e.getMessage(), e);
         }
-        exchange.setHeader("X-Total-Count", Long.toString(total));
-        if (offset + pageSize < total) {
-            exchange.setHeader("Link", "<" + nextPage(exchange, query.page() + 1) + ">; rel=\"next\"");
+        exchange.setHeader("X-Total-Count", Long.toString(window.total()));
+        if (last != null) {
+            // a page number for clients that read it, and the cursor that makes the next page cheap
+            String page = after == null || exchange.queryParameter("page") != null ? Integer.toString(query.page() + 1) : null;
+            exchange.setHeader("Link", "<" + nextPage(exchange, page, PageCursor.encode(last, keyId)) + ">; rel=\"next\"");
         }
         exchange.streamJson(200, json -> {
             json.beginArray();
@@ -83,7 +99,10 @@ public final class DataHandler implements Handler {
                 json.endArray();
             }
             try {
-                storage.readRequests(keyId, filter, offset, pageSize, row -> write(json, row, query.compact(), extras));
+                if (!window.empty()) {
+                    storage.readRequestsAfter(keyId, window.filter(), after, window.offset(), pageSize,
+                            row -> write(json, row, query.compact(), extras));
+                }
             } catch (SQLException e) {
                 throw new IOException("reading requests failed: " + e.getMessage(), e);
             } catch (UncheckedIOException e) {
@@ -141,18 +160,21 @@ public final class DataHandler implements Handler {
         return value == null ? "" : value;
     }
 
-    /** This request's address with {@code page} replaced, absolute when the Host header allows. */
-    private static String nextPage(Exchange exchange, int page) {
+    /** This request's address with {@code page} (unless null) and the cursor replaced, absolute when the Host header allows. */
+    private static String nextPage(Exchange exchange, String page, String cursor) {
         StringBuilder query = new StringBuilder();
         for (Map.Entry<String, List<String>> parameter : exchange.queryParameters().entrySet()) {
-            if (parameter.getKey().equals("page")) {
+            if (parameter.getKey().equals("page") || parameter.getKey().equals(PageCursor.PARAMETER)) {
                 continue;
             }
             for (String value : parameter.getValue()) {
                 query.append(encode(parameter.getKey())).append('=').append(encode(value)).append('&');
             }
         }
-        query.append("page=").append(page);
+        if (page != null) {
+            query.append("page=").append(page).append('&');
+        }
+        query.append(PageCursor.PARAMETER).append('=').append(cursor);
         String host = exchange.header("Host");
         String proto = exchange.header("X-Forwarded-Proto");
         String scheme = "https".equalsIgnoreCase(proto == null ? "" : proto.trim()) ? "https" : "http";

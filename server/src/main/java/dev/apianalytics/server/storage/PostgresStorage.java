@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -87,6 +88,30 @@ public final class PostgresStorage extends SqlStorage {
     @Override
     String rowIdsIn(String select) {
         return " = ANY (ARRAY(" + select + "))";
+    }
+
+    /** Named apart from {@code ctid}: {@code ORDER BY ctid} would otherwise sort this text instead. */
+    @Override
+    String tieBreakerSelected() {
+        return "ctid::text AS row_tid";
+    }
+
+    /** A {@code ctid} such as {@code (12,34)} as block * 65536 + item: items never exceed 16 bits. */
+    @Override
+    long tieBreaker(ResultSet rows, int column) throws SQLException {
+        String tid = rows.getString(column);
+        int comma = tid.indexOf(',');
+        return Long.parseLong(tid.substring(1, comma)) << 16 | Long.parseLong(tid.substring(comma + 1, tid.length() - 1));
+    }
+
+    @Override
+    String tieBreakerParameter() {
+        return "?::tid";
+    }
+
+    @Override
+    Object tieBreakerBinding(long value) {
+        return "(" + (value >>> 16) + "," + (value & 0xFFFF) + ")";
     }
 
     @Override

@@ -19,9 +19,10 @@ public record RequestFilter(
     /** No filter at all. */
     public static final RequestFilter ALL = new RequestFilter(null, null, null, null, null, null, null);
 
-    /** This filter narrowed to rows made at or after {@code earliest}. */
-    public RequestFilter notBefore(Instant earliest) {
-        Instant start = from == null || from.isBefore(earliest) ? earliest : from;
-        return new RequestFilter(start, to, hostname, ipAddress, status, location, userId);
+    /** This filter with its time range narrowed to {@code [from, to)} as well; a null bound narrows nothing. */
+    public RequestFilter within(Instant from, Instant to) {
+        Instant later = from == null || (this.from != null && this.from.isAfter(from)) ? this.from : from;
+        Instant earlier = to == null || (this.to != null && this.to.isBefore(to)) ? this.to : to;
+        return new RequestFilter(later, earlier, hostname, ipAddress, status, location, userId);
     }
 }

@@ -40,6 +40,25 @@ abstract class SqlStorage implements Storage {
                 + " LIMIT " + limit + " OFFSET " + offset;
     }
 
+    /** The tie-breaker as selected, read back by {@link #tieBreaker(ResultSet, int)}. */
+    String tieBreakerSelected() {
+        return tieBreaker();
+    }
+
+    /** The tie-breaker of a selected row as a number that sorts as the column does. */
+    long tieBreaker(ResultSet rows, int column) throws SQLException {
+        return rows.getLong(column);
+    }
+
+    /** A parameter to compare the tie-breaker with, and the value to bind to it. */
+    String tieBreakerParameter() {
+        return "?";
+    }
+
+    Object tieBreakerBinding(long value) {
+        return value;
+    }
+
     /** Keeps other collectors sharing the database out of maintenance until the transaction ends. */
     abstract void lockMaintenance(Connection connection) throws SQLException;
 
@@ -276,10 +295,67 @@ abstract class SqlStorage implements Storage {
     }
 
     @Override
-    public void readRequests(long keyId, RequestFilter filter, long offset, int limit, Consumer<StoredRequest> sink)
-            throws SQLException {
+    public List<HourCount> countRequestsByHour(long keyId, RequestFilter filter) throws SQLException {
         List<Object> parameters = new ArrayList<>();
         String where = where(keyId, filter, parameters);
+        try (Connection connection = connection();
+                PreparedStatement select = connection.prepareStatement("SELECT date_trunc('hour', created_at) AS h, "
+                        + "count(*) FROM requests WHERE " + where + " GROUP BY h ORDER BY h")) {
+            Storage.bind(select, parameters);
+            List<HourCount> hours = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    hours.add(new HourCount(Storage.instant(rows, 1), rows.getLong(2)));
+                }
+            }
+            return hours;
+        }
+    }
+
+    @Override
+    public List<RowPosition> findPositions(long keyId, RequestFilter filter, RowPosition after, long offset, int limit)
+            throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        String where = where(keyId, filter, parameters) + after(after, parameters);
+        try (Connection connection = connection();
+                PreparedStatement select = connection.prepareStatement("SELECT created_at, " + tieBreakerSelected()
+                        + " FROM requests WHERE " + where + " ORDER BY created_at, " + tieBreaker()
+                        + " LIMIT " + Math.max(0, limit) + " OFFSET " + Math.max(0, offset))) {
+            Storage.bind(select, parameters);
+            List<RowPosition> positions = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    positions.add(new RowPosition(Storage.instant(rows, 1), tieBreaker(rows, 2)));
+                }
+            }
+            return positions;
+        }
+    }
+
+    /** The condition "after this position" ({@code created_at}, then the tie-breaker), nothing when null. */
+    private String after(RowPosition after, List<Object> parameters) {
+        if (after == null) {
+            return "";
+        }
+        LocalDateTime at = utc(after.createdAt());
+        // the first comparison alone lets the index (PostgreSQL) or the zone maps (DuckDB) seek
+        parameters.add(at);
+        parameters.add(at);
+        parameters.add(tieBreakerBinding(after.tieBreaker()));
+        return " AND created_at >= ? AND (created_at > ? OR " + tieBreaker() + " > " + tieBreakerParameter() + ")";
+    }
+
+    @Override
+    public void readRequests(long keyId, RequestFilter filter, long offset, int limit, Consumer<StoredRequest> sink)
+            throws SQLException {
+        readRequestsAfter(keyId, filter, null, offset, limit, sink);
+    }
+
+    @Override
+    public void readRequestsAfter(long keyId, RequestFilter filter, RowPosition after, long offset, int limit,
+            Consumer<StoredRequest> sink) throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        String where = where(keyId, filter, parameters) + after(after, parameters);
         String sql = pageQuery("created_at, hostname, ip_address, path, route, method, status, response_time, user_agent, "
                 + "client, os, device, bot, location, user_id, framework, referrer", where, Math.max(0, limit), Math.max(0, offset));
         try (Connection connection = connection();

@@ -76,6 +76,28 @@ public interface Storage extends AutoCloseable {
             throws SQLException;
 
     /**
+     * The key's matching rows counted per UTC hour, oldest hour first, hours without rows left
+     * out: the data API's total and the map it uses to find a page without an offset.
+     */
+    List<HourCount> countRequestsByHour(long keyId, RequestFilter filter) throws SQLException;
+
+    /**
+     * The positions of the key's matching rows in the data API's order ({@code created_at}, then
+     * the row identifier), after {@code after} (all rows when null), skipping {@code offset} and
+     * returning at most {@code limit}.
+     */
+    List<RowPosition> findPositions(long keyId, RequestFilter filter, RowPosition after, long offset, int limit)
+            throws SQLException;
+
+    /**
+     * Like {@link #readRequests(long, RequestFilter, long, int, Consumer)}, in the same order, but
+     * only the rows after {@code after} (all rows when null): with a narrow time range in the
+     * filter, the cost depends on the page, not on how far into the key's rows it lies.
+     */
+    void readRequestsAfter(long keyId, RequestFilter filter, RowPosition after, long offset, int limit,
+            Consumer<StoredRequest> sink) throws SQLException;
+
+    /**
      * Runs {@code work} in one transaction on a connection of its own, committed on return and
      * rolled back if it throws, while no key's data is being deleted (here or, on PostgreSQL,
      * by another collector) and no other maintenance runs: summaries built from rows in that

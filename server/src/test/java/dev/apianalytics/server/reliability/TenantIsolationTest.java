@@ -38,10 +38,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Two tenants on one collector. Key A, through every endpoint and parameter, can never read,
- * filter into, export, delete or monitor key B's data; unknown and malformed keys get 401
- * everywhere; the database holds only hashes of keys; and no key reaches a log line or the
- * console, on DuckDB and on PostgreSQL.
+ * Two tenants on one collector. Key A, through every endpoint and parameter (data pages of three
+ * rows, so that next-page cursors exist), can never read, filter into, export, delete or monitor
+ * key B's data; unknown and malformed keys get 401 everywhere; the database holds only hashes of
+ * keys; and no key reaches a log line or the console, on DuckDB and on PostgreSQL.
  */
 @Isolated("swaps System.out and System.err to read everything the collector prints")
 class TenantIsolationTest {
@@ -60,7 +60,7 @@ class TenantIsolationTest {
         String keyB;
         try {
             try (CollectorServer server = CollectorServer.start(ServerConfig.builder().port(0).bind("127.0.0.1")
-                    .dataDir(dataDir).databaseUrl(url).geoDatabase(geo).build())) {
+                    .dataDir(dataDir).databaseUrl(url).geoDatabase(geo).dataPageSize(3).build())) {
                 RawClient client = new RawClient(server.port());
                 keyA = client.send("POST", "/api/generate-api-key", List.of(), new byte[0]).json().getAsString();
                 keyB = client.send("GET", "/api/generate-api-key", List.of(), null).json().getAsString();
@@ -200,6 +200,23 @@ class TenantIsolationTest {
             assertThat(answer.status()).as("%s: %s", query, answer).isIn(200, 400);
             assertThat(answer.text()).as(query).doesNotContain(other.hostname, other.userId, other.path);
         }
+        // following Link reads every own row and nothing else; the other tenant's cursor is refused
+        List<String> followed = new ArrayList<>();
+        String target = "/api/data?compact=false";
+        while (target != null) {
+            RawClient.Answer page = send(client, "GET", target, self.key);
+            assertThat(page.status()).as("%s: %s", target, page).isEqualTo(200);
+            page.json().getAsJsonArray().forEach(row -> followed.add(row.getAsJsonObject().get("path").getAsString()));
+            String link = page.header("Link");
+            target = link == null ? null : link.substring(link.indexOf("/api/data"), link.indexOf('>'));
+        }
+        assertThat(followed).hasSize((int) count(client, self.key, "")).allMatch(path -> path.startsWith(self.path + "/"));
+        String otherLink = send(client, "GET", "/api/data", other.key).header("Link");
+        String otherCursor = otherLink.substring(otherLink.indexOf("after=") + "after=".length(), otherLink.indexOf('>'));
+        RawClient.Answer foreign = send(client, "GET", "/api/data?after=" + otherCursor, self.key);
+        assertThat(foreign.status()).as("%s", foreign).isEqualTo(400);
+        assertThat(foreign.text()).contains("after").doesNotContain(other.hostname, other.userId, other.path);
+
         RawClient.Answer all = send(client, "GET", "/api/data", self.key);
         JsonArray rows = all.json().getAsJsonArray();
         assertThat(rows).isNotEmpty();
