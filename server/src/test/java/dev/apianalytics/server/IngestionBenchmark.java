@@ -5,20 +5,26 @@ import dev.apianalytics.core.internal.RequestRecord;
 import dev.apianalytics.core.internal.WireFormat;
 import dev.apianalytics.server.keys.ApiKeys;
 import dev.apianalytics.server.storage.RequestFilter;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,6 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  *
  * Arguments: {@code duckdb|postgresql}, batches to post (after 20 warm-up batches), concurrent clients.
+ * Prints rows per second and the CPU time per row of the collector apart from the posting
+ * clients and the JIT compiler (from {@code /proc}, per thread; Linux only).
  */
 public final class IngestionBenchmark {
 
@@ -58,16 +66,24 @@ public final class IngestionBenchmark {
             for (int i = 0; i < 50; i++) {
                 bodies.add(Http.gzip(batch(key, random).getBytes(StandardCharsets.UTF_8)));
             }
-            HttpClient client = HttpClient.newHttpClient();
+            ExecutorService pool = Executors.newFixedThreadPool(clients, named("bench-client-"));
+            HttpClient client = HttpClient.newBuilder().executor(Executors.newCachedThreadPool(named("bench-client-http-")))
+                    .build();
             URI uri = URI.create(server.url() + "/api/log-request");
-            post(client, uri, bodies, WARM_UP_BATCHES, clients);
+            post(pool, client, uri, bodies, WARM_UP_BATCHES, clients);
 
-            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-            long cpuStart = os.getProcessCpuTime();
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            Map<String, Long> cpuStart = threadCpuTicks();
             long start = System.nanoTime();
-            post(client, uri, bodies, batches, clients);
+            post(pool, client, uri, bodies, batches, clients);
             double seconds = (System.nanoTime() - start) / 1e9;
-            double cpuMicrosPerRow = (os.getProcessCpuTime() - cpuStart) / 1e3 / ((double) batches * ROWS_PER_BATCH);
+            Map<String, Long> cpuEnd = threadCpuTicks();
+            double rows = (double) batches * ROWS_PER_BATCH;
+            Map<String, Double> perRow = new LinkedHashMap<>();
+            for (String group : cpuEnd.keySet()) {
+                perRow.put(group, (cpuEnd.get(group) - cpuStart.getOrDefault(group, 0L)) * 1e6 / TICKS_PER_SECOND / rows);
+            }
+            pool.shutdown();
 
             long stored = server.storage().countRequests(server.storage().findKey(ApiKeys.hash(key)).orElseThrow(),
                     RequestFilter.ALL);
@@ -78,11 +94,13 @@ public final class IngestionBenchmark {
             System.out.printf(Locale.ROOT, "%s: %d batches of %d rows, %d clients: %.2f s, %,.0f rows/s (%d rows stored)%n",
                     server.storage().dialect(), batches, ROWS_PER_BATCH, clients, seconds,
                     batches * ROWS_PER_BATCH / seconds, stored);
-            // CPU time of this JVM (collector and the posting clients together; PostgreSQL's own
-            // processes are not counted): what the rate would be if both cores were ours alone
-            System.out.printf(Locale.ROOT, "    %.1f us of CPU per row in this JVM; %,.0f rows/s if %d cores were idle; load average %.1f%n",
-                    cpuMicrosPerRow, Runtime.getRuntime().availableProcessors() * 1e6 / cpuMicrosPerRow,
-                    Runtime.getRuntime().availableProcessors(), os.getSystemLoadAverage());
+            // PostgreSQL's own processes are not counted
+            double collector = perRow.get("collector") + perRow.get("gc");
+            int cores = Runtime.getRuntime().availableProcessors();
+            System.out.printf(Locale.ROOT, "    CPU per row: collector %.1f us (of which GC %.1f), posting clients %.1f us,"
+                    + " JIT compiler %.1f us; the collector alone on %d idle cores: %,.0f rows/s; load average %.1f%n",
+                    collector, perRow.get("gc"), perRow.get("clients"), perRow.get("jit"), cores, cores * 1e6 / collector,
+                    os.getSystemLoadAverage());
         } finally {
             if (pgUrl != null) {
                 TestEnvironment.dropSchema(pgUrl);
@@ -90,8 +108,63 @@ public final class IngestionBenchmark {
         }
     }
 
-    private static void post(HttpClient client, URI uri, List<byte[]> bodies, int batches, int clients) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
+    /** Clock ticks of /proc's per-thread times (USER_HZ, 100 on Linux). */
+    private static final double TICKS_PER_SECOND = 100;
+
+    /**
+     * This JVM's CPU time from /proc, in clock ticks, by group of threads: the posting clients
+     * (ours and the HTTP client's selector), the JIT compiler, the garbage collector, and the
+     * collector (everything else: its HTTP and job threads, DuckDB's native threads). The
+     * collector's share is the process's total minus the other groups, so the CPU of threads
+     * that ended during the run (a JIT thread, say) counts as the collector's: it errs high.
+     */
+    private static Map<String, Long> threadCpuTicks() throws IOException {
+        Map<String, Long> groups = new LinkedHashMap<>();
+        for (String group : List.of("clients", "jit", "gc")) {
+            groups.put(group, 0L);
+        }
+        long others = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                String name;
+                long ticks;
+                try {
+                    name = Files.readString(task.resolve("comm")).strip();
+                    ticks = cpuTicks(Files.readString(task.resolve("stat")));
+                } catch (IOException ended) {
+                    continue;
+                }
+                if (name.startsWith("bench-client") || name.startsWith("HttpClient-")) {
+                    groups.merge("clients", ticks, Long::sum);
+                } else if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                    groups.merge("jit", ticks, Long::sum);
+                } else if (name.startsWith("GC ") || name.startsWith("G1 ")) {
+                    groups.merge("gc", ticks, Long::sum);
+                }
+            }
+        }
+        long process = cpuTicks(Files.readString(Path.of("/proc/self/stat")));
+        groups.put("collector", process - groups.get("clients") - groups.get("jit") - groups.get("gc"));
+        return groups;
+    }
+
+    /** utime + stime of a /proc stat line (fields 14 and 15, counted after the command's closing parenthesis). */
+    private static long cpuTicks(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private static void post(ExecutorService pool, HttpClient client, URI uri, List<byte[]> bodies, int batches,
+            int clients) throws Exception {
         AtomicInteger next = new AtomicInteger();
         List<Future<?>> running = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
@@ -112,7 +185,6 @@ public final class IngestionBenchmark {
         for (Future<?> future : running) {
             future.get();
         }
-        pool.shutdown();
     }
 
     private static final String[] AGENTS = {

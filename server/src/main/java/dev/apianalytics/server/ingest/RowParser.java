@@ -158,6 +158,10 @@ final class RowParser {
             }
             throw new RejectedRow("method id " + abbreviate(value.text()) + " is not 0-8");
         }
+        int known = MethodIds.id(value.text());
+        if (known >= 0) {
+            return MethodIds.name(known); // the usual case: one shared string, no pattern
+        }
         String method = value.text().trim().toUpperCase(Locale.ROOT);
         if (!METHOD.matcher(method).matches()) {
             throw new RejectedRow("method is not an HTTP method: '" + abbreviate(method) + "'");

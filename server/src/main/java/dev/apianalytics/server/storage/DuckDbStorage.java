@@ -252,7 +252,7 @@ public final class DuckDbStorage extends SqlStorage {
     private static void appendRow(DuckDBAppender appender, long keyId, StoredRequest row) throws SQLException {
         appender.beginRow();
         appender.append(keyId);
-        appender.append(utc(row.createdAt()));
+        appender.appendEpochMicros(epochMicros(row.createdAt())); // no LocalDateTime per row
         text(appender, row.hostname());
         text(appender, row.ipAddress());
         appender.append(row.path());
@@ -270,6 +270,11 @@ public final class DuckDbStorage extends SqlStorage {
         text(appender, row.framework());
         text(appender, row.referrer());
         appender.endRow();
+    }
+
+    /** The instant as the microseconds of the naive UTC timestamp DuckDB stores. */
+    static long epochMicros(Instant instant) {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
     }
 
     private static final class Pending {

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -246,7 +247,7 @@ public final class PostgresStorage extends SqlStorage {
         StringBuilder csv = new StringBuilder(rows.size() * 256);
         for (StoredRequest row : rows) {
             csv.append(keyId).append(',');
-            csv.append(TIMESTAMP.format(utc(row.createdAt()))).append(',');
+            timestamp(csv, row.createdAt()).append(',');
             text(csv, row.hostname()).append(',');
             text(csv, row.ipAddress()).append(',');
             text(csv, row.path()).append(',');
@@ -265,6 +266,37 @@ public final class PostgresStorage extends SqlStorage {
             text(csv, row.referrer()).append('\n');
         }
         return csv.toString();
+    }
+
+    /**
+     * The naive UTC timestamp, {@code uuuu-MM-dd HH:mm:ss.SSSSSS}, written digit by digit: a
+     * formatter costs more per row than the rest of the row's fields together.
+     */
+    static StringBuilder timestamp(StringBuilder csv, Instant instant) {
+        long seconds = instant.getEpochSecond();
+        LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
+        if (date.getYear() < 1000 || date.getYear() > 9999) {
+            return csv.append(TIMESTAMP.format(utc(instant)));
+        }
+        int second = (int) Math.floorMod(seconds, 86_400);
+        csv.append(date.getYear()).append('-');
+        digits(csv, date.getMonthValue(), 2).append('-');
+        digits(csv, date.getDayOfMonth(), 2).append(' ');
+        digits(csv, second / 3600, 2).append(':');
+        digits(csv, second / 60 % 60, 2).append(':');
+        digits(csv, second % 60, 2).append('.');
+        return digits(csv, instant.getNano() / 1000, 6);
+    }
+
+    private static StringBuilder digits(StringBuilder csv, int value, int width) {
+        int divisor = 1;
+        for (int i = 1; i < width; i++) {
+            divisor *= 10;
+        }
+        for (; divisor > 0; divisor /= 10) {
+            csv.append((char) ('0' + value / divisor % 10));
+        }
+        return csv;
     }
 
     /** A CSV field: null is an unquoted empty field, any string is quoted (so "" stays an empty string). */
