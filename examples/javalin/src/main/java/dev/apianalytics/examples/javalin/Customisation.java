@@ -25,6 +25,13 @@ final class Customisation {
         return config;
     }
 
+    static Config excludedPaths() {
+        Config config = Config.builder("<API-KEY>")
+                .excludePaths("/health", "/actuator/**", "*.css") // Ant-style patterns
+                .build();
+        return config;
+    }
+
     static Config privacy() {
         Config config = Config.builder("<API-KEY>")
                 .privacyLevel(2) // Disable IP storing and location inference
