@@ -30,8 +30,8 @@ final class RequestPartitions {
     static final int WEEKS_BEHIND = 13;
     /** Weeks made after the current one: the daily job can miss a month before rows reach the default. */
     static final int WEEKS_AHEAD = 5;
-    /** How long a drop or attach waits for the table's lock before giving up until the next run. */
-    private static final String LOCK_TIMEOUT = "10s";
+    /** How long a drop or attach waits for its lock (queries queue behind a waiting one) before leaving it to the next run. */
+    private static final String LOCK_TIMEOUT = "2s";
 
     private static final Pattern NAME = Pattern.compile("requests_(w|before_)(\\d{8})");
     private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
