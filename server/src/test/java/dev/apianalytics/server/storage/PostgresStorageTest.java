@@ -124,6 +124,16 @@ class PostgresStorageTest extends StorageContractTest {
             assertThat(partitions(old)).extracting(RequestPartitions.Partition::name).doesNotContain(legacy.name());
             assertThat(old.countRequests(key, RequestFilter.ALL)).isEqualTo(1);
             assertThat(old.prepareRequestPartitions(now)).as("nothing more to make").isZero();
+
+            // a row beyond the weeks made waits in the default partition, and moves into its week once made
+            Instant later = legacy.to().toInstant(java.time.ZoneOffset.UTC).plus(Duration.ofDays(7 * 10 + 2));
+            old.insertRequests(key, List.of(row(later, "h", "10.0.0.1", 200, "US", null)));
+            assertThat(partitionsOf(old, key)).contains("requests_default");
+            assertThat(old.prepareRequestPartitions(later)).isGreaterThan(4);
+            assertThat(partitionsOf(old, key)).doesNotContain("requests_default")
+                    .contains("requests_w" + java.time.format.DateTimeFormatter.BASIC_ISO_DATE.format(
+                            legacy.to().plusWeeks(10)));
+            assertThat(old.countRequests(key, RequestFilter.ALL)).isEqualTo(2);
         } finally {
             TestEnvironment.dropSchema(oldUrl);
         }
@@ -136,6 +146,10 @@ class PostgresStorageTest extends StorageContractTest {
     }
 
     private List<String> partitionsOf(long key) throws SQLException {
+        return partitionsOf(storage, key);
+    }
+
+    private static List<String> partitionsOf(Storage storage, long key) throws SQLException {
         List<String> names = new ArrayList<>();
         try (Connection connection = storage.connection(); Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT DISTINCT tableoid::regclass::text AS p FROM requests "
