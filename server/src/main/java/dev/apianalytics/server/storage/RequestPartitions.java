@@ -33,6 +33,7 @@ final class RequestPartitions {
     /** How long a drop or attach waits for its lock (queries queue behind a waiting one) before leaving it to the next run. */
     private static final String LOCK_TIMEOUT = "2s";
 
+    private static final System.Logger LOG = System.getLogger(RequestPartitions.class.getName());
     private static final Pattern NAME = Pattern.compile("requests_(w|before_)(\\d{8})");
     private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
 
@@ -93,6 +94,9 @@ final class RequestPartitions {
                 made++;
             }
         }
+        if (made > 0) {
+            LOG.log(System.Logger.Level.INFO, "made " + made + " weekly partition(s) of requests, up to " + end);
+        }
         return made;
     }
 
@@ -113,6 +117,8 @@ final class RequestPartitions {
                     rows += count.getLong(1);
                 }
                 statement.execute("DROP TABLE " + partition.name());
+                LOG.log(System.Logger.Level.INFO, "raw retention: dropping partition " + partition.name()
+                        + " (rows made before " + partition.to() + ")");
             }
         }
         return rows;
