@@ -1,6 +1,7 @@
 package dev.apianalytics.server.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apianalytics.server.TestEnvironment;
 import java.sql.Connection;
@@ -136,6 +137,33 @@ class PostgresStorageTest extends StorageContractTest {
             assertThat(old.countRequests(key, RequestFilter.ALL)).isEqualTo(2);
         } finally {
             TestEnvironment.dropSchema(oldUrl);
+        }
+    }
+
+    /** A long read of an old week makes its drop give up quickly (queries would queue behind it), not wait. */
+    @Test
+    void aDropThatCannotHaveItsLockSoonIsLeftForLater() throws Exception {
+        String ownUrl = TestEnvironment.freshPostgresSchemaUrl();
+        try (PostgresStorage own = PostgresStorage.open(ownUrl, 2)) {
+            own.migrate(Schema.migrations());
+            Instant week = Instant.parse("2024-06-03T00:00:00Z"); // a Monday
+            String name = "requests_w20240603";
+            own.prepareRequestPartitions(week.plus(Duration.ofDays(7 * (RequestPartitions.WEEKS_BEHIND - 1))));
+            assertThat(partitions(own)).extracting(RequestPartitions.Partition::name).contains(name);
+            Instant before = week.plus(Duration.ofDays(7));
+            try (Connection reader = own.connection(); Statement statement = reader.createStatement()) {
+                reader.setAutoCommit(false);
+                statement.executeQuery("SELECT count(*) FROM " + name).close(); // holds its lock until the end
+                assertThatThrownBy(() -> own.maintain(connection -> own.dropRequestPartitionsBefore(connection, before)))
+                        .isInstanceOf(SQLException.class).hasMessageContaining("lock timeout");
+                reader.rollback();
+            }
+            assertThat(partitions(own)).extracting(RequestPartitions.Partition::name).contains(name);
+            own.maintain(connection -> own.dropRequestPartitionsBefore(connection, before));
+            assertThat(partitions(own)).extracting(RequestPartitions.Partition::name).doesNotContain(name)
+                    .contains("requests_w20240610");
+        } finally {
+            TestEnvironment.dropSchema(ownUrl);
         }
     }
 
