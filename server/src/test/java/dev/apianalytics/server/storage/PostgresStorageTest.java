@@ -140,6 +140,27 @@ class PostgresStorageTest extends StorageContractTest {
         }
     }
 
+    /** Rows that an older collector posts between the first and the last step still end up in the old table's partition. */
+    @Test
+    void rowsArrivingDuringTheConversionOfAnEmptyTableAreKept() throws Exception {
+        String ownUrl = TestEnvironment.freshPostgresSchemaUrl();
+        try (PostgresStorage own = PostgresStorage.open(ownUrl, 2)) {
+            own.migrate(Schema.migrations().stream().filter(m -> m.id().compareTo("server-010") < 0).toList());
+            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            long key = own.createKey(hash(), now);
+            own.insertRequests(key, List.of(row(now, "h", "10.0.0.1", 200, "US", null),
+                    row(now.minus(Duration.ofDays(3)), "h", "10.0.0.1", 200, "US", null)));
+            own.migrate(Schema.migrations());
+            List<RequestPartitions.Partition> partitions = partitions(own);
+            assertThat(partitions).extracting(RequestPartitions.Partition::name).singleElement().asString()
+                    .startsWith("requests_before_");
+            assertThat(partitionsOf(own, key)).containsExactly(partitions.get(0).name());
+            assertThat(own.countRequests(key, RequestFilter.ALL)).isEqualTo(2);
+        } finally {
+            TestEnvironment.dropSchema(ownUrl);
+        }
+    }
+
     /** A long read of an old week makes its drop give up quickly (queries would queue behind it), not wait. */
     @Test
     void aDropThatCannotHaveItsLockSoonIsLeftForLater() throws Exception {
