@@ -68,6 +68,14 @@ final class CollectorApi implements ServerExtension {
             }
         });
 
+        context.every(RETENTION_INTERVAL, RETENTION_INTERVAL, "request partitions", () -> {
+            try {
+                context.storage().prepareRequestPartitions(context.clock().instant());
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
         retention = new RetentionJob(context.storage(), context.clock(), config.retention(), context.keys()::forget);
         if (!config.retention().isZero()) {
             context.every(RETENTION_INTERVAL, Duration.ofMinutes(1), "retention", () -> {

@@ -76,6 +76,12 @@ public final class CollectorServer implements AutoCloseable {
                 extension.keyOwnedTables().forEach(storage::registerKeyOwnedTable);
             }
             storage.migrate(migrations);
+            try {
+                storage.prepareRequestPartitions(config.clock().instant());
+            } catch (SQLException e) {
+                // rows still land (in the default partition); the hourly job tries again
+                LOG.log(System.Logger.Level.WARNING, "cannot make the request partitions yet: " + e.getMessage());
+            }
 
             KeyAuth keys = new KeyAuth(storage, config.clock());
             ServerContext context = new ServerContext(config, storage, keys, scheduler);

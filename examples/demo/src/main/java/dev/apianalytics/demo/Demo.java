@@ -15,8 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The one-command demo: starts the collector on its embedded database, issues a key, starts
- * a small API instrumented with the Javalin adapter, gives the key a month of history and two
- * monitors, sends the API a burst of realistic traffic, and keeps both running (with a trickle
+ * a small API instrumented with the Javalin adapter, gives the key a month of history, two
+ * monitors and a webhook for its alerts (a receiver in this process), sends the API a burst of realistic traffic, and keeps both running (with a trickle
  * of traffic and live pings) until Ctrl-C.
  *
  * <p>Options: {@code --port N} (collector, default 8421), {@code --api-port N} (demo API,
@@ -54,18 +54,20 @@ public final class Demo {
         say("Starting the demo API on port " + options.apiPort() + ", instrumented with the Javalin adapter");
         Javalin api = DemoApi.start(apiKey, collectorUrl, options.apiPort());
         String apiUrl = "http://127.0.0.1:" + api.port();
+        AlertReceiver alerts = AlertReceiver.start();
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             say("Stopping: flushing the last records and closing the collector");
             api.stop();
             collector.close();
+            alerts.close();
             stopped.countDown();
         }, "demo-shutdown"));
 
         say("Posting a month of history (daily and weekly rhythm, growth, a release, an incident) and two monitors...");
         long started = System.nanoTime();
-        long rows = backfill(collector, apiKey, apiUrl, 1);
+        long rows = backfill(collector, apiKey, apiUrl, alerts.url(), 1);
         say(String.format("%,d requests of the last %d days stored in %.1f s", rows, History.DAYS,
                 (System.nanoTime() - started) / 1e9));
 
@@ -76,7 +78,8 @@ public final class Demo {
 
         System.out.println();
         System.out.println("  Dashboard:  " + collectorUrl + "/dashboard?period=30d");
-        System.out.println("  Monitoring: " + collectorUrl + "/monitoring");
+        System.out.println("  Monitoring: " + collectorUrl + "/monitoring   (alerts go to a webhook in this demo, "
+                + "its deliveries listed there)");
         System.out.println("  API key:    " + apiKey + "   (paste it into the dashboard)");
         System.out.println("  Data API:   curl -H 'X-AUTH-TOKEN: " + apiKey + "' '" + collectorUrl + "/api/data?compact=true'");
         System.out.println("  Demo API:   " + apiUrl + "/api/v1/products");
@@ -109,12 +112,15 @@ public final class Demo {
     }
 
     /**
-     * What a month of use would have left: two monitors of the demo API with their pings, and
-     * the requests of {@link History}, posted through ingestion. Returns the requests stored.
+     * What a month of use would have left: alerts sent to {@code alertUrl}, two monitors of the
+     * demo API with their pings, and the requests of {@link History}, posted through ingestion.
+     * Returns the requests stored.
      */
-    static long backfill(CollectorServer collector, String apiKey, String apiUrl, double scale) throws Exception {
+    static long backfill(CollectorServer collector, String apiKey, String apiUrl, String alertUrl, double scale)
+            throws Exception {
         Instant now = Instant.now();
         Monitors monitors = new Monitors(collector.url(), apiKey);
+        monitors.alertTo(alertUrl);
         Monitors.recordPast(collector.storage(), monitors.add(apiUrl + "/health"), false, now);
         Monitors.recordPast(collector.storage(), monitors.add(apiUrl + "/api/v1/inventory"), true, now);
         return new History(collector.url(), apiKey, scale).backfill(now);

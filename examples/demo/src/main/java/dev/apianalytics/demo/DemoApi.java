@@ -7,6 +7,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -56,9 +57,11 @@ final class DemoApi {
                 }
                 json(ctx, "{\"status\":\"paid\"}");
             });
-            // fails now and then, as a stock service behind it does: one of the demo's monitors watches it
+            // fails now and then, as a stock service behind it does, and while that service restarts
+            // on the first call: one of the demo's monitors watches it, and alerts when it is down
+            StockService stock = new StockService();
             cfg.routes.get("/api/v1/inventory", ctx -> {
-                if (ThreadLocalRandom.current().nextInt(12) == 0) {
+                if (stock.restarting() || ThreadLocalRandom.current().nextInt(12) == 0) {
                     json(ctx.status(HttpStatus.SERVICE_UNAVAILABLE), "{\"error\":\"stock service unavailable\"}");
                     return;
                 }
@@ -67,6 +70,25 @@ final class DemoApi {
             cfg.routes.get("/old-catalogue", ctx -> ctx.redirect("/api/v1/products"));
             cfg.routes.get("/health", ctx -> ctx.result("ok"));
         }).start("127.0.0.1", port);
+    }
+
+    /**
+     * Unavailable for {@link #RESTART} from the first call: the inventory monitor's first two pings
+     * ({@link Monitors#INTERVAL_SECONDS} apart) fail and the third succeeds, so the monitoring page
+     * shows a "down" and a "recovered" alert within a minute or so of the demo's start.
+     */
+    private static final class StockService {
+
+        static final Duration RESTART = Duration.ofSeconds(45);
+
+        private Instant restartedAt;
+
+        synchronized boolean restarting() {
+            if (restartedAt == null) {
+                restartedAt = Instant.now();
+            }
+            return Instant.now().isBefore(restartedAt.plus(RESTART));
+        }
     }
 
     /** The demo writes its few JSON bodies by hand, so it needs no JSON library. */

@@ -24,11 +24,14 @@ import java.util.regex.Pattern;
 /**
  * The demo's two uptime monitors against the demo API, registered through the collector's
  * monitoring API: {@code /health}, always up, and {@code /api/v1/inventory}, which fails now
- * and then. The collector pings both live every {@link #INTERVAL_SECONDS} seconds.
+ * and then. The collector pings both live every {@link #INTERVAL_SECONDS} seconds, and posts the
+ * key's alerts to the demo's {@link AlertReceiver}.
  */
 final class Monitors {
 
     static final int INTERVAL_SECONDS = 30;
+    /** Failed pings in a row that make a monitor down: two, so that one failure now and then stays quiet. */
+    static final int DOWN_AFTER = 2;
     /** The spacing of the month of pings written before the live ones. */
     private static final Duration PAST_INTERVAL = Duration.ofMinutes(20);
 
@@ -46,18 +49,36 @@ final class Monitors {
     /** Registers a monitor (GET every {@link #INTERVAL_SECONDS} seconds); returns its id. */
     long add(String url) throws IOException, InterruptedException {
         String body = "{\"url\":\"" + url + "\",\"method\":\"GET\",\"intervalSeconds\":" + INTERVAL_SECONDS + ",\"timeoutSeconds\":5}";
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(collectorUrl + "/api/monitors"))
+        HttpResponse<String> response = post("/api/monitors", body, 201);
+        Matcher id = ID.matcher(response.body());
+        if (!id.find()) {
+            throw new IOException("the collector answered the monitor " + url + " without an id: " + response.body());
+        }
+        return Long.parseLong(id.group(1));
+    }
+
+    /**
+     * Sends the key's alerts to {@code webhookUrl} (generic JSON), a monitor being down after
+     * {@link #DOWN_AFTER} failed pings in a row; register it before the monitors, so that their
+     * first pings are judged with it.
+     */
+    void alertTo(String webhookUrl) throws IOException, InterruptedException {
+        post("/api/alerts/destinations", "{\"url\":\"" + webhookUrl + "\",\"format\":\"json\"}", 201);
+        post("/api/alerts/rules", "{\"downAfter\":" + DOWN_AFTER + "}", 200);
+    }
+
+    private HttpResponse<String> post(String path, String body, int expected) throws IOException, InterruptedException {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(collectorUrl + path))
                         .header("X-AUTH-TOKEN", apiKey)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        Matcher id = ID.matcher(response.body());
-        if (response.statusCode() != 201 || !id.find()) {
-            throw new IOException("the collector refused the monitor " + url + ": HTTP " + response.statusCode() + " "
+        if (response.statusCode() != expected) {
+            throw new IOException("the collector refused " + path + " " + body + ": HTTP " + response.statusCode() + " "
                     + response.body());
         }
-        return Long.parseLong(id.group(1));
+        return response;
     }
 
     /**

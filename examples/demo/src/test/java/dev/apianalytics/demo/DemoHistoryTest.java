@@ -39,14 +39,16 @@ class DemoHistoryTest {
     private static Javalin api;
     private static String apiKey;
     private static Instant started;
+    private static AlertReceiver alerts;
 
     @BeforeAll
     static void backfill() throws Exception {
         collector = CollectorServer.start(Demo.collectorConfig(0, dataDir).build());
         apiKey = get("/api/generate-api-key", false).replace("\"", "").trim();
         api = DemoApi.start(apiKey, collector.url(), 0);
+        alerts = AlertReceiver.start();
         started = Instant.now();
-        long rows = Demo.backfill(collector, apiKey, "http://127.0.0.1:" + api.port(), 0.03);
+        long rows = Demo.backfill(collector, apiKey, "http://127.0.0.1:" + api.port(), alerts.url(), 0.03);
         assertThat(rows).isGreaterThan(3_000);
     }
 
@@ -57,6 +59,9 @@ class DemoHistoryTest {
         }
         if (collector != null) {
             collector.close();
+        }
+        if (alerts != null) {
+            alerts.close();
         }
     }
 
@@ -124,6 +129,22 @@ class DemoHistoryTest {
         assertThat(healthyMonth.get("uptime").getAsDouble()).isGreaterThan(0.99);
         assertThat(flakyMonth.get("uptime").getAsDouble()).isBetween(0.8, 0.99);
         assertThat(flaky.getAsJsonArray("recentFailures")).isNotEmpty();
+    }
+
+    /** The stock service restarts on the inventory monitor's first ping: its second failure is an outage. */
+    @Test
+    void theInventoryOutageAtTheStartIsDeliveredToTheWebhookAndListed() throws Exception {
+        // the second ping comes an interval after the first: wait for it with a wide margin
+        Instant deadline = started.plusSeconds(Monitors.INTERVAL_SECONDS * 4L);
+        while (alerts.received().isEmpty() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(250);
+        }
+        assertThat(alerts.received()).as("alerts received").isNotEmpty();
+        assertThat(alerts.received().get(0)).endsWith("/api/v1/inventory is down: the last " + Monitors.DOWN_AFTER
+                + " pings failed");
+        JsonArray deliveries = JsonParser.parseString(get("/api/alerts", true)).getAsJsonObject().getAsJsonArray("deliveries");
+        assertThat(deliveries).isNotEmpty();
+        assertThat(deliveries.get(deliveries.size() - 1).getAsJsonObject().get("event").getAsString()).isEqualTo("monitor.down");
     }
 
     private static JsonObject dashboard(String filters) throws Exception {

@@ -17,7 +17,8 @@ import java.util.List;
  * Deletes raw request rows older than the raw retention while their hourly summaries stay: a
  * bounded batch of one key's rows per transaction, each under {@link Storage#maintainKey}, so no
  * lock is held for long, and only in hours already summarised and with no late rows waiting to be
- * summarised again (a summary is never left without the rows it still needs).
+ * summarised again (a summary is never left without the rows it still needs). On PostgreSQL the
+ * weekly partitions wholly past the horizon are dropped first, under {@link Storage#maintain}.
  */
 public final class RawRowRetention {
 
@@ -47,7 +48,7 @@ public final class RawRowRetention {
         // LATE_AFTER later still has not passed this cutoff: a row accepted just before the horizon
         // moved, and committed within LATE_AFTER, lands in an hour this run keeps.
         Instant cutoff = clock.instant().minus(retention).minus(Storage.LATE_AFTER).truncatedTo(ChronoUnit.HOURS);
-        long deleted = 0;
+        long deleted = dropPartitions(cutoff);
         int budget = TRANSACTIONS_PER_RUN;
         for (long keyId : keysWithRowsBefore(cutoff)) {
             int batch = ROWS_PER_TRANSACTION;
@@ -62,6 +63,42 @@ public final class RawRowRetention {
         return deleted;
     }
 
+    /**
+     * Drops the partitions (PostgreSQL) wholly before the cutoff, the summarised hours and every
+     * key's first late hour, so that the step deletes are left with the partition straddling the
+     * horizon. A drop that cannot have its lock in time is left to the next run.
+     */
+    private long dropPartitions(Instant cutoff) {
+        try {
+            return storage.maintain(connection -> {
+                Instant summarised = SummaryJob.summarisedUntil(connection);
+                if (summarised == null) {
+                    return 0L;
+                }
+                Instant before = summarised.isBefore(cutoff) ? summarised : cutoff;
+                Instant firstLate = firstLateHour(connection, null, before);
+                return storage.dropRequestPartitionsBefore(connection, firstLate == null ? before : firstLate);
+            });
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "raw retention: cannot drop partitions now: " + e.getMessage());
+            return 0;
+        }
+    }
+
+    /** The first hour before {@code before} with late rows waiting, of one key or (null) of any. */
+    private static Instant firstLateHour(Connection connection, Long keyId, Instant before) throws SQLException {
+        try (PreparedStatement late = connection.prepareStatement("SELECT min(hour) FROM late_hours WHERE hour < ?"
+                + (keyId == null ? "" : " AND key_id = ?"))) {
+            late.setObject(1, Storage.utc(before));
+            if (keyId != null) {
+                late.setLong(2, keyId);
+            }
+            try (ResultSet rows = late.executeQuery()) {
+                return rows.next() ? Storage.instant(rows, 1) : null;
+            }
+        }
+    }
+
     /** Deletes a batch of the key's rows before the cutoff, the summarised hours and its first late hour. */
     private int deleteBatch(Connection connection, long keyId, Instant cutoff) throws SQLException {
         Instant summarised = SummaryJob.summarisedUntil(connection);
@@ -69,18 +106,8 @@ public final class RawRowRetention {
             return 0;
         }
         Instant before = summarised.isBefore(cutoff) ? summarised : cutoff;
-        try (PreparedStatement late = connection.prepareStatement(
-                "SELECT min(hour) FROM late_hours WHERE key_id = ? AND hour < ?")) {
-            late.setLong(1, keyId);
-            late.setObject(2, Storage.utc(before));
-            try (ResultSet rows = late.executeQuery()) {
-                Instant firstLate = rows.next() ? Storage.instant(rows, 1) : null;
-                if (firstLate != null) {
-                    before = firstLate;
-                }
-            }
-        }
-        return storage.deleteRequestsBefore(connection, keyId, before, ROWS_PER_TRANSACTION);
+        Instant firstLate = firstLateHour(connection, keyId, before);
+        return storage.deleteRequestsBefore(connection, keyId, firstLate == null ? before : firstLate, ROWS_PER_TRANSACTION);
     }
 
     private List<Long> keysWithRowsBefore(Instant cutoff) throws SQLException {

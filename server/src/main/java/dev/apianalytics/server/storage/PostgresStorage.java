@@ -28,6 +28,8 @@ public final class PostgresStorage extends SqlStorage {
 
     private static final long MIGRATION_LOCK = 0x4150_4941_4e41L; // arbitrary, constant across versions
     private static final long MAINTENANCE_LOCK = MIGRATION_LOCK + 1;
+    /** Held while partitions are made, so that collectors sharing the database make each once. */
+    private static final long PARTITIONS_LOCK = MIGRATION_LOCK + 2;
     /** The first of the two integers of each key's maintenance lock. */
     private static final int KEY_MAINTENANCE_LOCKS = 0x6b657973;
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
@@ -80,15 +82,68 @@ public final class PostgresStorage extends SqlStorage {
         return pool.getConnection();
     }
 
+    /**
+     * Unique within a partition only, which is enough: rows made at the same instant are always
+     * in the same partition (see {@link RequestPartitions}).
+     */
     @Override
     String tieBreaker() {
         return "ctid";
     }
 
-    /** An array of row ids, which PostgreSQL fetches by TID scan (an IN subquery would scan the table). */
+
+    /**
+     * Takes the batch one partition at a time: a {@code ctid} is unique only within its partition,
+     * so the ids are looked up (by TID scan, through {@code = ANY (ARRAY(...))}) where they were found.
+     */
     @Override
-    String rowIdsIn(String select) {
-        return " = ANY (ARRAY(" + select + "))";
+    public int deleteRequestsBefore(Connection connection, long keyId, Instant before, int limit) throws SQLException {
+        int deleted = 0;
+        while (deleted < limit) {
+            String partition;
+            try (PreparedStatement find = connection.prepareStatement(
+                    "SELECT tableoid::regclass::text FROM requests WHERE key_id = ? AND created_at < ? LIMIT 1")) {
+                find.setLong(1, keyId);
+                find.setObject(2, utc(before));
+                try (ResultSet rows = find.executeQuery()) {
+                    if (!rows.next()) {
+                        break;
+                    }
+                    partition = rows.getString(1);
+                }
+            }
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + partition
+                    + " WHERE ctid = ANY (ARRAY(SELECT ctid FROM " + partition + " WHERE key_id = ? AND created_at < ? LIMIT "
+                    + (limit - deleted) + "))")) {
+                delete.setLong(1, keyId);
+                delete.setObject(2, utc(before));
+                deleted += delete.executeUpdate();
+            }
+        }
+        return deleted;
+    }
+
+    @Override
+    public int prepareRequestPartitions(Instant now) throws SQLException {
+        try (Connection connection = connection()) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SELECT pg_advisory_xact_lock(" + PARTITIONS_LOCK + ")");
+                int made = RequestPartitions.prepare(connection, now);
+                connection.commit();
+                return made;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    @Override
+    public long dropRequestPartitionsBefore(Connection connection, Instant before) throws SQLException {
+        return RequestPartitions.dropBefore(connection, utc(before));
     }
 
     /** Named apart from {@code ctid}: {@code ORDER BY ctid} would otherwise sort this text instead. */

@@ -13,6 +13,33 @@ public final class Schema {
     static final String REQUEST_COLUMNS = "key_id, created_at, hostname, ip_address, path, route, method, status, "
             + "response_time, user_agent, client, os, device, bot, location, user_id, framework, referrer";
 
+    /** The columns of {@code requests}, as created by {@code server-003} and again, partitioned, by {@code server-011}. */
+    private static final String REQUEST_TABLE = """
+            (
+              key_id BIGINT NOT NULL,
+              created_at TIMESTAMP NOT NULL,
+              hostname VARCHAR,
+              ip_address VARCHAR,
+              path VARCHAR NOT NULL,
+              route VARCHAR,
+              method VARCHAR NOT NULL,
+              status SMALLINT NOT NULL,
+              response_time FLOAT8 NOT NULL,
+              user_agent VARCHAR,
+              client VARCHAR,
+              os VARCHAR,
+              device VARCHAR,
+              bot BOOLEAN NOT NULL,
+              location VARCHAR,
+              user_id VARCHAR,
+              framework VARCHAR,
+              referrer VARCHAR
+            )""";
+
+    /** The bound of the partition an existing table becomes: the week after its newest row, and after now + 2 days. */
+    private static final String LEGACY_BOUND = "SELECT date_trunc('week', greatest(max(created_at), "
+            + "(now() AT TIME ZONE 'UTC') + interval '2 days')) + interval '1 week' INTO bound FROM requests;";
+
     /**
      * Hours (UTC, truncated) that received rows more than {@link Storage#LATE_AFTER} after the
      * rows were made, written in the rows' transaction: summaries of those hours are redone.
@@ -34,27 +61,7 @@ public final class Schema {
                           created_at TIMESTAMP NOT NULL,
                           last_active_at TIMESTAMP NOT NULL
                         )"""),
-                Migration.of("server-003-requests", """
-                        CREATE TABLE IF NOT EXISTS requests (
-                          key_id BIGINT NOT NULL,
-                          created_at TIMESTAMP NOT NULL,
-                          hostname VARCHAR,
-                          ip_address VARCHAR,
-                          path VARCHAR NOT NULL,
-                          route VARCHAR,
-                          method VARCHAR NOT NULL,
-                          status SMALLINT NOT NULL,
-                          response_time FLOAT8 NOT NULL,
-                          user_agent VARCHAR,
-                          client VARCHAR,
-                          os VARCHAR,
-                          device VARCHAR,
-                          bot BOOLEAN NOT NULL,
-                          location VARCHAR,
-                          user_id VARCHAR,
-                          framework VARCHAR,
-                          referrer VARCHAR
-                        )"""),
+                Migration.of("server-003-requests", "CREATE TABLE IF NOT EXISTS requests " + REQUEST_TABLE),
                 // DuckDB prunes row groups by their min/max (zone maps), and rows arrive roughly in
                 // time order; an ART index would only slow appends. PostgreSQL needs the B-tree.
                 new Migration("server-004-requests-key-time", null,
@@ -78,6 +85,68 @@ public final class Schema {
                         CREATE TABLE IF NOT EXISTS late_hours (
                           key_id BIGINT NOT NULL,
                           hour TIMESTAMP NOT NULL
-                        )"""));
+                        )"""),
+                // requests partitioned by week (see RequestPartitions): the existing table becomes the
+                // partition of everything before a bound, a CHECK first added while rows still flow in
+                new Migration("server-009-requests-bound", null, """
+                        DO $$
+                        DECLARE bound TIMESTAMP;
+                        BEGIN
+                          IF (SELECT relkind FROM pg_class WHERE oid = 'requests'::regclass) = 'p'
+                              OR NOT EXISTS (SELECT 1 FROM requests) THEN
+                            RETURN;
+                          END IF;
+                          """ + LEGACY_BOUND + """
+                          EXECUTE format('ALTER TABLE requests ADD CONSTRAINT requests_before_bound '
+                              || 'CHECK (created_at < %L) NOT VALID', bound);
+                        END $$"""),
+                // the long scan, under a lock that lets inserts and reads go on (SHARE UPDATE EXCLUSIVE)
+                new Migration("server-010-requests-bound-validated", null, """
+                        DO $$
+                        BEGIN
+                          IF EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'requests_before_bound'
+                              AND conrelid = 'requests'::regclass AND NOT convalidated) THEN
+                            ALTER TABLE requests VALIDATE CONSTRAINT requests_before_bound;
+                          END IF;
+                        END $$"""),
+                // the switch, under a short exclusive lock: the checked bound spares ATTACH its scan,
+                // the rows stay where they are (no copy), an empty table is simply replaced
+                new Migration("server-011-requests-partitioned", null, """
+                        DO $$
+                        DECLARE
+                          bound TIMESTAMP;
+                          legacy TEXT;
+                        BEGIN
+                          IF (SELECT relkind FROM pg_class WHERE oid = 'requests'::regclass) = 'p' THEN
+                            RETURN;
+                          END IF;
+                          LOCK TABLE requests IN ACCESS EXCLUSIVE MODE;
+                          IF EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'requests_before_bound'
+                              AND conrelid = 'requests'::regclass) THEN
+                            SELECT substring(pg_get_constraintdef(oid) FROM '''([^'']+)''')::timestamp INTO bound
+                                FROM pg_constraint WHERE conname = 'requests_before_bound' AND conrelid = 'requests'::regclass;
+                          ELSIF EXISTS (SELECT 1 FROM requests) THEN
+                            -- rows came in after server-009 looked (from a collector of the previous version)
+                            """ + LEGACY_BOUND + """
+                            EXECUTE format('ALTER TABLE requests ADD CONSTRAINT requests_before_bound '
+                                || 'CHECK (created_at < %L)', bound);
+                          ELSE
+                            DROP TABLE requests;
+                          END IF;
+                          IF bound IS NOT NULL THEN
+                            legacy := 'requests_before_' || to_char(bound, 'YYYYMMDD');
+                            EXECUTE format('ALTER TABLE requests RENAME TO %I', legacy);
+                            EXECUTE format('ALTER INDEX IF EXISTS requests_key_time RENAME TO %I', legacy || '_key_time');
+                          END IF;
+                          CREATE TABLE requests """ + REQUEST_TABLE + """
+                           PARTITION BY RANGE (created_at);
+                          CREATE INDEX requests_key_time ON requests (key_id, created_at);
+                          CREATE TABLE requests_default PARTITION OF requests DEFAULT;
+                          IF bound IS NOT NULL THEN
+                            EXECUTE format('ALTER TABLE requests ATTACH PARTITION %I FOR VALUES FROM (MINVALUE) TO (%L)',
+                                legacy, bound);
+                            EXECUTE format('ALTER TABLE %I DROP CONSTRAINT requests_before_bound', legacy);
+                          END IF;
+                        END $$"""));
     }
 }

@@ -415,20 +415,16 @@ abstract class SqlStorage implements Storage {
         }
     }
 
+    /** By {@code rowid} on DuckDB; PostgreSQL takes its batch within one partition (see there). */
     @Override
     public int deleteRequestsBefore(Connection connection, long keyId, Instant before, int limit) throws SQLException {
         String some = "SELECT " + tieBreaker() + " FROM requests WHERE key_id = ? AND created_at < ? LIMIT " + limit;
         try (PreparedStatement delete = connection.prepareStatement(
-                "DELETE FROM requests WHERE " + tieBreaker() + rowIdsIn(some))) {
+                "DELETE FROM requests WHERE " + tieBreaker() + " IN (" + some + ")")) {
             delete.setLong(1, keyId);
             delete.setObject(2, utc(before));
             return delete.executeUpdate();
         }
-    }
-
-    /** {@code IN (select)} for the physical row ids {@code select} returns, as this database looks them up fastest. */
-    String rowIdsIn(String select) {
-        return " IN (" + select + ")";
     }
 
     @Override

@@ -131,6 +131,25 @@ public interface Storage extends AutoCloseable {
      */
     int deleteRequestsBefore(Connection connection, long keyId, Instant before, int limit) throws SQLException;
 
+    /**
+     * Makes the storage ready for rows made up to some weeks after {@code now}: on PostgreSQL,
+     * the weekly partitions of {@code requests} (see the server internals); nothing on DuckDB.
+     * Runs at start-up and daily; returns how many partitions it made.
+     */
+    default int prepareRequestPartitions(Instant now) throws SQLException {
+        return 0;
+    }
+
+    /**
+     * Drops, in the caller's transaction (a {@link #maintain} one), every partition of
+     * {@code requests} whose rows were all made before {@code before}; returns how many rows
+     * went with them. DuckDB has no partitions: it returns 0 and {@link #deleteRequestsBefore}
+     * does the work.
+     */
+    default long dropRequestPartitionsBefore(Connection connection, Instant before) throws SQLException {
+        return 0;
+    }
+
     /** Keys whose last activity is before {@code cutoff}. */
     List<Long> inactiveKeys(Instant cutoff) throws SQLException;
 

@@ -42,6 +42,14 @@ abstract class RawRetentionContract {
 
     void cleanUp() {}
 
+    /** What the storage looks like before retention, for {@link #assertShrank}; nothing by default. */
+    Object footprint(CollectorServer server) throws Exception {
+        return null;
+    }
+
+    /** Asserts what retention did to the storage itself (partitions dropped, size). */
+    void assertShrank(CollectorServer server, Object before) throws Exception {}
+
     @AfterEach
     void stop() {
         if (server != null) {
@@ -71,11 +79,13 @@ abstract class RawRetentionContract {
         assertThat(storedRows(keyId)).isEqualTo(rows.size());
 
         JsonObject longBefore = dashboard(http, key, "period=6m");
+        Object footprint = footprint(server);
         assertThat(server.runRawRetention()).isGreaterThanOrEqualTo(older.size() - 10);
         Instant horizon = NOW.minus(KEPT).truncatedTo(ChronoUnit.HOURS);
         long kept = rows.stream().filter(r -> !r.createdAt().isBefore(horizon)).count();
         assertThat(storedRows(keyId)).as("the older rows are gone").isBetween((long) newer.size(), kept);
         assertThat(server.runRawRetention()).as("a second run finds nothing more").isZero();
+        assertShrank(server, footprint);
 
         // the 30-day view: exact where summaries are, its previous period from the summaries alone
         JsonObject thirty = dashboard(http, key, "period=30d");

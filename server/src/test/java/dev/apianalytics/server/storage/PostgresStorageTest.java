@@ -1,8 +1,18 @@
 package dev.apianalytics.server.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apianalytics.server.TestEnvironment;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PostgresStorageTest extends StorageContractTest {
@@ -25,5 +35,178 @@ class PostgresStorageTest extends StorageContractTest {
         assertThat(storage.describe()).doesNotContain("password").startsWith("PostgreSQL jdbc:postgresql://");
         assertThat(PostgresStorage.withoutSecrets("jdbc:postgresql://bob:secret@db:5432/x?password=p"))
                 .isEqualTo("jdbc:postgresql://db:5432/x");
+    }
+
+    /**
+     * Each week's partition numbers its rows from the same first ctid: pages and step deletes
+     * must never take a row of one partition for the row of another with the same ctid.
+     */
+    @Test
+    void pagesAndStepDeletesKeepToTheirRowsAcrossWeeklyPartitions() throws Exception {
+        Instant week1 = Instant.parse("2025-01-06T00:00:00Z"); // a Monday, two months before T0
+        Instant week2 = week1.plus(Duration.ofDays(7));
+        storage.prepareRequestPartitions(week2);
+        long key = storage.createKey(hash(), week1);
+        long other = storage.createKey(hash(), week1);
+        storage.insertRequests(other, List.of(row(week2.plusSeconds(5), "o", "10.0.0.9", 200, "US", null),
+                row(week2.plusSeconds(6), "o", "10.0.0.9", 200, "US", null)));
+        List<StoredRequest> rows = new ArrayList<>();
+        for (Instant week : List.of(week1, week2, week2.plus(Duration.ofDays(7)))) {
+            for (int i = 0; i < 4; i++) {
+                // two rows per instant: the tie is broken by ctid, within one partition
+                rows.add(row(week.plusSeconds(60 + i / 2), "h" + i, "10.0.0." + i, 200, "US", null));
+            }
+        }
+        storage.insertRequests(key, rows);
+        assertThat(partitionsOf(key)).as("rows in three weekly partitions")
+                .containsExactly("requests_w20250106", "requests_w20250113", "requests_w20250120");
+
+        List<StoredRequest> all = read(key, RequestFilter.ALL, 0, 100);
+        List<StoredRequest> paged = new ArrayList<>();
+        RowPosition after = null;
+        for (int page = 0; page < 20; page++) {
+            List<RowPosition> next = storage.findPositions(key, RequestFilter.ALL, after, 0, 1);
+            storage.readRequestsAfter(key, RequestFilter.ALL, after, 0, 1, paged::add);
+            if (next.isEmpty()) {
+                break;
+            }
+            after = next.get(0);
+        }
+        assertThat(paged).as("one row a page, each once, in order").containsExactlyElementsOf(all).hasSize(12);
+
+        int deleted = storage.maintainKey(key, connection -> storage.deleteRequestsBefore(connection, key, week2, 3));
+        assertThat(deleted).isEqualTo(3);
+        assertThat(storage.countRequests(other, RequestFilter.ALL)).as("another key's rows at the same ctids").isEqualTo(2);
+        assertThat(storage.countRequests(key, new RequestFilter(week2, null, null, null, null, null, null))).isEqualTo(8);
+        int rest = storage.maintainKey(key, connection -> storage.deleteRequestsBefore(connection, key, week2.plusSeconds(61), 100));
+        assertThat(rest).as("the rest of the first week and the first instant of the second").isEqualTo(3);
+        assertThat(read(key, RequestFilter.ALL, 0, 100)).containsExactlyElementsOf(all.subList(6, 12));
+    }
+
+    @Test
+    void anExistingTableBecomesThePartitionBeforeItsBoundWithEveryRow() throws Exception {
+        String oldUrl = TestEnvironment.freshPostgresSchemaUrl();
+        try (PostgresStorage old = PostgresStorage.open(oldUrl, 2)) {
+            old.migrate(Schema.migrations().stream().filter(m -> m.id().compareTo("server-009") < 0).toList());
+            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            long key = old.createKey(hash(), now);
+            List<StoredRequest> rows = new ArrayList<>();
+            for (int day = 0; day < 40; day++) {
+                rows.add(row(now.minus(Duration.ofDays(day)), "h", "10.0.0.1", 200, "US", null));
+            }
+            old.insertRequests(key, rows);
+            List<StoredRequest> before = new ArrayList<>();
+            old.readRequests(key, RequestFilter.ALL, 0, 100, before::add);
+
+            old.migrate(Schema.migrations());
+            try (Connection connection = old.connection(); Statement statement = connection.createStatement();
+                    ResultSet kind = statement.executeQuery("SELECT relkind FROM pg_class WHERE oid = 'requests'::regclass")) {
+                kind.next();
+                assertThat(kind.getString(1)).as("partitioned").isEqualTo("p");
+            }
+            List<RequestPartitions.Partition> partitions = partitions(old);
+            assertThat(partitions).hasSize(1);
+            RequestPartitions.Partition legacy = partitions.get(0);
+            assertThat(legacy.name()).startsWith("requests_before_");
+            assertThat(legacy.from()).isNull();
+            assertThat(legacy.to()).isAfter(Storage.utc(now.plus(Duration.ofDays(2))));
+            List<StoredRequest> after = new ArrayList<>();
+            old.readRequests(key, RequestFilter.ALL, 0, 100, after::add);
+            assertThat(after).as("every row, where it was").containsExactlyElementsOf(before);
+
+            assertThat(old.prepareRequestPartitions(now)).isBetween(RequestPartitions.WEEKS_AHEAD - 1, RequestPartitions.WEEKS_AHEAD + 1);
+            Instant nextWeek = legacy.to().toInstant(java.time.ZoneOffset.UTC).plus(Duration.ofDays(1));
+            old.insertRequests(key, List.of(row(nextWeek, "h", "10.0.0.1", 200, "US", null)));
+            assertThat(old.countRequests(key, RequestFilter.ALL)).isEqualTo(41);
+
+            long dropped = old.maintain(connection -> old.dropRequestPartitionsBefore(connection,
+                    legacy.to().toInstant(java.time.ZoneOffset.UTC)));
+            assertThat(dropped).as("the old table's rows, dropped with it").isEqualTo(40);
+            assertThat(partitions(old)).extracting(RequestPartitions.Partition::name).doesNotContain(legacy.name());
+            assertThat(old.countRequests(key, RequestFilter.ALL)).isEqualTo(1);
+            assertThat(old.prepareRequestPartitions(now)).as("nothing more to make").isZero();
+
+            // a row beyond the weeks made waits in the default partition, and moves into its week once made
+            Instant later = legacy.to().toInstant(java.time.ZoneOffset.UTC).plus(Duration.ofDays(7 * 10 + 2));
+            old.insertRequests(key, List.of(row(later, "h", "10.0.0.1", 200, "US", null)));
+            assertThat(partitionsOf(old, key)).contains("requests_default");
+            assertThat(old.prepareRequestPartitions(later)).isGreaterThan(4);
+            assertThat(partitionsOf(old, key)).doesNotContain("requests_default")
+                    .contains("requests_w" + java.time.format.DateTimeFormatter.BASIC_ISO_DATE.format(
+                            legacy.to().plusWeeks(10)));
+            assertThat(old.countRequests(key, RequestFilter.ALL)).isEqualTo(2);
+        } finally {
+            TestEnvironment.dropSchema(oldUrl);
+        }
+    }
+
+    /** Rows that an older collector posts between the first and the last step still end up in the old table's partition. */
+    @Test
+    void rowsArrivingDuringTheConversionOfAnEmptyTableAreKept() throws Exception {
+        String ownUrl = TestEnvironment.freshPostgresSchemaUrl();
+        try (PostgresStorage own = PostgresStorage.open(ownUrl, 2)) {
+            own.migrate(Schema.migrations().stream().filter(m -> m.id().compareTo("server-010") < 0).toList());
+            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            long key = own.createKey(hash(), now);
+            own.insertRequests(key, List.of(row(now, "h", "10.0.0.1", 200, "US", null),
+                    row(now.minus(Duration.ofDays(3)), "h", "10.0.0.1", 200, "US", null)));
+            own.migrate(Schema.migrations());
+            List<RequestPartitions.Partition> partitions = partitions(own);
+            assertThat(partitions).extracting(RequestPartitions.Partition::name).singleElement().asString()
+                    .startsWith("requests_before_");
+            assertThat(partitionsOf(own, key)).containsExactly(partitions.get(0).name());
+            assertThat(own.countRequests(key, RequestFilter.ALL)).isEqualTo(2);
+        } finally {
+            TestEnvironment.dropSchema(ownUrl);
+        }
+    }
+
+    /** A long read of an old week makes its drop give up quickly (queries would queue behind it), not wait. */
+    @Test
+    void aDropThatCannotHaveItsLockSoonIsLeftForLater() throws Exception {
+        String ownUrl = TestEnvironment.freshPostgresSchemaUrl();
+        try (PostgresStorage own = PostgresStorage.open(ownUrl, 2)) {
+            own.migrate(Schema.migrations());
+            Instant week = Instant.parse("2024-06-03T00:00:00Z"); // a Monday
+            String name = "requests_w20240603";
+            own.prepareRequestPartitions(week.plus(Duration.ofDays(7 * (RequestPartitions.WEEKS_BEHIND - 1))));
+            assertThat(partitions(own)).extracting(RequestPartitions.Partition::name).contains(name);
+            Instant before = week.plus(Duration.ofDays(7));
+            try (Connection reader = own.connection(); Statement statement = reader.createStatement()) {
+                reader.setAutoCommit(false);
+                statement.executeQuery("SELECT count(*) FROM " + name).close(); // holds its lock until the end
+                assertThatThrownBy(() -> own.maintain(connection -> own.dropRequestPartitionsBefore(connection, before)))
+                        .isInstanceOf(SQLException.class).hasMessageContaining("lock timeout");
+                reader.rollback();
+            }
+            assertThat(partitions(own)).extracting(RequestPartitions.Partition::name).contains(name);
+            own.maintain(connection -> own.dropRequestPartitionsBefore(connection, before));
+            assertThat(partitions(own)).extracting(RequestPartitions.Partition::name).doesNotContain(name)
+                    .contains("requests_w20240610");
+        } finally {
+            TestEnvironment.dropSchema(ownUrl);
+        }
+    }
+
+    private static List<RequestPartitions.Partition> partitions(Storage storage) throws SQLException {
+        try (Connection connection = storage.connection()) {
+            return RequestPartitions.list(connection);
+        }
+    }
+
+    private List<String> partitionsOf(long key) throws SQLException {
+        return partitionsOf(storage, key);
+    }
+
+    private static List<String> partitionsOf(Storage storage, long key) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection connection = storage.connection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT DISTINCT tableoid::regclass::text AS p FROM requests "
+                        + "WHERE key_id = " + key + " ORDER BY p")) {
+            while (rows.next()) {
+                names.add(rows.getString(1));
+            }
+        }
+        return names;
     }
 }

@@ -1,0 +1,126 @@
+package dev.apianalytics.server.storage;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * PostgreSQL's {@code requests} partitions, by {@code created_at}: one per week (Monday 00:00
+ * UTC), named {@code requests_w<yyyyMMdd>} after their first day; {@code requests_before_<yyyyMMdd>},
+ * the table of a database that predates partitioning, holding everything before that day; and
+ * {@code requests_default} for rows outside them all (far past, or beyond the weeks made ahead).
+ * Every {@code created_at} belongs to exactly one partition, so rows made at the same instant
+ * always share one, which keeps {@code (created_at, ctid)} a total order for paging.
+ */
+final class RequestPartitions {
+
+    /** Weeks made before the current one in a new database: a backfill of a quarter lands in weeks. */
+    static final int WEEKS_BEHIND = 13;
+    /** Weeks made after the current one: the daily job can miss a month before rows reach the default. */
+    static final int WEEKS_AHEAD = 5;
+    /** How long a drop or attach waits for its lock (queries queue behind a waiting one) before leaving it to the next run. */
+    private static final String LOCK_TIMEOUT = "2s";
+
+    private static final System.Logger LOG = System.getLogger(RequestPartitions.class.getName());
+    private static final Pattern NAME = Pattern.compile("requests_(w|before_)(\\d{8})");
+    private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
+
+    /**
+     * A range partition: {@code [from, to)}, {@code from} null for "since ever".
+     *
+     * @param name the table's name
+     * @param from the first instant it holds, or null
+     * @param to the first instant it does not hold
+     */
+    record Partition(String name, LocalDateTime from, LocalDateTime to) {}
+
+    private RequestPartitions() {}
+
+    /** The range partitions, oldest first (the default one left out). */
+    static List<Partition> list(Connection connection) throws SQLException {
+        List<Partition> partitions = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT c.relname FROM pg_inherits i "
+                        + "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'requests'::regclass")) {
+            while (rows.next()) {
+                Matcher name = NAME.matcher(rows.getString(1));
+                if (name.matches()) {
+                    LocalDateTime day = LocalDate.parse(name.group(2), DAY).atStartOfDay();
+                    partitions.add(name.group(1).equals("w")
+                            ? new Partition(name.group(0), day, day.plusWeeks(1))
+                            : new Partition(name.group(0), null, day));
+                }
+            }
+        }
+        partitions.sort((a, b) -> a.to().compareTo(b.to()));
+        return partitions;
+    }
+
+    /**
+     * Makes the weeks from the end of the last partition (or {@link #WEEKS_BEHIND} before now in
+     * a new database) to {@link #WEEKS_AHEAD} after now, in the caller's transaction, moving any
+     * rows of a new week out of the default partition; returns how many it made.
+     */
+    static int prepare(Connection connection, Instant now) throws SQLException {
+        LocalDateTime thisWeek = LocalDate.ofInstant(now, ZoneOffset.UTC)
+                .with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).atStartOfDay();
+        List<Partition> partitions = list(connection);
+        LocalDateTime week = partitions.isEmpty() ? thisWeek.minusWeeks(WEEKS_BEHIND) : partitions.get(partitions.size() - 1).to();
+        LocalDateTime end = thisWeek.plusWeeks(WEEKS_AHEAD + 1);
+        int made = 0;
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+            for (; week.isBefore(end); week = week.plusWeeks(1)) {
+                String name = "requests_w" + DAY.format(week);
+                String range = "created_at >= '" + week + "' AND created_at < '" + week.plusWeeks(1) + "'";
+                // made apart and attached, so that rows already in the default can move in first
+                statement.execute("CREATE TABLE " + name + " (LIKE requests INCLUDING DEFAULTS)");
+                statement.execute("WITH moved AS (DELETE FROM requests_default WHERE " + range + " RETURNING *) "
+                        + "INSERT INTO " + name + " SELECT * FROM moved");
+                statement.execute("ALTER TABLE requests ATTACH PARTITION " + name + " FOR VALUES FROM ('" + week
+                        + "') TO ('" + week.plusWeeks(1) + "')");
+                made++;
+            }
+        }
+        if (made > 0) {
+            LOG.log(System.Logger.Level.INFO, "made " + made + " weekly partition(s) of requests, up to " + end);
+        }
+        return made;
+    }
+
+    /**
+     * Drops, in the caller's transaction, the partitions that end at or before {@code before};
+     * returns how many rows they held.
+     */
+    static long dropBefore(Connection connection, LocalDateTime before) throws SQLException {
+        long rows = 0;
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+            for (Partition partition : list(connection)) {
+                if (partition.to().isAfter(before)) {
+                    break;
+                }
+                try (ResultSet count = statement.executeQuery("SELECT count(*) FROM " + partition.name())) {
+                    count.next();
+                    rows += count.getLong(1);
+                }
+                statement.execute("DROP TABLE " + partition.name());
+                LOG.log(System.Logger.Level.INFO, "raw retention: dropping partition " + partition.name()
+                        + " (rows made before " + partition.to() + ")");
+            }
+        }
+        return rows;
+    }
+}
