@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Load benchmark of the adapters: a hello-world endpoint on the servlet filter (Jetty 12),
+# Load benchmark of the adapters: a hello-world endpoint on the servlet filter (Jetty 12), the
+# Spring Boot starter (Spring MVC on Tomcat, --frameworks spring),
 # Javalin 7 and Vert.x 5, each with and without the middleware, driven by wrk on loopback in
 # alternating pairs; the middleware posts to a collector sink, so its whole path is measured.
 # Prints one line per pair and a Markdown table at the end. Needs wrk (apt-get install wrk).
@@ -7,8 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # the sink is the JDK HttpServer: nodelay, or Nagle and delayed ACKs cap it at a few posts per second
-# compiles benchmarks/ against the installed core and adapters; leaves the JMH jar alone
-mvn -B -q -pl benchmarks compile dependency:build-classpath \
+# compiles benchmarks/ with core, the adapters and the starter from this tree (nothing installed); leaves the JMH jar alone
+mvn -B -q -pl benchmarks -am compile dependency:build-classpath \
     -Dmdep.outputFile=target/load-classpath.txt -Dmdep.includeScope=runtime
 exec java -Xms256m -Xmx256m -Dsun.net.httpserver.nodelay=true -cp "benchmarks/target/classes:$(cat benchmarks/target/load-classpath.txt)" \
     dev.apianalytics.benchmarks.load.AdapterLoadBenchmark "$@"

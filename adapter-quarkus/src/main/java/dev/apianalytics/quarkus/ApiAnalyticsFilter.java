@@ -2,6 +2,7 @@ package dev.apianalytics.quarkus;
 
 import dev.apianalytics.core.ApiAnalytics;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
@@ -46,6 +47,13 @@ public final class ApiAnalyticsFilter {
     void register(@Observes Filters filters) {
         if (analytics.enabled()) {
             filters.register(this::track, PRIORITY);
+        }
+    }
+
+    /** With Quarkus Micrometer, the uploader's figures are meters of the application's registry. */
+    void bindMeters(@Observes StartupEvent event) {
+        if (analytics.enabled()) {
+            QuarkusMeters.bindIfPresent(analytics);
         }
     }
 

@@ -12,6 +12,7 @@ import javax.management.ObjectName;
 final class AnalyticsMXBean implements ApiAnalyticsMXBean {
 
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9 ._-]+");
+    private static final double NANOS_PER_MILLI = 1e6;
     private static final AtomicInteger IDS = new AtomicInteger(1);
     private static final System.Logger LOGGER = System.getLogger("dev.apianalytics");
 
@@ -91,5 +92,20 @@ final class AnalyticsMXBean implements ApiAnalyticsMXBean {
     @Override
     public long getUploadsRetried() {
         return analytics.stats().retried();
+    }
+
+    @Override
+    public long getPosts() {
+        return analytics.stats().posts().count();
+    }
+
+    @Override
+    public double getLastPostMillis() {
+        return analytics.stats().posts().lastNanos() / NANOS_PER_MILLI;
+    }
+
+    @Override
+    public double getMeanPostMillis() {
+        return analytics.stats().posts().meanNanos() / NANOS_PER_MILLI;
     }
 }

@@ -31,4 +31,13 @@ public interface ApiAnalyticsMXBean {
 
     /** Upload attempts repeated after a 429, a 5xx or an I/O error. */
     long getUploadsRetried();
+
+    /** Posts of a batch to the collector so far, each attempt counted, whatever its outcome. */
+    long getPosts();
+
+    /** How long the latest post took, in milliseconds; 0 before the first. */
+    double getLastPostMillis();
+
+    /** How long a post took on average, in milliseconds; 0 before the first. */
+    double getMeanPostMillis();
 }

@@ -33,6 +33,9 @@ class MXBeanTest {
                 assertThat(bean.getUploadsRetried()).isZero();
                 assertThat(bean.getQueueSize()).isZero();
                 assertThat(bean.getQueueCapacity()).isEqualTo(40);
+                assertThat(bean.getPosts()).isEqualTo(collector.posts().size()).isPositive();
+                assertThat(bean.getLastPostMillis()).isPositive();
+                assertThat(bean.getMeanPostMillis()).isPositive();
 
                 try (ApiAnalytics second = ApiAnalytics.create(collector.config().build(), "JMX test")) {
                     assertThat(JMX_SERVER.queryNames(new ObjectName("dev.apianalytics:type=ApiAnalytics,name=JMX test,*"), null))

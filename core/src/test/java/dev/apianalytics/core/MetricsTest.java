@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apianalytics.core.internal.TestCollector;
 import dev.apianalytics.core.micrometer.ApiAnalyticsMetrics;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The Micrometer meters read the uploader's figures, with the reason of each drop. */
@@ -37,6 +40,14 @@ class MetricsTest {
             assertThat(count(registry, "api_analytics.records.dropped", "reason", "closed")).isEqualTo(1);
             assertThat(registry.get("api_analytics.retries").functionCounter().count()).isZero();
             assertThat(registry.get("api_analytics.queue.size").gauge().value()).isZero();
+
+            // the two queued records left in one post at close, which the collector took
+            FunctionTimer accepted = registry.get("api_analytics.post.duration").tag("outcome", "accepted").functionTimer();
+            assertThat(accepted.count()).isEqualTo(1);
+            assertThat(accepted.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+            for (String outcome : List.of("refused", "retry", "error")) {
+                assertThat(registry.get("api_analytics.post.duration").tag("outcome", outcome).functionTimer().count()).isZero();
+            }
         }
     }
 

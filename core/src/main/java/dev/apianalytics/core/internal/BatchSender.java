@@ -1,6 +1,7 @@
 package dev.apianalytics.core.internal;
 
 import dev.apianalytics.core.Config;
+import dev.apianalytics.core.UploaderStats.PostOutcome;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,7 @@ final class BatchSender implements AutoCloseable {
     // JSON and gzip buffers reused batch after batch
     private final WireFormat.Encoder encoder;
     private final AtomicLong retried = new AtomicLong();
+    private final PostDurations postDurations = new PostDurations();
     private final DeliveryLog log;
 
     BatchSender(Config config, String framework, CollectorClient client, CloseDeadline closeDeadline, DeliveryLog log) {
@@ -39,6 +41,11 @@ final class BatchSender implements AutoCloseable {
     /** Attempts repeated so far, over all batches. */
     long retried() {
         return retried.get();
+    }
+
+    /** How long the posts took, by outcome. */
+    PostDurations postDurations() {
+        return postDurations;
     }
 
     /**
@@ -64,14 +71,16 @@ final class BatchSender implements AutoCloseable {
                 return false;
             }
             Duration wait;
+            long started = System.nanoTime();
             try {
-                long started = System.nanoTime();
                 CollectorClient.Answer answer = client.post(body, batchId, requestTimeout());
                 switch (answer.verdict()) {
                     case ACCEPTED:
+                        postDurations.record(PostOutcome.ACCEPTED, started);
                         log.accepted(size, body.length, System.nanoTime() - started);
                         return true;
                     case REFUSED:
+                        postDurations.record(PostOutcome.REFUSED, started);
                         if (answer.status() == 401) {
                             log.keyRefused(size);
                         } else {
@@ -80,16 +89,20 @@ final class BatchSender implements AutoCloseable {
                         }
                         return false;
                     default:
+                        postDurations.record(PostOutcome.RETRY, started);
                         wait = answer.retryAfter().orElse(RetryPolicy.jitter(backoff));
                         log.retrying(answer.status(), answer.message());
                 }
             } catch (IOException e) {
+                postDurations.record(PostOutcome.ERROR, started);
                 wait = RetryPolicy.jitter(backoff);
                 log.unreachable(e);
             } catch (InterruptedException e) {
                 // only close() interrupts, once its deadline has passed
+                postDurations.record(PostOutcome.ERROR, started);
                 return false;
             } catch (RuntimeException e) {
+                postDurations.record(PostOutcome.ERROR, started);
                 log.problem("API Analytics could not post " + size + " records", e);
                 return false;
             }

@@ -172,8 +172,9 @@ public final class Uploader implements AutoCloseable {
 
     /** A snapshot of the counters. */
     public UploaderStats stats() {
+        PostDurations posts = sender.postDurations();
         return new UploaderStats(enqueued.get(), sent.get(), dropped.sum(), sender.retried(), failed.get(), queue.size(),
-                droppedQueueFull.sum());
+                droppedQueueFull.sum(), posts.all(), posts.byOutcome());
     }
 
     private void run() {

@@ -2,13 +2,17 @@ package dev.apianalytics.core.micrometer;
 
 import dev.apianalytics.core.ApiAnalytics;
 import dev.apianalytics.core.UploaderStats;
+import dev.apianalytics.core.UploaderStats.PostOutcome;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 /**
@@ -27,6 +31,9 @@ import java.util.function.ToLongFunction;
  *       or {@code closed} (offered after close, or still queued when close reached its deadline)
  *   <li>{@code api_analytics.retries} (counter): upload attempts repeated after a 429, a 5xx or an
  *       I/O error
+ *   <li>{@code api_analytics.post.duration} (timer: count and total time) tagged {@code outcome}:
+ *       each post of a batch to the collector, {@code accepted}, {@code refused} (a 4xx other than
+ *       429), {@code retry} (a 429 or a 5xx) or {@code error} (no answer)
  * </ul>
  *
  * <pre>{@code
@@ -58,6 +65,12 @@ public final class ApiAnalyticsMetrics implements MeterBinder {
         dropped(registry, tags, "closed", stats -> stats.dropped() - stats.droppedQueueFull());
         FunctionCounter.builder("api_analytics.retries", analytics, a -> a.stats().retried())
                 .description("Upload attempts repeated after a 429, a 5xx or an I/O error").tags(tags).register(registry);
+        for (PostOutcome outcome : PostOutcome.values()) {
+            FunctionTimer.builder("api_analytics.post.duration", analytics,
+                            a -> a.stats().posts(outcome).count(), a -> a.stats().posts(outcome).totalNanos(), TimeUnit.NANOSECONDS)
+                    .description("Posts of a batch to the collector, by outcome, and the time they took")
+                    .tags(tags.and(Tag.of("outcome", outcome.name().toLowerCase(Locale.ROOT)))).register(registry);
+        }
     }
 
     private void dropped(MeterRegistry registry, Tags tags, String reason, ToLongFunction<UploaderStats> count) {

@@ -2,6 +2,7 @@ package dev.apianalytics.core.internal;
 
 import dev.apianalytics.core.Config;
 import dev.apianalytics.core.UploaderStats;
+import dev.apianalytics.core.UploaderStats.PostOutcome;
 import dev.apianalytics.core.ShutdownHookMain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -57,6 +58,12 @@ class UploaderTest {
         return records.stream().map(r -> r.get("path").getAsString()).toList();
     }
 
+    /** The record counters alone: post durations differ run by run. */
+    private static UploaderStats counters(UploaderStats stats) {
+        return new UploaderStats(stats.enqueued(), stats.sent(), stats.dropped(), stats.retried(), stats.failed(), stats.queued(),
+                stats.droppedQueueFull());
+    }
+
     private static List<String> expectedPaths(int count) {
         return IntStream.range(0, count).mapToObj(i -> "/items/" + i).toList();
     }
@@ -88,7 +95,8 @@ class UploaderTest {
         await().atMost(WAIT).until(() -> uploader.stats().sent() == 3);
         assertThat(collector.posts()).hasSize(1);
         assertThat(paths(collector.accepted())).containsExactlyElementsOf(expectedPaths(3));
-        assertThat(uploader.stats()).isEqualTo(new UploaderStats(3, 3, 0, 0, 0, 0, 0));
+        assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(3, 3, 0, 0, 0, 0, 0));
+        assertThat(uploader.stats().posts(PostOutcome.ACCEPTED).count()).isEqualTo(1);
     }
 
     @Test
@@ -141,6 +149,9 @@ class UploaderTest {
         assertThat(stats.sent()).isEqualTo(300);
         assertThat(stats.dropped()).isZero();
         assertThat(stats.failed()).isZero();
+        // every attempt that found no collector was retried; then every post the collector saw was taken
+        assertThat(stats.posts(PostOutcome.ERROR).count()).isEqualTo(stats.retried());
+        assertThat(stats.posts(PostOutcome.ACCEPTED).count()).isEqualTo(collector.posts().size());
     }
 
     @Test
@@ -170,7 +181,15 @@ class UploaderTest {
         assertThat(uploader.flush(WAIT)).isTrue();
         assertThat(collector.posts()).extracting(TestCollector.Post::answeredStatus).containsExactly(500, 503, 502, 201);
         assertThat(paths(collector.accepted())).containsExactly("/items/0");
-        assertThat(uploader.stats()).isEqualTo(new UploaderStats(1, 1, 0, 3, 0, 0, 0));
+        UploaderStats stats = uploader.stats();
+        assertThat(counters(stats)).isEqualTo(new UploaderStats(1, 1, 0, 3, 0, 0, 0));
+        assertThat(stats.postsByOutcome().keySet()).containsOnly(PostOutcome.RETRY, PostOutcome.ACCEPTED);
+        assertThat(stats.posts(PostOutcome.RETRY).count()).isEqualTo(3);
+        assertThat(stats.posts(PostOutcome.ACCEPTED).count()).isEqualTo(1);
+        assertThat(stats.posts().count()).isEqualTo(4);
+        assertThat(stats.posts().totalNanos()).isEqualTo(stats.posts(PostOutcome.RETRY).totalNanos()
+                + stats.posts(PostOutcome.ACCEPTED).totalNanos()).isPositive();
+        assertThat(stats.posts().lastNanos()).isEqualTo(stats.posts(PostOutcome.ACCEPTED).lastNanos()).isPositive();
     }
 
     @Test
@@ -219,7 +238,9 @@ class UploaderTest {
 
             assertThat(uploader.flush(WAIT)).isTrue();
             assertThat(collector.posts()).hasSize(3);
-            assertThat(uploader.stats()).isEqualTo(new UploaderStats(3, 0, 0, 0, 3, 0, 0));
+            assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(3, 0, 0, 0, 3, 0, 0));
+            assertThat(uploader.stats().postsByOutcome().keySet()).containsOnly(PostOutcome.REFUSED);
+            assertThat(uploader.stats().posts(PostOutcome.REFUSED).count()).isEqualTo(3);
             assertThat(log.warnings()).filteredOn(w -> w.contains("refused")).singleElement()
                     .asString().contains("HTTP 400").contains("framework is too long");
         }
@@ -278,7 +299,7 @@ class UploaderTest {
         uploader.offer(record(7));
 
         assertThat(paths(collector.accepted())).containsExactlyElementsOf(expectedPaths(7));
-        assertThat(uploader.stats()).isEqualTo(new UploaderStats(7, 7, 1, 0, 0, 0, 0));
+        assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(7, 7, 1, 0, 0, 0, 0));
         assertThat(uploader.flush(Duration.ZERO)).isTrue();
     }
 
