@@ -3,6 +3,7 @@ package dev.apianalytics.server.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apianalytics.server.TestEnvironment;
+import dev.apianalytics.server.summary.SummaryJob;
 import org.junit.jupiter.api.Test;
 
 class PostgresStorageTest extends StorageContractTest {
@@ -12,7 +13,7 @@ class PostgresStorageTest extends StorageContractTest {
     @Override
     Storage open() throws Exception {
         url = TestEnvironment.freshPostgresSchemaUrl();
-        return PostgresStorage.open(url, 4);
+        return PostgresStorage.open(url, 4, SummaryJob.LATE_AFTER);
     }
 
     @Override
