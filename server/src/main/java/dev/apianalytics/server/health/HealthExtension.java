@@ -49,7 +49,7 @@ public final class HealthExtension implements ServerExtension {
         router.decorate((method, pattern, handler) -> counting(metrics, pattern, method, handler));
         PrometheusRegistry registry = metrics.registry();
         summaryLag(registry, context.storage(), context.clock());
-        context.storage().pool().ifPresent(pool -> pool(registry, pool));
+        context.storage().pool().ifPresent(status -> pool(registry, status));
         JvmMetrics.builder().register(registry);
         if (config.metricsPort() == 0) {
             PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
