@@ -16,7 +16,6 @@ public final class SummaryExtension implements ServerExtension {
     /** How often due hours are summarised; a summary is at most this late after {@link SummaryJob#LAG}. */
     static final Duration INTERVAL = Duration.ofMinutes(1);
 
-
     @Override
     public List<Migration> migrations() {
         return Summaries.migrations();
