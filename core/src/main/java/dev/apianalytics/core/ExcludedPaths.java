@@ -12,17 +12,24 @@ import java.util.List;
  *
  * <p>Matching works segment by segment with the two-pointer wildcard algorithm at both levels,
  * so its cost is bounded by (path segments x pattern segments x segment length) whatever the
- * path: a hostile path cannot make it backtrack exponentially.
+ * path: a hostile path cannot make it backtrack exponentially. Before it, each pattern's literal
+ * start and end are compared with the path's, so the common miss (an API path against
+ * {@code /actuator/**} or {@code *.css}) costs two region comparisons per pattern.
  */
 final class ExcludedPaths {
 
-    static final ExcludedPaths NONE = new ExcludedPaths(new String[0][]);
+    static final ExcludedPaths NONE = new ExcludedPaths(new String[0][], new String[0], new String[0]);
 
     // per pattern its segments; null stands for "**"
     private final String[][] patterns;
+    // per pattern the text every matching path starts with, and the text it ends with
+    private final String[] prefixes;
+    private final String[] suffixes;
 
-    private ExcludedPaths(String[][] patterns) {
+    private ExcludedPaths(String[][] patterns, String[] prefixes, String[] suffixes) {
         this.patterns = patterns;
+        this.prefixes = prefixes;
+        this.suffixes = suffixes;
     }
 
     /**
@@ -33,21 +40,51 @@ final class ExcludedPaths {
             return NONE;
         }
         String[][] compiled = new String[patterns.size()][];
+        String[] prefixes = new String[compiled.length];
+        String[] suffixes = new String[compiled.length];
         for (int i = 0; i < compiled.length; i++) {
-            compiled[i] = segments(patterns.get(i));
+            String rooted = rooted(patterns.get(i));
+            compiled[i] = segments(rooted);
+            prefixes[i] = literalStart(rooted);
+            suffixes[i] = literalEnd(rooted);
         }
-        return new ExcludedPaths(compiled);
+        return new ExcludedPaths(compiled, prefixes, suffixes);
     }
 
-    private static String[] segments(String pattern) {
+    /**
+     * The pattern's text before its first wildcard, without a final slash: a "**" after it may
+     * match no segment ({@code /actuator/**} matches {@code /actuator}).
+     */
+    private static String literalStart(String rooted) {
+        int wildcard = firstWildcard(rooted);
+        String start = wildcard < 0 ? rooted : rooted.substring(0, wildcard);
+        return start.endsWith("/") ? start.substring(0, start.length() - 1) : start;
+    }
+
+    /** The pattern's text after its last wildcard, without a first slash, for the same reason. */
+    private static String literalEnd(String rooted) {
+        int wildcard = Math.max(rooted.lastIndexOf('*'), rooted.lastIndexOf('?'));
+        String end = rooted.substring(wildcard + 1);
+        return end.startsWith("/") ? end.substring(1) : end;
+    }
+
+    private static int firstWildcard(String rooted) {
+        int star = rooted.indexOf('*');
+        int question = rooted.indexOf('?');
+        return star < 0 ? question : question < 0 ? star : Math.min(star, question);
+    }
+
+    /** The pattern as matched against a path without its first slash: "*.css" is "**{@literal /}*.css". */
+    private static String rooted(String pattern) {
         if (pattern == null || pattern.isBlank() || pattern.chars().anyMatch(c -> c <= ' ' || c == '#')) {
             throw new IllegalArgumentException("excludePaths must be path patterns such as /health, /actuator/** or *.css,"
                     + " but one was '" + pattern + "'");
         }
         String rooted = pattern.startsWith("/") ? pattern.substring(1) : "**/" + pattern;
-        if (rooted.endsWith("/")) {
-            rooted = rooted.substring(0, rooted.length() - 1);
-        }
+        return rooted.endsWith("/") ? rooted.substring(0, rooted.length() - 1) : rooted;
+    }
+
+    private static String[] segments(String rooted) {
         List<String> segments = new ArrayList<>();
         if (!rooted.isEmpty()) {
             for (String segment : rooted.split("/", -1)) {
@@ -74,8 +111,13 @@ final class ExcludedPaths {
         if (end > start && path.charAt(end - 1) == '/') {
             end--;
         }
-        for (String[] pattern : patterns) {
-            if (matches(pattern, path, start, end)) {
+        int length = end - start;
+        for (int i = 0; i < patterns.length; i++) {
+            String prefix = prefixes[i];
+            String suffix = suffixes[i];
+            if (prefix.length() <= length && path.startsWith(prefix, start)
+                    && suffix.length() <= length && path.startsWith(suffix, end - suffix.length())
+                    && matches(patterns[i], path, start, end)) {
                 return true;
             }
         }

@@ -42,6 +42,17 @@ class ExcludedPathsTest {
             "/, /, true",
             "/, /hello, false",
             "/**, /anything/at/all, true",
+            "*.css, /app.css?v=2, true",
+            "*.css, /dir.css/, true",
+            "health, /health, true",
+            "health, /api/health, true",
+            "health, /api/health/x, false",
+            "/users/x*, /users/x, true",
+            "/users/x*, /users/, false",
+            "/a/**/b, /a/b, true",
+            "/a/**/b, /a/x/y/b, true",
+            "/a/**/b, /a/x/b/c, false",
+            "/api/*, /api, false",
     })
     void matchesAntStylePatterns(String pattern, String path, boolean expected) {
         assertThat(ExcludedPaths.compile(List.of(pattern)).matches(path)).isEqualTo(expected);

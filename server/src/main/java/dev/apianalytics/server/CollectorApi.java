@@ -1,5 +1,6 @@
 package dev.apianalytics.server;
 
+import dev.apianalytics.server.ServerContext.Job;
 import dev.apianalytics.server.data.DataHandler;
 import dev.apianalytics.server.data.DeleteHandlers;
 import dev.apianalytics.server.http.Router;
@@ -18,7 +19,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The collector's own endpoints: ingestion, the data API, deletion, health; and retention. */
+/**
+ * The collector's own endpoints: ingestion, the data API, deletion, health; and the retention
+ * jobs ({@link Job#RETENTION}, {@link Job#RAW_RETENTION}).
+ */
 final class CollectorApi implements ServerExtension {
 
     private static final System.Logger LOG = System.getLogger(CollectorApi.class.getName());
@@ -29,8 +33,6 @@ final class CollectorApi implements ServerExtension {
     static final Duration BATCH_ID_LIFETIME = Duration.ofHours(24);
 
     private CountryLookup countries = CountryLookup.none();
-    private RetentionJob retention;
-    private RawRowRetention rawRetention;
 
     @Override
     public List<String> keyOwnedTables() {
@@ -76,34 +78,15 @@ final class CollectorApi implements ServerExtension {
             }
         });
 
-        retention = new RetentionJob(context.storage(), context.clock(), config.retention(), context.keys()::forget);
+        context.register(Job.RETENTION,
+                new RetentionJob(context.storage(), context.clock(), config.retention(), context.keys()::forget)::run);
         if (!config.retention().isZero()) {
-            context.every(RETENTION_INTERVAL, Duration.ofMinutes(1), "retention", () -> {
-                try {
-                    retention.run();
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            context.every(RETENTION_INTERVAL, Duration.ofMinutes(1), Job.RETENTION);
         }
-        rawRetention = new RawRowRetention(context.storage(), context.clock(), config.rawRetention());
+        context.register(Job.RAW_RETENTION, new RawRowRetention(context.storage(), context.clock(), config.rawRetention())::run);
         if (!config.rawRetention().isZero()) {
-            context.every(RAW_RETENTION_INTERVAL, Duration.ofMinutes(3), "raw row retention", () -> {
-                try {
-                    rawRetention.run();
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            context.every(RAW_RETENTION_INTERVAL, Duration.ofMinutes(3), Job.RAW_RETENTION);
         }
-    }
-
-    RetentionJob retention() {
-        return retention;
-    }
-
-    RawRowRetention rawRetention() {
-        return rawRetention;
     }
 
     private static CountryLookup openCountries(ServerConfig config) {

@@ -9,7 +9,7 @@ import dev.apianalytics.server.storage.Migration;
 import dev.apianalytics.server.storage.PostgresStorage;
 import dev.apianalytics.server.storage.Schema;
 import dev.apianalytics.server.storage.Storage;
-import dev.apianalytics.server.summary.SummaryExtension;
+import dev.apianalytics.server.summary.SummaryJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
@@ -41,18 +41,16 @@ public final class CollectorServer implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final List<ServerExtension> extensions;
     private final ServerContext context;
-    private final CollectorApi api;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private CollectorServer(ServerConfig config, Storage storage, WebServer http, ScheduledExecutorService scheduler,
-            List<ServerExtension> extensions, ServerContext context, CollectorApi api) {
+            List<ServerExtension> extensions, ServerContext context) {
         this.config = config;
         this.storage = storage;
         this.http = http;
         this.scheduler = scheduler;
         this.extensions = extensions;
         this.context = context;
-        this.api = api;
     }
 
     /**
@@ -64,8 +62,8 @@ public final class CollectorServer implements AutoCloseable {
     public static CollectorServer start(ServerConfig config) throws IOException, SQLException {
         UserAgents.warmUp();
         Storage storage = config.databaseUrl() == null
-                ? DuckDbStorage.open(config.dataDir())
-                : PostgresStorage.open(config.databaseUrl(), config.dbPoolSize());
+                ? DuckDbStorage.open(config.dataDir(), SummaryJob.LATE_AFTER)
+                : PostgresStorage.open(config.databaseUrl(), config.dbPoolSize(), SummaryJob.LATE_AFTER);
         List<ServerExtension> extensions = Routes.extensions();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemonThreads("api-analytics-jobs"));
         WebServer http = null;
@@ -86,17 +84,13 @@ public final class CollectorServer implements AutoCloseable {
             KeyAuth keys = new KeyAuth(storage, config.clock());
             ServerContext context = new ServerContext(config, storage, keys, scheduler);
             Router router = new Router();
-            CollectorApi api = null;
             for (ServerExtension extension : extensions) {
                 extension.install(router, context);
-                if (extension instanceof CollectorApi collectorApi) {
-                    api = collectorApi;
-                }
             }
             http = WebServer.start(config.bind(), config.port(), router, new WebServer.Limits(config.threads(),
                     config.headerTimeout(), config.idleTimeout(), config.minBodyBytesPerSecond(), config.maxConnections(),
                     config.maxConnectionsPerAddress(), config.maxHeaderBytes(), config.shutdownTimeout()));
-            return new CollectorServer(config, storage, http, scheduler, extensions, context, api);
+            return new CollectorServer(config, storage, http, scheduler, extensions, context);
         } catch (IOException | SQLException | RuntimeException e) {
             if (http != null) {
                 http.close();
@@ -137,22 +131,17 @@ public final class CollectorServer implements AutoCloseable {
 
     /** Runs the retention job now (it also runs hourly); returns how many keys it deleted. */
     public int runRetention() throws SQLException {
-        return api.retention().run();
+        return context.run(ServerContext.Job.RETENTION);
     }
 
     /** Runs the raw-row retention now (it also runs every ten minutes); returns how many rows it deleted. */
     public long runRawRetention() throws SQLException {
-        return api.rawRetention().run();
+        return context.run(ServerContext.Job.RAW_RETENTION);
     }
 
     /** Summarises the hours due now (it also runs every minute); returns until when all are. */
     public Instant summarise() throws SQLException {
-        for (ServerExtension extension : extensions) {
-            if (extension instanceof SummaryExtension summaries) {
-                return summaries.summarise();
-            }
-        }
-        throw new IllegalStateException("the summaries are not installed");
+        return context.run(ServerContext.Job.SUMMARIES);
     }
 
     /**

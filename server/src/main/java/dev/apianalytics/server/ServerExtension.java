@@ -23,7 +23,10 @@ public interface ServerExtension {
         return List.of();
     }
 
-    /** Registers routes and scheduled jobs; called once at start-up after migrations. */
+    /**
+     * Registers routes and scheduled jobs (those run on demand too under their
+     * {@link ServerContext.Job}); called once at start-up after migrations.
+     */
     void install(Router router, ServerContext context);
 
     /** Releases what {@link #install} acquired, when the server stops. */

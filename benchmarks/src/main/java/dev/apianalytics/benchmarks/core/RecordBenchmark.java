@@ -138,6 +138,15 @@ public class RecordBenchmark {
         }
     }
 
+    /**
+     * The check alone for a request no excluded-path pattern matches: what the patterns add to
+     * {@link #recordAndEnqueue}, measured apart from its noise.
+     */
+    @Benchmark
+    public boolean trackedPath() {
+        return withExcludedPaths.tracks(request.path());
+    }
+
     /** A request that an excluded-path pattern matches: the check alone, nothing recorded. */
     @Benchmark
     public boolean excludedPath() {

@@ -10,7 +10,6 @@ import dev.apianalytics.server.http.Handler;
 import dev.apianalytics.server.http.Router;
 import dev.apianalytics.server.http.StorageUnavailable;
 import dev.apianalytics.server.metrics.CollectorMetrics;
-import dev.apianalytics.server.storage.PostgresStorage;
 import dev.apianalytics.server.storage.Storage;
 import dev.apianalytics.server.summary.SummaryJob;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -50,9 +49,7 @@ public final class HealthExtension implements ServerExtension {
         router.decorate((method, pattern, handler) -> counting(metrics, pattern, method, handler));
         PrometheusRegistry registry = metrics.registry();
         summaryLag(registry, context.storage(), context.clock());
-        if (context.storage() instanceof PostgresStorage postgres) {
-            pool(registry, postgres.poolStatus());
-        }
+        context.storage().pool().ifPresent(status -> pool(registry, status));
         JvmMetrics.builder().register(registry);
         if (config.metricsPort() == 0) {
             PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();

@@ -45,9 +45,9 @@ public final class RawRowRetention {
             return 0;
         }
         // Ingestion refuses rows before the horizon (ServerConfig.rawRowsFrom), which a whole
-        // LATE_AFTER later still has not passed this cutoff: a row accepted just before the horizon
-        // moved, and committed within LATE_AFTER, lands in an hour this run keeps.
-        Instant cutoff = clock.instant().minus(retention).minus(Storage.LATE_AFTER).truncatedTo(ChronoUnit.HOURS);
+        // SummaryJob.LATE_AFTER later still has not passed this cutoff: a row accepted just before the
+        // horizon moved, and committed within LATE_AFTER, lands in an hour this run keeps.
+        Instant cutoff = clock.instant().minus(retention).minus(SummaryJob.LATE_AFTER).truncatedTo(ChronoUnit.HOURS);
         long deleted = dropPartitions(cutoff);
         int budget = TRANSACTIONS_PER_RUN;
         for (long keyId : keysWithRowsBefore(cutoff)) {

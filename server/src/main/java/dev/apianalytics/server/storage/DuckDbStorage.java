@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,13 +34,17 @@ public final class DuckDbStorage extends SqlStorage {
     private final List<Pending> queue = new ArrayList<>();
     private boolean writing;
 
-    private DuckDbStorage(Path file, DuckDBConnection root) {
+    private DuckDbStorage(Path file, DuckDBConnection root, Duration lateAfter) {
+        super(lateAfter);
         this.file = file;
         this.root = root;
     }
 
-    /** Opens (creating if needed) the database in {@code dataDirectory}. */
-    public static DuckDbStorage open(Path dataDirectory) throws SQLException {
+    /**
+     * Opens (creating if needed) the database in {@code dataDirectory}; rows stored more than
+     * {@code lateAfter} after they were made mark their hour late (the summaries' rule).
+     */
+    public static DuckDbStorage open(Path dataDirectory, Duration lateAfter) throws SQLException {
         Path file = dataDirectory.toAbsolutePath().resolve(FILE_NAME);
         try {
             Files.createDirectories(file.getParent());
@@ -48,7 +53,8 @@ public final class DuckDbStorage extends SqlStorage {
         }
         try {
             Properties properties = new Properties();
-            return new DuckDbStorage(file, (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties));
+            return new DuckDbStorage(file, (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties),
+                    lateAfter);
         } catch (SQLException e) {
             String message = String.valueOf(e.getMessage());
             if (message.contains("lock")) {

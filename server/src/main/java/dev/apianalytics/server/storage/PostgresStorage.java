@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -37,13 +38,17 @@ public final class PostgresStorage extends SqlStorage {
     private final HikariDataSource pool;
     private final String displayUrl;
 
-    private PostgresStorage(HikariDataSource pool, String displayUrl) {
+    private PostgresStorage(HikariDataSource pool, String displayUrl, Duration lateAfter) {
+        super(lateAfter);
         this.pool = pool;
         this.displayUrl = displayUrl;
     }
 
-    /** Connects to {@code jdbcUrl} ({@code jdbc:postgresql://host:port/db?user=...&password=...}). */
-    public static PostgresStorage open(String jdbcUrl, int maxConnections) throws SQLException {
+    /**
+     * Connects to {@code jdbcUrl} ({@code jdbc:postgresql://host:port/db?user=...&password=...});
+     * rows stored more than {@code lateAfter} after they were made mark their hour late (the summaries' rule).
+     */
+    public static PostgresStorage open(String jdbcUrl, int maxConnections, Duration lateAfter) throws SQLException {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setMaximumPoolSize(maxConnections);
@@ -52,15 +57,15 @@ public final class PostgresStorage extends SqlStorage {
         config.setPoolName("api-analytics");
         config.setAutoCommit(true);
         try {
-            return new PostgresStorage(new HikariDataSource(config), withoutSecrets(jdbcUrl));
+            return new PostgresStorage(new HikariDataSource(config), withoutSecrets(jdbcUrl), lateAfter);
         } catch (RuntimeException e) {
             throw new SQLException("cannot connect to PostgreSQL at " + withoutSecrets(jdbcUrl) + ": " + e.getMessage(), e);
         }
     }
 
-    /** The pool's live figures (connections active, idle, waited for), for the collector's metrics. */
-    public HikariPoolMXBean poolStatus() {
-        return pool.getHikariPoolMXBean();
+    @Override
+    public Optional<HikariPoolMXBean> pool() {
+        return Optional.of(pool.getHikariPoolMXBean());
     }
 
     /** The URL without its query string, which may hold a password. */

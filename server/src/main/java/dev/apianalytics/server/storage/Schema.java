@@ -41,8 +41,8 @@ public final class Schema {
             + "(now() AT TIME ZONE 'UTC') + interval '2 days')) + interval '1 week' INTO bound FROM requests;";
 
     /**
-     * Hours (UTC, truncated) that received rows more than {@link Storage#LATE_AFTER} after the
-     * rows were made, written in the rows' transaction: summaries of those hours are redone.
+     * Hours (UTC, truncated) that received rows later after the rows were made than the lateness
+     * the storage was opened with, written in the rows' transaction: summaries of those hours are redone.
      */
     public static final String LATE_HOURS = "late_hours";
 

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.time.LocalDateTime;
@@ -25,11 +26,17 @@ abstract class SqlStorage implements Storage {
 
     private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
 
+    /** Rows stored later than this after they were made mark their hour late: the summaries' rule, given at open. */
+    private final Duration lateAfter;
     private final List<String> keyOwnedTables = new CopyOnWriteArrayList<>();
     /** Held for writing by {@link #maintain}, for reading by {@link #maintainKey}; fair, so neither starves. */
     private final ReentrantReadWriteLock maintenance = new ReentrantReadWriteLock(true);
     /** The keys some {@link #maintainKey} work holds in this process. */
     private final Set<Long> busyKeys = new HashSet<>();
+
+    SqlStorage(Duration lateAfter) {
+        this.lateAfter = lateAfter;
+    }
 
     /** The column that breaks ties in {@code created_at} so that pages are stable. */
     abstract String tieBreaker();
@@ -131,10 +138,10 @@ abstract class SqlStorage implements Storage {
         }
     }
 
-    /** The distinct hours (UTC, truncated) of the rows made more than {@link #LATE_AFTER} before {@code now}. */
-    static Set<LocalDateTime> lateHours(List<StoredRequest> rows, Instant now) {
+    /** The distinct hours (UTC, truncated) of the rows made more than {@link #lateAfter} before {@code now}. */
+    Set<LocalDateTime> lateHours(List<StoredRequest> rows, Instant now) {
         Set<LocalDateTime> hours = null;
-        long cutoff = now.minus(LATE_AFTER).toEpochMilli();
+        long cutoff = now.minus(lateAfter).toEpochMilli();
         for (StoredRequest row : rows) {
             if (row.createdAt().toEpochMilli() < cutoff) {
                 if (hours == null) {

@@ -1,5 +1,6 @@
 package dev.apianalytics.server.storage;
 
+import com.zaxxer.hikari.HikariPoolMXBean;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,16 +14,11 @@ import java.util.function.Consumer;
 /**
  * Where the collector keeps keys and requests: {@link DuckDbStorage} (embedded, the default) or
  * {@link PostgresStorage}. Both have the same schema ({@link Schema}). Every method that writes
- * has committed when it returns. Failures surface as {@link SQLException}.
+ * has committed when it returns. Failures surface as {@link SQLException}. Rows inserted later
+ * than the lateness the storage was opened with (the summaries' rule) mark their hour in
+ * {@link Schema#LATE_HOURS}, in the rows' transaction.
  */
 public interface Storage extends AutoCloseable {
-
-    /**
-     * Rows stored later than this after they were made mark their hour in
-     * {@link Schema#LATE_HOURS}; hours are summarised only once they are older than this by a
-     * wide margin, so a row that arrives in time is always in its hour's first summary.
-     */
-    java.time.Duration LATE_AFTER = java.time.Duration.ofMinutes(5);
 
     Dialect dialect();
 
@@ -152,6 +148,11 @@ public interface Storage extends AutoCloseable {
 
     /** Keys whose last activity is before {@code cutoff}. */
     List<Long> inactiveKeys(Instant cutoff) throws SQLException;
+
+    /** The connection pool's live figures (connections active, idle, waited for), for the collector's metrics; none without a pool. */
+    default Optional<HikariPoolMXBean> pool() {
+        return Optional.empty();
+    }
 
     /** A line for the start-up message saying where data lives (never a password). */
     String describe();

@@ -37,11 +37,17 @@ import org.duckdb.DuckDBConnection;
 public final class SummaryJob {
 
     /**
-     * How old an hour's end must be before it is summarised: well past
-     * {@link Storage#LATE_AFTER}, so that a row inserted in time but committed slowly is
-     * still seen by its hour's summary.
+     * The lateness rule: rows stored later than this after they were made mark their hour in
+     * {@link dev.apianalytics.server.storage.Schema#LATE_HOURS} (storage is opened with it),
+     * and the job summarises such hours again.
      */
-    public static final Duration LAG = Storage.LATE_AFTER.multipliedBy(3);
+    public static final Duration LATE_AFTER = Duration.ofMinutes(5);
+
+    /**
+     * How old an hour's end must be before it is summarised: well past {@link #LATE_AFTER}, so
+     * that a row inserted in time but committed slowly is still seen by its hour's first summary.
+     */
+    public static final Duration LAG = LATE_AFTER.multipliedBy(3);
 
     /**
      * Late hours of one key redone per transaction, which holds that key's maintenance lock: a

@@ -64,10 +64,10 @@ public final class DashboardBenchmark {
         Path directory = null;
         Storage storage;
         if (target.startsWith("jdbc:postgresql:")) {
-            storage = PostgresStorage.open(target, 4);
+            storage = PostgresStorage.open(target, 4, SummaryJob.LATE_AFTER);
         } else {
             directory = Files.createTempDirectory("dashboard-benchmark");
-            storage = DuckDbStorage.open(directory);
+            storage = DuckDbStorage.open(directory, SummaryJob.LATE_AFTER);
         }
         long keyId = -1;
         ExecutorService threads = Executors.newCachedThreadPool();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.apianalytics.server.MutableClock;
 import dev.apianalytics.server.storage.DuckDbStorage;
 import dev.apianalytics.server.storage.Schema;
+import dev.apianalytics.server.summary.SummaryJob;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,7 @@ class KeyAuthMemoryTest {
     @Test
     void lookupsAndActivityMarksAreBoundedAndExpire() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-        try (DuckDbStorage storage = DuckDbStorage.open(dataDir)) {
+        try (DuckDbStorage storage = DuckDbStorage.open(dataDir, SummaryJob.LATE_AFTER)) {
             storage.migrate(Schema.migrations());
             KeyAuth keys = new KeyAuth(storage, clock, 100, 100);
             List<String> issued = new ArrayList<>();

@@ -8,6 +8,7 @@ import dev.apianalytics.server.monitor.MonitorStore.Monitor;
 import dev.apianalytics.server.monitor.MonitorStore.Ping;
 import dev.apianalytics.server.net.PublicAddresses;
 import dev.apianalytics.server.storage.DuckDbStorage;
+import dev.apianalytics.server.summary.SummaryJob;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ final class PingGuardTest {
     @BeforeAll
     void open() throws Exception {
         directory = Files.createTempDirectory("ping-guard");
-        storage = DuckDbStorage.open(directory);
+        storage = DuckDbStorage.open(directory, SummaryJob.LATE_AFTER);
         storage.migrate(MonitorStore.migrations());
         store = new MonitorStore(storage);
     }

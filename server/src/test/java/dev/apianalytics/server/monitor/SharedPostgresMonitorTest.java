@@ -10,6 +10,7 @@ import dev.apianalytics.server.ServerConfig;
 import dev.apianalytics.server.TestEnvironment;
 import dev.apianalytics.server.monitor.MonitorStore.Monitor;
 import dev.apianalytics.server.storage.PostgresStorage;
+import dev.apianalytics.server.summary.SummaryJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -64,7 +65,7 @@ final class SharedPostgresMonitorTest {
         String url = TestEnvironment.freshPostgresSchemaUrl();
         MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         // two connection pools as two collectors would have, without their schedulers claiming behind the test's back
-        try (PostgresStorage first = PostgresStorage.open(url, 2); PostgresStorage second = PostgresStorage.open(url, 2)) {
+        try (PostgresStorage first = PostgresStorage.open(url, 2, SummaryJob.LATE_AFTER); PostgresStorage second = PostgresStorage.open(url, 2, SummaryJob.LATE_AFTER)) {
             first.migrate(MonitorStore.migrations());
             MonitorStore one = new MonitorStore(first);
             MonitorStore other = new MonitorStore(second);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apianalytics.server.TestEnvironment;
+import dev.apianalytics.server.summary.SummaryJob;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,7 +23,7 @@ class PostgresStorageTest extends StorageContractTest {
     @Override
     Storage open() throws Exception {
         url = TestEnvironment.freshPostgresSchemaUrl();
-        return PostgresStorage.open(url, 4);
+        return PostgresStorage.open(url, 4, SummaryJob.LATE_AFTER);
     }
 
     @Override
@@ -86,7 +87,7 @@ class PostgresStorageTest extends StorageContractTest {
     @Test
     void anExistingTableBecomesThePartitionBeforeItsBoundWithEveryRow() throws Exception {
         String oldUrl = TestEnvironment.freshPostgresSchemaUrl();
-        try (PostgresStorage old = PostgresStorage.open(oldUrl, 2)) {
+        try (PostgresStorage old = PostgresStorage.open(oldUrl, 2, SummaryJob.LATE_AFTER)) {
             old.migrate(Schema.migrations().stream().filter(m -> m.id().compareTo("server-009") < 0).toList());
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             long key = old.createKey(hash(), now);
@@ -144,7 +145,7 @@ class PostgresStorageTest extends StorageContractTest {
     @Test
     void rowsArrivingDuringTheConversionOfAnEmptyTableAreKept() throws Exception {
         String ownUrl = TestEnvironment.freshPostgresSchemaUrl();
-        try (PostgresStorage own = PostgresStorage.open(ownUrl, 2)) {
+        try (PostgresStorage own = PostgresStorage.open(ownUrl, 2, SummaryJob.LATE_AFTER)) {
             own.migrate(Schema.migrations().stream().filter(m -> m.id().compareTo("server-010") < 0).toList());
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             long key = own.createKey(hash(), now);
@@ -165,7 +166,7 @@ class PostgresStorageTest extends StorageContractTest {
     @Test
     void aDropThatCannotHaveItsLockSoonIsLeftForLater() throws Exception {
         String ownUrl = TestEnvironment.freshPostgresSchemaUrl();
-        try (PostgresStorage own = PostgresStorage.open(ownUrl, 2)) {
+        try (PostgresStorage own = PostgresStorage.open(ownUrl, 2, SummaryJob.LATE_AFTER)) {
             own.migrate(Schema.migrations());
             Instant week = Instant.parse("2024-06-03T00:00:00Z"); // a Monday
             String name = "requests_w20240603";
