@@ -14,7 +14,10 @@ import java.util.List;
  *   <li>{@code rollup_values}: requests per country, client, OS, device and referrer;
  *   <li>{@code rollup_top_users}: the {@link #TOP_USERS_PER_HOUR} busiest users of the hour;
  *   <li>{@code rollup_sketches}: a {@link LatencyHistogram} and {@link DistinctSketch}es of IP
- *       addresses, user ids and users, mergeable across hours.
+ *       addresses, user ids and users, mergeable across hours;
+ *   <li>{@code rollup_quarters} and {@code rollup_quarter_users}: requests, successes, response
+ *       time and users per quarter of each hour, so that zones offset by 30 or 45 minutes (India,
+ *       Nepal, parts of Australia) get their local hours and days from summaries too.
  * </ul>
  *
  * <p>The SELECTs below turn request rows into summary rows; {@link SummaryJob} stores their
@@ -34,9 +37,12 @@ public final class Summaries {
     /** How often {@link #valuesSelect} repeats its WHERE clause. */
     public static final int VALUES_WHERE_COUNT = 5;
 
-    public static final List<String> TABLES = List.of("rollup_endpoints", "rollup_values", "rollup_top_users", "rollup_sketches");
+    public static final List<String> TABLES = List.of("rollup_endpoints", "rollup_values", "rollup_top_users", "rollup_sketches",
+            "rollup_quarters", "rollup_quarter_users");
 
     static final String HOUR = "date_trunc('hour', created_at)";
+    /** The quarter of its hour a request fell in, 0 to 3; every zone offset of today is whole quarters. */
+    static final String QUARTER = "CAST(floor(extract(minute FROM created_at) / 15) AS SMALLINT)";
     private static final String SPLIT = "key_id, " + HOUR + " AS hour, hostname, bot, status = 404 AS not_found";
 
     private Summaries() {}
@@ -92,9 +98,21 @@ public final class Summaries {
                 + "WHERE r <= " + limit;
     }
 
+    /** Requests, successes and total response time per hour, split and quarter of the hour. */
+    public static String quartersSelect(String where) {
+        return quartersSelect("requests", where);
+    }
+
+    static String quartersSelect(String rows, String where) {
+        return "SELECT " + SPLIT + ", " + QUARTER + " AS quarter, count(*) AS requests, "
+                + "CAST(sum(CASE WHEN status < 400 THEN 1 ELSE 0 END) AS BIGINT) AS successes, sum(response_time) AS time_sum "
+                + "FROM " + rows + " WHERE " + where + " GROUP BY 1, 2, 3, 4, 5, 6";
+    }
+
     /**
      * What the sketches are built from, one row per request, the hour as epoch seconds (reading
-     * a number is several times cheaper than reading a timestamp, and this reads every row).
+     * a number is several times cheaper than reading a timestamp, and this reads every row), then
+     * the quarter of the hour.
      */
     public static String sketchRowsSelect(String where) {
         return sketchRowsSelect("requests", where);
@@ -102,7 +120,7 @@ public final class Summaries {
 
     static String sketchRowsSelect(String rows, String where) {
         return "SELECT key_id, CAST(extract(epoch FROM " + HOUR + ") AS BIGINT) AS hour, hostname, bot, status = 404 AS not_found, "
-                + "response_time, ip_address, user_id FROM " + rows + " WHERE " + where;
+                + "response_time, ip_address, user_id, " + QUARTER + " AS quarter FROM " + rows + " WHERE " + where;
     }
 
     /**
@@ -128,13 +146,24 @@ public final class Summaries {
                                 + "latency BLOB NOT NULL, ips BLOB NOT NULL, user_ids BLOB NOT NULL, users BLOB NOT NULL)",
                         "CREATE TABLE IF NOT EXISTS rollup_sketches (" + split + "not_found BOOLEAN NOT NULL, "
                                 + "latency BYTEA NOT NULL, ips BYTEA NOT NULL, user_ids BYTEA NOT NULL, users BYTEA NOT NULL)"),
-                // one row: every hour before rolled_until is summarised (late rows aside, see late_hours)
+                // row 1: every hour before rolled_until is summarised (late rows aside, see late_hours);
+                // row 2: the quarter-hour summaries start at rolled_until (SummaryJob.quartersFrom)
                 Migration.of("rollup-005-progress",
                         "CREATE TABLE IF NOT EXISTS rollup_progress (id SMALLINT PRIMARY KEY, rolled_until TIMESTAMP NOT NULL)"),
                 postgresIndex("rollup-006-endpoints-key-hour", "rollup_endpoints"),
                 postgresIndex("rollup-007-values-key-hour", "rollup_values"),
                 postgresIndex("rollup-008-top-users-key-hour", "rollup_top_users"),
-                postgresIndex("rollup-009-sketches-key-hour", "rollup_sketches"));
+                postgresIndex("rollup-009-sketches-key-hour", "rollup_sketches"),
+                Migration.of("rollup-010-quarters", "CREATE TABLE IF NOT EXISTS rollup_quarters (" + split
+                        + "not_found BOOLEAN NOT NULL, quarter SMALLINT NOT NULL, requests BIGINT NOT NULL, "
+                        + "successes BIGINT NOT NULL, time_sum FLOAT8 NOT NULL)"),
+                new Migration("rollup-011-quarter-users",
+                        "CREATE TABLE IF NOT EXISTS rollup_quarter_users (" + split
+                                + "not_found BOOLEAN NOT NULL, quarter SMALLINT NOT NULL, users BLOB NOT NULL)",
+                        "CREATE TABLE IF NOT EXISTS rollup_quarter_users (" + split
+                                + "not_found BOOLEAN NOT NULL, quarter SMALLINT NOT NULL, users BYTEA NOT NULL)"),
+                postgresIndex("rollup-012-quarters-key-hour", "rollup_quarters"),
+                postgresIndex("rollup-013-quarter-users-key-hour", "rollup_quarter_users"));
     }
 
     /** DuckDB prunes by the row groups' min/max hour instead; an index would only slow inserts. */

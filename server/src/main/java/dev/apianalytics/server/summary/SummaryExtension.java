@@ -30,7 +30,7 @@ public final class SummaryExtension implements ServerExtension {
 
     @Override
     public void install(Router router, ServerContext context) {
-        job = new SummaryJob(context.storage(), context.clock());
+        job = new SummaryJob(context.storage(), context.clock(), () -> context.config().rawRowsFrom(context.clock().instant()));
         context.every(INTERVAL, Duration.ofSeconds(5), "summaries", () -> {
             try {
                 job.run();

@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -56,19 +57,52 @@ public final class SummaryJob {
     private static final Duration CHUNK = Duration.ofDays(1);
     private static final System.Logger LOG = System.getLogger(SummaryJob.class.getName());
 
+    /** {@code rollup_progress} row holding {@link #summarisedUntil}. */
+    private static final int SUMMARISED_UNTIL = 1;
+    /**
+     * {@code rollup_progress} row holding {@link #quartersFrom}: the quarter-hour summaries came
+     * after the hourly ones, so on a database summarised before them they start where the hourly
+     * ones stood, and {@link #backfillQuarters} extends them back a day per transaction.
+     */
+    private static final int QUARTERS_FROM = 2;
+    /** {@link #quartersFrom} once quarters cover every hour that has rows. */
+    private static final Instant EVERY_HOUR = Instant.EPOCH;
+
     private final Storage storage;
     private final Clock clock;
+    private final Supplier<Instant> rawRowsFrom;
     /** The key whose late hours were redone last: the next run starts after it, so every key gets its turn. */
     private volatile long lastLateKey;
 
     public SummaryJob(Storage storage, Clock clock) {
+        this(storage, clock, () -> null);
+    }
+
+    /**
+     * With {@code rawRowsFrom} telling where complete raw rows start now (null when all are
+     * kept): quarter-hour summaries are never backfilled from hours whose rows retention deletes.
+     */
+    public SummaryJob(Storage storage, Clock clock, Supplier<Instant> rawRowsFrom) {
         this.storage = storage;
         this.clock = clock;
+        this.rawRowsFrom = rawRowsFrom;
     }
 
     /** Until when every hour is summarised (exclusive), or null before the first run. */
     public static Instant summarisedUntil(Connection connection) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT rolled_until FROM rollup_progress WHERE id = 1");
+        return progress(connection, SUMMARISED_UNTIL);
+    }
+
+    /**
+     * From which hour on the quarter-hour summaries exist (up to {@link #summarisedUntil}), or null
+     * before the first run. Views reaching before it get their local time panels from the rows.
+     */
+    public static Instant quartersFrom(Connection connection) throws SQLException {
+        return progress(connection, QUARTERS_FROM);
+    }
+
+    private static Instant progress(Connection connection, int id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT rolled_until FROM rollup_progress WHERE id = " + id);
                 ResultSet rows = select.executeQuery()) {
             return rows.next() ? Storage.instant(rows, 1) : null;
         }
@@ -84,8 +118,45 @@ public final class SummaryJob {
         do {
             until = storage.maintain(connection -> step(connection, target));
         } while (until.isBefore(target));
+        backfillQuarters();
         redoLateHours(Storage.utc(until));
         return until;
+    }
+
+    /**
+     * Extends the quarter-hour summaries back to the first row, or to where retention keeps rows
+     * whole, a day per transaction; does nothing once done.
+     */
+    private void backfillQuarters() throws SQLException {
+        Instant floor = rawRowsFrom.get();
+        Instant[] firstHour = new Instant[1];
+        while (storage.maintain(connection -> {
+            Instant covered = quartersFrom(connection);
+            if (covered == null || covered.equals(EVERY_HOUR) || floor != null && !covered.isAfter(floor)) {
+                return false;
+            }
+            if (firstHour[0] == null) {
+                // older rows can only arrive late, and their hours are then redone whole, quarters included
+                Instant first = firstRequest(connection);
+                firstHour[0] = first == null ? covered : first.truncatedTo(ChronoUnit.HOURS);
+            }
+            Instant lower = floor != null && floor.isAfter(firstHour[0]) ? floor : firstHour[0];
+            if (!covered.isAfter(lower)) {
+                saveProgress(connection, QUARTERS_FROM, EVERY_HOUR);
+                return false;
+            }
+            Instant from = covered.minus(CHUNK).isAfter(lower) ? covered.minus(CHUNK) : lower;
+            List<Object> range = List.of(Storage.utc(from), Storage.utc(covered));
+            // a late hour redone meanwhile already has its quarters
+            for (String table : List.of("rollup_quarters", "rollup_quarter_users")) {
+                update(connection, "DELETE FROM " + table + " WHERE hour >= ? AND hour < ?", range.toArray());
+            }
+            summariseQuarters(connection, "requests", "created_at >= ? AND created_at < ?", range, false);
+            saveProgress(connection, QUARTERS_FROM, from);
+            return true;
+        })) {
+            LOG.log(System.Logger.Level.DEBUG, "summaries: quarter hours extended back a day");
+        }
     }
 
     /** Summarises up to a day of the hours before {@code target}; returns the new progress. */
@@ -99,13 +170,17 @@ public final class SummaryJob {
             Instant first = firstRequest(connection);
             from = first == null ? target : first.truncatedTo(ChronoUnit.HOURS);
         }
+        if (quartersFrom(connection) == null) {
+            // a new database, or the first run since quarters came: they start here
+            saveProgress(connection, QUARTERS_FROM, from);
+        }
         if (!from.isBefore(target)) {
-            saveProgress(connection, from);
+            saveProgress(connection, SUMMARISED_UNTIL, from);
             return from;
         }
         Instant to = from.plus(CHUNK).isBefore(target) ? from.plus(CHUNK) : target;
         summarise(connection, "requests", "created_at >= ? AND created_at < ?", List.of(Storage.utc(from), Storage.utc(to)));
-        saveProgress(connection, to);
+        saveProgress(connection, SUMMARISED_UNTIL, to);
         return to;
     }
 
@@ -212,9 +287,20 @@ public final class SummaryJob {
                 + Summaries.valuesSelect(rows, where), parameters, Summaries.VALUES_WHERE_COUNT);
         insert(connection, "INSERT INTO rollup_top_users (key_id, hour, hostname, bot, not_found, user_key, requests, "
                 + "successes, last_seen) " + Summaries.usersSelect(rows, where, Summaries.TOP_USERS_PER_HOUR), parameters, 1);
+        summariseQuarters(connection, rows, where, parameters, true);
+    }
+
+    /**
+     * Stores the quarter-hour summaries of the rows, and with {@code hourly} the hourly sketches,
+     * which come from the same pass over the rows.
+     */
+    private static void summariseQuarters(Connection connection, String rows, String where, List<Object> parameters,
+            boolean hourly) throws SQLException {
+        insert(connection, "INSERT INTO rollup_quarters (key_id, hour, hostname, bot, not_found, quarter, requests, successes, "
+                + "time_sum) " + Summaries.quartersSelect(rows, where), parameters, 1);
         // rows in key and hour order, so that one key's hour is in memory at a time however many keys there are
         try (PreparedStatement select = connection.prepareStatement(Summaries.sketchRowsSelect(rows, where) + " ORDER BY 1, 2");
-                SketchWriter writer = new SketchWriter(connection)) {
+                SketchWriter writer = new SketchWriter(connection, hourly)) {
             bind(select, parameters, 1);
             select.setFetchSize(10_000);
             Map<Split, HourSketches> hour = new HashMap<>();
@@ -232,7 +318,7 @@ public final class SummaryJob {
                     Split split = new Split(keyId, LocalDateTime.ofEpochSecond(epochHour, 0, ZoneOffset.UTC), found.getString(3),
                             found.getBoolean(4), found.getBoolean(5));
                     hour.computeIfAbsent(split, s -> new HourSketches()).add(found.getDouble(6), found.getString(7),
-                            found.getString(8));
+                            found.getString(8), found.getInt(9));
                 }
             }
             writer.add(hour);
@@ -240,26 +326,19 @@ public final class SummaryJob {
     }
 
     /**
-     * Inserts sketch rows many at a time: hours with few requests (late rows scattered over
-     * months) would otherwise cost a statement each. On DuckDB through its appender, as a
-     * parameterised insert of many rows costs it more to plan than to run; elsewhere in
-     * multi-row inserts. Holds only serialised sketches, a bounded number of them.
+     * Writes the sketches of each hour: the hourly ones (when asked) and the users per quarter.
+     * Hours with few requests (late rows scattered over months) would cost a statement each, so
+     * rows go many at a time through {@link BulkInsert}. Holds only serialised sketches, a
+     * bounded number of them.
      */
     private static final class SketchWriter implements AutoCloseable {
-        private static final int ROWS_PER_STATEMENT = 256;
-        private static final String INSERT = "INSERT INTO rollup_sketches "
-                + "(key_id, hour, hostname, bot, not_found, latency, ips, user_ids, users) VALUES ";
-        private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        private final BulkInsert hourly;
+        private final BulkInsert quarters;
 
-        private final Connection connection;
-        private final DuckDBAppender appender;
-        private final List<Object[]> pending = new ArrayList<>();
-        private PreparedStatement full;
-
-        SketchWriter(Connection connection) throws SQLException {
-            this.connection = connection;
-            this.appender = connection.isWrapperFor(DuckDBConnection.class) ? connection.unwrap(DuckDBConnection.class)
-                    .createAppender(DuckDBConnection.DEFAULT_SCHEMA, "rollup_sketches") : null;
+        SketchWriter(Connection connection, boolean hourly) throws SQLException {
+            this.hourly = hourly ? new BulkInsert(connection, "rollup_sketches",
+                    "key_id, hour, hostname, bot, not_found, latency, ips, user_ids, users") : null;
+            this.quarters = new BulkInsert(connection, "rollup_quarter_users", "key_id, hour, hostname, bot, not_found, quarter, users");
         }
 
         /** Takes one key's hour of sketches, serialised, and empties {@code hour}. */
@@ -267,51 +346,104 @@ public final class SummaryJob {
             for (Map.Entry<Split, HourSketches> entry : hour.entrySet()) {
                 Split split = entry.getKey();
                 HourSketches sketches = entry.getValue();
-                byte[][] bytes = {sketches.latency.toBytes(), sketches.ips.toBytes(), sketches.userIds.toBytes(),
-                        sketches.users.toBytes()};
-                if (appender != null) {
-                    appender.beginRow().append(split.keyId()).append(split.hour());
-                    if (split.hostname() == null) {
-                        appender.appendNull();
-                    } else {
-                        appender.append(split.hostname());
-                    }
-                    appender.append(split.bot()).append(split.notFound());
-                    for (byte[] sketch : bytes) {
-                        appender.append(sketch);
-                    }
-                    appender.endRow();
-                    continue;
+                if (hourly != null) {
+                    hourly.add(split.keyId(), split.hour(), split.hostname(), split.bot(), split.notFound(),
+                            sketches.latency.toBytes(), sketches.ips.toBytes(), sketches.userIds.toBytes(),
+                            sketches.users.toBytes());
                 }
-                pending.add(new Object[] {split, bytes});
+                for (short quarter = 0; quarter < 4; quarter++) {
+                    DistinctSketch users = sketches.quarterUsers[quarter];
+                    if (users != null) {
+                        quarters.add(split.keyId(), split.hour(), split.hostname(), split.bot(), split.notFound(), quarter,
+                                users.toBytes());
+                    }
+                }
+            }
+            hour.clear();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try (BulkInsert closingHourly = hourly; BulkInsert closingQuarters = quarters) {
+                // closing flushes their rows into the transaction
+            }
+        }
+    }
+
+    /**
+     * Inserts rows into one table many at a time: on DuckDB through its appender, as a
+     * parameterised insert of many rows costs it more to plan than to run; elsewhere in
+     * multi-row inserts. Values are {@code Long}, {@code Short}, {@code Boolean}, {@code String},
+     * {@code LocalDateTime}, {@code byte[]} or null (a {@code VARCHAR}).
+     */
+    private static final class BulkInsert implements AutoCloseable {
+        private static final int ROWS_PER_STATEMENT = 256;
+
+        private final Connection connection;
+        private final String insert;
+        private final String row;
+        private final DuckDBAppender appender;
+        private final List<Object[]> pending = new ArrayList<>();
+        private PreparedStatement full;
+
+        BulkInsert(Connection connection, String table, String columns) throws SQLException {
+            this.connection = connection;
+            this.insert = "INSERT INTO " + table + " (" + columns + ") VALUES ";
+            this.row = "(" + String.join(", ", Collections.nCopies(columns.split(",").length, "?")) + ")";
+            this.appender = connection.isWrapperFor(DuckDBConnection.class) ? connection.unwrap(DuckDBConnection.class)
+                    .createAppender(DuckDBConnection.DEFAULT_SCHEMA, table) : null;
+        }
+
+        void add(Object... values) throws SQLException {
+            if (appender == null) {
+                pending.add(values);
                 if (pending.size() == ROWS_PER_STATEMENT) {
                     if (full == null) {
                         full = prepare(ROWS_PER_STATEMENT);
                     }
                     insert(full);
                 }
+                return;
             }
-            hour.clear();
+            appender.beginRow();
+            for (Object value : values) {
+                if (value == null) {
+                    appender.appendNull();
+                } else if (value instanceof Long number) {
+                    appender.append(number.longValue());
+                } else if (value instanceof Short number) {
+                    appender.append(number.shortValue());
+                } else if (value instanceof Boolean bool) {
+                    appender.append(bool.booleanValue());
+                } else if (value instanceof String text) {
+                    appender.append(text);
+                } else if (value instanceof LocalDateTime time) {
+                    appender.append(time);
+                } else {
+                    appender.append((byte[]) value);
+                }
+            }
+            appender.endRow();
         }
 
         private PreparedStatement prepare(int rows) throws SQLException {
-            return connection.prepareStatement(INSERT + String.join(", ", Collections.nCopies(rows, ROW)));
+            return connection.prepareStatement(insert + String.join(", ", Collections.nCopies(rows, row)));
         }
 
-        private void insert(PreparedStatement insert) throws SQLException {
+        private void insert(PreparedStatement statement) throws SQLException {
             int p = 0;
-            for (Object[] row : pending) {
-                Split split = (Split) row[0];
-                insert.setLong(++p, split.keyId());
-                insert.setObject(++p, split.hour());
-                insert.setString(++p, split.hostname());
-                insert.setBoolean(++p, split.bot());
-                insert.setBoolean(++p, split.notFound());
-                for (byte[] sketch : (byte[][]) row[1]) {
-                    insert.setBytes(++p, sketch);
+            for (Object[] values : pending) {
+                for (Object value : values) {
+                    if (value == null) {
+                        statement.setString(++p, null);
+                    } else if (value instanceof byte[] bytes) {
+                        statement.setBytes(++p, bytes);
+                    } else {
+                        statement.setObject(++p, value);
+                    }
                 }
             }
-            insert.executeUpdate();
+            statement.executeUpdate();
             pending.clear();
         }
 
@@ -331,18 +463,27 @@ public final class SummaryJob {
     /** One hour of one key, split as the summaries are. */
     private record Split(long keyId, LocalDateTime hour, String hostname, boolean bot, boolean notFound) {}
 
-    /** The mergeable summaries of one split. */
+    /** The mergeable summaries of one split: of the hour, and its users per quarter of the hour. */
     private static final class HourSketches {
         final LatencyHistogram latency = new LatencyHistogram();
         final DistinctSketch ips = new DistinctSketch();
         final DistinctSketch userIds = new DistinctSketch();
         final DistinctSketch users = new DistinctSketch();
+        final DistinctSketch[] quarterUsers = new DistinctSketch[4];
 
-        void add(double responseTime, String ip, String userId) {
+        void add(double responseTime, String ip, String userId, int quarter) {
             latency.add(responseTime);
             ips.add(ip);
             userIds.add(userId);
-            users.add(userId != null ? userId : ip);
+            if (quarterUsers[quarter] == null) {
+                quarterUsers[quarter] = new DistinctSketch();
+            }
+            String user = userId != null ? userId : ip;
+            if (user != null) {
+                long hash = DistinctSketch.hash(user);
+                users.addHash(hash);
+                quarterUsers[quarter].addHash(hash);
+            }
         }
     }
 
@@ -369,15 +510,16 @@ public final class SummaryJob {
         }
     }
 
-    private static void saveProgress(Connection connection, Instant until) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE rollup_progress SET rolled_until = ? WHERE id = 1")) {
-            update.setObject(1, Storage.utc(until));
+    private static void saveProgress(Connection connection, int id, Instant value) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE rollup_progress SET rolled_until = ? WHERE id = " + id)) {
+            update.setObject(1, Storage.utc(value));
             if (update.executeUpdate() == 1) {
                 return;
             }
         }
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rollup_progress (id, rolled_until) VALUES (1, ?)")) {
-            insert.setObject(1, Storage.utc(until));
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rollup_progress (id, rolled_until) VALUES (" + id
+                + ", ?)")) {
+            insert.setObject(1, Storage.utc(value));
             insert.executeUpdate();
         }
     }
