@@ -70,6 +70,7 @@ final class SummaryAggregator {
         if (!answerable(query)) {
             return Optional.empty();
         }
+        Filters filters = Filters.of(query);
         Instant summarisedUntil = SummaryJob.summarisedUntil(connection);
         if (summarisedUntil == null) {
             return Optional.empty();
@@ -81,13 +82,18 @@ final class SummaryAggregator {
                 || !rowsGone && summarisedRequests(keyId, current) < Math.max(1, minimumRequests)) {
             return Optional.empty();
         }
-        Filters filters = Filters.of(query);
+        Instant finerFrom = SummaryJob.finerFrom(connection);
+        if (filters.slice() != null && (finerFrom == null || finerFrom.isAfter(span.allTime() ? current.summarisedFrom()
+                : new SummarySource(keyId, span.previousFrom(), span.from(), summarisedUntil).summarisedFrom()))) {
+            // the slices start later than the view (or its previous period) on a database summarised before them
+            return Optional.empty();
+        }
         DashboardSql sql = new DashboardSql(storage.dialect(), query, span.previousFrom(), span.to());
         SummarySource previous = span.allTime() ? null : new SummarySource(keyId, span.previousFrom(), span.from(), summarisedUntil);
         // local hours start on UTC hours, or (India, Nepal, ...) on quarter hours when those are summarised
         boolean byHour = aligned(query.zone(), span.previousFrom(), span.to(), HOUR_SECONDS);
-        Instant quartersFrom = byHour ? null : SummaryJob.quartersFrom(connection);
-        boolean byQuarter = quartersFrom != null && !quartersFrom.isAfter(current.summarisedFrom())
+        Instant quartersFrom = byHour ? null : finerFrom;
+        boolean byQuarter = filters.slice() == null && quartersFrom != null && !quartersFrom.isAfter(current.summarisedFrom())
                 && aligned(query.zone(), span.previousFrom(), span.to(), QUARTER_SECONDS);
         CompletableFuture<Sketches> currentSketches = sketches(current, filters, sql, span, true, byQuarter);
         CompletableFuture<Sketches> previousSketches = previous == null ? null : sketches(previous, filters, sql, span, false, false);
@@ -157,13 +163,18 @@ final class SummaryAggregator {
         return Panels.activity(byIndex, sql, span.from(), span.to(), span.bucket(), span.shift());
     }
 
-    /** Only the hostname and the settings that summaries are split by. */
+    /** Only the hostname, the settings that summaries are split by, and one slice. */
     static boolean answerable(DashboardQuery query) {
         return unsummarised(query).isEmpty();
     }
 
-    /** The query's parameters that summaries are not split by, so that a view with them reads the rows. */
+    /** The query's filters that summaries cannot answer, so that a view with them reads the rows. */
     static List<String> unsummarised(DashboardQuery query) {
+        return SummarySource.Slice.of(query) != null ? List.of() : rowFilters(query);
+    }
+
+    /** The query's filters but the hostname: what summaries answer only as one slice. */
+    static List<String> rowFilters(DashboardQuery query) {
         List<String> names = new ArrayList<>();
         Object[][] filters = {{"endpoint", query.endpoint()}, {"method", query.method()}, {"status", query.statusFrom()},
                 {"country", query.country()}, {"client", query.client()}, {"os", query.os()}, {"device", query.device()},
@@ -241,11 +252,11 @@ final class SummaryAggregator {
         List<Object> parameters = new ArrayList<>();
         String text;
         if (byQuarter) {
-            String rows = source.select("rollup_quarters", QUARTER_COLUMNS, Summaries::quartersSelect, 1, filters, parameters);
+            String rows = source.select("rollup_quarters", QUARTER_COLUMNS, filters, parameters);
             text = "SELECT hour, quarter, CAST(sum(requests) AS BIGINT), CAST(sum(successes) AS BIGINT), sum(time_sum) FROM ("
                     + rows + ") q GROUP BY hour, quarter";
         } else {
-            String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, Summaries::endpointsSelect, 1, filters, parameters);
+            String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, filters, parameters);
             text = "SELECT hour, 0, CAST(sum(requests) AS BIGINT), CAST(sum(CASE WHEN status < 400 THEN requests ELSE 0 END) "
                     + "AS BIGINT), sum(time_sum) FROM (" + rows + ") e GROUP BY hour";
         }
@@ -275,7 +286,7 @@ final class SummaryAggregator {
 
     private Totals totals(SummarySource source, Filters filters) throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, Summaries::endpointsSelect, 1, filters, parameters);
+        String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, filters, parameters);
         String text = "SELECT CAST(coalesce(sum(requests), 0) AS BIGINT), CAST(coalesce(sum(CASE WHEN status < 400 THEN requests "
                 + "ELSE 0 END), 0) AS BIGINT), coalesce(sum(time_sum), 0) FROM (" + rows + ") e";
         Totals totals = new Totals();
@@ -328,8 +339,7 @@ final class SummaryAggregator {
 
     private List<String> hostnames(SummarySource source) throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        String rows = source.select("rollup_endpoints", "hostname, requests", Summaries::endpointsSelect, 1, Filters.NONE,
-                parameters);
+        String rows = source.select("rollup_endpoints", "hostname, requests", Filters.NONE, parameters);
         String text = "SELECT hostname, sum(requests) FROM (" + rows + ") e WHERE hostname IS NOT NULL "
                 + "GROUP BY hostname ORDER BY 2 DESC, 1 LIMIT 50";
         List<String> names = new ArrayList<>();
@@ -346,7 +356,7 @@ final class SummaryAggregator {
 
     private List<Count> statuses(SummarySource source, Filters filters) throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, Summaries::endpointsSelect, 1, filters, parameters);
+        String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, filters, parameters);
         String text = "SELECT CAST(status AS INTEGER), CAST(sum(requests) AS BIGINT) FROM (" + rows + ") e GROUP BY 1";
         List<Count> counts = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(text)) {

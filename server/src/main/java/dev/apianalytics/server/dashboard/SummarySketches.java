@@ -62,8 +62,9 @@ final class SummarySketches {
         String columns = full ? "hour, ips, user_ids, latency" + (hourlyUsers ? ", users" : "") : "hour, ips, user_ids";
         List<Object> parameters = new ArrayList<>(List.of(source.keyId(), Storage.utc(source.summarisedFrom()),
                 Storage.utc(source.summarisedTo())));
-        String stored = "SELECT " + columns + " FROM rollup_sketches WHERE key_id = ? AND hour >= ? AND hour < ?"
-                + filters.sql("rollup_sketches", parameters);
+        String table = filters.table("rollup_sketches");
+        String stored = "SELECT " + columns + " FROM " + table + " WHERE key_id = ? AND hour >= ? AND hour < ?"
+                + filters.sql(table, parameters);
         try (PreparedStatement select = connection.prepareStatement(stored)) {
             PostgresStorage.preferBinaryResults(select);
             DashboardSql.bind(select, parameters);
@@ -110,7 +111,7 @@ final class SummarySketches {
             boolean full, boolean byQuarter, Sketches sketches) throws SQLException {
         List<Object> parameters = new ArrayList<>(List.of(keyId, Storage.utc(range[0]), Storage.utc(range[1])));
         String live = "SELECT * FROM (" + Summaries.sketchRowsSelect(SummarySource.LIVE_WHERE) + ") live WHERE 1 = 1"
-                + filters.sql("rollup_sketches", parameters);
+                + filters.sketchRowsSql(parameters);
         try (PreparedStatement select = connection.prepareStatement(live)) {
             DashboardSql.bind(select, parameters);
             select.setFetchSize(10_000);

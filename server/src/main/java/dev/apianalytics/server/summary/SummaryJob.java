@@ -55,17 +55,20 @@ public final class SummaryJob {
     static final int LATE_CHUNKS_PER_RUN = 64;
 
     private static final Duration CHUNK = Duration.ofDays(1);
+    /** Fewer rows than this in a backfilled stretch make the next one eight times as long, up to {@link #MAX_BACKFILL}. */
+    private static final long LIGHT_ROWS = 100_000;
+    private static final Duration MAX_BACKFILL = Duration.ofDays(512);
     private static final System.Logger LOG = System.getLogger(SummaryJob.class.getName());
 
     /** {@code rollup_progress} row holding {@link #summarisedUntil}. */
     private static final int SUMMARISED_UNTIL = 1;
     /**
-     * {@code rollup_progress} row holding {@link #quartersFrom}: the quarter-hour summaries came
-     * after the hourly ones, so on a database summarised before them they start where the hourly
-     * ones stood, and {@link #backfillQuarters} extends them back a day per transaction.
+     * {@code rollup_progress} row holding {@link #finerFrom}: the finer summaries (quarter hours,
+     * slices) came after the hourly ones, so on a database summarised before them they start where
+     * the hourly ones stood, and {@link #backfillFiner} extends them back a day per transaction.
      */
-    private static final int QUARTERS_FROM = 2;
-    /** {@link #quartersFrom} once quarters cover every hour that has rows. */
+    private static final int FINER_FROM = 2;
+    /** {@link #finerFrom} once the finer summaries cover every hour that has rows. */
     private static final Instant EVERY_HOUR = Instant.EPOCH;
 
     private final Storage storage;
@@ -80,7 +83,7 @@ public final class SummaryJob {
 
     /**
      * With {@code rawRowsFrom} telling where complete raw rows start now (null when all are
-     * kept): quarter-hour summaries are never backfilled from hours whose rows retention deletes.
+     * kept): the finer summaries are never backfilled from hours whose rows retention deletes.
      */
     public SummaryJob(Storage storage, Clock clock, Supplier<Instant> rawRowsFrom) {
         this.storage = storage;
@@ -94,11 +97,12 @@ public final class SummaryJob {
     }
 
     /**
-     * From which hour on the quarter-hour summaries exist (up to {@link #summarisedUntil}), or null
-     * before the first run. Views reaching before it get their local time panels from the rows.
+     * From which hour on the finer summaries ({@link Summaries#FINER_TABLES}) exist, up to
+     * {@link #summarisedUntil}; null before the first run. Views that need them further back read
+     * the rows.
      */
-    public static Instant quartersFrom(Connection connection) throws SQLException {
-        return progress(connection, QUARTERS_FROM);
+    public static Instant finerFrom(Connection connection) throws SQLException {
+        return progress(connection, FINER_FROM);
     }
 
     private static Instant progress(Connection connection, int id) throws SQLException {
@@ -118,20 +122,22 @@ public final class SummaryJob {
         do {
             until = storage.maintain(connection -> step(connection, target));
         } while (until.isBefore(target));
-        backfillQuarters();
+        backfillFiner();
         redoLateHours(Storage.utc(until));
         return until;
     }
 
     /**
-     * Extends the quarter-hour summaries back to the first row, or to where retention keeps rows
-     * whole, a day per transaction; does nothing once done.
+     * Extends the finer summaries back to the first row, or to where retention keeps rows whole,
+     * a day per transaction; does nothing once done.
      */
-    private void backfillQuarters() throws SQLException {
+    private void backfillFiner() throws SQLException {
         Instant floor = rawRowsFrom.get();
         Instant[] firstHour = new Instant[1];
+        // a day at a time, longer stretches while days are light (months of a late post are mostly empty)
+        Duration[] span = {CHUNK};
         while (storage.maintain(connection -> {
-            Instant covered = quartersFrom(connection);
+            Instant covered = finerFrom(connection);
             if (covered == null || covered.equals(EVERY_HOUR) || floor != null && !covered.isAfter(floor)) {
                 return false;
             }
@@ -142,20 +148,22 @@ public final class SummaryJob {
             }
             Instant lower = floor != null && floor.isAfter(firstHour[0]) ? floor : firstHour[0];
             if (!covered.isAfter(lower)) {
-                saveProgress(connection, QUARTERS_FROM, EVERY_HOUR);
+                saveProgress(connection, FINER_FROM, EVERY_HOUR);
                 return false;
             }
-            Instant from = covered.minus(CHUNK).isAfter(lower) ? covered.minus(CHUNK) : lower;
+            Instant from = covered.minus(span[0]).isAfter(lower) ? covered.minus(span[0]) : lower;
             List<Object> range = List.of(Storage.utc(from), Storage.utc(covered));
-            // a late hour redone meanwhile already has its quarters
-            for (String table : List.of("rollup_quarters", "rollup_quarter_users")) {
+            // a late hour redone meanwhile already has them
+            for (String table : Summaries.FINER_TABLES) {
                 update(connection, "DELETE FROM " + table + " WHERE hour >= ? AND hour < ?", range.toArray());
             }
-            summariseQuarters(connection, "requests", "created_at >= ? AND created_at < ?", range, false);
-            saveProgress(connection, QUARTERS_FROM, from);
+            long rows = summariseFiner(connection, "requests", "created_at >= ? AND created_at < ?", range, false);
+            span[0] = rows >= LIGHT_ROWS ? CHUNK : span[0].multipliedBy(8).compareTo(MAX_BACKFILL) > 0 ? MAX_BACKFILL
+                    : span[0].multipliedBy(8);
+            saveProgress(connection, FINER_FROM, from);
             return true;
         })) {
-            LOG.log(System.Logger.Level.DEBUG, "summaries: quarter hours extended back a day");
+            LOG.log(System.Logger.Level.DEBUG, "summaries: finer summaries extended back");
         }
     }
 
@@ -170,9 +178,9 @@ public final class SummaryJob {
             Instant first = firstRequest(connection);
             from = first == null ? target : first.truncatedTo(ChronoUnit.HOURS);
         }
-        if (quartersFrom(connection) == null) {
-            // a new database, or the first run since quarters came: they start here
-            saveProgress(connection, QUARTERS_FROM, from);
+        if (finerFrom(connection) == null) {
+            // a new database, or the first run since the finer summaries came: they start here
+            saveProgress(connection, FINER_FROM, from);
         }
         if (!from.isBefore(target)) {
             saveProgress(connection, SUMMARISED_UNTIL, from);
@@ -287,17 +295,29 @@ public final class SummaryJob {
                 + Summaries.valuesSelect(rows, where), parameters, Summaries.VALUES_WHERE_COUNT);
         insert(connection, "INSERT INTO rollup_top_users (key_id, hour, hostname, bot, not_found, user_key, requests, "
                 + "successes, last_seen) " + Summaries.usersSelect(rows, where, Summaries.TOP_USERS_PER_HOUR), parameters, 1);
-        summariseQuarters(connection, rows, where, parameters, true);
+        summariseFiner(connection, rows, where, parameters, true);
     }
 
     /**
-     * Stores the quarter-hour summaries of the rows, and with {@code hourly} the hourly sketches,
-     * which come from the same pass over the rows.
+     * Stores the finer summaries of the rows (quarter hours, slices), and with {@code hourly} the
+     * hourly sketches, which come from the same pass over the rows; returns how many rows it read.
      */
-    private static void summariseQuarters(Connection connection, String rows, String where, List<Object> parameters,
+    private static long summariseFiner(Connection connection, String rows, String where, List<Object> parameters,
             boolean hourly) throws SQLException {
-        insert(connection, "INSERT INTO rollup_quarters (key_id, hour, hostname, bot, not_found, quarter, requests, successes, "
-                + "time_sum) " + Summaries.quartersSelect(rows, where), parameters, 1);
+        int quarters = insert(connection, "INSERT INTO rollup_quarters (key_id, hour, hostname, bot, not_found, quarter, requests, "
+                + "successes, time_sum) " + Summaries.quartersSelect(rows, where), parameters, 1);
+        if (quarters == 0) {
+            return 0;
+        }
+        long read = 0;
+        int slices = Summaries.SLICES.size();
+        insert(connection, "INSERT INTO rollup_slice_endpoints (key_id, hour, hostname, bot, slice, slice_value, status, method, "
+                + "endpoint, requests, time_sum) " + Summaries.sliceEndpointsSelect(rows, where), parameters, slices);
+        insert(connection, "INSERT INTO rollup_slice_values (key_id, hour, hostname, bot, not_found, slice, slice_value, dimension, "
+                + "value, requests) " + Summaries.sliceValuesSelect(rows, where), parameters, slices);
+        insert(connection, "INSERT INTO rollup_slice_top_users (key_id, hour, hostname, bot, not_found, slice, slice_value, user_key, "
+                + "requests, successes, last_seen) " + Summaries.sliceUsersSelect(rows, where, Summaries.TOP_USERS_PER_SLICE), parameters,
+                slices);
         // rows in key and hour order, so that one key's hour is in memory at a time however many keys there are
         try (PreparedStatement select = connection.prepareStatement(Summaries.sketchRowsSelect(rows, where) + " ORDER BY 1, 2");
                 SketchWriter writer = new SketchWriter(connection, hourly)) {
@@ -308,6 +328,7 @@ public final class SummaryJob {
             long currentHour = Long.MIN_VALUE;
             try (ResultSet found = select.executeQuery()) {
                 while (found.next()) {
+                    read++;
                     long keyId = found.getLong(1);
                     long epochHour = found.getLong(2);
                     if (keyId != currentKey || epochHour != currentHour) {
@@ -317,16 +338,26 @@ public final class SummaryJob {
                     }
                     Split split = new Split(keyId, LocalDateTime.ofEpochSecond(epochHour, 0, ZoneOffset.UTC), found.getString(3),
                             found.getBoolean(4), found.getBoolean(5));
-                    hour.computeIfAbsent(split, s -> new HourSketches()).add(found.getDouble(6), found.getString(7),
-                            found.getString(8), found.getInt(9));
+                    HourSketches sketches = hour.computeIfAbsent(split, s -> new HourSketches());
+                    double responseTime = found.getDouble(6);
+                    String ip = found.getString(7);
+                    String userId = found.getString(8);
+                    String userKey = userId != null ? userId : ip;
+                    Long user = userKey == null ? null : DistinctSketch.hash(userKey);
+                    sketches.add(responseTime, ip, userId, user, found.getInt(9));
+                    for (int slice = 1; slice <= slices; slice++) {
+                        sketches.slice(slice, found.getString(9 + slice)).add(responseTime, ip, userId, user);
+                    }
                 }
             }
             writer.add(hour);
         }
+        return read;
     }
 
     /**
-     * Writes the sketches of each hour: the hourly ones (when asked) and the users per quarter.
+     * Writes the sketches of each hour: the hourly ones (when asked), the users per quarter and the
+     * sketches per slice value.
      * Hours with few requests (late rows scattered over months) would cost a statement each, so
      * rows go many at a time through {@link BulkInsert}. Holds only serialised sketches, a
      * bounded number of them.
@@ -334,11 +365,14 @@ public final class SummaryJob {
     private static final class SketchWriter implements AutoCloseable {
         private final BulkInsert hourly;
         private final BulkInsert quarters;
+        private final BulkInsert slices;
 
         SketchWriter(Connection connection, boolean hourly) throws SQLException {
             this.hourly = hourly ? new BulkInsert(connection, "rollup_sketches",
                     "key_id, hour, hostname, bot, not_found, latency, ips, user_ids, users") : null;
             this.quarters = new BulkInsert(connection, "rollup_quarter_users", "key_id, hour, hostname, bot, not_found, quarter, users");
+            this.slices = new BulkInsert(connection, "rollup_slice_sketches",
+                    "key_id, hour, hostname, bot, not_found, slice, slice_value, latency, ips, user_ids, users");
         }
 
         /** Takes one key's hour of sketches, serialised, and empties {@code hour}. */
@@ -347,9 +381,14 @@ public final class SummaryJob {
                 Split split = entry.getKey();
                 HourSketches sketches = entry.getValue();
                 if (hourly != null) {
-                    hourly.add(split.keyId(), split.hour(), split.hostname(), split.bot(), split.notFound(),
-                            sketches.latency.toBytes(), sketches.ips.toBytes(), sketches.userIds.toBytes(),
-                            sketches.users.toBytes());
+                    byte[][] bytes = sketches.toBytes();
+                    hourly.add(split.keyId(), split.hour(), split.hostname(), split.bot(), split.notFound(), bytes[0], bytes[1],
+                            bytes[2], bytes[3]);
+                }
+                for (Map.Entry<SliceValue, Sketches> slice : sketches.slices.entrySet()) {
+                    byte[][] bytes = slice.getValue().toBytes();
+                    slices.add(split.keyId(), split.hour(), split.hostname(), split.bot(), split.notFound(),
+                            (short) slice.getKey().slice(), slice.getKey().value(), bytes[0], bytes[1], bytes[2], bytes[3]);
                 }
                 for (short quarter = 0; quarter < 4; quarter++) {
                     DistinctSketch users = sketches.quarterUsers[quarter];
@@ -364,7 +403,7 @@ public final class SummaryJob {
 
         @Override
         public void close() throws SQLException {
-            try (BulkInsert closingHourly = hourly; BulkInsert closingQuarters = quarters) {
+            try (BulkInsert closingHourly = hourly; BulkInsert closingQuarters = quarters; BulkInsert closingSlices = slices) {
                 // closing flushes their rows into the transaction
             }
         }
@@ -463,34 +502,54 @@ public final class SummaryJob {
     /** One hour of one key, split as the summaries are. */
     private record Split(long keyId, LocalDateTime hour, String hostname, boolean bot, boolean notFound) {}
 
-    /** The mergeable summaries of one split: of the hour, and its users per quarter of the hour. */
-    private static final class HourSketches {
+    /** The mergeable summaries of some rows. */
+    private static class Sketches {
         final LatencyHistogram latency = new LatencyHistogram();
         final DistinctSketch ips = new DistinctSketch();
         final DistinctSketch userIds = new DistinctSketch();
         final DistinctSketch users = new DistinctSketch();
-        final DistinctSketch[] quarterUsers = new DistinctSketch[4];
 
-        void add(double responseTime, String ip, String userId, int quarter) {
+        /** Counts a request; {@code user} is the {@link DistinctSketch#hash} of its user id, else IP, null without either. */
+        void add(double responseTime, String ip, String userId, Long user) {
             latency.add(responseTime);
             ips.add(ip);
             userIds.add(userId);
-            if (quarterUsers[quarter] == null) {
-                quarterUsers[quarter] = new DistinctSketch();
-            }
-            String user = userId != null ? userId : ip;
             if (user != null) {
-                long hash = DistinctSketch.hash(user);
-                users.addHash(hash);
-                quarterUsers[quarter].addHash(hash);
+                users.addHash(user);
             }
+        }
+
+        byte[][] toBytes() {
+            return new byte[][] {latency.toBytes(), ips.toBytes(), userIds.toBytes(), users.toBytes()};
         }
     }
 
-    private static void insert(Connection connection, String sql, List<Object> parameters, int repeat) throws SQLException {
+    /** The sketches of one hour and split, with its users per quarter hour and its sketches per slice value. */
+    private static final class HourSketches extends Sketches {
+        final DistinctSketch[] quarterUsers = new DistinctSketch[4];
+        final Map<SliceValue, Sketches> slices = new HashMap<>();
+
+        void add(double responseTime, String ip, String userId, Long user, int quarter) {
+            add(responseTime, ip, userId, user);
+            if (quarterUsers[quarter] == null) {
+                quarterUsers[quarter] = new DistinctSketch();
+            }
+            if (user != null) {
+                quarterUsers[quarter].addHash(user);
+            }
+        }
+
+        Sketches slice(int slice, String value) {
+            return slices.computeIfAbsent(new SliceValue(slice, value), v -> new Sketches());
+        }
+    }
+
+    private record SliceValue(int slice, String value) {}
+
+    private static int insert(Connection connection, String sql, List<Object> parameters, int repeat) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(sql)) {
             bind(insert, parameters, repeat);
-            insert.executeUpdate();
+            return insert.executeUpdate();
         }
     }
 
