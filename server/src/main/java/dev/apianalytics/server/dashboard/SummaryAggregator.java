@@ -31,9 +31,10 @@ import java.util.concurrent.Executor;
 
 /**
  * Computes the dashboard from the hourly summaries ({@link Summaries}) instead of the rows: a
- * month of ten million requests is a few hundred thousand summary rows. It answers only views
- * without filters but the hostname and the settings (bots, 404s), which summaries are split by;
- * anything else goes to {@link DashboardAggregator}. In a time zone whose local hours cut UTC
+ * month of ten million requests is a few hundred thousand summary rows. It answers views
+ * filtered by the hostname and the settings (bots, 404s), which summaries are split by, and by at
+ * most one slice value (a status or status class, an endpoint, a method), which the slice tables
+ * hold; anything else goes to {@link DashboardAggregator}. In a time zone whose local hours cut UTC
  * hours in two (India, Nepal, ...) the time panels (activity, hour of day, weekday) come from
  * the quarter-hour summaries, or from the rows for a view reaching before those began.
  */

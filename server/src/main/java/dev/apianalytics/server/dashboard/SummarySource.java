@@ -129,7 +129,7 @@ final class SummarySource {
     /**
      * What the dashboard's settings narrow every summary to: a hostname, no robots, no 404s (the
      * endpoint tables keep the status itself, the others a {@code not_found} flag), and the value
-     * of one slice (a status, endpoint, country...), read from the slice tables.
+     * of one slice (a status or an endpoint), read from the slice tables.
      */
     record Filters(String hostname, boolean excludeBots, boolean exclude404, Slice slice) {
 
@@ -194,15 +194,6 @@ final class SummarySource {
             }
             if (filters.equals(List.of("method"))) {
                 return new Slice(Summaries.SLICE_ENDPOINT, "$ LIKE ?", List.of(query.method() + " %"));
-            }
-            if (filters.size() == 1) {
-                return switch (filters.get(0)) {
-                    case "country" -> new Slice(Summaries.SLICE_COUNTRY, "$ = ?", List.of(query.country()));
-                    case "client" -> new Slice(Summaries.SLICE_CLIENT, "$ = ?", List.of(query.client()));
-                    case "os" -> new Slice(Summaries.SLICE_OS, "$ = ?", List.of(query.os()));
-                    case "device" -> new Slice(Summaries.SLICE_DEVICE, "$ = ?", List.of(query.device()));
-                    default -> null;
-                };
             }
             return null;
         }
