@@ -83,18 +83,17 @@ final class SummaryAggregator {
                 || !rowsGone && summarisedRequests(keyId, current) < Math.max(1, minimumRequests)) {
             return Optional.empty();
         }
+        SummarySource previous = span.allTime() ? null : new SummarySource(keyId, span.previousFrom(), span.from(), summarisedUntil);
         Instant finerFrom = SummaryJob.finerFrom(connection);
-        if (filters.slice() != null && (finerFrom == null || finerFrom.isAfter(span.allTime() ? current.summarisedFrom()
-                : new SummarySource(keyId, span.previousFrom(), span.from(), summarisedUntil).summarisedFrom()))) {
+        if (filters.slice() != null
+                && (finerFrom == null || finerFrom.isAfter((previous == null ? current : previous).summarisedFrom()))) {
             // the slices start later than the view (or its previous period) on a database summarised before them
             return Optional.empty();
         }
         DashboardSql sql = new DashboardSql(storage.dialect(), query, span.previousFrom(), span.to());
-        SummarySource previous = span.allTime() ? null : new SummarySource(keyId, span.previousFrom(), span.from(), summarisedUntil);
         // local hours start on UTC hours, or (India, Nepal, ...) on quarter hours when those are summarised
         boolean byHour = aligned(query.zone(), span.previousFrom(), span.to(), HOUR_SECONDS);
-        Instant quartersFrom = byHour ? null : finerFrom;
-        boolean byQuarter = filters.slice() == null && quartersFrom != null && !quartersFrom.isAfter(current.summarisedFrom())
+        boolean byQuarter = !byHour && filters.slice() == null && finerFrom != null && !finerFrom.isAfter(current.summarisedFrom())
                 && aligned(query.zone(), span.previousFrom(), span.to(), QUARTER_SECONDS);
         CompletableFuture<Sketches> currentSketches = sketches(current, filters, sql, span, true, byQuarter);
         CompletableFuture<Sketches> previousSketches = previous == null ? null : sketches(previous, filters, sql, span, false, false);

@@ -135,6 +135,12 @@ abstract class SummariesContract {
         JsonObject status = dashboard(key, "period=7d&status=4xx");
         assertThat(status.get("estimated").getAsBoolean()).as("one status is a slice of the summaries").isTrue();
         assertThat(requests(status)).isEqualTo(rows.stream().filter(r -> r.status() / 100 == 4).count());
+        // slices are hourly: in India the time panels of a sliced view come from the rows
+        JsonObject statusInIndia = dashboard(key, "period=7d&status=4xx&tz=Asia/Kolkata");
+        assertThat(statusInIndia.get("estimated").getAsBoolean()).isTrue();
+        assertThat(strings(statusInIndia, "rowsReadFor")).containsExactly("tz");
+        assertThat(longs(statusInIndia, "hours")).isEqualTo(new Expected(rows, NOW.minus(Duration.ofDays(7)), NOW,
+                ZoneId.of("Asia/Kolkata"), r -> r.status() / 100 == 4).hours());
         long germany = rows.stream().filter(r -> r.country().equals("DE")).count();
         JsonObject country = dashboard(key, "period=7d&country=DE");
         assertThat(country.get("estimated").getAsBoolean()).isFalse();
