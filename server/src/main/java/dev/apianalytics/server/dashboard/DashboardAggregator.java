@@ -75,7 +75,8 @@ final class DashboardAggregator {
                 breakdowns.perIndex(HOUR, 24, 0),
                 breakdowns.perIndex(WEEKDAY, 7, 1),
                 users(sql, keyId, from, to),
-                null);
+                null,
+                SummaryAggregator.unsummarised(query));
     }
 
     /**

@@ -10,6 +10,10 @@ import java.util.List;
  * counted from each hour's busiest. {@code rowsFrom} is set when raw rows before it are deleted
  * (raw retention) and this view reaches before it: it counts older requests from the summaries
  * when {@code estimated}, and not at all otherwise (filters the summaries cannot answer).
+ * {@code rowsReadFor} names the query parameters that made the view read raw rows rather than
+ * summaries ({@code country}, {@code status}, ..., or {@code tz} when the local time panels came
+ * from the rows); it is empty when summaries could answer it all (a small key's view is read from
+ * the rows anyway, exactly, as that is fast).
  */
 record DashboardData(
         String period,
@@ -34,13 +38,14 @@ record DashboardData(
         long[] hours,
         long[] weekdays,
         List<UserRow> users,
-        String rowsFrom) {
+        String rowsFrom,
+        List<String> rowsReadFor) {
 
     /** This view, saying that raw rows before {@code instant} are gone. */
     DashboardData withRowsFrom(String instant) {
         return new DashboardData(period, from, to, bucketSeconds, timeZone, estimated, hostnames, summary, percentiles,
                 histogram, activity, endpoints, statuses, countries, clients, oses, devices, versions, referrers, hours,
-                weekdays, users, instant);
+                weekdays, users, instant, rowsReadFor);
     }
 
     /** A headline number and its value over the previous period of equal length (null for all time). */

@@ -31,11 +31,12 @@ import java.util.concurrent.Executor;
 
 /**
  * Computes the dashboard from the hourly summaries ({@link Summaries}) instead of the rows: a
- * month of ten million requests is a few hundred thousand summary rows. It answers only views
- * without filters but the hostname and the settings (bots, 404s), which summaries are split by;
- * anything else goes to {@link DashboardAggregator}. In a time zone whose local hours cut UTC
- * hours in two (India, Nepal, ...) the time panels (activity, hour of day, weekday) still come
- * from the rows.
+ * month of ten million requests is a few hundred thousand summary rows. It answers views
+ * filtered by the hostname and the settings (bots, 404s), which summaries are split by, and by at
+ * most one slice value (a status or status class, an endpoint, a method), which the slice tables
+ * hold; anything else goes to {@link DashboardAggregator}. In a time zone whose local hours cut UTC
+ * hours in two (India, Nepal, ...) the time panels (activity, hour of day, weekday) come from
+ * the quarter-hour summaries, or from the rows for a view reaching before those began.
  */
 final class SummaryAggregator {
 
@@ -70,6 +71,7 @@ final class SummaryAggregator {
         if (!answerable(query)) {
             return Optional.empty();
         }
+        Filters filters = Filters.of(query);
         Instant summarisedUntil = SummaryJob.summarisedUntil(connection);
         if (summarisedUntil == null) {
             return Optional.empty();
@@ -81,28 +83,39 @@ final class SummaryAggregator {
                 || !rowsGone && summarisedRequests(keyId, current) < Math.max(1, minimumRequests)) {
             return Optional.empty();
         }
-        Filters filters = Filters.of(query);
-        DashboardSql sql = new DashboardSql(storage.dialect(), query, span.previousFrom(), span.to());
         SummarySource previous = span.allTime() ? null : new SummarySource(keyId, span.previousFrom(), span.from(), summarisedUntil);
-        CompletableFuture<Sketches> currentSketches = sketches(current, filters, sql, span, true);
-        CompletableFuture<Sketches> previousSketches = previous == null ? null : sketches(previous, filters, sql, span, false);
-        Hours hours = hours(current, filters, sql, span);
+        Instant finerFrom = SummaryJob.finerFrom(connection);
+        if (filters.slice() != null
+                && (finerFrom == null || finerFrom.isAfter((previous == null ? current : previous).summarisedFrom()))) {
+            // the slices start later than the view (or its previous period) on a database summarised before them
+            return Optional.empty();
+        }
+        DashboardSql sql = new DashboardSql(storage.dialect(), query, span.previousFrom(), span.to());
+        // local hours start on UTC hours, or (India, Nepal, ...) on quarter hours when those are summarised
+        boolean byHour = aligned(query.zone(), span.previousFrom(), span.to(), HOUR_SECONDS);
+        boolean byQuarter = !byHour && filters.slice() == null && finerFrom != null && !finerFrom.isAfter(current.summarisedFrom())
+                && aligned(query.zone(), span.previousFrom(), span.to(), QUARTER_SECONDS);
+        CompletableFuture<Sketches> currentSketches = sketches(current, filters, sql, span, true, byQuarter);
+        CompletableFuture<Sketches> previousSketches = previous == null ? null : sketches(previous, filters, sql, span, false, false);
+        Hours hours = hours(current, filters, sql, span, byQuarter);
         Totals previousTotals = previous == null ? null : totals(previous, filters);
         List<Count> statuses = statuses(current, filters);
         List<String> hostnames = hostnames(current);
         SummaryBreakdowns breakdowns = SummaryBreakdowns.read(connection, current, filters, sql);
         List<ActivityPoint> activity;
+        List<String> rowsReadFor = List.of();
         long[] hourOfDay;
         long[] weekdays;
         Sketches sketches;
-        if (wholeHours(query.zone(), span.previousFrom(), span.to())) {
+        if (byHour || byQuarter) {
             sketches = join(currentSketches);
             activity = activity(hours, sketches, sql, span);
             hourOfDay = hours.hourOfDay;
             weekdays = hours.weekdays;
         } else {
-            // local hours cut summary hours in two (India, Nepal, ...): the time panels come from the rows
+            // quarter hours not summarised that far back (or an offset of odd minutes): the time panels come from the rows
             DashboardAggregator rows = new DashboardAggregator(connection, storage.dialect());
+            rowsReadFor = List.of("tz");
             activity = rows.activity(sql, keyId, span.from(), span.to(), span.bucket(), span.shift());
             long[][] local = rows.hoursAndWeekdays(sql, keyId, span.from(), span.to());
             hourOfDay = local[0];
@@ -135,7 +148,8 @@ final class SummaryAggregator {
                 hourOfDay,
                 weekdays,
                 breakdowns.users(),
-                null));
+                null,
+                rowsReadFor));
     }
 
     /** Activity buckets from the hours, users from the sketches of each bucket's hours. */
@@ -149,22 +163,43 @@ final class SummaryAggregator {
         return Panels.activity(byIndex, sql, span.from(), span.to(), span.bucket(), span.shift());
     }
 
-    /** Only the hostname and the settings that summaries are split by. */
+    /** Only the hostname, the settings that summaries are split by, and one slice. */
     static boolean answerable(DashboardQuery query) {
-        return query.endpoint() == null && query.method() == null && query.statusFrom() == null && query.country() == null
-                && query.client() == null && query.os() == null && query.device() == null && query.hour() == null
-                && query.weekday() == null && query.version() == null && query.user() == null && query.hidden().isEmpty();
+        return unsummarised(query).isEmpty();
     }
 
-    /** Whether every offset of the zone between the instants is whole hours and changes on the hour. */
-    static boolean wholeHours(ZoneId zone, Instant from, Instant to) {
+    /** The query's filters that summaries cannot answer, so that a view with them reads the rows. */
+    static List<String> unsummarised(DashboardQuery query) {
+        return SummarySource.Slice.of(query) != null ? List.of() : rowFilters(query);
+    }
+
+    /** The query's filters but the hostname: what summaries answer only as one slice. */
+    static List<String> rowFilters(DashboardQuery query) {
+        List<String> names = new ArrayList<>();
+        Object[][] filters = {{"endpoint", query.endpoint()}, {"method", query.method()}, {"status", query.statusFrom()},
+                {"country", query.country()}, {"client", query.client()}, {"os", query.os()}, {"device", query.device()},
+                {"hour", query.hour()}, {"weekday", query.weekday()}, {"version", query.version()}, {"user", query.user()},
+                {"hide", query.hidden().isEmpty() ? null : query.hidden()}};
+        for (Object[] filter : filters) {
+            if (filter[1] != null) {
+                names.add((String) filter[0]);
+            }
+        }
+        return names;
+    }
+
+    static final int HOUR_SECONDS = 3600;
+    static final int QUARTER_SECONDS = 900;
+
+    /** Whether every offset of the zone between the instants is a multiple of {@code seconds}, and changes at one. */
+    static boolean aligned(ZoneId zone, Instant from, Instant to, int seconds) {
         var rules = zone.getRules();
-        if (rules.getOffset(from).getTotalSeconds() % 3600 != 0) {
+        if (rules.getOffset(from).getTotalSeconds() % seconds != 0) {
             return false;
         }
         ZoneOffsetTransition next = rules.nextTransition(from);
         while (next != null && next.getInstant().isBefore(to)) {
-            if (next.getOffsetAfter().getTotalSeconds() % 3600 != 0 || next.getInstant().getEpochSecond() % 3600 != 0) {
+            if (next.getOffsetAfter().getTotalSeconds() % seconds != 0 || next.getInstant().getEpochSecond() % seconds != 0) {
                 return false;
             }
             next = rules.nextTransition(next.getInstant());
@@ -209,20 +244,31 @@ final class SummaryAggregator {
 
     private static final String HOURLY_COLUMNS = "hour, hostname, bot, status, requests, time_sum";
 
-    private Hours hours(SummarySource source, Filters filters, DashboardSql sql, Span span) throws SQLException {
+    private static final String QUARTER_COLUMNS = "hour, hostname, bot, not_found, quarter, requests, successes, time_sum";
+
+    /** The period's totals, per activity bucket, hour of day and weekday, from the hours or the quarter hours. */
+    private Hours hours(SummarySource source, Filters filters, DashboardSql sql, Span span, boolean byQuarter)
+            throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, Summaries::endpointsSelect, 1, filters, parameters);
-        String text = "SELECT hour, CAST(sum(requests) AS BIGINT), CAST(sum(CASE WHEN status < 400 THEN requests ELSE 0 END) "
-                + "AS BIGINT), sum(time_sum) FROM (" + rows + ") e GROUP BY hour";
+        String text;
+        if (byQuarter) {
+            String rows = source.select("rollup_quarters", QUARTER_COLUMNS, filters, parameters);
+            text = "SELECT hour, quarter, CAST(sum(requests) AS BIGINT), CAST(sum(successes) AS BIGINT), sum(time_sum) FROM ("
+                    + rows + ") q GROUP BY hour, quarter";
+        } else {
+            String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, filters, parameters);
+            text = "SELECT hour, 0, CAST(sum(requests) AS BIGINT), CAST(sum(CASE WHEN status < 400 THEN requests ELSE 0 END) "
+                    + "AS BIGINT), sum(time_sum) FROM (" + rows + ") e GROUP BY hour";
+        }
         Hours hours = new Hours(new Totals(), new HashMap<>(), new long[24], new long[7]);
         try (PreparedStatement select = connection.prepareStatement(text)) {
             DashboardSql.bind(select, parameters);
             try (ResultSet result = select.executeQuery()) {
                 while (result.next()) {
-                    Instant hour = Storage.instant(result, 1);
-                    long requests = result.getLong(2);
-                    long successes = result.getLong(3);
-                    double timeSum = result.getDouble(4);
+                    Instant hour = Storage.instant(result, 1).plusSeconds((long) QUARTER_SECONDS * result.getInt(2));
+                    long requests = result.getLong(3);
+                    long successes = result.getLong(4);
+                    double timeSum = result.getDouble(5);
                     hours.totals.add(requests, successes, timeSum);
                     hours.buckets.computeIfAbsent(bucketIndex(sql, span, hour), i -> new Totals()).add(requests, successes, timeSum);
                     long local = sql.localEpochOf(hour);
@@ -240,7 +286,7 @@ final class SummaryAggregator {
 
     private Totals totals(SummarySource source, Filters filters) throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, Summaries::endpointsSelect, 1, filters, parameters);
+        String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, filters, parameters);
         String text = "SELECT CAST(coalesce(sum(requests), 0) AS BIGINT), CAST(coalesce(sum(CASE WHEN status < 400 THEN requests "
                 + "ELSE 0 END), 0) AS BIGINT), coalesce(sum(time_sum), 0) FROM (" + rows + ") e";
         Totals totals = new Totals();
@@ -256,8 +302,8 @@ final class SummaryAggregator {
 
     /** Reads the sketches on a connection and thread of their own. */
     private CompletableFuture<Sketches> sketches(SummarySource source, Filters filters, DashboardSql sql, Span span,
-            boolean full) {
-        return onOwnConnection(own -> SummarySketches.read(own, source, filters, sql, span, full));
+            boolean full, boolean byQuarter) {
+        return onOwnConnection(own -> SummarySketches.read(own, source, filters, sql, span, full, byQuarter));
     }
 
     private <T> CompletableFuture<T> onOwnConnection(Storage.SqlWork<T> work) {
@@ -293,8 +339,7 @@ final class SummaryAggregator {
 
     private List<String> hostnames(SummarySource source) throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        String rows = source.select("rollup_endpoints", "hostname, requests", Summaries::endpointsSelect, 1, Filters.NONE,
-                parameters);
+        String rows = source.select("rollup_endpoints", "hostname, requests", Filters.NONE, parameters);
         String text = "SELECT hostname, sum(requests) FROM (" + rows + ") e WHERE hostname IS NOT NULL "
                 + "GROUP BY hostname ORDER BY 2 DESC, 1 LIMIT 50";
         List<String> names = new ArrayList<>();
@@ -311,7 +356,7 @@ final class SummaryAggregator {
 
     private List<Count> statuses(SummarySource source, Filters filters) throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, Summaries::endpointsSelect, 1, filters, parameters);
+        String rows = source.select("rollup_endpoints", HOURLY_COLUMNS, filters, parameters);
         String text = "SELECT CAST(status AS INTEGER), CAST(sum(requests) AS BIGINT) FROM (" + rows + ") e GROUP BY 1";
         List<Count> counts = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(text)) {

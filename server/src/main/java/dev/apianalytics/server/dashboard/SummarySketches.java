@@ -39,24 +39,32 @@ final class SummarySketches {
         }
     }
 
-    /** Merges the stored sketches and those of the live rows; {@code full} adds latency and users per bucket. */
+    /**
+     * Merges the stored sketches and those of the live rows; {@code full} adds latency and users per
+     * bucket, {@code byQuarter} counts those users per quarter hour (zones offset by 30 or 45 minutes).
+     */
     static Sketches read(Connection connection, SummarySource source, Filters filters, DashboardSql sql, Span span,
-            boolean full) throws SQLException {
+            boolean full, boolean byQuarter) throws SQLException {
         Sketches sketches = new Sketches();
-        mergeStored(connection, source, filters, sql, span, full, sketches);
+        mergeStored(connection, source, filters, sql, span, full, byQuarter, sketches);
+        if (full && byQuarter) {
+            mergeQuarterUsers(connection, source, filters, sql, span, sketches);
+        }
         for (Instant[] range : source.liveRanges()) {
-            addLive(connection, source.keyId(), range, filters, sql, span, full, sketches);
+            addLive(connection, source.keyId(), range, filters, sql, span, full, byQuarter, sketches);
         }
         return sketches;
     }
 
     private static void mergeStored(Connection connection, SummarySource source, Filters filters, DashboardSql sql, Span span,
-            boolean full, Sketches sketches) throws SQLException {
-        String columns = full ? "hour, ips, user_ids, latency, users" : "hour, ips, user_ids";
+            boolean full, boolean byQuarter, Sketches sketches) throws SQLException {
+        boolean hourlyUsers = full && !byQuarter;
+        String columns = full ? "hour, ips, user_ids, latency" + (hourlyUsers ? ", users" : "") : "hour, ips, user_ids";
         List<Object> parameters = new ArrayList<>(List.of(source.keyId(), Storage.utc(source.summarisedFrom()),
                 Storage.utc(source.summarisedTo())));
-        String stored = "SELECT " + columns + " FROM rollup_sketches WHERE key_id = ? AND hour >= ? AND hour < ?"
-                + filters.sql("rollup_sketches", parameters);
+        String table = filters.table("rollup_sketches");
+        String stored = "SELECT " + columns + " FROM " + table + " WHERE key_id = ? AND hour >= ? AND hour < ?"
+                + filters.sql(table, parameters);
         try (PreparedStatement select = connection.prepareStatement(stored)) {
             PostgresStorage.preferBinaryResults(select);
             DashboardSql.bind(select, parameters);
@@ -67,6 +75,8 @@ final class SummarySketches {
                     sketches.userIds.merge(DistinctSketch.fromBytes(rows.getBytes(3)));
                     if (full) {
                         sketches.latency.merge(LatencyHistogram.fromBytes(rows.getBytes(4)));
+                    }
+                    if (hourlyUsers) {
                         sketches.usersAt(Storage.instant(rows, 1), sql, span).merge(DistinctSketch.fromBytes(rows.getBytes(5)));
                     }
                 }
@@ -74,17 +84,39 @@ final class SummarySketches {
         }
     }
 
+    /** The users of each activity bucket from the stored quarter hours. */
+    private static void mergeQuarterUsers(Connection connection, SummarySource source, Filters filters, DashboardSql sql,
+            Span span, Sketches sketches) throws SQLException {
+        List<Object> parameters = new ArrayList<>(List.of(source.keyId(), Storage.utc(source.summarisedFrom()),
+                Storage.utc(source.summarisedTo())));
+        String stored = "SELECT hour, quarter, users FROM rollup_quarter_users WHERE key_id = ? AND hour >= ? AND hour < ?"
+                + filters.sql("rollup_quarter_users", parameters);
+        try (PreparedStatement select = connection.prepareStatement(stored)) {
+            PostgresStorage.preferBinaryResults(select);
+            DashboardSql.bind(select, parameters);
+            select.setFetchSize(1_000);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Instant quarter = Storage.instant(rows, 1).plusSeconds(QUARTER_SECONDS * rows.getInt(2));
+                    sketches.usersAt(quarter, sql, span).merge(DistinctSketch.fromBytes(rows.getBytes(3)));
+                }
+            }
+        }
+    }
+
+    private static final long QUARTER_SECONDS = 900;
+
     /** Adds the rows of one range not yet summarised, one by one. */
     private static void addLive(Connection connection, long keyId, Instant[] range, Filters filters, DashboardSql sql, Span span,
-            boolean full, Sketches sketches) throws SQLException {
+            boolean full, boolean byQuarter, Sketches sketches) throws SQLException {
         List<Object> parameters = new ArrayList<>(List.of(keyId, Storage.utc(range[0]), Storage.utc(range[1])));
         String live = "SELECT * FROM (" + Summaries.sketchRowsSelect(SummarySource.LIVE_WHERE) + ") live WHERE 1 = 1"
-                + filters.sql("rollup_sketches", parameters);
+                + filters.sketchRowsSql(parameters);
         try (PreparedStatement select = connection.prepareStatement(live)) {
             DashboardSql.bind(select, parameters);
             select.setFetchSize(10_000);
-            // rows come in any order: each hour's bucket is looked up once
-            Map<Long, DistinctSketch> usersByHour = new HashMap<>();
+            // rows come in any order: each hour's (or quarter's) bucket is looked up once
+            Map<Long, DistinctSketch> usersByTime = new HashMap<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     String ip = rows.getString(7);
@@ -93,7 +125,8 @@ final class SummarySketches {
                     sketches.userIds.add(userId);
                     if (full) {
                         sketches.latency.add(rows.getDouble(6));
-                        usersByHour.computeIfAbsent(rows.getLong(2), hour -> sketches.usersAt(Instant.ofEpochSecond(hour), sql, span))
+                        long start = rows.getLong(2) + (byQuarter ? QUARTER_SECONDS * rows.getInt(9) : 0);
+                        usersByTime.computeIfAbsent(start, time -> sketches.usersAt(Instant.ofEpochSecond(time), sql, span))
                                 .add(userId != null ? userId : ip);
                     }
                 }

@@ -1,6 +1,7 @@
 package dev.apianalytics.server.dashboard;
 
 import dev.apianalytics.server.storage.Storage;
+import dev.apianalytics.server.summary.Summaries;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -86,6 +87,28 @@ final class SummarySource {
     }
 
     /**
+     * SQL for {@code columns} of a summary over the range, narrowed by {@code filters}: of
+     * {@code table} (a {@code rollup_} table), or of its slice table when the view is filtered by a
+     * slice, stored and live alike.
+     */
+    String select(String table, String columns, Filters filters, List<Object> parameters) {
+        String read = filters.table(table);
+        int slices = Summaries.SLICES.size();
+        return switch (read) {
+            case "rollup_endpoints" -> select(read, columns, Summaries::endpointsSelect, 1, filters, parameters);
+            case "rollup_values" -> select(read, columns, Summaries::valuesSelect, Summaries.VALUES_WHERE_COUNT, filters,
+                    parameters);
+            case "rollup_top_users" -> select(read, columns, where -> Summaries.usersSelect(where, null), 1, filters, parameters);
+            case "rollup_quarters" -> select(read, columns, Summaries::quartersSelect, 1, filters, parameters);
+            case "rollup_slice_endpoints" -> select(read, columns, Summaries::sliceEndpointsSelect, slices, filters, parameters);
+            case "rollup_slice_values" -> select(read, columns, Summaries::sliceValuesSelect, slices, filters, parameters);
+            case "rollup_slice_top_users" -> select(read, columns, where -> Summaries.sliceUsersSelect(where, null), slices,
+                    filters, parameters);
+            default -> throw new IllegalArgumentException("no summary " + read);
+        };
+    }
+
+    /**
      * Where rows of one range are: each range is queried on its own, as one range prunes the
      * stored row groups by time where a disjunction of two would scan them all.
      */
@@ -104,15 +127,27 @@ final class SummarySource {
     }
 
     /**
-     * What the dashboard's settings narrow every summary to: a hostname, no robots, no 404s
-     * ({@code rollup_endpoints} keeps the status itself, the other tables a {@code not_found} flag).
+     * What the dashboard's settings narrow every summary to: a hostname, no robots, no 404s (the
+     * endpoint tables keep the status itself, the others a {@code not_found} flag), and the value
+     * of one slice (a status or an endpoint), read from the slice tables.
      */
-    record Filters(String hostname, boolean excludeBots, boolean exclude404) {
+    record Filters(String hostname, boolean excludeBots, boolean exclude404, Slice slice) {
 
-        static final Filters NONE = new Filters(null, false, false);
+        static final Filters NONE = new Filters(null, false, false, null);
 
         static Filters of(DashboardQuery query) {
-            return new Filters(query.hostname(), query.excludeBots(), query.exclude404());
+            return new Filters(query.hostname(), query.excludeBots(), query.exclude404(), Slice.of(query));
+        }
+
+        /** The table to read a summary from: its slice table when filtered by a slice. */
+        String table(String table) {
+            return slice == null ? table : table.replace("rollup_", "rollup_slice_");
+        }
+
+        /** The conditions on the rows of {@link Summaries#sketchRowsSelect}, whose slice values are {@code slice_1} ... */
+        String sketchRowsSql(List<Object> parameters) {
+            String sql = sql("rollup_sketches", parameters);
+            return slice == null ? sql : sql + " AND " + slice.condition("slice_" + slice.number(), parameters);
         }
 
         String sql(String table, List<Object> parameters) {
@@ -125,9 +160,47 @@ final class SummarySource {
                 sql.append(" AND NOT bot");
             }
             if (exclude404) {
-                sql.append(table.equals("rollup_endpoints") ? " AND status <> 404" : " AND NOT not_found");
+                sql.append(table.endsWith("endpoints") ? " AND status <> 404" : " AND NOT not_found");
+            }
+            if (slice != null && table.startsWith("rollup_slice_")) {
+                sql.append(" AND slice = ").append(slice.number()).append(" AND ").append(slice.condition("slice_value", parameters));
             }
             return sql.toString();
+        }
+    }
+
+    /**
+     * A view's one filter that the slice tables answer: slice {@code number} ({@link Summaries#SLICES})
+     * with {@code condition} on its value ({@code $} standing for the column) and the values to bind.
+     */
+    record Slice(int number, String condition, List<Object> values) {
+
+        /** The slice a view's filters amount to, or null when they are none or more than one slice. */
+        static Slice of(DashboardQuery query) {
+            List<String> filters = SummaryAggregator.rowFilters(query);
+            if (filters.equals(List.of("status"))) {
+                return query.statusFrom().equals(query.statusTo())
+                        ? new Slice(Summaries.SLICE_STATUS, "$ = ?", List.of(query.statusFrom().toString()))
+                        // status codes are three digits: as text they sort as numbers
+                        : new Slice(Summaries.SLICE_STATUS, "$ BETWEEN ? AND ?",
+                                List.of(query.statusFrom().toString(), query.statusTo().toString()));
+            }
+            if (filters.equals(List.of("endpoint", "method"))) {
+                return new Slice(Summaries.SLICE_ENDPOINT, "$ = ?", List.of(query.method() + " " + query.endpoint()));
+            }
+            if (filters.equals(List.of("endpoint"))) {
+                // a method has no space: what follows the first one is the endpoint
+                return new Slice(Summaries.SLICE_ENDPOINT, "substr($, strpos($, ' ') + 1) = ?", List.of(query.endpoint()));
+            }
+            if (filters.equals(List.of("method"))) {
+                return new Slice(Summaries.SLICE_ENDPOINT, "$ LIKE ?", List.of(query.method() + " %"));
+            }
+            return null;
+        }
+
+        String condition(String column, List<Object> parameters) {
+            parameters.addAll(values);
+            return condition.replace("$", column);
         }
     }
 }

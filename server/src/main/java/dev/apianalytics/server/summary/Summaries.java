@@ -14,7 +14,13 @@ import java.util.List;
  *   <li>{@code rollup_values}: requests per country, client, OS, device and referrer;
  *   <li>{@code rollup_top_users}: the {@link #TOP_USERS_PER_HOUR} busiest users of the hour;
  *   <li>{@code rollup_sketches}: a {@link LatencyHistogram} and {@link DistinctSketch}es of IP
- *       addresses, user ids and users, mergeable across hours.
+ *       addresses, user ids and users, mergeable across hours;
+ *   <li>{@code rollup_quarters} and {@code rollup_quarter_users}: requests, successes, response
+ *       time and users per quarter of each hour, so that zones offset by 30 or 45 minutes (India,
+ *       Nepal, parts of Australia) get their local hours and days from summaries too;
+ *   <li>{@code rollup_slice_*}: the endpoints, values, top users and sketches again, per
+ *       {@linkplain #SLICES slice}: per status code and per method and endpoint, so that a view
+ *       filtered by one of them is answered without the rows.
  * </ul>
  *
  * <p>The SELECTs below turn request rows into summary rows; {@link SummaryJob} stores their
@@ -34,9 +40,32 @@ public final class Summaries {
     /** How often {@link #valuesSelect} repeats its WHERE clause. */
     public static final int VALUES_WHERE_COUNT = 5;
 
-    public static final List<String> TABLES = List.of("rollup_endpoints", "rollup_values", "rollup_top_users", "rollup_sketches");
+    public static final List<String> TABLES = List.of("rollup_endpoints", "rollup_values", "rollup_top_users", "rollup_sketches",
+            "rollup_quarters", "rollup_quarter_users", "rollup_slice_endpoints", "rollup_slice_values", "rollup_slice_top_users",
+            "rollup_slice_sketches");
+    /**
+     * The finer summaries (quarter hours and slices), which came after the others: on a database
+     * summarised before them they start later ({@link SummaryJob#finerFrom}).
+     */
+    public static final List<String> FINER_TABLES = TABLES.subList(4, TABLES.size());
+
+    /** {@code rollup_slice_*.slice}: what {@code slice_value} is. */
+    public static final int SLICE_STATUS = 1;
+    public static final int SLICE_ENDPOINT = 2;
+    /**
+     * The value of each slice, by slice number from 1: the status code as text, and method and
+     * endpoint ({@code GET /users/{id}}). Each slice costs the job a scan of the rows per table
+     * and a set of sketches per value; country, client, OS and device would fit the same tables
+     * (their expression here, a case in {@code SummarySource.Slice}) at about three times the
+     * summarising cost measured for these two.
+     */
+    public static final List<String> SLICES = List.of("CAST(status AS VARCHAR)", "method || ' ' || coalesce(route, path)");
+    /** Users kept per hour, split and slice value ({@link #TOP_USERS_PER_HOUR} would store more users than requests). */
+    public static final int TOP_USERS_PER_SLICE = 10;
 
     static final String HOUR = "date_trunc('hour', created_at)";
+    /** The quarter of its hour a request fell in, 0 to 3; every zone offset of today is whole quarters. */
+    static final String QUARTER = "CAST(floor(extract(minute FROM created_at) / 15) AS SMALLINT)";
     private static final String SPLIT = "key_id, " + HOUR + " AS hour, hostname, bot, status = 404 AS not_found";
 
     private Summaries() {}
@@ -92,9 +121,80 @@ public final class Summaries {
                 + "WHERE r <= " + limit;
     }
 
+    /** Requests, successes and total response time per hour, split and quarter of the hour. */
+    public static String quartersSelect(String where) {
+        return quartersSelect("requests", where);
+    }
+
+    static String quartersSelect(String rows, String where) {
+        return "SELECT " + SPLIT + ", " + QUARTER + " AS quarter, count(*) AS requests, "
+                + "CAST(sum(CASE WHEN status < 400 THEN 1 ELSE 0 END) AS BIGINT) AS successes, sum(response_time) AS time_sum "
+                + "FROM " + rows + " WHERE " + where + " GROUP BY 1, 2, 3, 4, 5, 6";
+    }
+
+    /** The endpoints per slice: {@link #endpointsSelect} with {@code slice} and {@code slice_value}; {@code where} appears once a slice. */
+    public static String sliceEndpointsSelect(String where) {
+        return sliceEndpointsSelect("requests", where);
+    }
+
+    static String sliceEndpointsSelect(String rows, String where) {
+        return slices(rows, where, "status, method, coalesce(route, path) AS endpoint, response_time",
+                "SELECT key_id, hour, hostname, bot, slice, slice_value, status, method, endpoint, count(*) AS requests, "
+                        + "sum(response_time) AS time_sum FROM (%s) s GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9");
+    }
+
+    /** The values per slice: {@link #valuesSelect} with {@code slice} and {@code slice_value}; {@code where} appears once a slice. */
+    public static String sliceValuesSelect(String where) {
+        return sliceValuesSelect("requests", where);
+    }
+
+    static String sliceValuesSelect(String rows, String where) {
+        String split = "key_id, hour, hostname, bot, not_found, slice, slice_value, ";
+        StringBuilder sets = new StringBuilder();
+        for (String column : List.of("location", "client", "os", "device", "referrer")) {
+            sets.append(sets.length() == 0 ? "" : ", ").append("(").append(split).append(column).append(")");
+        }
+        // GROUPING() sets a bit per column not grouped, the first the highest: 15 is location's set
+        return slices(rows, where, "location, client, os, device, referrer",
+                "SELECT " + split + "CAST(CASE GROUPING(location, client, os, device, referrer) WHEN 15 THEN " + COUNTRY
+                        + " WHEN 23 THEN " + CLIENT + " WHEN 27 THEN " + OS + " WHEN 29 THEN " + DEVICE + " ELSE " + REFERRER
+                        + " END AS SMALLINT) AS dimension, coalesce(location, client, os, device, referrer) AS value, "
+                        + "count(*) AS requests FROM (%s) s GROUP BY GROUPING SETS (" + sets + ")");
+    }
+
+    /**
+     * Users per hour, split and slice value, with {@code limit} only the busiest that many;
+     * {@code where} appears once a slice.
+     */
+    public static String sliceUsersSelect(String where, Integer limit) {
+        return sliceUsersSelect("requests", where, limit);
+    }
+
+    static String sliceUsersSelect(String rows, String where, Integer limit) {
+        String grouped = "SELECT key_id, hour, hostname, bot, not_found, slice, slice_value, user_key, count(*) AS requests, "
+                + "CAST(sum(CASE WHEN status < 400 THEN 1 ELSE 0 END) AS BIGINT) AS successes, max(created_at) AS last_seen, "
+                + "row_number() OVER (PARTITION BY key_id, hour, hostname, bot, not_found, slice, slice_value "
+                + "ORDER BY count(*) DESC, user_key) AS r FROM (%s) s WHERE user_key IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7, 8";
+        return "SELECT key_id, hour, hostname, bot, not_found, slice, slice_value, user_key, requests, successes, last_seen FROM ("
+                + slices(rows, where, "coalesce(user_id, ip_address) AS user_key, status, created_at", grouped)
+                + ") ranked" + (limit == null ? "" : " WHERE r <= " + limit);
+    }
+
+    /** {@code outer} (with %s) over the rows of every slice, each with its {@code slice} and {@code slice_value}. */
+    private static String slices(String rows, String where, String columns, String outer) {
+        StringBuilder union = new StringBuilder();
+        for (int slice = 1; slice <= SLICES.size(); slice++) {
+            union.append(slice == 1 ? "" : " UNION ALL ").append("SELECT ").append(SPLIT).append(", CAST(").append(slice)
+                    .append(" AS SMALLINT) AS slice, ").append(SLICES.get(slice - 1)).append(" AS slice_value, ").append(columns)
+                    .append(" FROM ").append(rows).append(" WHERE ").append(where);
+        }
+        return String.format(outer, union);
+    }
+
     /**
      * What the sketches are built from, one row per request, the hour as epoch seconds (reading
-     * a number is several times cheaper than reading a timestamp, and this reads every row).
+     * a number is several times cheaper than reading a timestamp, and this reads every row), then
+     * the quarter of the hour and the value of each slice ({@code slice_1} ...).
      */
     public static String sketchRowsSelect(String where) {
         return sketchRowsSelect("requests", where);
@@ -102,7 +202,15 @@ public final class Summaries {
 
     static String sketchRowsSelect(String rows, String where) {
         return "SELECT key_id, CAST(extract(epoch FROM " + HOUR + ") AS BIGINT) AS hour, hostname, bot, status = 404 AS not_found, "
-                + "response_time, ip_address, user_id FROM " + rows + " WHERE " + where;
+                + "response_time, ip_address, user_id, " + QUARTER + " AS quarter" + sliceColumns() + " FROM " + rows + " WHERE " + where;
+    }
+
+    private static String sliceColumns() {
+        StringBuilder columns = new StringBuilder();
+        for (int slice = 1; slice <= SLICES.size(); slice++) {
+            columns.append(", ").append(SLICES.get(slice - 1)).append(" AS slice_").append(slice);
+        }
+        return columns.toString();
     }
 
     /**
@@ -128,13 +236,54 @@ public final class Summaries {
                                 + "latency BLOB NOT NULL, ips BLOB NOT NULL, user_ids BLOB NOT NULL, users BLOB NOT NULL)",
                         "CREATE TABLE IF NOT EXISTS rollup_sketches (" + split + "not_found BOOLEAN NOT NULL, "
                                 + "latency BYTEA NOT NULL, ips BYTEA NOT NULL, user_ids BYTEA NOT NULL, users BYTEA NOT NULL)"),
-                // one row: every hour before rolled_until is summarised (late rows aside, see late_hours)
+                // row 1: every hour before rolled_until is summarised (late rows aside, see late_hours);
+                // row 2: the quarter-hour summaries start at rolled_until (SummaryJob.quartersFrom)
                 Migration.of("rollup-005-progress",
                         "CREATE TABLE IF NOT EXISTS rollup_progress (id SMALLINT PRIMARY KEY, rolled_until TIMESTAMP NOT NULL)"),
                 postgresIndex("rollup-006-endpoints-key-hour", "rollup_endpoints"),
                 postgresIndex("rollup-007-values-key-hour", "rollup_values"),
                 postgresIndex("rollup-008-top-users-key-hour", "rollup_top_users"),
-                postgresIndex("rollup-009-sketches-key-hour", "rollup_sketches"));
+                postgresIndex("rollup-009-sketches-key-hour", "rollup_sketches"),
+                Migration.of("rollup-010-quarters", "CREATE TABLE IF NOT EXISTS rollup_quarters (" + split
+                        + "not_found BOOLEAN NOT NULL, quarter SMALLINT NOT NULL, requests BIGINT NOT NULL, "
+                        + "successes BIGINT NOT NULL, time_sum FLOAT8 NOT NULL)"),
+                new Migration("rollup-011-quarter-users",
+                        "CREATE TABLE IF NOT EXISTS rollup_quarter_users (" + split
+                                + "not_found BOOLEAN NOT NULL, quarter SMALLINT NOT NULL, users BLOB NOT NULL)",
+                        "CREATE TABLE IF NOT EXISTS rollup_quarter_users (" + split
+                                + "not_found BOOLEAN NOT NULL, quarter SMALLINT NOT NULL, users BYTEA NOT NULL)"),
+                postgresIndex("rollup-012-quarters-key-hour", "rollup_quarters"),
+                postgresIndex("rollup-013-quarter-users-key-hour", "rollup_quarter_users"),
+                Migration.of("rollup-014-slice-endpoints", "CREATE TABLE IF NOT EXISTS rollup_slice_endpoints (" + split
+                        + "slice SMALLINT NOT NULL, slice_value VARCHAR, status SMALLINT NOT NULL, method VARCHAR NOT NULL, "
+                        + "endpoint VARCHAR NOT NULL, requests BIGINT NOT NULL, time_sum FLOAT8 NOT NULL)"),
+                Migration.of("rollup-015-slice-values", "CREATE TABLE IF NOT EXISTS rollup_slice_values (" + split
+                        + "not_found BOOLEAN NOT NULL, slice SMALLINT NOT NULL, slice_value VARCHAR, dimension SMALLINT NOT NULL, "
+                        + "value VARCHAR, requests BIGINT NOT NULL)"),
+                Migration.of("rollup-016-slice-top-users", "CREATE TABLE IF NOT EXISTS rollup_slice_top_users (" + split
+                        + "not_found BOOLEAN NOT NULL, slice SMALLINT NOT NULL, slice_value VARCHAR, user_key VARCHAR NOT NULL, "
+                        + "requests BIGINT NOT NULL, successes BIGINT NOT NULL, last_seen TIMESTAMP NOT NULL)"),
+                new Migration("rollup-017-slice-sketches",
+                        "CREATE TABLE IF NOT EXISTS rollup_slice_sketches (" + split + "not_found BOOLEAN NOT NULL, "
+                                + "slice SMALLINT NOT NULL, slice_value VARCHAR, "
+                                + "latency BLOB NOT NULL, ips BLOB NOT NULL, user_ids BLOB NOT NULL, users BLOB NOT NULL)",
+                        "CREATE TABLE IF NOT EXISTS rollup_slice_sketches (" + split + "not_found BOOLEAN NOT NULL, "
+                                + "slice SMALLINT NOT NULL, slice_value VARCHAR, "
+                                + "latency BYTEA NOT NULL, ips BYTEA NOT NULL, user_ids BYTEA NOT NULL, users BYTEA NOT NULL)"),
+                postgresSliceIndex("rollup-018-slice-endpoints-key-slice", "rollup_slice_endpoints"),
+                postgresSliceIndex("rollup-019-slice-values-key-slice", "rollup_slice_values"),
+                postgresSliceIndex("rollup-020-slice-top-users-key-slice", "rollup_slice_top_users"),
+                postgresSliceIndex("rollup-021-slice-sketches-key-slice", "rollup_slice_sketches"),
+                postgresIndex("rollup-022-slice-endpoints-key-hour", "rollup_slice_endpoints"),
+                postgresIndex("rollup-023-slice-values-key-hour", "rollup_slice_values"),
+                postgresIndex("rollup-024-slice-top-users-key-hour", "rollup_slice_top_users"),
+                postgresIndex("rollup-025-slice-sketches-key-hour", "rollup_slice_sketches"));
+    }
+
+    /** A filtered view reads one slice value's hours; deletion and late hours find a key's hours through it too. */
+    private static Migration postgresSliceIndex(String id, String table) {
+        return new Migration(id, null, "CREATE INDEX IF NOT EXISTS " + table + "_key_slice ON " + table
+                + " (key_id, slice, slice_value, hour)");
     }
 
     /** DuckDB prunes by the row groups' min/max hour instead; an index would only slow inserts. */

@@ -28,7 +28,8 @@ public final class SummaryExtension implements ServerExtension {
 
     @Override
     public void install(Router router, ServerContext context) {
-        context.register(ServerContext.Job.SUMMARIES, new SummaryJob(context.storage(), context.clock())::run);
+        context.register(ServerContext.Job.SUMMARIES, new SummaryJob(context.storage(), context.clock(),
+                () -> context.config().rawRowsFrom(context.clock().instant()))::run);
         context.every(INTERVAL, Duration.ofSeconds(5), ServerContext.Job.SUMMARIES);
     }
 }

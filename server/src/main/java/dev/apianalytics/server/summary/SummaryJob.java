@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -60,21 +61,58 @@ public final class SummaryJob {
     static final int LATE_CHUNKS_PER_RUN = 64;
 
     private static final Duration CHUNK = Duration.ofDays(1);
+    /** Fewer rows than this in a backfilled stretch make the next one eight times as long, up to {@link #MAX_BACKFILL}. */
+    private static final long LIGHT_ROWS = 100_000;
+    private static final Duration MAX_BACKFILL = Duration.ofDays(512);
     private static final System.Logger LOG = System.getLogger(SummaryJob.class.getName());
+
+    /** {@code rollup_progress} row holding {@link #summarisedUntil}. */
+    private static final int SUMMARISED_UNTIL = 1;
+    /**
+     * {@code rollup_progress} row holding {@link #finerFrom}: the finer summaries (quarter hours,
+     * slices) came after the hourly ones, so on a database summarised before them they start where
+     * the hourly ones stood, and {@link #backfillFiner} extends them back a day per transaction.
+     */
+    private static final int FINER_FROM = 2;
+    /** {@link #finerFrom} once the finer summaries cover every hour that has rows. */
+    private static final Instant EVERY_HOUR = Instant.EPOCH;
 
     private final Storage storage;
     private final Clock clock;
+    private final Supplier<Instant> rawRowsFrom;
     /** The key whose late hours were redone last: the next run starts after it, so every key gets its turn. */
     private volatile long lastLateKey;
 
     public SummaryJob(Storage storage, Clock clock) {
+        this(storage, clock, () -> null);
+    }
+
+    /**
+     * With {@code rawRowsFrom} telling where complete raw rows start now (null when all are
+     * kept): the finer summaries are never backfilled from hours whose rows retention deletes.
+     */
+    public SummaryJob(Storage storage, Clock clock, Supplier<Instant> rawRowsFrom) {
         this.storage = storage;
         this.clock = clock;
+        this.rawRowsFrom = rawRowsFrom;
     }
 
     /** Until when every hour is summarised (exclusive), or null before the first run. */
     public static Instant summarisedUntil(Connection connection) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT rolled_until FROM rollup_progress WHERE id = 1");
+        return progress(connection, SUMMARISED_UNTIL);
+    }
+
+    /**
+     * From which hour on the finer summaries ({@link Summaries#FINER_TABLES}) exist, up to
+     * {@link #summarisedUntil}; null before the first run. Views that need them further back read
+     * the rows.
+     */
+    public static Instant finerFrom(Connection connection) throws SQLException {
+        return progress(connection, FINER_FROM);
+    }
+
+    private static Instant progress(Connection connection, int id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT rolled_until FROM rollup_progress WHERE id = " + id);
                 ResultSet rows = select.executeQuery()) {
             return rows.next() ? Storage.instant(rows, 1) : null;
         }
@@ -90,8 +128,49 @@ public final class SummaryJob {
         do {
             until = storage.maintain(connection -> step(connection, target));
         } while (until.isBefore(target));
+        backfillFiner();
         redoLateHours(Storage.utc(until));
         return until;
+    }
+
+    /**
+     * Extends the finer summaries back to the first row, or to where retention keeps rows whole,
+     * a day per transaction; does nothing once done.
+     */
+    private void backfillFiner() throws SQLException {
+        Instant floor = rawRowsFrom.get();
+        Instant[] firstHour = new Instant[1];
+        // a day at a time, longer stretches while days are light (months of a late post are mostly empty)
+        Duration[] span = {CHUNK};
+        while (storage.maintain(connection -> {
+            Instant covered = finerFrom(connection);
+            if (covered == null || covered.equals(EVERY_HOUR) || floor != null && !covered.isAfter(floor)) {
+                return false;
+            }
+            if (firstHour[0] == null) {
+                // older rows can only arrive late, and their hours are then redone whole, quarters included
+                Instant first = firstRequest(connection);
+                firstHour[0] = first == null ? covered : first.truncatedTo(ChronoUnit.HOURS);
+            }
+            Instant lower = floor != null && floor.isAfter(firstHour[0]) ? floor : firstHour[0];
+            if (!covered.isAfter(lower)) {
+                saveProgress(connection, FINER_FROM, EVERY_HOUR);
+                return false;
+            }
+            Instant from = covered.minus(span[0]).isAfter(lower) ? covered.minus(span[0]) : lower;
+            List<Object> range = List.of(Storage.utc(from), Storage.utc(covered));
+            // a late hour redone meanwhile already has them
+            for (String table : Summaries.FINER_TABLES) {
+                update(connection, "DELETE FROM " + table + " WHERE hour >= ? AND hour < ?", range.toArray());
+            }
+            long rows = summariseFiner(connection, "requests", "created_at >= ? AND created_at < ?", range, false);
+            span[0] = rows >= LIGHT_ROWS ? CHUNK : span[0].multipliedBy(8).compareTo(MAX_BACKFILL) > 0 ? MAX_BACKFILL
+                    : span[0].multipliedBy(8);
+            saveProgress(connection, FINER_FROM, from);
+            return true;
+        })) {
+            LOG.log(System.Logger.Level.DEBUG, "summaries: finer summaries extended back");
+        }
     }
 
     /** Summarises up to a day of the hours before {@code target}; returns the new progress. */
@@ -105,13 +184,17 @@ public final class SummaryJob {
             Instant first = firstRequest(connection);
             from = first == null ? target : first.truncatedTo(ChronoUnit.HOURS);
         }
+        if (finerFrom(connection) == null) {
+            // a new database, or the first run since the finer summaries came: they start here
+            saveProgress(connection, FINER_FROM, from);
+        }
         if (!from.isBefore(target)) {
-            saveProgress(connection, from);
+            saveProgress(connection, SUMMARISED_UNTIL, from);
             return from;
         }
         Instant to = from.plus(CHUNK).isBefore(target) ? from.plus(CHUNK) : target;
         summarise(connection, "requests", "created_at >= ? AND created_at < ?", List.of(Storage.utc(from), Storage.utc(to)));
-        saveProgress(connection, to);
+        saveProgress(connection, SUMMARISED_UNTIL, to);
         return to;
     }
 
@@ -218,9 +301,32 @@ public final class SummaryJob {
                 + Summaries.valuesSelect(rows, where), parameters, Summaries.VALUES_WHERE_COUNT);
         insert(connection, "INSERT INTO rollup_top_users (key_id, hour, hostname, bot, not_found, user_key, requests, "
                 + "successes, last_seen) " + Summaries.usersSelect(rows, where, Summaries.TOP_USERS_PER_HOUR), parameters, 1);
+        summariseFiner(connection, rows, where, parameters, true);
+    }
+
+    /**
+     * Stores the finer summaries of the rows (quarter hours, slices), and with {@code hourly} the
+     * hourly sketches, which come from the same pass over the rows; returns how many rows it read.
+     */
+    private static long summariseFiner(Connection connection, String rows, String where, List<Object> parameters,
+            boolean hourly) throws SQLException {
+        int quarters = insert(connection, "INSERT INTO rollup_quarters (key_id, hour, hostname, bot, not_found, quarter, requests, "
+                + "successes, time_sum) " + Summaries.quartersSelect(rows, where), parameters, 1);
+        if (quarters == 0) {
+            return 0;
+        }
+        long read = 0;
+        int slices = Summaries.SLICES.size();
+        insert(connection, "INSERT INTO rollup_slice_endpoints (key_id, hour, hostname, bot, slice, slice_value, status, method, "
+                + "endpoint, requests, time_sum) " + Summaries.sliceEndpointsSelect(rows, where), parameters, slices);
+        insert(connection, "INSERT INTO rollup_slice_values (key_id, hour, hostname, bot, not_found, slice, slice_value, dimension, "
+                + "value, requests) " + Summaries.sliceValuesSelect(rows, where), parameters, slices);
+        insert(connection, "INSERT INTO rollup_slice_top_users (key_id, hour, hostname, bot, not_found, slice, slice_value, user_key, "
+                + "requests, successes, last_seen) " + Summaries.sliceUsersSelect(rows, where, Summaries.TOP_USERS_PER_SLICE), parameters,
+                slices);
         // rows in key and hour order, so that one key's hour is in memory at a time however many keys there are
         try (PreparedStatement select = connection.prepareStatement(Summaries.sketchRowsSelect(rows, where) + " ORDER BY 1, 2");
-                SketchWriter writer = new SketchWriter(connection)) {
+                SketchWriter writer = new SketchWriter(connection, hourly)) {
             bind(select, parameters, 1);
             select.setFetchSize(10_000);
             Map<Split, HourSketches> hour = new HashMap<>();
@@ -228,6 +334,7 @@ public final class SummaryJob {
             long currentHour = Long.MIN_VALUE;
             try (ResultSet found = select.executeQuery()) {
                 while (found.next()) {
+                    read++;
                     long keyId = found.getLong(1);
                     long epochHour = found.getLong(2);
                     if (keyId != currentKey || epochHour != currentHour) {
@@ -237,35 +344,41 @@ public final class SummaryJob {
                     }
                     Split split = new Split(keyId, LocalDateTime.ofEpochSecond(epochHour, 0, ZoneOffset.UTC), found.getString(3),
                             found.getBoolean(4), found.getBoolean(5));
-                    hour.computeIfAbsent(split, s -> new HourSketches()).add(found.getDouble(6), found.getString(7),
-                            found.getString(8));
+                    HourSketches sketches = hour.computeIfAbsent(split, s -> new HourSketches());
+                    double responseTime = found.getDouble(6);
+                    String ip = found.getString(7);
+                    String userId = found.getString(8);
+                    String userKey = userId != null ? userId : ip;
+                    Long user = userKey == null ? null : DistinctSketch.hash(userKey);
+                    sketches.add(responseTime, ip, userId, user, found.getInt(9));
+                    for (int slice = 1; slice <= slices; slice++) {
+                        sketches.slice(slice, found.getString(9 + slice)).add(responseTime, ip, userId, user);
+                    }
                 }
             }
             writer.add(hour);
         }
+        return read;
     }
 
     /**
-     * Inserts sketch rows many at a time: hours with few requests (late rows scattered over
-     * months) would otherwise cost a statement each. On DuckDB through its appender, as a
-     * parameterised insert of many rows costs it more to plan than to run; elsewhere in
-     * multi-row inserts. Holds only serialised sketches, a bounded number of them.
+     * Writes the sketches of each hour: the hourly ones (when asked), the users per quarter and the
+     * sketches per slice value.
+     * Hours with few requests (late rows scattered over months) would cost a statement each, so
+     * rows go many at a time through {@link BulkInsert}. Holds only serialised sketches, a
+     * bounded number of them.
      */
     private static final class SketchWriter implements AutoCloseable {
-        private static final int ROWS_PER_STATEMENT = 256;
-        private static final String INSERT = "INSERT INTO rollup_sketches "
-                + "(key_id, hour, hostname, bot, not_found, latency, ips, user_ids, users) VALUES ";
-        private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        private final BulkInsert hourly;
+        private final BulkInsert quarters;
+        private final BulkInsert slices;
 
-        private final Connection connection;
-        private final DuckDBAppender appender;
-        private final List<Object[]> pending = new ArrayList<>();
-        private PreparedStatement full;
-
-        SketchWriter(Connection connection) throws SQLException {
-            this.connection = connection;
-            this.appender = connection.isWrapperFor(DuckDBConnection.class) ? connection.unwrap(DuckDBConnection.class)
-                    .createAppender(DuckDBConnection.DEFAULT_SCHEMA, "rollup_sketches") : null;
+        SketchWriter(Connection connection, boolean hourly) throws SQLException {
+            this.hourly = hourly ? new BulkInsert(connection, "rollup_sketches",
+                    "key_id, hour, hostname, bot, not_found, latency, ips, user_ids, users") : null;
+            this.quarters = new BulkInsert(connection, "rollup_quarter_users", "key_id, hour, hostname, bot, not_found, quarter, users");
+            this.slices = new BulkInsert(connection, "rollup_slice_sketches",
+                    "key_id, hour, hostname, bot, not_found, slice, slice_value, latency, ips, user_ids, users");
         }
 
         /** Takes one key's hour of sketches, serialised, and empties {@code hour}. */
@@ -273,51 +386,109 @@ public final class SummaryJob {
             for (Map.Entry<Split, HourSketches> entry : hour.entrySet()) {
                 Split split = entry.getKey();
                 HourSketches sketches = entry.getValue();
-                byte[][] bytes = {sketches.latency.toBytes(), sketches.ips.toBytes(), sketches.userIds.toBytes(),
-                        sketches.users.toBytes()};
-                if (appender != null) {
-                    appender.beginRow().append(split.keyId()).append(split.hour());
-                    if (split.hostname() == null) {
-                        appender.appendNull();
-                    } else {
-                        appender.append(split.hostname());
-                    }
-                    appender.append(split.bot()).append(split.notFound());
-                    for (byte[] sketch : bytes) {
-                        appender.append(sketch);
-                    }
-                    appender.endRow();
-                    continue;
+                if (hourly != null) {
+                    byte[][] bytes = sketches.toBytes();
+                    hourly.add(split.keyId(), split.hour(), split.hostname(), split.bot(), split.notFound(), bytes[0], bytes[1],
+                            bytes[2], bytes[3]);
                 }
-                pending.add(new Object[] {split, bytes});
+                for (Map.Entry<SliceValue, Sketches> slice : sketches.slices.entrySet()) {
+                    byte[][] bytes = slice.getValue().toBytes();
+                    slices.add(split.keyId(), split.hour(), split.hostname(), split.bot(), split.notFound(),
+                            (short) slice.getKey().slice(), slice.getKey().value(), bytes[0], bytes[1], bytes[2], bytes[3]);
+                }
+                for (short quarter = 0; quarter < 4; quarter++) {
+                    DistinctSketch users = sketches.quarterUsers[quarter];
+                    if (users != null) {
+                        quarters.add(split.keyId(), split.hour(), split.hostname(), split.bot(), split.notFound(), quarter,
+                                users.toBytes());
+                    }
+                }
+            }
+            hour.clear();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try (BulkInsert closingHourly = hourly; BulkInsert closingQuarters = quarters; BulkInsert closingSlices = slices) {
+                // closing flushes their rows into the transaction
+            }
+        }
+    }
+
+    /**
+     * Inserts rows into one table many at a time: on DuckDB through its appender, as a
+     * parameterised insert of many rows costs it more to plan than to run; elsewhere in
+     * multi-row inserts. Values are {@code Long}, {@code Short}, {@code Boolean}, {@code String},
+     * {@code LocalDateTime}, {@code byte[]} or null (a {@code VARCHAR}).
+     */
+    private static final class BulkInsert implements AutoCloseable {
+        private static final int ROWS_PER_STATEMENT = 256;
+
+        private final Connection connection;
+        private final String insert;
+        private final String row;
+        private final DuckDBAppender appender;
+        private final List<Object[]> pending = new ArrayList<>();
+        private PreparedStatement full;
+
+        BulkInsert(Connection connection, String table, String columns) throws SQLException {
+            this.connection = connection;
+            this.insert = "INSERT INTO " + table + " (" + columns + ") VALUES ";
+            this.row = "(" + String.join(", ", Collections.nCopies(columns.split(",").length, "?")) + ")";
+            this.appender = connection.isWrapperFor(DuckDBConnection.class) ? connection.unwrap(DuckDBConnection.class)
+                    .createAppender(DuckDBConnection.DEFAULT_SCHEMA, table) : null;
+        }
+
+        void add(Object... values) throws SQLException {
+            if (appender == null) {
+                pending.add(values);
                 if (pending.size() == ROWS_PER_STATEMENT) {
                     if (full == null) {
                         full = prepare(ROWS_PER_STATEMENT);
                     }
                     insert(full);
                 }
+                return;
             }
-            hour.clear();
+            appender.beginRow();
+            for (Object value : values) {
+                if (value == null) {
+                    appender.appendNull();
+                } else if (value instanceof Long number) {
+                    appender.append(number.longValue());
+                } else if (value instanceof Short number) {
+                    appender.append(number.shortValue());
+                } else if (value instanceof Boolean bool) {
+                    appender.append(bool.booleanValue());
+                } else if (value instanceof String text) {
+                    appender.append(text);
+                } else if (value instanceof LocalDateTime time) {
+                    appender.append(time);
+                } else {
+                    appender.append((byte[]) value);
+                }
+            }
+            appender.endRow();
         }
 
         private PreparedStatement prepare(int rows) throws SQLException {
-            return connection.prepareStatement(INSERT + String.join(", ", Collections.nCopies(rows, ROW)));
+            return connection.prepareStatement(insert + String.join(", ", Collections.nCopies(rows, row)));
         }
 
-        private void insert(PreparedStatement insert) throws SQLException {
+        private void insert(PreparedStatement statement) throws SQLException {
             int p = 0;
-            for (Object[] row : pending) {
-                Split split = (Split) row[0];
-                insert.setLong(++p, split.keyId());
-                insert.setObject(++p, split.hour());
-                insert.setString(++p, split.hostname());
-                insert.setBoolean(++p, split.bot());
-                insert.setBoolean(++p, split.notFound());
-                for (byte[] sketch : (byte[][]) row[1]) {
-                    insert.setBytes(++p, sketch);
+            for (Object[] values : pending) {
+                for (Object value : values) {
+                    if (value == null) {
+                        statement.setString(++p, null);
+                    } else if (value instanceof byte[] bytes) {
+                        statement.setBytes(++p, bytes);
+                    } else {
+                        statement.setObject(++p, value);
+                    }
                 }
             }
-            insert.executeUpdate();
+            statement.executeUpdate();
             pending.clear();
         }
 
@@ -337,25 +508,54 @@ public final class SummaryJob {
     /** One hour of one key, split as the summaries are. */
     private record Split(long keyId, LocalDateTime hour, String hostname, boolean bot, boolean notFound) {}
 
-    /** The mergeable summaries of one split. */
-    private static final class HourSketches {
+    /** The mergeable summaries of some rows. */
+    private static class Sketches {
         final LatencyHistogram latency = new LatencyHistogram();
         final DistinctSketch ips = new DistinctSketch();
         final DistinctSketch userIds = new DistinctSketch();
         final DistinctSketch users = new DistinctSketch();
 
-        void add(double responseTime, String ip, String userId) {
+        /** Counts a request; {@code user} is the {@link DistinctSketch#hash} of its user id, else IP, null without either. */
+        void add(double responseTime, String ip, String userId, Long user) {
             latency.add(responseTime);
             ips.add(ip);
             userIds.add(userId);
-            users.add(userId != null ? userId : ip);
+            if (user != null) {
+                users.addHash(user);
+            }
+        }
+
+        byte[][] toBytes() {
+            return new byte[][] {latency.toBytes(), ips.toBytes(), userIds.toBytes(), users.toBytes()};
         }
     }
 
-    private static void insert(Connection connection, String sql, List<Object> parameters, int repeat) throws SQLException {
+    /** The sketches of one hour and split, with its users per quarter hour and its sketches per slice value. */
+    private static final class HourSketches extends Sketches {
+        final DistinctSketch[] quarterUsers = new DistinctSketch[4];
+        final Map<SliceValue, Sketches> slices = new HashMap<>();
+
+        void add(double responseTime, String ip, String userId, Long user, int quarter) {
+            add(responseTime, ip, userId, user);
+            if (quarterUsers[quarter] == null) {
+                quarterUsers[quarter] = new DistinctSketch();
+            }
+            if (user != null) {
+                quarterUsers[quarter].addHash(user);
+            }
+        }
+
+        Sketches slice(int slice, String value) {
+            return slices.computeIfAbsent(new SliceValue(slice, value), v -> new Sketches());
+        }
+    }
+
+    private record SliceValue(int slice, String value) {}
+
+    private static int insert(Connection connection, String sql, List<Object> parameters, int repeat) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(sql)) {
             bind(insert, parameters, repeat);
-            insert.executeUpdate();
+            return insert.executeUpdate();
         }
     }
 
@@ -375,15 +575,16 @@ public final class SummaryJob {
         }
     }
 
-    private static void saveProgress(Connection connection, Instant until) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE rollup_progress SET rolled_until = ? WHERE id = 1")) {
-            update.setObject(1, Storage.utc(until));
+    private static void saveProgress(Connection connection, int id, Instant value) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE rollup_progress SET rolled_until = ? WHERE id = " + id)) {
+            update.setObject(1, Storage.utc(value));
             if (update.executeUpdate() == 1) {
                 return;
             }
         }
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rollup_progress (id, rolled_until) VALUES (1, ?)")) {
-            insert.setObject(1, Storage.utc(until));
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rollup_progress (id, rolled_until) VALUES (" + id
+                + ", ?)")) {
+            insert.setObject(1, Storage.utc(value));
             insert.executeUpdate();
         }
     }

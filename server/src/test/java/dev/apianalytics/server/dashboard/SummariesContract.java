@@ -132,16 +132,33 @@ abstract class SummariesContract {
         List<Row> rows = SeedData.rows(12, 400, NOW, 6);
         SeedData.post(http, key, rows);
         server.summarise();
+        JsonObject status = dashboard(key, "period=7d&status=4xx");
+        assertThat(status.get("estimated").getAsBoolean()).as("one status is a slice of the summaries").isTrue();
+        assertThat(requests(status)).isEqualTo(rows.stream().filter(r -> r.status() / 100 == 4).count());
+        // slices are hourly: in India the time panels of a sliced view come from the rows
+        JsonObject statusInIndia = dashboard(key, "period=7d&status=4xx&tz=Asia/Kolkata");
+        assertThat(statusInIndia.get("estimated").getAsBoolean()).isTrue();
+        assertThat(strings(statusInIndia, "rowsReadFor")).containsExactly("tz");
+        assertThat(longs(statusInIndia, "hours")).isEqualTo(new Expected(rows, NOW.minus(Duration.ofDays(7)), NOW,
+                ZoneId.of("Asia/Kolkata"), r -> r.status() / 100 == 4).hours());
         long germany = rows.stream().filter(r -> r.country().equals("DE")).count();
-        JsonObject filtered = dashboard(key, "period=7d&country=DE");
+        JsonObject country = dashboard(key, "period=7d&country=DE");
+        assertThat(country.get("estimated").getAsBoolean()).isFalse();
+        assertThat(strings(country, "rowsReadFor")).containsExactly("country");
+        assertThat(requests(country)).isEqualTo(germany);
+        // nor are two filters at once
+        JsonObject filtered = dashboard(key, "period=7d&country=DE&status=4xx");
         assertThat(filtered.get("estimated").getAsBoolean()).isFalse();
-        assertThat(requests(filtered)).isEqualTo(germany);
-        // India's offset is five and a half hours: its local hours cut summary hours in two, so
-        // the time panels come from the rows and the rest from the summaries
+        assertThat(strings(filtered, "rowsReadFor")).containsExactly("status", "country");
+        assertThat(requests(filtered)).isEqualTo(rows.stream().filter(r -> r.country().equals("DE") && r.status() / 100 == 4).count());
+        assertThat(strings(dashboard(key, "period=7d&status=5xx&hide=/health"), "rowsReadFor")).containsExactly("status", "hide");
+        // India's offset is five and a half hours: its local hours cut summary hours in two, and
+        // come from the quarter-hour summaries
         ZoneId kolkata = ZoneId.of("Asia/Kolkata");
         JsonObject india = dashboard(key, "period=7d&tz=Asia/Kolkata");
         Expected expected = new Expected(rows, NOW.minus(Duration.ofDays(7)), NOW, kolkata, r -> true);
         assertThat(india.get("estimated").getAsBoolean()).isTrue();
+        assertThat(strings(india, "rowsReadFor")).isEmpty();
         assertThat(requests(india)).isEqualTo(400);
         assertThat(longs(india, "hours")).isEqualTo(expected.hours());
         assertThat(longs(india, "weekdays")).isEqualTo(expected.weekdays());
@@ -160,6 +177,105 @@ abstract class SummariesContract {
         assertThat(settings.get("estimated").getAsBoolean()).as("settings are split in the summaries").isTrue();
         assertThat(requests(settings)).isEqualTo(rows.stream()
                 .filter(r -> r.hostname().equals("api.example.com") && !r.agent().bot() && r.status() != 404).count());
+    }
+
+    /**
+     * Zones offset by half and three quarters of an hour get every panel from the summaries. As
+     * after an upgrade, the quarter hours first start at the summaries' progress, and older views
+     * take their time panels from the rows until the job has extended the quarters back; then,
+     * with the raw rows gone from storage, hours, weekdays and activity buckets (requests and
+     * distinct users) still match the rows.
+     */
+    @Test
+    void halfAndThreeQuarterHourZonesComeFromTheSummaries() throws Exception {
+        String key = http.newKey();
+        // every row in an hour summarised already, none in the part hour a 24-hour view starts
+        // with, so that the rows themselves can be removed
+        Instant summarised = NOW.minus(SUMMARISED_LAG).truncatedTo(ChronoUnit.HOURS);
+        Instant dayAgo = NOW.minus(Duration.ofDays(1));
+        List<Row> rows = SeedData.rows(20, 600, summarised, 6).stream()
+                .filter(r -> r.createdAt().isBefore(dayAgo) || !r.createdAt().isBefore(dayAgo.plus(Duration.ofMinutes(30))))
+                .toList();
+        SeedData.post(http, key, rows);
+        server.summarise();
+
+        execute("DELETE FROM rollup_quarters");
+        execute("DELETE FROM rollup_quarter_users");
+        execute("UPDATE rollup_progress SET rolled_until = (SELECT rolled_until FROM rollup_progress WHERE id = 1) WHERE id = 2");
+        JsonObject upgraded = dashboard(key, "period=7d&tz=Asia/Kolkata");
+        assertThat(strings(upgraded, "rowsReadFor")).containsExactly("tz");
+        assertThat(longs(upgraded, "hours")).isEqualTo(new Expected(rows, NOW.minus(Duration.ofDays(7)), NOW,
+                ZoneId.of("Asia/Kolkata"), r -> true).hours());
+        server.summarise();
+        assertThat(strings(dashboard(key, "period=7d&tz=Asia/Kolkata"), "rowsReadFor")).isEmpty();
+
+        long keyId = server.storage().findKey(ApiKeys.hash(key)).orElseThrow();
+        execute("DELETE FROM requests WHERE key_id = " + keyId);
+        for (String zoneName : List.of("Asia/Kolkata", "Asia/Kathmandu", "Australia/Eucla")) {
+            ZoneId zone = ZoneId.of(zoneName);
+            for (String period : List.of("24h", "7d")) {
+                Instant from = NOW.minus(Duration.ofDays(period.equals("24h") ? 1 : 7));
+                JsonObject data = dashboard(key, "period=" + period + "&tz=" + zoneName);
+                Expected expected = new Expected(rows, from, NOW, zone, r -> true);
+                String view = zoneName + " " + period;
+                assertThat(data.get("estimated").getAsBoolean()).as(view).isTrue();
+                assertThat(strings(data, "rowsReadFor")).as(view).isEmpty();
+                assertThat(requests(data)).as(view).isEqualTo(expected.requests());
+                assertThat(longs(data, "hours")).as(view).isEqualTo(expected.hours());
+                assertThat(longs(data, "weekdays")).as(view).isEqualTo(expected.weekdays());
+                assertThat(activity(data, zone, "requests")).as(view).isEqualTo(perBucket(rows, from, zone, period, false));
+                assertThat(activity(data, zone, "users")).as(view).isEqualTo(perBucket(rows, from, zone, period, true));
+            }
+        }
+    }
+
+    /** Requests or distinct users (user id, else IP) per activity bucket with any, keyed by the bucket's local start. */
+    private static Map<String, Long> perBucket(List<Row> rows, Instant from, ZoneId zone, String period, boolean users) {
+        Map<String, java.util.Set<String>> usersPer = new TreeMap<>();
+        Map<String, Long> requestsPer = new TreeMap<>();
+        for (Row row : rows) {
+            if (row.createdAt().isBefore(from) || !row.createdAt().isBefore(NOW)) {
+                continue;
+            }
+            var local = row.createdAt().atZone(zone).toLocalDateTime();
+            var start = period.equals("24h") ? local.truncatedTo(ChronoUnit.HOURS)
+                    : local.truncatedTo(ChronoUnit.HOURS).withHour(local.getHour() / 3 * 3);
+            requestsPer.merge(start.toString(), 1L, Long::sum);
+            if (row.user() != null) {
+                usersPer.computeIfAbsent(start.toString(), s -> new java.util.TreeSet<>()).add(row.user());
+            }
+        }
+        if (!users) {
+            return requestsPer;
+        }
+        Map<String, Long> counts = new TreeMap<>();
+        usersPer.forEach((start, set) -> counts.put(start, (long) set.size()));
+        return counts;
+    }
+
+    /** A number of each activity bucket where it is not zero, keyed by the bucket's local start. */
+    private static Map<String, Long> activity(JsonObject data, ZoneId zone, String field) {
+        Map<String, Long> values = new TreeMap<>();
+        for (JsonElement point : data.getAsJsonArray("activity")) {
+            long value = point.getAsJsonObject().get(field).getAsLong();
+            if (value != 0) {
+                Instant start = Instant.ofEpochMilli(point.getAsJsonObject().get("t").getAsLong());
+                values.put(start.atZone(zone).toLocalDateTime().toString(), value);
+            }
+        }
+        return values;
+    }
+
+    private void execute(String sql) throws Exception {
+        try (Connection connection = server.storage().connection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.executeUpdate();
+        }
+    }
+
+    private static List<String> strings(JsonObject data, String array) {
+        List<String> values = new ArrayList<>();
+        data.getAsJsonArray(array).forEach(value -> values.add(value.getAsString()));
+        return values;
     }
 
     @Test
