@@ -6,7 +6,8 @@
  * and fails on any other):
  * <ul>
  *   <li>{@link dev.apianalytics.core.ApiAnalytics}: what adapters create and call on each request;
- *       {@link dev.apianalytics.core.UploaderStats} is the record its {@code stats()} returns.
+ *       {@link dev.apianalytics.core.UploaderStats} is the record its {@code stats()} returns (with its nested
+ *       {@code PostOutcome} and {@code PostTimes}, the uploads counted and timed by outcome).
  *   <li>{@link dev.apianalytics.core.Config} with its {@code Builder}, its settings table's rows
  *       ({@code Setting}) and the {@code Customizer} Spring, Micronaut and Quarkus applications declare.
  *   <li>{@link dev.apianalytics.core.RequestView}, {@link dev.apianalytics.core.RequestMapper} and

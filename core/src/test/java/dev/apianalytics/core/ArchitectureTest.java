@@ -47,6 +47,8 @@ class ArchitectureTest {
             entry("RequestMapper", "users' mappers of path, address, host, user agent and user id"),
             entry("PrivacyLevel", "a Config setting"),
             entry("UploaderStats", "the record ApiAnalytics.stats() returns"),
+            entry("UploaderStats$PostOutcome", "the outcomes UploaderStats counts posts by"),
+            entry("UploaderStats$PostTimes", "the post count and times UploaderStats returns per outcome"),
             entry("ApiAnalyticsMXBean", "JMX introspects only a public MXBean interface"),
             entry("micrometer.ApiAnalyticsMetrics", "the Micrometer MeterBinder applications bind"));
 
