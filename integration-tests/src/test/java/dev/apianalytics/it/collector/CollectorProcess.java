@@ -97,6 +97,11 @@ final class CollectorProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** CPU time the collector's process has used so far, all its threads together. */
+    java.time.Duration cpuTime() {
+        return process.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("no CPU time on this platform"));
+    }
+
     /** SIGKILL: no shutdown hook, no flush, no goodbye. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
