@@ -43,9 +43,6 @@ public final class Main {
         }
         System.out.println("API Analytics collector listening on " + server.url() + " (bound to " + config.bind()
                 + ":" + server.port() + "); data in " + server.storage().describe());
-        // a service manager's SIGTERM asks for an orderly stop, which is no failure: once the hook below has
-        // stopped the collector, exit 0 rather than the JVM's 143 (128 + SIGTERM)
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> System.exit(0));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
@@ -53,6 +50,9 @@ public final class Main {
                 STOPPED.countDown();
             }
         }, "api-analytics-shutdown"));
+        // a service manager's SIGTERM asks for an orderly stop, which is no failure: once the hook above has
+        // stopped the collector, exit 0 rather than the JVM's 143 (128 + SIGTERM)
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> System.exit(0));
         STOPPED.await();
     }
 
