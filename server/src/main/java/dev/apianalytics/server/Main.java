@@ -50,6 +50,9 @@ public final class Main {
                 STOPPED.countDown();
             }
         }, "api-analytics-shutdown"));
+        // a service manager's SIGTERM asks for an orderly stop, which is no failure: once the hook above has
+        // stopped the collector, exit 0 rather than the JVM's 143 (128 + SIGTERM)
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> System.exit(0));
         STOPPED.await();
     }
 

@@ -59,6 +59,9 @@ public final class ServerConfig {
     // raw-row retention
     /** The longest raw-row retention a flag may set: a century, so the horizon stays a valid instant. */
     public static final int MAX_RAW_RETENTION_DAYS = 36_500;
+    // ingestion hardening
+    /** How many times its wire size a gzip post may inflate to past the first 4 MiB: real batches stay under 90. */
+    public static final int DEFAULT_MAX_COMPRESSION_RATIO = 100;
 
     private final int port;
     private final String bind;
@@ -96,6 +99,8 @@ public final class ServerConfig {
     private final int alertMaxDestinations;
     // raw-row retention
     private final Duration rawRetention;
+    // ingestion hardening
+    private final int maxCompressionRatio;
 
     private ServerConfig(Builder builder) {
         this.port = builder.port;
@@ -132,6 +137,7 @@ public final class ServerConfig {
         this.shutdownTimeout = builder.shutdownTimeout;
         this.alertMaxDestinations = builder.alertMaxDestinations;
         this.rawRetention = builder.rawRetention;
+        this.maxCompressionRatio = builder.maxCompressionRatio;
     }
 
     public static Builder builder() {
@@ -320,6 +326,14 @@ public final class ServerConfig {
         return rawRetention.isZero() ? null : now.minus(rawRetention).truncatedTo(ChronoUnit.HOURS);
     }
 
+    /**
+     * How many times its size on the wire a gzip ingestion body may inflate to once past
+     * {@code RequestBody.RATIO_FREE_BYTES}: a gzip bomb is refused after a fraction of its work.
+     */
+    public int maxCompressionRatio() {
+        return maxCompressionRatio;
+    }
+
     /** A copy to change. */
     public Builder toBuilder() {
         Builder builder = new Builder();
@@ -357,6 +371,7 @@ public final class ServerConfig {
         builder.shutdownTimeout = shutdownTimeout;
         builder.alertMaxDestinations = alertMaxDestinations;
         builder.rawRetention = rawRetention;
+        builder.maxCompressionRatio = maxCompressionRatio;
         return builder;
     }
 
@@ -398,6 +413,8 @@ public final class ServerConfig {
         private int alertMaxDestinations = DEFAULT_ALERT_MAX_DESTINATIONS;
         // raw-row retention
         private Duration rawRetention = Duration.ZERO;
+        // ingestion hardening
+        private int maxCompressionRatio = DEFAULT_MAX_COMPRESSION_RATIO;
 
         private Builder() {}
 
@@ -619,6 +636,15 @@ public final class ServerConfig {
                         + " days, was " + rawRetention);
             }
             this.rawRetention = rawRetention;
+            return this;
+        }
+
+        /** Inflation allowed per wire byte past the first 4 MiB, 10 to 1,100 (past 1,032, gzip's own limit, none). */
+        public Builder maxCompressionRatio(int maxCompressionRatio) {
+            if (maxCompressionRatio < 10 || maxCompressionRatio > 1_100) {
+                throw new IllegalArgumentException("max compression ratio must be 10-1100, was " + maxCompressionRatio);
+            }
+            this.maxCompressionRatio = maxCompressionRatio;
             return this;
         }
 

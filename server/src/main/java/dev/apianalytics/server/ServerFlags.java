@@ -161,7 +161,12 @@ final class ServerFlags {
             intOption("--raw-retention-days", "API_ANALYTICS_RAW_RETENTION_DAYS",
                     "delete raw request rows older than N days, keeping their hourly summaries (default 0: keep "
                             + "them as long as their key; at most " + MAX_RAW_RETENTION_DAYS + ")",
-                    (b, days) -> b.rawRetention(Duration.ofDays(days))));
+                    (b, days) -> b.rawRetention(Duration.ofDays(days))),
+            // ingestion hardening
+            intOption("--max-compression-ratio", "API_ANALYTICS_MAX_COMPRESSION_RATIO",
+                    "413 for a gzip post inflating past 4 MiB to more than N times its size on the wire, as gzip "
+                            + "bombs do (default " + ServerConfig.DEFAULT_MAX_COMPRESSION_RATIO + "; real batches stay under 90; 10-1100)",
+                    Builder::maxCompressionRatio));
 
     private static final Map<String, Option> BY_FLAG =
             OPTIONS.stream().collect(Collectors.toMap(Option::flag, Function.identity()));

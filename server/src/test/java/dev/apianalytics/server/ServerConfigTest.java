@@ -119,4 +119,16 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.parse(List.of("--raw-retention-days", "40000"), Map.of()))
                 .hasMessageContaining("--raw-retention-days");
     }
+
+    @Test
+    void gzipBodiesAreHeldToACompressionRatioThatAFlagMayRaise() {
+        assertThat(ServerConfig.parse(List.of(), Map.of()).maxCompressionRatio()).isEqualTo(100);
+        assertThat(ServerConfig.parse(List.of("--max-compression-ratio", "300"), Map.of()).maxCompressionRatio()).isEqualTo(300);
+        assertThat(ServerConfig.parse(List.of(), Map.of("API_ANALYTICS_MAX_COMPRESSION_RATIO", "1100")).maxCompressionRatio())
+                .isEqualTo(1100);
+        assertThatThrownBy(() -> ServerConfig.parse(List.of("--max-compression-ratio", "5"), Map.of()))
+                .hasMessageContaining("--max-compression-ratio");
+        assertThatThrownBy(() -> ServerConfig.parse(List.of("--max-compression-ratio", "2000"), Map.of()))
+                .hasMessageContaining("--max-compression-ratio");
+    }
 }

@@ -97,6 +97,11 @@ final class CollectorProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** CPU time the collector's process has used so far, all its threads together. */
+    java.time.Duration cpuTime() {
+        return process.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("no CPU time on this platform"));
+    }
+
     /** SIGKILL: no shutdown hook, no flush, no goodbye. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
@@ -105,13 +110,27 @@ final class CollectorProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGTERM, returning at once; {@link #exitCode} waits for the end. Sent through the process
+     * handle: {@code Process.destroy()} also closes our ends of its pipes, and everything the
+     * collector says while it stops (its "stopping" and "stopped") would be lost.
+     */
+    void terminate() {
+        process.toHandle().destroy();
+    }
+
+    /** The exit status, once the process has ended within {@code seconds}; null while it runs on. */
+    Integer exitCode(long seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : null;
+    }
+
     /** SIGTERM, as a service manager stops it. */
     @Override
     public void close() throws InterruptedException {
         if (!process.isAlive()) {
             return;
         }
-        process.destroy();
+        terminate();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);

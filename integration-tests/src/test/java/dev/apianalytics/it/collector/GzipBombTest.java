@@ -26,7 +26,8 @@ import org.junit.jupiter.api.parallel.Isolated;
  * 32 concurrent gzip bombs, each a few hundred kilobytes on the wire, against a collector with
  * default limits in a JVM of its own with a 256 MB heap: each bomb would inflate to tens of
  * megabytes of one string, whitespace, nesting, keys or rows. Every bomb gets a 4xx, the log
- * shows no OutOfMemoryError, and another key's valid post sent meanwhile is stored (201).
+ * shows no OutOfMemoryError, and another key's valid post sent while they are in flight is stored
+ * (201) without waiting for the bombs' work.
  */
 @Isolated("measures a collector under memory pressure: timing-sensitive tests must not share the cores")
 class GzipBombTest {
@@ -44,6 +45,8 @@ class GzipBombTest {
             var client = new CollectorClient(collector.url());
             String attacker = client.newKey();
             String victim = client.newKey();
+            // the victim is a client already posting (so the user-agent rules, loaded at start, are in)
+            assertThat(post(client, collector.url(), gzippedBatch(victim, "warm-up"), new CountDownLatch(0)).status()).isEqualTo(201);
             List<Bomb> kinds = bombs(attacker);
             ExecutorService pool = Executors.newFixedThreadPool(BOMBS + 1);
             try {
@@ -53,35 +56,55 @@ class GzipBombTest {
                     Bomb bomb = kinds.get(i % kinds.size());
                     answers.add(CompletableFuture.supplyAsync(() -> post(client, collector.url(), bomb.gzip(), go), pool));
                 }
-                long[] victimMillis = new long[1];
-                CompletableFuture<CollectorClient.Answer> valid = CompletableFuture.supplyAsync(() -> {
-                    long started = System.nanoTime();
-                    var answer = post(client, collector.url(),
-                            CollectorClient.gzip(CollectorClient.batch(victim, "victim", 100).getBytes(StandardCharsets.UTF_8)), go);
-                    victimMillis[0] = (System.nanoTime() - started) / 1_000_000;
-                    return answer;
-                }, pool);
+                long cpuBefore = collector.cpuTime().toMillis();
                 long started = System.nanoTime();
                 go.countDown();
+                Thread.sleep(100); // the bombs are on the wire and being inflated
+                int answeredBefore = answered(answers);
+                long victimStarted = System.nanoTime();
+                var valid = post(client, collector.url(), gzippedBatch(victim, "victim"), new CountDownLatch(0));
+                long victimMillis = (System.nanoTime() - victimStarted) / 1_000_000;
+                long victimCpuMillis = collector.cpuTime().toMillis() - cpuBefore;
+                int answeredMeanwhile = answered(answers) - answeredBefore;
                 CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(200, TimeUnit.SECONDS);
                 long allMillis = (System.nanoTime() - started) / 1_000_000;
+                long allCpuMillis = collector.cpuTime().toMillis() - cpuBefore;
+                System.out.printf("gzip bombs: %d bombs (%s) answered in %d ms, %d ms of the collector's CPU; the valid post, "
+                                + "sent 100 ms after them with %d bombs unanswered, in %d ms (%d bombs answered meanwhile), "
+                                + "when the collector had used %d ms of CPU since the bombs; load average %.1f%n",
+                        BOMBS, kinds.stream().map(b -> b.kind() + " " + b.gzip().length / 1024 + " KB").toList(),
+                        allMillis, allCpuMillis, BOMBS - answeredBefore, victimMillis, answeredMeanwhile, victimCpuMillis,
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
                 for (int i = 0; i < BOMBS; i++) {
                     var answer = answers.get(i).get();
                     assertThat(answer.status()).as("%s answered %s", kinds.get(i % kinds.size()).kind(), answer.body())
                             .isBetween(400, 499);
                     assertThat(answer.body()).startsWith("{\"status\":" + answer.status());
                 }
-                assertThat(valid.get(60, TimeUnit.SECONDS).status()).as("the other key's valid post").isEqualTo(201);
+                assertThat(valid.status()).as("the other key's valid post").isEqualTo(201);
+                // The collector's CPU time, unlike the wall clock, does not stretch when other processes load the
+                // machine. Two CPU-seconds are a second of both cores: the valid post is answered within the bombs'
+                // first second of work (it took 0.6 to 0.9 s), and the bombs cost a few CPU-seconds in all (3.3 s
+                // measured; 13 s before gzip bodies were held to a compression ratio). The wall clock only has to
+                // stay within what a heavily loaded CI may take.
+                assertThat(victimCpuMillis).as("CPU ms the collector spent before the valid post's answer").isLessThan(2_000);
+                assertThat(allCpuMillis).as("CPU ms the collector spent on 32 bombs").isLessThan(8_000);
+                assertThat(victimMillis).as("ms until the valid post's answer").isLessThan(30_000);
                 assertThat(client.countUser(victim, "victim")).isEqualTo(100);
                 assertThat(client.get("/api/health", null).status()).isEqualTo(200);
-                System.out.printf("gzip bombs: %d bombs (%s) answered in %d ms; the valid post in %d ms%n",
-                        BOMBS, kinds.stream().map(b -> b.kind() + " " + b.gzip().length / 1024 + " KB").toList(),
-                        allMillis, victimMillis[0]);
             } finally {
                 pool.shutdownNow();
             }
         }
         assertThat(output).as("collector log").noneMatch(line -> line.contains("OutOfMemoryError"));
+    }
+
+    private static byte[] gzippedBatch(String key, String userId) {
+        return CollectorClient.gzip(CollectorClient.batch(key, userId, 100).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int answered(List<CompletableFuture<CollectorClient.Answer>> answers) {
+        return (int) answers.stream().filter(CompletableFuture::isDone).count();
     }
 
     private static CollectorClient.Answer post(CollectorClient client, String url, byte[] body, CountDownLatch go) {

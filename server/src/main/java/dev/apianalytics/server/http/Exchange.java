@@ -114,7 +114,7 @@ public final class Exchange {
      */
     public InputStream requestBody() {
         if (body == null) {
-            body = pace.watch(Content.Source.asInputStream(request));
+            body = pace.watch(request);
         }
         return body;
     }

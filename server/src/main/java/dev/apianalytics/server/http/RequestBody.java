@@ -15,7 +15,9 @@ import java.util.zip.ZipException;
 /**
  * A request body: read whole from the wire up to a cap (what a client sent costs it as much as
  * us), then decoded lazily. A gzip body is inflated only as the reader asks for it, through a cap
- * on the decoded size, so a gzip bomb never exists whole in memory. Every refusal is an
+ * on the decoded size, so a gzip bomb never exists whole in memory; {@link #open(int)} also caps
+ * how many times its wire size a body may inflate to, so the work a gzip body causes is
+ * proportional to what its sender sent. Every refusal is an
  * {@link ApiException}: 400 for a bad length or broken gzip, 413 past a cap, 415 for an encoding
  * other than gzip or none.
  */
@@ -24,6 +26,11 @@ public final class RequestBody {
     private static final int BUFFER = 16 * 1024;
     /** How much of an oversized body is read and discarded so the 413 reaches the client. */
     private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+    /**
+     * What any gzip body may inflate to, whatever its compression ratio: more than any batch of
+     * real rows that compresses unusually well (10,000 identical rows are about 2 MB at 250:1).
+     */
+    public static final long RATIO_FREE_BYTES = 4L * 1024 * 1024;
 
     private final byte[] wire;
     private final boolean gzip;
@@ -87,11 +94,26 @@ public final class RequestBody {
      * 400 (both {@link ApiException}s, so they pass unchanged through any parser reading it).
      */
     public InputStream open() {
+        return open(Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #open()}, and a gzip body may inflate past {@link #RATIO_FREE_BYTES} only up to
+     * {@code maxRatio} times its wire size (413 past it). Real batches compress 10 to 90 times
+     * (250 if every row is the same); a gzip bomb is made to compress a thousand times, so it is
+     * refused after a tenth or less of the inflating it asks for.
+     */
+    public InputStream open(int maxRatio) {
         if (!gzip) {
             return new ByteArrayInputStream(wire);
         }
+        long byRatio = Math.max(RATIO_FREE_BYTES, (long) maxRatio * wire.length);
+        String tooLarge = byRatio < maxDecodedBytes
+                ? "the body inflates to more than " + maxRatio + " times its compressed size of " + wire.length
+                        + " bytes (past " + RATIO_FREE_BYTES + " bytes); real batches never do"
+                : "the decompressed request body is larger than the limit of " + maxDecodedBytes + " bytes";
         try {
-            return new Capped(new GZIPInputStream(new ByteArrayInputStream(wire), BUFFER), maxDecodedBytes);
+            return new Capped(new GZIPInputStream(new ByteArrayInputStream(wire), BUFFER), Math.min(byRatio, maxDecodedBytes), tooLarge);
         } catch (IOException e) {
             throw notGzip(e);
         }
@@ -130,12 +152,12 @@ public final class RequestBody {
     /** Inflates on demand and stops at the cap, before the excess is ever buffered. */
     private static final class Capped extends FilterInputStream {
 
-        private final long cap;
+        private final String tooLarge;
         private long remaining;
 
-        Capped(InputStream in, long cap) {
+        Capped(InputStream in, long cap, String tooLarge) {
             super(in);
-            this.cap = cap;
+            this.tooLarge = tooLarge;
             this.remaining = cap;
         }
 
@@ -156,7 +178,7 @@ public final class RequestBody {
             if (read > 0) {
                 remaining -= read;
                 if (remaining < 0) {
-                    throw new ApiException(413, "the decompressed request body is larger than the limit of " + cap + " bytes");
+                    throw new ApiException(413, tooLarge);
                 }
             }
             return read;

@@ -134,6 +134,39 @@ class HttpLayerTest {
     }
 
     @Test
+    void aBodyThatStallsIsAnsweredAtTheMinimumRateNotAtTheIdleTimeout() throws Exception {
+        // an idle timeout far past the rate's deadline (the 2 s grace plus a byte's worth): the rate must answer first
+        Duration idle = Duration.ofSeconds(60);
+        try (CollectorServer patient = CollectorServer.start(ServerConfig.builder().port(0).bind("127.0.0.1")
+                .dataDir(dataDir.resolve("patient")).headerTimeout(HEADER_TIMEOUT).idleTimeout(idle).build());
+                Wire declared = Wire.open("127.0.0.11", patient.port());
+                Wire chunked = Wire.open("127.0.0.12", patient.port());
+                Wire huge = Wire.open("127.0.0.13", patient.port())) {
+            String post = "POST /api/log-request HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n";
+            String start = "{\"api_key\":\"" + "k".repeat(80) + "\",";
+            long started = System.nanoTime();
+            // a large Content-Length within the 16 MiB cap, a hundred bytes, then nothing
+            declared.send(post + "Content-Length: 10000000\r\n\r\n" + start);
+            // a chunked body: one chunk, then nothing
+            chunked.send(post + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(start.length()) + "\r\n" + start + "\r\n");
+            // past the cap: refused at once, but its drain (so the 413 is read, not reset) must not wait either
+            huge.send(post + "Content-Length: 999999999999\r\n\r\n" + start);
+            var answers = List.of(CompletableFuture.supplyAsync(declared::read), CompletableFuture.supplyAsync(chunked::read),
+                    CompletableFuture.supplyAsync(huge::read));
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(idle.toMillis() / 2, TimeUnit.MILLISECONDS);
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertJsonError(answers.get(0).join(), 408);
+            assertJsonError(answers.get(1).join(), 408);
+            assertJsonError(answers.get(2).join(), 413);
+            assertThat(elapsed).as("ms until all three were answered").isBetween(HEADER_TIMEOUT.toMillis() - 500,
+                    HEADER_TIMEOUT.toMillis() + MARGIN_MILLIS);
+            for (Wire wire : List.of(declared, chunked, huge)) {
+                assertThat(wire.closedWithin(MARGIN_MILLIS)).isTrue();
+            }
+        }
+    }
+
+    @Test
     void requestsTheServerRefusesByItselfGetJsonErrors() {
         assertJsonError(request("GET /a|b HTTP/1.1\r\n"), 400);
         assertJsonError(request("GET /api/{x} HTTP/1.1\r\n"), 400);

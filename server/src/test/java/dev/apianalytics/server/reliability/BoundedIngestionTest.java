@@ -74,9 +74,35 @@ class BoundedIngestionTest {
 
     @Test
     void whitespaceManyKeysAndManyRowsAreRefused() {
-        assertRefused(post(gzipOf("{", " ", 200 * MB, "}"), true), 413, "decompressed request body is larger");
+        assertRefused(post(gzipOf("{", " ", 200 * MB, "}"), true), 413, "more than 100 times its compressed size");
         assertRefused(post(gzipOf(envelope(), "\"k\":0,", 10 * MB, "\"x\":0}"), true), 400, "more than 256 fields");
         assertRefused(post(gzipOf(envelope() + "\"requests\":[", "{},", 10 * MB, "{}]}"), true), 413, "at most 10000 requests");
+    }
+
+    @Test
+    void aRealBatchPastTheRatioFreeSizeIsStored() {
+        // 1,200 rows with long search paths and referrers, 5 MB: past the 4 MiB that inflate freely
+        String tag = "large-batch";
+        var json = new StringBuilder(envelope()).append("\"requests\":[");
+        var random = new java.util.Random(7);
+        String[] words = {"red", "shoes", "size", "42", "winter", "sale", "leather", "boots", "men", "women", "kids", "blue"};
+        for (int i = 0; i < 1_200; i++) {
+            var query = new StringBuilder();
+            while (query.length() < 2_000) {
+                query.append(words[random.nextInt(words.length)]).append('+');
+            }
+            json.append(i == 0 ? "" : ",").append("{\"hostname\":\"shop.example.com\",\"path\":\"/search?q=").append(query)
+                    .append("\",\"referrer\":\"https://shop.example.com/search?q=").append(query.reverse())
+                    .append("\",\"method\":\"GET\",\"status\":200,\"response_time\":").append(random.nextInt(300))
+                    .append(",\"user_id\":\"").append(tag).append("\"}");
+        }
+        byte[] body = utf8(json.append("]}").toString());
+        byte[] zipped = gzip(body);
+        assertThat(body.length).as("decoded").isGreaterThan(4 * MB);
+        assertThat(body.length / zipped.length).as("its compression ratio").isBetween(2, 100);
+        RawClient.Answer answer = post(zipped, true);
+        assertThat(answer.status()).as("%s", answer).isEqualTo(201);
+        assertThat(answer.json().getAsJsonObject().get("accepted").getAsInt()).isEqualTo(1_200);
     }
 
     @Test
