@@ -13,7 +13,7 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * What Jetty answers by itself (a request head too large, a URI it cannot decode, a request
- * refused while stopping) in the collector's JSON error shape {@code {"status":N,"message":"..."}},
+ * refused while stopping, a request line that is not HTTP/1.x) in the collector's JSON error shape {@code {"status":N,"message":"..."}},
  * with the same security headers as every other answer, instead of Jetty's HTML page.
  */
 final class JsonErrors extends ErrorHandler {
@@ -23,6 +23,13 @@ final class JsonErrors extends ErrorHandler {
         int status = response.getStatus();
         // a server-side failure's message may name internals: those get the status's own words
         Object message = status >= 500 ? null : request.getAttribute(ERROR_MESSAGE);
+        if (status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
+            // Jetty's word for a request line that is not HTTP/1.x, raw line breaks in the target included:
+            // the client's fault, and a 5xx would trip the operator's alerts
+            status = HttpStatus.BAD_REQUEST_400;
+            message = "the request line must end in HTTP/1.1 or HTTP/1.0";
+            response.setStatus(status);
+        }
         ResponseHeaders.apply(request, response.getHeaders());
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         ByteBuffer body = json(status, message == null ? null : message.toString());

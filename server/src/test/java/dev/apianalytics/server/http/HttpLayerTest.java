@@ -178,6 +178,10 @@ class HttpLayerTest {
         assertJsonError(request("BREW /api/health HTTP/1.1\r\n"), 405);
         assertJsonError(request("GET /no-such-page HTTP/1.1\r\n"), 404);
         assertJsonError(request("DELETE /api/health HTTP/1.1\r\n"), 405);
+        // a raw line break inside the target makes the line look like HTTP/0.9, or another version: the client's fault
+        assertJsonError(request("GET /api/data?page=\n%ZZ HTTP/1.1\r\n"), 400);
+        assertJsonError(request("GET /api/health HTTP/2.0\r\n"), 426);
+        assertJsonError(request("GET /api/health HTTP/9.9\r\n"), 400);
     }
 
     @Test
