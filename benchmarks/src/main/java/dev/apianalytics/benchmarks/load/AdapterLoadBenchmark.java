@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,8 +31,10 @@ import java.util.regex.Pattern;
  * that other processes on a shared machine disturb far less than throughput.
  *
  * <p>Options: {@code --frameworks servlet,javalin,vertx,spring --seconds 5 --pairs 5 --warmup 5
- * --connections 50 --threads 1 --gzip true --wrk /usr/bin/wrk}; {@code --gzip false} makes the middleware
- * post plain JSON, which shows how much of its cost is compression.
+ * --connections 50 --threads 1 --gzip true --variety true --wrk /usr/bin/wrk}; {@code --gzip false} makes the
+ * middleware post plain JSON, which shows how much of its cost is compression. With {@code --variety true}
+ * wrk sends {@code load/variety.lua}'s mix of paths, queries and user agents, so batches compress as real
+ * traffic's do; {@code --variety false} sends one identical request, {@code GET /hello}.
  */
 public final class AdapterLoadBenchmark {
 
@@ -41,6 +44,8 @@ public final class AdapterLoadBenchmark {
 
     private final Map<String, String> options;
     private final HttpClient control = HttpClient.newHttpClient();
+    /** wrk's script for request variety, or {@code null} for one identical request. */
+    private Path script;
 
     private AdapterLoadBenchmark(Map<String, String> options) {
         this.options = options;
@@ -91,7 +96,7 @@ public final class AdapterLoadBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of(
                 "frameworks", "servlet,javalin,vertx", "seconds", "5", "pairs", "5", "warmup", "5",
-                "connections", "50", "threads", "1", "gzip", "true", "wrk", "/usr/bin/wrk"));
+                "connections", "50", "threads", "1", "gzip", "true", "variety", "true", "wrk", "/usr/bin/wrk"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + options.keySet());
@@ -106,6 +111,13 @@ public final class AdapterLoadBenchmark {
     }
 
     private void run() throws Exception {
+        if (Boolean.parseBoolean(options.get("variety"))) {
+            script = Files.createTempFile("variety", ".lua");
+            script.toFile().deleteOnExit();
+            try (var in = AdapterLoadBenchmark.class.getResourceAsStream("/load/variety.lua")) {
+                Files.write(script, in.readAllBytes());
+            }
+        }
         List<Result> results = new ArrayList<>();
         try (CollectorSink sink = CollectorSink.start()) {
             for (String framework : options.get("frameworks").split(",")) {
@@ -113,9 +125,10 @@ public final class AdapterLoadBenchmark {
             }
             System.out.println();
             System.out.printf(Locale.ROOT, "wrk -t%s -c%s, %s s per measurement, %s pairs after %s s of warm-up per variant,"
-                            + " gzip %s; the collector sink received %d posts, %d bytes%n%n",
+                            + " gzip %s, variety %s; the collector sink received %d posts, %d bytes (%.1f per record sent)%n%n",
                     options.get("threads"), options.get("connections"), options.get("seconds"), options.get("pairs"),
-                    options.get("warmup"), options.get("gzip"), sink.posts(), sink.bytes());
+                    options.get("warmup"), options.get("gzip"), options.get("variety"), sink.posts(), sink.bytes(),
+                    (double) sink.bytes() / Math.max(1, results.stream().mapToLong(r -> r.last().sent()).sum()));
         }
         System.out.println("| framework | req/s without (median) | req/s with (median) | ratio with/without (median) | ratio min-max"
                 + " | server CPU µs/request without | with | CPU ratio without/with (median) | CPU ratio min-max"
@@ -201,8 +214,13 @@ public final class AdapterLoadBenchmark {
 
     private Measurement measureOne(String url, int seconds, URI stats) throws Exception {
         ServerStats before = stats(stats);
-        Process wrk = new ProcessBuilder(options.get("wrk"), "-t" + options.get("threads"), "-c" + options.get("connections"),
-                "-d" + seconds + "s", url)
+        List<String> command = new ArrayList<>(List.of(options.get("wrk"), "-t" + options.get("threads"),
+                "-c" + options.get("connections"), "-d" + seconds + "s"));
+        if (script != null) {
+            command.addAll(List.of("-s", script.toString()));
+        }
+        command.add(url);
+        Process wrk = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .start();
         String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -26,6 +26,7 @@ final class JavalinApp implements LoadServer.App {
                 cfg.registerPlugin(plugin);
             }
             cfg.routes.get("/hello", ctx -> ctx.result(LoadServer.HELLO));
+            cfg.routes.get("/hello/{id}", ctx -> ctx.result(LoadServer.HELLO));
         });
         ApiAnalytics analytics = plugin == null ? null : plugin.analytics();
         if (plugin != null) {

@@ -42,6 +42,7 @@ final class JettyServletApp implements LoadServer.App {
             context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
         }
         context.addServlet(new ServletHolder(new Hello()), "/hello");
+        context.addServlet(new ServletHolder(new Hello()), "/hello/*");
         server.setHandler(context);
         server.start();
         ApiAnalytics analytics = filter == null ? null : filter.analytics();

@@ -62,7 +62,7 @@ final class SpringMvcApp implements LoadServer.App {
     @EnableAutoConfiguration
     @RestController
     static class Hello {
-        @GetMapping(value = "/hello", produces = "text/plain")
+        @GetMapping(value = {"/hello", "/hello/{id}"}, produces = "text/plain")
         String hello() {
             return LoadServer.HELLO;
         }

@@ -78,6 +78,7 @@ final class VertxApp implements LoadServer.App {
                 router.route().handler(handler);
             }
             router.get("/hello").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end(LoadServer.HELLO));
+            router.get("/hello/:id").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end(LoadServer.HELLO));
             return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1");
         }
     }
