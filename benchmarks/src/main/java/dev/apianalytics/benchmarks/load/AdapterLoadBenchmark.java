@@ -34,7 +34,9 @@ import java.util.regex.Pattern;
  * --connections 50 --threads 1 --gzip true --variety true --wrk /usr/bin/wrk}; {@code --gzip false} makes the
  * middleware post plain JSON, which shows how much of its cost is compression. With {@code --variety true}
  * wrk sends {@code load/variety.lua}'s mix of paths, queries and user agents, so batches compress as real
- * traffic's do; {@code --variety false} sends one identical request, {@code GET /hello}.
+ * traffic's do; {@code --variety false} sends one identical request, {@code GET /hello}. {@code --jfr DIR}
+ * records each server JVM with Flight Recorder's profiling settings into {@code DIR/<framework>.jfr}, to see
+ * where the time goes ({@code jfr print --events jdk.ExecutionSample}).
  */
 public final class AdapterLoadBenchmark {
 
@@ -96,7 +98,7 @@ public final class AdapterLoadBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of(
                 "frameworks", "servlet,javalin,vertx", "seconds", "5", "pairs", "5", "warmup", "5",
-                "connections", "50", "threads", "1", "gzip", "true", "variety", "true", "wrk", "/usr/bin/wrk"));
+                "connections", "50", "threads", "1", "gzip", "true", "variety", "true", "jfr", "", "wrk", "/usr/bin/wrk"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + options.keySet());
@@ -158,8 +160,13 @@ public final class AdapterLoadBenchmark {
     private Result measure(String framework, CollectorSink sink) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = System.getProperty("java.class.path");
-        Process server = new ProcessBuilder(javaBin, "-Xms512m", "-Xmx512m", "-cp", classPath,
-                LoadServer.class.getName(), framework, sink.url(), options.get("gzip"))
+        List<String> command = new ArrayList<>(List.of(javaBin, "-Xms512m", "-Xmx512m"));
+        if (!options.get("jfr").isEmpty()) {
+            command.add("-XX:StartFlightRecording=settings=profile,filename="
+                    + Path.of(options.get("jfr"), framework + ".jfr").toAbsolutePath());
+        }
+        command.addAll(List.of("-cp", classPath, LoadServer.class.getName(), framework, sink.url(), options.get("gzip")));
+        Process server = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
