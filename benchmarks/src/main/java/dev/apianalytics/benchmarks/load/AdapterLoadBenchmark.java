@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  * wrk sends {@code load/variety.lua}'s mix of paths, queries and user agents, so batches compress as real
  * traffic's do; {@code --variety false} sends one identical request, {@code GET /hello}. {@code --jfr DIR}
  * records each server JVM with Flight Recorder's profiling settings into {@code DIR/<framework>.jfr}, to see
- * where the time goes ({@code jfr print --events jdk.ExecutionSample}).
+ * where the time goes ({@code jfr print --events jdk.ExecutionSample}). {@code --batch-size N} sets the
+ * middleware's batch size (default {@code Config}'s).
  */
 public final class AdapterLoadBenchmark {
 
@@ -98,7 +99,9 @@ public final class AdapterLoadBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of(
                 "frameworks", "servlet,javalin,vertx", "seconds", "5", "pairs", "5", "warmup", "5",
-                "connections", "50", "threads", "1", "gzip", "true", "variety", "true", "jfr", "", "wrk", "/usr/bin/wrk"));
+                "connections", "50", "threads", "1", "gzip", "true", "variety", "true", "jfr", "",
+                "batch-size", String.valueOf(dev.apianalytics.core.Config.builder("").build().batchSize())));
+        options.put("wrk", "/usr/bin/wrk");
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + options.keySet());
@@ -165,7 +168,8 @@ public final class AdapterLoadBenchmark {
             command.add("-XX:StartFlightRecording=settings=profile,filename="
                     + Path.of(options.get("jfr"), framework + ".jfr").toAbsolutePath());
         }
-        command.addAll(List.of("-cp", classPath, LoadServer.class.getName(), framework, sink.url(), options.get("gzip")));
+        command.addAll(List.of("-cp", classPath, LoadServer.class.getName(), framework, sink.url(), options.get("gzip"),
+                options.get("batch-size")));
         Process server = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();

@@ -19,7 +19,7 @@ import java.util.List;
  * twice, without and with the API Analytics middleware, on two loopback ports, plus a control
  * port that reports the JVM's allocated bytes, its CPU time and the uploader's counters.
  *
- * <p>Usage: {@code LoadServer <servlet|javalin|vertx|spring> <collectorUrl> [gzip: true|false]}. Prints one line
+ * <p>Usage: {@code LoadServer <servlet|javalin|vertx|spring> <collectorUrl> [gzip: true|false] [batch size]}. Prints one line
  * {@code READY <withoutPort> <withPort> <controlPort>} when it serves, and stops when its
  * standard input closes.
  */
@@ -48,7 +48,9 @@ public final class LoadServer {
         }
         String framework = args[0];
         boolean gzip = args.length < 3 || Boolean.parseBoolean(args[2]);
-        Config config = Config.builder("load-benchmark-key").serverUrl(args[1]).gzip(gzip).flushOnShutdown(false).build();
+        int batchSize = args.length < 4 ? Config.builder("").build().batchSize() : Integer.parseInt(args[3]);
+        Config config = Config.builder("load-benchmark-key").serverUrl(args[1]).gzip(gzip).batchSize(batchSize)
+                .flushOnShutdown(false).build();
         List<App> apps = new ArrayList<>();
         apps.add(start(framework, null));
         apps.add(start(framework, config));
