@@ -4,6 +4,9 @@ import dev.apianalytics.core.ApiAnalytics;
 import dev.apianalytics.core.RequestView;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
@@ -11,6 +14,9 @@ import io.vertx.ext.web.RoutingContext;
 
 /** One request in flight: the view that mappers read, and the end handler that records it. */
 final class VertxRequestView implements RequestView, Handler<AsyncResult<Void>> {
+
+    private static final CharSequence FORWARDED = HttpHeaders.createOptimized("Forwarded");
+    private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
 
     private final ApiAnalytics analytics;
     private final HttpServerRequest request;
@@ -65,9 +71,17 @@ final class VertxRequestView implements RequestView, Handler<AsyncResult<Void>> 
         return request.getHeader(name);
     }
 
+    /**
+     * The client as the router sees it. Vert.x Web answers {@code remoteAddress()} by working out
+     * scheme, host and address from forwarded headers first, about a microsecond; without such a
+     * header the answer is the connection's peer whatever the router allows, so it is read there.
+     */
     @Override
     public String remoteAddress() {
-        SocketAddress remote = request.remoteAddress();
+        MultiMap headers = request.headers();
+        HttpConnection connection = request.connection();
+        SocketAddress remote = connection == null || headers.contains(FORWARDED) || headers.contains(X_FORWARDED_FOR)
+                ? request.remoteAddress() : connection.remoteAddress();
         return remote == null ? null : remote.hostAddress();
     }
 
