@@ -84,11 +84,12 @@ class GzipBombTest {
                 assertThat(valid.status()).as("the other key's valid post").isEqualTo(201);
                 // The collector's CPU time, unlike the wall clock, does not stretch when other processes load the
                 // machine. Two CPU-seconds are a second of both cores: the valid post is answered within the bombs'
-                // first second of work (it took 0.6 to 0.9 s), and the bombs cost a few CPU-seconds in all (3.3 s
-                // measured; 13 s before gzip bodies were held to a compression ratio). The wall clock only has to
-                // stay within what a heavily loaded CI may take.
+                // first second of work (it took 0.6 to 0.9 s). The bombs cost a few CPU-seconds in all: 2.3 to
+                // 3.3 s measured, once 8.6 s in a full build (a fresh 256 MB JVM: its JIT compiler and collections
+                // count too), so the bound is a runaway guard, not the ratio cap's test (RequestBodyTest and
+                // BoundedIngestionTest hold that). The wall clock only has to stay within what a loaded CI may take.
                 assertThat(victimCpuMillis).as("CPU ms the collector spent before the valid post's answer").isLessThan(2_000);
-                assertThat(allCpuMillis).as("CPU ms the collector spent on 32 bombs").isLessThan(8_000);
+                assertThat(allCpuMillis).as("CPU ms the collector spent on 32 bombs").isLessThan(16_000);
                 assertThat(victimMillis).as("ms until the valid post's answer").isLessThan(30_000);
                 assertThat(client.countUser(victim, "victim")).isEqualTo(100);
                 assertThat(client.get("/api/health", null).status()).isEqualTo(200);
