@@ -17,6 +17,9 @@ import org.eclipse.jetty.io.Content;
  * waits, not only when bytes come: a client that declares a large body and then stalls (or
  * trickles one byte every few seconds) is answered as soon as it owes a byte, not at the idle
  * timeout, and a handler never waits on it for long, so whatever it held (a body slot) is freed.
+ * The clock starts at the handler's first read, so time the request spent queued for a worker or
+ * for memory is the collector's delay, not the client's; and a read that finds bytes waiting never
+ * fails, however busy the collector was: only a read that must wait for the client is judged.
  */
 final class BodyPace {
 
@@ -30,7 +33,7 @@ final class BodyPace {
 
     /** The body of {@code source} as a stream whose reads keep the pace. */
     InputStream watch(Content.Source source) {
-        return new Paced(source, System.nanoTime());
+        return new Paced(source);
     }
 
     private static ApiException tooSlow(String message) {
@@ -39,14 +42,14 @@ final class BodyPace {
 
     private final class Paced extends InputStream {
         private final Content.Source source;
-        private final long started;
+        // when the first read began; 0 until then
+        private long started;
         private long read;
         private Content.Chunk chunk;
         private boolean ended;
 
-        Paced(Content.Source source, long started) {
+        Paced(Content.Source source) {
             this.source = source;
-            this.started = started;
         }
 
         @Override
@@ -59,6 +62,9 @@ final class BodyPace {
         public int read(byte[] buffer, int offset, int length) throws IOException {
             if (length == 0) {
                 return 0;
+            }
+            if (started == 0) {
+                started = System.nanoTime();
             }
             while (!ended) {
                 if (chunk == null) {
@@ -80,7 +86,7 @@ final class BodyPace {
                     chunk = null;
                 }
                 if (n > 0) {
-                    count(n);
+                    read += n;
                     return n;
                 }
             }
@@ -117,16 +123,6 @@ final class BodyPace {
                 throw tooSlow("the request body stopped arriving for longer than the idle timeout");
             }
             return failure instanceof IOException io ? io : new IOException(failure);
-        }
-
-        private void count(int n) {
-            read += n;
-            long elapsed = System.nanoTime() - started - graceNanos;
-            // bytes owed by now, at the minimum rate, past the grace period
-            if (elapsed > 0 && read < minBytesPerSecond * (elapsed / 1_000_000_000.0)) {
-                throw tooSlow("the request body arrives slower than " + minBytesPerSecond
-                        + " bytes a second; send it faster or in smaller posts");
-            }
         }
     }
 }
