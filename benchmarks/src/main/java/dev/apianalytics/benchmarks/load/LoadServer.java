@@ -48,9 +48,11 @@ public final class LoadServer {
         }
         String framework = args[0];
         boolean gzip = args.length < 3 || Boolean.parseBoolean(args[2]);
-        int batchSize = args.length < 4 ? Config.builder("").build().batchSize() : Integer.parseInt(args[3]);
-        Config config = Config.builder("load-benchmark-key").serverUrl(args[1]).gzip(gzip).batchSize(batchSize)
-                .flushOnShutdown(false).build();
+        Config.Builder builder = Config.builder("load-benchmark-key").serverUrl(args[1]).gzip(gzip).flushOnShutdown(false);
+        if (args.length >= 4) {
+            builder.batchSize(Integer.parseInt(args[3]));
+        }
+        Config config = builder.build();
         List<App> apps = new ArrayList<>();
         apps.add(start(framework, null));
         apps.add(start(framework, config));
