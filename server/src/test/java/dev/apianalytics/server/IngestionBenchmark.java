@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -37,19 +38,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     -Dexec.mainClass=dev.apianalytics.server.IngestionBenchmark -Dexec.args="duckdb 300 4"
  * </pre>
  *
- * Arguments: {@code duckdb|postgresql}, batches to post (after 20 warm-up batches), concurrent clients.
+ * Arguments: {@code duckdb|postgresql}, batches to post, concurrent clients, warm-up batches posted
+ * before the clock starts (default 20; a few hundred let the JIT finish, as on a collector that has
+ * been running for a while).
  * Prints rows per second and the CPU time per row of the collector apart from the posting
  * clients and the JIT compiler (from {@code /proc}, per thread; Linux only).
  */
 public final class IngestionBenchmark {
 
     private static final int ROWS_PER_BATCH = 1_000;
-    private static final int WARM_UP_BATCHES = 20;
 
     public static void main(String[] args) throws Exception {
         String storage = args.length > 0 ? args[0].toLowerCase(Locale.ROOT) : "duckdb";
         int batches = args.length > 1 ? Integer.parseInt(args[1]) : 300;
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+        int warmUpBatches = args.length > 3 ? Integer.parseInt(args[3]) : 20;
 
         Path dataDir = Files.createTempDirectory("api-analytics-bench");
         String pgUrl = storage.startsWith("p") ? TestEnvironment.freshPostgresSchemaUrl() : null;
@@ -70,14 +73,16 @@ public final class IngestionBenchmark {
             HttpClient client = HttpClient.newBuilder().executor(Executors.newCachedThreadPool(named("bench-client-http-")))
                     .build();
             URI uri = URI.create(server.url() + "/api/log-request");
-            post(pool, client, uri, bodies, WARM_UP_BATCHES, clients);
+            post(pool, client, uri, bodies, warmUpBatches, clients);
 
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             Map<String, Long> cpuStart = threadCpuTicks();
+            long databaseStart = postgresCpuTicks();
             long start = System.nanoTime();
             post(pool, client, uri, bodies, batches, clients);
             double seconds = (System.nanoTime() - start) / 1e9;
             Map<String, Long> cpuEnd = threadCpuTicks();
+            double databasePerRow = (postgresCpuTicks() - databaseStart) * 1e6 / TICKS_PER_SECOND / ((double) batches * ROWS_PER_BATCH);
             double rows = (double) batches * ROWS_PER_BATCH;
             Map<String, Double> perRow = new LinkedHashMap<>();
             for (String group : cpuEnd.keySet()) {
@@ -87,20 +92,24 @@ public final class IngestionBenchmark {
 
             long stored = server.storage().countRequests(server.storage().findKey(ApiKeys.hash(key)).orElseThrow(),
                     RequestFilter.ALL);
-            long expected = (long) (WARM_UP_BATCHES + batches) * ROWS_PER_BATCH;
+            long expected = (long) (warmUpBatches + batches) * ROWS_PER_BATCH;
             if (stored != expected) {
                 throw new IllegalStateException("stored " + stored + " rows, expected " + expected);
             }
             System.out.printf(Locale.ROOT, "%s: %d batches of %d rows, %d clients: %.2f s, %,.0f rows/s (%d rows stored)%n",
                     server.storage().dialect(), batches, ROWS_PER_BATCH, clients, seconds,
                     batches * ROWS_PER_BATCH / seconds, stored);
-            // PostgreSQL's own processes are not counted
             double collector = perRow.get("collector") + perRow.get("gc");
             int cores = Runtime.getRuntime().availableProcessors();
             System.out.printf(Locale.ROOT, "    CPU per row: collector %.1f us (of which GC %.1f), posting clients %.1f us,"
                     + " JIT compiler %.1f us; the collector alone on %d idle cores: %,.0f rows/s; load average %.1f%n",
                     collector, perRow.get("gc"), perRow.get("clients"), perRow.get("jit"), cores, cores * 1e6 / collector,
                     os.getSystemLoadAverage());
+            if (pgUrl != null) {
+                System.out.printf(Locale.ROOT, "    PostgreSQL's processes on this machine: %.1f us of CPU per row; collector and"
+                        + " database together on %d idle cores: %,.0f rows/s%n", databasePerRow, cores,
+                        cores * 1e6 / (collector + databasePerRow));
+            }
         } finally {
             if (pgUrl != null) {
                 TestEnvironment.dropSchema(pgUrl);
@@ -148,6 +157,23 @@ public final class IngestionBenchmark {
         return groups;
     }
 
+    /** CPU ticks of every process on this machine named {@code postgres}: the local test server's share. */
+    private static long postgresCpuTicks() throws IOException {
+        long ticks = 0;
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path process : processes) {
+                try {
+                    if (Files.readString(process.resolve("comm")).strip().equals("postgres")) {
+                        ticks += cpuTicks(Files.readString(process.resolve("stat")));
+                    }
+                } catch (IOException ended) {
+                    // the process ended while we looked
+                }
+            }
+        }
+        return ticks;
+    }
+
     /** utime + stime of a /proc stat line (fields 14 and 15, counted after the command's closing parenthesis). */
     private static long cpuTicks(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -173,6 +199,8 @@ public final class IngestionBenchmark {
                 while ((i = next.getAndIncrement()) < batches) {
                     HttpRequest request = HttpRequest.newBuilder(uri)
                             .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+                            // as the uploader sends it: the collector claims the id in the rows' transaction
+                            .header("Idempotency-Key", UUID.randomUUID().toString())
                             .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i % bodies.size()))).build();
                     HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
                     if (response.statusCode() != 201) {

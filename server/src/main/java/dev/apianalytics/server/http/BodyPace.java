@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * The slowest a request body may arrive: after a grace period it must average at least
@@ -106,7 +107,9 @@ final class BodyPace {
             long owedAt = started + graceNanos + (long) ((read + 1) * 1e9 / minBytesPerSecond);
             long wait = owedAt - System.nanoTime();
             var arrived = new CountDownLatch(1);
-            source.demand(arrived::countDown);
+            // non-blocking, so Jetty runs it on the selector: a callback queued for a worker thread
+            // would wait behind the very handlers blocked here, and a body that has arrived would time out
+            source.demand(Invocable.from(Invocable.InvocationType.NON_BLOCKING, arrived::countDown));
             try {
                 if (wait <= 0 || !arrived.await(wait, TimeUnit.NANOSECONDS)) {
                     throw tooSlow("the request body stopped arriving: after " + graceNanos / 1_000_000_000

@@ -2,6 +2,7 @@ package dev.apianalytics.server.http;
 
 import com.google.gson.stream.JsonWriter;
 import java.io.BufferedOutputStream;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -204,7 +205,8 @@ public final class Exchange {
     /** Streams a JSON document written with gson's {@link JsonWriter}; see {@link #stream}. */
     public void streamJson(int status, JsonBody body) throws IOException {
         stream(status, "application/json; charset=utf-8", out -> {
-            Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            // JsonWriter writes a token at a time: buffering the characters lets the encoder run on large runs
+            Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 16 * 1024);
             JsonWriter json = new JsonWriter(writer);
             json.setSerializeNulls(true);
             json.setHtmlSafe(false);

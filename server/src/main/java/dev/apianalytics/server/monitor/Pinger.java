@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
@@ -95,6 +96,10 @@ final class Pinger implements AutoCloseable {
             return CompletableFuture.completedFuture(new PingResult(0, 0, "invalid: " + e.getMessage()));
         }
         long start = System.nanoTime();
+        // the request is committed once its headers are on the wire, over https after the handshake
+        AtomicBoolean committed = new AtomicBoolean();
+        request.onRequestCommit(sent -> committed.set(true));
+        boolean https = "https".equalsIgnoreCase(request.getScheme());
         // the status is the answer: stop at the headers rather than read a body of any size
         request.onResponseHeaders(response -> {
             result.complete(new PingResult(response.getStatus(), millisSince(start), null));
@@ -102,7 +107,13 @@ final class Pinger implements AutoCloseable {
         });
         request.send(done -> {
             if (done.getFailure() != null) {
-                result.complete(new PingResult(0, millisSince(start), describe(done.getFailure())));
+                String failure = describe(done.getFailure());
+                if (https && !committed.get() && failure.startsWith("network")) {
+                    // closed before the handshake finished: a port that does not speak TLS, whichever side noticed first
+                    // (Jetty's detail here names its own connection objects, nothing a user can act on)
+                    failure = "tls: the connection closed during the TLS handshake; does this port serve https?";
+                }
+                result.complete(new PingResult(0, millisSince(start), failure));
             } else {
                 result.complete(new PingResult(done.getResponse().getStatus(), millisSince(start), null));
             }

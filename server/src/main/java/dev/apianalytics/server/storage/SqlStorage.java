@@ -47,6 +47,16 @@ abstract class SqlStorage implements Storage {
                 + " LIMIT " + limit + " OFFSET " + offset;
     }
 
+    /** A text column as selected by reads of many rows; {@link #text} reads it back. */
+    String bulkText(String column) {
+        return column;
+    }
+
+    /** The text selected with {@link #bulkText} at {@code index}. */
+    String text(ResultSet rows, int index) throws SQLException {
+        return rows.getString(index);
+    }
+
     /** The tie-breaker as selected, read back by {@link #tieBreaker(ResultSet, int)}. */
     String tieBreakerSelected() {
         return tieBreaker();
@@ -363,8 +373,11 @@ abstract class SqlStorage implements Storage {
             Consumer<StoredRequest> sink) throws SQLException {
         List<Object> parameters = new ArrayList<>();
         String where = where(keyId, filter, parameters) + after(after, parameters);
-        String sql = pageQuery("created_at, hostname, ip_address, path, route, method, status, response_time, user_agent, "
-                + "client, os, device, bot, location, user_id, framework, referrer", where, Math.max(0, limit), Math.max(0, offset));
+        String columns = "created_at, " + bulkText("hostname") + ", " + bulkText("ip_address") + ", " + bulkText("path") + ", "
+                + bulkText("route") + ", " + bulkText("method") + ", status, response_time, " + bulkText("user_agent") + ", "
+                + bulkText("client") + ", " + bulkText("os") + ", " + bulkText("device") + ", bot, " + bulkText("location") + ", "
+                + bulkText("user_id") + ", " + bulkText("framework") + ", " + bulkText("referrer");
+        String sql = pageQuery(columns, where, Math.max(0, limit), Math.max(0, offset));
         try (Connection connection = connection();
                 PreparedStatement select = connection.prepareStatement(sql)) {
             Storage.bind(select, parameters);
@@ -373,10 +386,10 @@ abstract class SqlStorage implements Storage {
                 while (rows.next()) {
                     sink.accept(new StoredRequest(
                             rows.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC),
-                            rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5),
-                            rows.getString(6), rows.getInt(7), rows.getDouble(8), rows.getString(9),
-                            rows.getString(10), rows.getString(11), rows.getString(12), rows.getBoolean(13),
-                            rows.getString(14), rows.getString(15), rows.getString(16), rows.getString(17)));
+                            text(rows, 2), text(rows, 3), text(rows, 4), text(rows, 5),
+                            text(rows, 6), rows.getInt(7), rows.getDouble(8), text(rows, 9),
+                            text(rows, 10), text(rows, 11), text(rows, 12), rows.getBoolean(13),
+                            text(rows, 14), text(rows, 15), text(rows, 16), text(rows, 17)));
                 }
             }
         }

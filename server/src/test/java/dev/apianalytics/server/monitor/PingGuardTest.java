@@ -97,6 +97,24 @@ final class PingGuardTest {
     }
 
     @Test
+    void anHttpsTargetThatIsNotTlsIsNamedATlsFailureHoweverItEnds() throws Exception {
+        // whether the port's plain-text answer or its close reaches the client first, and whether it
+        // closes before or after reading the hello, the user has to hear it is a TLS problem
+        PublicAddresses addresses = new PublicAddresses(true, PublicAddresses.Resolver.system(), 0, "--monitor-allow-private");
+        try (PlainTextPort answering = new PlainTextPort(); PlainTextPort closing = PlainTextPort.closingAfterHello();
+                Pinger pinger = new Pinger(addresses)) {
+            for (PlainTextPort port : List.of(answering, closing)) {
+                for (int i = 0; i < 5; i++) {
+                    PingResult result = pinger.ping(port.httpsUrl("/health"), "HEAD", Duration.ofSeconds(5))
+                            .get(20, TimeUnit.SECONDS);
+                    assertThat(result.up()).isFalse();
+                    assertThat(result.failure()).startsWith("tls");
+                }
+            }
+        }
+    }
+
+    @Test
     void aLoopbackUrlStoredBeforeTheGuardIsRefusedAtPingTime() throws Exception {
         // monitors registered by an older version stay in the database: the ping checks again
         PublicAddresses addresses = new PublicAddresses(false, PublicAddresses.Resolver.system(), 0, "--monitor-allow-private");
