@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * Arguments: {@code duckdb|postgresql}, batches to post, concurrent clients, warm-up batches posted
  * before the clock starts (default 20; a few hundred let the JIT finish, as on a collector that has
- * been running for a while).
+ * been running for a while), and {@code no-idempotency-key} to post without the header our uploader
+ * sends (each post then skips the batch-id claim).
  * Prints rows per second and the CPU time per row of the collector apart from the posting
  * clients and the JIT compiler (from {@code /proc}, per thread; Linux only).
  */
@@ -53,6 +54,7 @@ public final class IngestionBenchmark {
         int batches = args.length > 1 ? Integer.parseInt(args[1]) : 300;
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         int warmUpBatches = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+        boolean idempotencyKeys = args.length <= 4 || !args[4].equals("no-idempotency-key");
 
         Path dataDir = Files.createTempDirectory("api-analytics-bench");
         String pgUrl = storage.startsWith("p") ? TestEnvironment.freshPostgresSchemaUrl() : null;
@@ -73,13 +75,13 @@ public final class IngestionBenchmark {
             HttpClient client = HttpClient.newBuilder().executor(Executors.newCachedThreadPool(named("bench-client-http-")))
                     .build();
             URI uri = URI.create(server.url() + "/api/log-request");
-            post(pool, client, uri, bodies, warmUpBatches, clients);
+            post(pool, client, uri, bodies, warmUpBatches, clients, idempotencyKeys);
 
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             Map<String, Long> cpuStart = threadCpuTicks();
             long databaseStart = postgresCpuTicks();
             long start = System.nanoTime();
-            post(pool, client, uri, bodies, batches, clients);
+            post(pool, client, uri, bodies, batches, clients, idempotencyKeys);
             double seconds = (System.nanoTime() - start) / 1e9;
             Map<String, Long> cpuEnd = threadCpuTicks();
             double databasePerRow = (postgresCpuTicks() - databaseStart) * 1e6 / TICKS_PER_SECOND / ((double) batches * ROWS_PER_BATCH);
@@ -96,8 +98,8 @@ public final class IngestionBenchmark {
             if (stored != expected) {
                 throw new IllegalStateException("stored " + stored + " rows, expected " + expected);
             }
-            System.out.printf(Locale.ROOT, "%s: %d batches of %d rows, %d clients: %.2f s, %,.0f rows/s (%d rows stored)%n",
-                    server.storage().dialect(), batches, ROWS_PER_BATCH, clients, seconds,
+            System.out.printf(Locale.ROOT, "%s: %d batches of %d rows, %d clients%s: %.2f s, %,.0f rows/s (%d rows stored)%n",
+                    server.storage().dialect(), batches, ROWS_PER_BATCH, clients, idempotencyKeys ? "" : ", no Idempotency-Key", seconds,
                     batches * ROWS_PER_BATCH / seconds, stored);
             double collector = perRow.get("collector") + perRow.get("gc");
             int cores = Runtime.getRuntime().availableProcessors();
@@ -190,19 +192,21 @@ public final class IngestionBenchmark {
     }
 
     private static void post(ExecutorService pool, HttpClient client, URI uri, List<byte[]> bodies, int batches,
-            int clients) throws Exception {
+            int clients, boolean idempotencyKeys) throws Exception {
         AtomicInteger next = new AtomicInteger();
         List<Future<?>> running = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             running.add(pool.submit(() -> {
                 int i;
                 while ((i = next.getAndIncrement()) < batches) {
-                    HttpRequest request = HttpRequest.newBuilder(uri)
+                    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                             .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
-                            // as the uploader sends it: the collector claims the id in the rows' transaction
-                            .header("Idempotency-Key", UUID.randomUUID().toString())
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i % bodies.size()))).build();
-                    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i % bodies.size())));
+                    if (idempotencyKeys) {
+                        // as the uploader sends it: the collector claims the id in the rows' transaction
+                        request.header("Idempotency-Key", UUID.randomUUID().toString());
+                    }
+                    HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
                     if (response.statusCode() != 201) {
                         throw new IllegalStateException("post answered " + response.statusCode() + ": " + response.body());
                     }
