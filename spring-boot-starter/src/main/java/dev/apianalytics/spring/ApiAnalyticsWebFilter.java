@@ -1,7 +1,12 @@
 package dev.apianalytics.spring;
 
 import dev.apianalytics.core.ApiAnalytics;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.ErrorResponse;
@@ -21,13 +26,22 @@ import reactor.core.publisher.SignalType;
  * <p>An exception that escapes the handler is answered later by the error handlers, outside every
  * web filter: it is recorded with its own status when it carries one (a
  * {@code ResponseStatusException}, a missing resource's 404), else as 500.
+ *
+ * <p>The record is made when the exchange's completion reaches this filter, which on Netty can be
+ * just after the client has read the whole response. So that a request finishing as the
+ * application stops is not lost, the filter, destroyed before the {@link ApiAnalytics} it records
+ * into, waits up to {@link #RECORDING_GRACE} for the exchanges it has seen start to be recorded.
  */
-public final class ApiAnalyticsWebFilter implements WebFilter, Ordered {
+public final class ApiAnalyticsWebFilter implements WebFilter, Ordered, DisposableBean {
 
     /** The name sent to the collector. */
     public static final String FRAMEWORK = "Spring WebFlux";
 
+    /** The longest the filter waits at shutdown for exchanges still to be recorded. */
+    static final Duration RECORDING_GRACE = Duration.ofSeconds(2);
+
     private final ApiAnalytics analytics;
+    private final AtomicInteger unrecorded = new AtomicInteger();
 
     /** Records into {@code analytics}, which the caller owns and closes. */
     public ApiAnalyticsWebFilter(ApiAnalytics analytics) {
@@ -49,8 +63,24 @@ public final class ApiAnalyticsWebFilter implements WebFilter, Ordered {
         // doFinally runs exactly once per subscription, whichever way the exchange ends
         Failure failure = new Failure();
         return chain.filter(exchange)
+                .doOnSubscribe(subscription -> unrecorded.incrementAndGet())
                 .doOnError(failure::set)
-                .doFinally(signal -> record(exchange, signal, failure.error, startNanos, startMillis));
+                .doFinally(signal -> {
+                    try {
+                        record(exchange, signal, failure.error, startNanos, startMillis);
+                    } finally {
+                        unrecorded.decrementAndGet();
+                    }
+                });
+    }
+
+    /** Waits, at most {@link #RECORDING_GRACE}, until every exchange that started has been recorded. */
+    @Override
+    public void destroy() {
+        long deadline = System.nanoTime() + RECORDING_GRACE.toNanos();
+        while (unrecorded.get() > 0 && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
     }
 
     private void record(ServerWebExchange exchange, SignalType signal, Throwable error, long startNanos, long startMillis) {
