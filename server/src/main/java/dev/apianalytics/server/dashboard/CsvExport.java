@@ -35,8 +35,9 @@ final class CsvExport {
         DashboardSql sql = new DashboardSql(dialect, query, from, now.plusMillis(1));
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, now.plusMillis(1), parameters);
-        String text = "SELECT created_at, hostname, ip_address, method, path, route, status, response_time, user_agent, "
-                + "client, os, device, bot, location, user_id, referrer, framework FROM requests WHERE " + where
+        String text = "SELECT created_at, " + dialect.bulkText("hostname", "ip_address", "method", "path", "route")
+                + ", status, response_time, " + dialect.bulkText("user_agent", "client", "os", "device") + ", bot, "
+                + dialect.bulkText("location", "user_id", "referrer", "framework") + " FROM requests WHERE " + where
                 + " ORDER BY created_at LIMIT " + MAX_ROWS;
         out.write(HEADER);
         out.write("\r\n");
@@ -56,12 +57,14 @@ final class CsvExport {
                     line.append(created.toInstant(ZoneOffset.UTC));
                     for (int column = 2; column <= 17; column++) {
                         line.append(',');
-                        if (column == 8) {
+                        if (column == 7) {
+                            line.append(rows.getInt(column));
+                        } else if (column == 8) {
                             line.append(rows.getDouble(column));
                         } else if (column == 13) {
                             line.append(rows.getBoolean(column));
                         } else {
-                            field(line, rows.getString(column));
+                            field(line, dialect.text(rows, column));
                         }
                     }
                     line.append("\r\n");

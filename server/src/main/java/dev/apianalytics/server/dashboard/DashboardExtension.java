@@ -101,7 +101,8 @@ public final class DashboardExtension implements ServerExtension {
                 try {
                     new CsvExport(connection, context.storage().dialect()).write(keyId, query, now, writer);
                 } catch (SQLException e) {
-                    // headers are gone: end the body early; the client sees a truncated download
+                    // headers are gone: end the body early; the client sees a truncated download, the operator why
+                    LOG.log(System.Logger.Level.WARNING, "a CSV export stopped: the storage failed", e);
                     writer.write("\r\n# export stopped: storage failed\r\n");
                 }
                 writer.flush();

@@ -47,16 +47,6 @@ abstract class SqlStorage implements Storage {
                 + " LIMIT " + limit + " OFFSET " + offset;
     }
 
-    /** A text column as selected by reads of many rows; {@link #text} reads it back. */
-    String bulkText(String column) {
-        return column;
-    }
-
-    /** The text selected with {@link #bulkText} at {@code index}. */
-    String text(ResultSet rows, int index) throws SQLException {
-        return rows.getString(index);
-    }
-
     /** The tie-breaker as selected, read back by {@link #tieBreaker(ResultSet, int)}. */
     String tieBreakerSelected() {
         return tieBreaker();
@@ -373,10 +363,10 @@ abstract class SqlStorage implements Storage {
             Consumer<StoredRequest> sink) throws SQLException {
         List<Object> parameters = new ArrayList<>();
         String where = where(keyId, filter, parameters) + after(after, parameters);
-        String columns = "created_at, " + bulkText("hostname") + ", " + bulkText("ip_address") + ", " + bulkText("path") + ", "
-                + bulkText("route") + ", " + bulkText("method") + ", status, response_time, " + bulkText("user_agent") + ", "
-                + bulkText("client") + ", " + bulkText("os") + ", " + bulkText("device") + ", bot, " + bulkText("location") + ", "
-                + bulkText("user_id") + ", " + bulkText("framework") + ", " + bulkText("referrer");
+        Dialect dialect = dialect();
+        String columns = "created_at, " + dialect.bulkText("hostname", "ip_address", "path", "route", "method")
+                + ", status, response_time, " + dialect.bulkText("user_agent", "client", "os", "device") + ", bot, "
+                + dialect.bulkText("location", "user_id", "framework", "referrer");
         String sql = pageQuery(columns, where, Math.max(0, limit), Math.max(0, offset));
         try (Connection connection = connection();
                 PreparedStatement select = connection.prepareStatement(sql)) {
@@ -386,10 +376,10 @@ abstract class SqlStorage implements Storage {
                 while (rows.next()) {
                     sink.accept(new StoredRequest(
                             rows.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC),
-                            text(rows, 2), text(rows, 3), text(rows, 4), text(rows, 5),
-                            text(rows, 6), rows.getInt(7), rows.getDouble(8), text(rows, 9),
-                            text(rows, 10), text(rows, 11), text(rows, 12), rows.getBoolean(13),
-                            text(rows, 14), text(rows, 15), text(rows, 16), text(rows, 17)));
+                            dialect.text(rows, 2), dialect.text(rows, 3), dialect.text(rows, 4), dialect.text(rows, 5),
+                            dialect.text(rows, 6), rows.getInt(7), rows.getDouble(8), dialect.text(rows, 9),
+                            dialect.text(rows, 10), dialect.text(rows, 11), dialect.text(rows, 12), rows.getBoolean(13),
+                            dialect.text(rows, 14), dialect.text(rows, 15), dialect.text(rows, 16), dialect.text(rows, 17)));
                 }
             }
         }
