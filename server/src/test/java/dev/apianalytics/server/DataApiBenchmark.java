@@ -3,12 +3,15 @@ package dev.apianalytics.server;
 import dev.apianalytics.server.keys.ApiKeys;
 import dev.apianalytics.server.storage.RequestFilter;
 import dev.apianalytics.server.storage.StoredRequest;
+import dev.apianalytics.server.summary.SummaryJob;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.sql.Connection;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -60,10 +63,10 @@ public final class DataApiBenchmark {
             // the summary job works through the seeded hours in the background; a page timed beside
             // it would share the two cores with it, which a collector past its first hours does not
             long summaryStart = System.nanoTime();
-            Instant lastHour = start.plusMillis((rows - 1) * 50L).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+            Instant lastHour = start.plusMillis((rows - 1) * 50L).truncatedTo(ChronoUnit.HOURS);
             while (true) {
-                try (java.sql.Connection connection = server.storage().connection()) {
-                    Instant until = dev.apianalytics.server.summary.SummaryJob.summarisedUntil(connection);
+                try (Connection connection = server.storage().connection()) {
+                    Instant until = SummaryJob.summarisedUntil(connection);
                     long lateHours;
                     try (var count = connection.createStatement().executeQuery("SELECT count(*) FROM late_hours")) {
                         count.next();

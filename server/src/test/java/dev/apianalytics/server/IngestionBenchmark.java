@@ -84,8 +84,8 @@ public final class IngestionBenchmark {
             post(pool, client, uri, bodies, batches, clients, idempotencyKeys);
             double seconds = (System.nanoTime() - start) / 1e9;
             Map<String, Long> cpuEnd = threadCpuTicks();
-            double databasePerRow = (postgresCpuTicks() - databaseStart) * 1e6 / TICKS_PER_SECOND / ((double) batches * ROWS_PER_BATCH);
             double rows = (double) batches * ROWS_PER_BATCH;
+            double databasePerRow = (postgresCpuTicks() - databaseStart) * 1e6 / TICKS_PER_SECOND / rows;
             Map<String, Double> perRow = new LinkedHashMap<>();
             for (String group : cpuEnd.keySet()) {
                 perRow.put(group, (cpuEnd.get(group) - cpuStart.getOrDefault(group, 0L)) * 1e6 / TICKS_PER_SECOND / rows);

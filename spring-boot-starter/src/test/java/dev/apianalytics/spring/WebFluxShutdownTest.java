@@ -13,18 +13,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.autoconfigure.http.codec.CodecsAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.HttpHandlerAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.ReactiveWebServerFactoryAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.WebFluxAutoConfiguration;
-import org.springframework.boot.web.embedded.netty.NettyReactiveWebServerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -56,29 +48,15 @@ class WebFluxShutdownTest {
         }
     }
 
+    /** The suite's WebFlux application, with a filter of its own inside the starter's. */
     @SpringBootConfiguration
-    @ImportAutoConfiguration({ReactiveWebServerFactoryAutoConfiguration.class, HttpHandlerAutoConfiguration.class,
-            WebFluxAutoConfiguration.class, CodecsAutoConfiguration.class, ApiAnalyticsAutoConfiguration.class})
-    @Import(LingeringApp.Hello.class)
+    @Import(WebFluxTestApp.class)
     static class LingeringApp {
-
-        @Bean
-        NettyReactiveWebServerFactory nettyServer() {
-            return new NettyReactiveWebServerFactory();
-        }
 
         /** Inside the starter's filter: after the response is written, it holds the exchange open a while. */
         @Bean
         WebFilter lingering() {
             return new LingeringFilter();
-        }
-
-        @RestController
-        static class Hello {
-            @GetMapping("/hello")
-            Mono<String> hello() {
-                return Mono.just("hello");
-            }
         }
     }
 

@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * traffic's do; {@code --variety false} sends one identical request, {@code GET /hello}. {@code --jfr DIR}
  * records each server JVM with Flight Recorder's profiling settings into {@code DIR/<framework>.jfr}, to see
  * where the time goes ({@code jfr print --events jdk.ExecutionSample}). {@code --batch-size N} sets the
- * middleware's batch size (default {@code Config}'s).
+ * middleware's batch size (unset: {@code Config}'s default).
  */
 public final class AdapterLoadBenchmark {
 
@@ -100,7 +100,7 @@ public final class AdapterLoadBenchmark {
         Map<String, String> options = new LinkedHashMap<>(Map.of(
                 "frameworks", "servlet,javalin,vertx", "seconds", "5", "pairs", "5", "warmup", "5",
                 "connections", "50", "threads", "1", "gzip", "true", "variety", "true", "jfr", "",
-                "batch-size", String.valueOf(dev.apianalytics.core.Config.builder("").build().batchSize())));
+                "batch-size", ""));
         options.put("wrk", "/usr/bin/wrk");
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
@@ -168,8 +168,10 @@ public final class AdapterLoadBenchmark {
             command.add("-XX:StartFlightRecording=settings=profile,filename="
                     + Path.of(options.get("jfr"), framework + ".jfr").toAbsolutePath());
         }
-        command.addAll(List.of("-cp", classPath, LoadServer.class.getName(), framework, sink.url(), options.get("gzip"),
-                options.get("batch-size")));
+        command.addAll(List.of("-cp", classPath, LoadServer.class.getName(), framework, sink.url(), options.get("gzip")));
+        if (!options.get("batch-size").isEmpty()) {
+            command.add(options.get("batch-size"));
+        }
         Process server = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
