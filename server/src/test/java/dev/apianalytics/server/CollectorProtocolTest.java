@@ -348,7 +348,6 @@ abstract class CollectorProtocolTest {
         // stored in two batches, newest rows first in each: the order is the API's, not the storage's
         assertCreated(http.post("/api/log-request", batch(key, "Gin", newestFirst(rows.subList(20, 41)))), 21, 0);
         assertCreated(http.post("/api/log-request", batch(key, "Gin", newestFirst(rows.subList(0, 20)))), 20, 0);
-        long keyId = server.storage().findKey(ApiKeys.hash(key)).orElseThrow();
         Instant march2 = Instant.parse("2025-03-02T00:00:00Z");
         Map<String, RequestFilter> filters = new LinkedHashMap<>();
         filters.put("", RequestFilter.ALL);
@@ -357,49 +356,7 @@ abstract class CollectorProtocolTest {
         filters.put("dateFrom=2025-03-02&dateTo=2025-03-03", new RequestFilter(march2, march2.plusSeconds(2 * 86_400), null, null, null, null, null));
         filters.put("date=2025-03-02&hostname=b.example&status=404", new RequestFilter(march2, march2.plusSeconds(86_400),
                 "b.example", null, 404, null, null));
-        for (Map.Entry<String, RequestFilter> filter : filters.entrySet()) {
-            String query = filter.getKey();
-            List<String> expected = new ArrayList<>();
-            server.storage().readRequests(keyId, filter.getValue(), 0, 1_000, row -> expected.add(row.path()));
-            assertThat(expected).as(query).isNotEmpty();
-            int pages = (expected.size() + PAGE_SIZE - 1) / PAGE_SIZE;
-
-            List<String> byNumber = new ArrayList<>();
-            for (int page = 1; page <= pages + 1; page++) {
-                Http.Response response = http.get("/api/data?" + query + "&page=" + page, "X-AUTH-TOKEN", key);
-                assertThat(response.header("X-Total-Count")).as(query).isEqualTo(Integer.toString(expected.size()));
-                assertThat(response.header("Link") != null).as("%s page %d has a next", query, page).isEqualTo(page < pages);
-                response.json().getAsJsonArray().forEach(row -> byNumber.add(row.getAsJsonObject().get("path").getAsString()));
-                if (page > pages) {
-                    assertThat(response.json().getAsJsonArray()).as("one past the last page").isEmpty();
-                }
-            }
-            List<String> byLink = new ArrayList<>();
-            List<Instant> times = new ArrayList<>();
-            String next = "/api/data?" + query;
-            int followed = 0;
-            while (next != null) {
-                Http.Response response = http.get(next, "X-AUTH-TOKEN", key);
-                assertThat(response.status()).as(response.body()).isEqualTo(200);
-                response.json().getAsJsonArray().forEach(row -> {
-                    byLink.add(row.getAsJsonObject().get("path").getAsString());
-                    times.add(Instant.parse(row.getAsJsonObject().get("created_at").getAsString()));
-                });
-                String link = response.header("Link");
-                if (link != null) {
-                    assertThat(link).contains("after=").contains("page=" + (followed + 2)).endsWith("; rel=\"next\"");
-                    if (!query.isEmpty()) {
-                        assertThat(link).contains(query.split("&")[0]);
-                    }
-                }
-                next = link == null ? null : link.substring(link.indexOf(server.url()) + server.url().length(), link.indexOf('>'));
-                followed++;
-            }
-            assertThat(followed).as(query).isEqualTo(pages);
-            assertThat(byNumber).as(query).isEqualTo(expected).doesNotHaveDuplicates();
-            assertThat(byLink).as(query).isEqualTo(expected);
-            assertThat(times).as(query).isSorted();
-        }
+        DataPages.assertAreTheRows(server, http, key, filters, PAGE_SIZE);
     }
 
     @Test

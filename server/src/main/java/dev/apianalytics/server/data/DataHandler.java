@@ -11,6 +11,7 @@ import dev.apianalytics.server.storage.HourCount;
 import dev.apianalytics.server.storage.RowPosition;
 import dev.apianalytics.server.storage.Storage;
 import dev.apianalytics.server.storage.StoredRequest;
+import dev.apianalytics.server.summary.RowsPerHour;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -26,8 +27,9 @@ import java.util.function.UnaryOperator;
  * {@code GET /api/data}: a key's raw rows, oldest first, a page at a time, in upstream's shape
  * (method as its integer id, missing values as {@code ""}) plus {@code X-Total-Count} and a
  * {@code Link rel="next"} header whose {@code after} cursor resumes after the page's last row.
- * A page found by number is located through per-hour counts ({@link PageWindow}), so neither
- * kind of page costs an offset over all the key's rows. {@code fields=route,framework,referrer}
+ * A page found by number is located through per-hour counts ({@link PageWindow}, mostly read from
+ * the hourly summaries: {@link RowsPerHour}), so neither kind of page costs an offset over all the
+ * key's rows. {@code fields=route,framework,referrer}
  * appends those columns.
  */
 public final class DataHandler implements Handler {
@@ -69,7 +71,7 @@ public final class DataHandler implements Handler {
         PageWindow window;
         RowPosition last;
         try {
-            List<HourCount> hours = storage.countRequestsByHour(keyId, filter);
+            List<HourCount> hours = RowsPerHour.count(storage, keyId, filter);
             window = after == null
                     ? PageWindow.byOffset(hours, filter, (long) (query.page() - 1) * pageSize, pageSize)
                     : PageWindow.after(hours, filter, after, pageSize);
