@@ -249,18 +249,22 @@ public final class SummaryJob {
      * already visible) and is never missed.
      */
     private static int redoChunk(Connection connection, long keyId, LocalDateTime summarised) throws SQLException {
-        execute(connection, "CREATE TEMP TABLE late_claim (hour TIMESTAMP NOT NULL)");
-        int claimed = update(connection, "INSERT INTO late_claim SELECT DISTINCT hour FROM late_hours WHERE key_id = ? "
+        // each temporary table is filled by the statement that creates it: DuckDB 2.0 reads a table
+        // created and then filled with a row group or more (122,880 rows) in one transaction as
+        // empty, which once lost every late row of a big backlog (SummariesContract)
+        update(connection, "CREATE TEMP TABLE late_claim AS SELECT DISTINCT hour FROM late_hours WHERE key_id = ? "
                 + "AND hour < ? ORDER BY hour LIMIT " + LATE_HOURS_PER_CHUNK, keyId, summarised);
+        int claimed;
+        LocalDateTime first;
+        LocalDateTime last;
+        try (PreparedStatement select = connection.prepareStatement("SELECT count(*), min(hour), max(hour) FROM late_claim");
+                ResultSet rows = select.executeQuery()) {
+            rows.next();
+            claimed = rows.getInt(1);
+            first = rows.getObject(2, LocalDateTime.class);
+            last = rows.getObject(3, LocalDateTime.class);
+        }
         if (claimed > 0) {
-            LocalDateTime first;
-            LocalDateTime last;
-            try (PreparedStatement select = connection.prepareStatement("SELECT min(hour), max(hour) FROM late_claim");
-                    ResultSet rows = select.executeQuery()) {
-                rows.next();
-                first = rows.getObject(1, LocalDateTime.class);
-                last = rows.getObject(2, LocalDateTime.class);
-            }
             String claim = " AND hour IN (SELECT hour FROM late_claim)";
             update(connection, "DELETE FROM late_hours WHERE key_id = ? AND hour >= ? AND hour <= ?" + claim, keyId, first, last);
             for (String table : Summaries.TABLES) {
@@ -269,8 +273,7 @@ public final class SummaryJob {
             }
             // the rows of the claimed hours, in one join (the range lets DuckDB skip row groups and
             // PostgreSQL use its (key_id, created_at) index)
-            execute(connection, "CREATE TEMP TABLE late_rows AS SELECT * FROM requests LIMIT 0");
-            update(connection, "INSERT INTO late_rows SELECT r.* FROM requests r JOIN late_claim c "
+            update(connection, "CREATE TEMP TABLE late_rows AS SELECT r.* FROM requests r JOIN late_claim c "
                     + "ON r.created_at >= c.hour AND r.created_at < c.hour + INTERVAL '1 hour' "
                     + "WHERE r.key_id = ? AND r.created_at >= ? AND r.created_at < ?", keyId, first, last.plusHours(1));
             summarise(connection, "late_rows", "TRUE", List.of());
