@@ -1,6 +1,7 @@
 package dev.apianalytics.server.dashboard;
 
 import dev.apianalytics.server.storage.Dialect;
+import dev.apianalytics.server.storage.TextColumns;
 import java.io.IOException;
 import java.io.Writer;
 import java.sql.Connection;
@@ -35,9 +36,10 @@ final class CsvExport {
         DashboardSql sql = new DashboardSql(dialect, query, from, now.plusMillis(1));
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, now.plusMillis(1), parameters);
-        String text = "SELECT created_at, " + dialect.bulkText("hostname", "ip_address", "method", "path", "route")
-                + ", status, response_time, " + dialect.bulkText("user_agent", "client", "os", "device") + ", bot, "
-                + dialect.bulkText("location", "user_id", "referrer", "framework") + " FROM requests WHERE " + where
+        // the CSV's columns are HEADER's: the texts in its order, the three others put in between below
+        TextColumns texts = dialect.bulkText("hostname", "ip_address", "method", "path", "route", "user_agent", "client",
+                "os", "device", "location", "user_id", "referrer", "framework");
+        String text = "SELECT created_at, status, response_time, bot, " + texts.select() + " FROM requests WHERE " + where
                 + " ORDER BY created_at LIMIT " + MAX_ROWS;
         out.write(HEADER);
         out.write("\r\n");
@@ -51,20 +53,19 @@ final class CsvExport {
             select.setFetchSize(5_000);
             try (ResultSet rows = select.executeQuery()) {
                 StringBuilder line = new StringBuilder(256);
+                String[] values = new String[13];
                 while (rows.next()) {
                     line.setLength(0);
                     LocalDateTime created = rows.getObject(1, LocalDateTime.class);
                     line.append(created.toInstant(ZoneOffset.UTC));
-                    for (int column = 2; column <= 17; column++) {
+                    texts.read(rows, 5, values);
+                    for (int i = 0; i < values.length; i++) {
                         line.append(',');
-                        if (column == 7) {
-                            line.append(rows.getInt(column));
-                        } else if (column == 8) {
-                            line.append(rows.getDouble(column));
-                        } else if (column == 13) {
-                            line.append(rows.getBoolean(column));
-                        } else {
-                            field(line, dialect.text(rows, column));
+                        field(line, values[i]);
+                        if (i == 4) {
+                            line.append(',').append(rows.getInt(2)).append(',').append(rows.getDouble(3));
+                        } else if (i == 8) {
+                            line.append(',').append(rows.getBoolean(4));
                         }
                     }
                     line.append("\r\n");

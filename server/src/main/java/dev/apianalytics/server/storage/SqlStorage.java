@@ -363,23 +363,21 @@ abstract class SqlStorage implements Storage {
             Consumer<StoredRequest> sink) throws SQLException {
         List<Object> parameters = new ArrayList<>();
         String where = where(keyId, filter, parameters) + after(after, parameters);
-        Dialect dialect = dialect();
-        String columns = "created_at, " + dialect.bulkText("hostname", "ip_address", "path", "route", "method")
-                + ", status, response_time, " + dialect.bulkText("user_agent", "client", "os", "device") + ", bot, "
-                + dialect.bulkText("location", "user_id", "framework", "referrer");
-        String sql = pageQuery(columns, where, Math.max(0, limit), Math.max(0, offset));
+        TextColumns texts = dialect().bulkText("hostname", "ip_address", "path", "route", "method", "user_agent", "client",
+                "os", "device", "location", "user_id", "framework", "referrer");
+        String sql = pageQuery("created_at, status, response_time, bot, " + texts.select(), where, Math.max(0, limit),
+                Math.max(0, offset));
         try (Connection connection = connection();
                 PreparedStatement select = connection.prepareStatement(sql)) {
             Storage.bind(select, parameters);
             select.setFetchSize(Math.min(Math.max(limit, 1), 5_000));
             try (ResultSet rows = select.executeQuery()) {
+                String[] text = new String[13];
                 while (rows.next()) {
-                    sink.accept(new StoredRequest(
-                            rows.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC),
-                            dialect.text(rows, 2), dialect.text(rows, 3), dialect.text(rows, 4), dialect.text(rows, 5),
-                            dialect.text(rows, 6), rows.getInt(7), rows.getDouble(8), dialect.text(rows, 9),
-                            dialect.text(rows, 10), dialect.text(rows, 11), dialect.text(rows, 12), rows.getBoolean(13),
-                            dialect.text(rows, 14), dialect.text(rows, 15), dialect.text(rows, 16), dialect.text(rows, 17)));
+                    texts.read(rows, 5, text);
+                    sink.accept(new StoredRequest(rows.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC),
+                            text[0], text[1], text[2], text[3], text[4], rows.getInt(2), rows.getDouble(3), text[5], text[6],
+                            text[7], text[8], rows.getBoolean(4), text[9], text[10], text[11], text[12]));
                 }
             }
         }

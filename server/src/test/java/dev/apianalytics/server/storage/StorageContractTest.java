@@ -68,8 +68,11 @@ abstract class StorageContractTest {
                 "Unknown", "Unknown", "other", true, null, null, null, null);
         StoredRequest empty = new StoredRequest(T0.plusSeconds(2), "", "", "/e", "", "GET", 200, 1, "", "", "", "", false,
                 "", "", "", "");
-        storage.insertRequests(key, List.of(full, sparse, empty));
-        assertThat(read(key, RequestFilter.ALL, 0, 10)).containsExactly(full, sparse, empty);
+        // what could be mistaken for lengths and separators where texts are read packed, control bytes, \\x escapes, emoji
+        StoredRequest tricky = new StoredRequest(T0.plusSeconds(3), "n", "3,4:", "/\u0001/\\x41/😀", "12:n,",
+                "GET", 200, 1, ":", ",", "n,n:", "0", false, "日本", "\\x00", "ü", "9");
+        storage.insertRequests(key, List.of(full, sparse, empty, tricky));
+        assertThat(read(key, RequestFilter.ALL, 0, 10)).containsExactly(full, sparse, empty, tricky);
     }
 
     @Test
