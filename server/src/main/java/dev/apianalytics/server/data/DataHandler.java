@@ -1,6 +1,6 @@
 package dev.apianalytics.server.data;
 
-import com.google.gson.stream.JsonWriter;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.apianalytics.server.http.Exchange;
 import dev.apianalytics.server.http.Handler;
 import dev.apianalytics.server.http.StorageUnavailable;
@@ -89,16 +89,16 @@ public final class DataHandler implements Handler {
             exchange.setHeader("Link", "<" + nextPage(exchange, page, PageCursor.encode(last, keyId)) + ">; rel=\"next\"");
         }
         exchange.streamJson(200, json -> {
-            json.beginArray();
+            json.writeStartArray();
             if (query.compact()) {
-                json.beginArray();
+                json.writeStartArray();
                 for (String column : COLUMNS) {
-                    json.value(column);
+                    json.writeString(column);
                 }
                 for (ExtraColumn extra : extras) {
-                    json.value(extra.column());
+                    json.writeString(extra.column());
                 }
-                json.endArray();
+                json.writeEndArray();
             }
             try {
                 if (!window.empty()) {
@@ -110,52 +110,55 @@ public final class DataHandler implements Handler {
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
-            json.endArray();
+            json.writeEndArray();
         });
     }
 
-    private static void write(JsonWriter json, StoredRequest row, boolean compact, List<ExtraColumn> extras) {
+    private static void write(JsonGenerator json, StoredRequest row, boolean compact, List<ExtraColumn> extras) {
         try {
             if (compact) {
-                json.beginArray();
+                json.writeStartArray();
             } else {
-                json.beginObject();
+                json.writeStartObject();
             }
-            field(json, compact, "hostname").value(text(row.hostname()));
-            field(json, compact, "ip_address").value(text(row.ipAddress()));
-            field(json, compact, "path").value(text(row.path()));
-            field(json, compact, "user_agent").value(text(row.userAgent()));
+            field(json, compact, "hostname").writeString(text(row.hostname()));
+            field(json, compact, "ip_address").writeString(text(row.ipAddress()));
+            field(json, compact, "path").writeString(text(row.path()));
+            field(json, compact, "user_agent").writeString(text(row.userAgent()));
             int method = MethodIds.id(row.method());
             if (method >= 0) {
-                field(json, compact, "method").value(method);
+                field(json, compact, "method").writeNumber(method);
             } else {
-                field(json, compact, "method").value(row.method());
+                field(json, compact, "method").writeString(row.method());
             }
-            field(json, compact, "status").value(row.status());
+            field(json, compact, "status").writeNumber(row.status());
             double time = row.responseTimeMs();
             if (time == Math.rint(time) && time < 1e15) {
-                field(json, compact, "response_time").value((long) time);
+                field(json, compact, "response_time").writeNumber((long) time);
             } else {
-                field(json, compact, "response_time").value(time);
+                field(json, compact, "response_time").writeNumber(time);
             }
-            field(json, compact, "location").value(text(row.location()));
-            field(json, compact, "user_id").value(text(row.userId()));
-            field(json, compact, "created_at").value(row.createdAt().toString());
+            field(json, compact, "location").writeString(text(row.location()));
+            field(json, compact, "user_id").writeString(text(row.userId()));
+            field(json, compact, "created_at").writeString(row.createdAt().toString());
             for (ExtraColumn extra : extras) {
-                field(json, compact, extra.column()).value(text(extra.value(row)));
+                field(json, compact, extra.column()).writeString(text(extra.value(row)));
             }
             if (compact) {
-                json.endArray();
+                json.writeEndArray();
             } else {
-                json.endObject();
+                json.writeEndObject();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static JsonWriter field(JsonWriter json, boolean compact, String name) throws IOException {
-        return compact ? json : json.name(name);
+    private static JsonGenerator field(JsonGenerator json, boolean compact, String name) throws IOException {
+        if (!compact) {
+            json.writeFieldName(name);
+        }
+        return json;
     }
 
     private static String text(String value) {
