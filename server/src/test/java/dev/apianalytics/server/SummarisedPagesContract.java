@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 abstract class SummarisedPagesContract {
 
     private static final Instant NOW = Instant.parse("2026-11-20T15:30:00Z");
-    private static final int PAGE_SIZE = 7;
+    private static final int PAGE_SIZE = 16;
 
     private CollectorServer server;
 
@@ -57,11 +57,11 @@ abstract class SummarisedPagesContract {
         // three days up to now, a few rows in most hours, two hostnames, some 404s, one address
         List<String> rows = new ArrayList<>();
         Instant first = NOW.minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS);
-        for (int i = 0; i < 150; i++) {
-            rows.add(row("/p" + i, first.plus(Duration.ofMinutes(29L * i)), i));
+        for (int i = 0; i < 100; i++) {
+            rows.add(row("/p" + i, first.plus(Duration.ofMinutes(43L * i)), i));
         }
-        assertCreated(http.post("/api/log-request", batch(key, "Gin", rows.subList(75, 150).toArray(String[]::new))), 75, 0);
-        assertCreated(http.post("/api/log-request", batch(key, "Gin", rows.subList(0, 75).toArray(String[]::new))), 75, 0);
+        assertCreated(http.post("/api/log-request", batch(key, "Gin", rows.subList(50, 100).toArray(String[]::new))), 50, 0);
+        assertCreated(http.post("/api/log-request", batch(key, "Gin", rows.subList(0, 50).toArray(String[]::new))), 50, 0);
         Map<String, RequestFilter> filters = filters();
 
         DataPages.assertAreTheRows(server, http, key, filters, PAGE_SIZE);
@@ -107,7 +107,6 @@ abstract class SummarisedPagesContract {
         filters.put("hostname=a.example", new RequestFilter(null, null, "a.example", null, null, null, null));
         filters.put("date=2026-11-18", new RequestFilter(nov18, nov19, null, null, null, null, null));
         filters.put("dateFrom=2026-11-19", new RequestFilter(nov19, null, null, null, null, null, null));
-        filters.put("dateTo=2026-11-18", new RequestFilter(null, nov19, null, null, null, null, null));
         filters.put("date=2026-11-18&hostname=b.example&status=200", new RequestFilter(nov18, nov19, "b.example", null, 200,
                 null, null));
         filters.put("ip=8.8.4.4", new RequestFilter(null, null, null, "8.8.4.4", null, null, null));
