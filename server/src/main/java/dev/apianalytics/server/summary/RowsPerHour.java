@@ -33,28 +33,52 @@ public final class RowsPerHour {
         if (filter.ipAddress() != null || filter.location() != null || filter.userId() != null) {
             return storage.countRequestsByHour(keyId, filter); // the summaries are not split by these
         }
+        Instant from = filter.from() == null ? null : nextWholeHour(filter.from());
+        Instant wholeTo = filter.to() == null ? null : filter.to().truncatedTo(ChronoUnit.HOURS);
         Map<Instant, Long> hours = new TreeMap<>();
-        Instant from;
-        Instant to;
-        List<Instant> late;
-        try (Connection connection = storage.connection()) {
-            Instant until = SummaryJob.summarisedUntil(connection);
-            if (until == null) {
-                return storage.countRequestsByHour(keyId, filter);
-            }
-            from = filter.from() == null ? null : nextWholeHour(filter.from());
-            to = filter.to() == null || filter.to().isAfter(until) ? until : filter.to().truncatedTo(ChronoUnit.HOURS);
-            if (from != null && !from.isBefore(to)) {
-                return storage.countRequestsByHour(keyId, filter);
-            }
-            late = lateHours(connection, keyId, from, to);
-            if (late.size() > MAX_LATE_HOURS) {
-                return storage.countRequestsByHour(keyId, filter);
-            }
-            summarised(connection, keyId, filter, from, to, hours);
+        List<Instant> late = new ArrayList<>();
+        Instant until = null;
+        // one statement for the summaries' progress, the late hours and the summarised counts: on
+        // DuckDB each statement costs milliseconds however small
+        List<Object> keyAndRange = new ArrayList<>(List.of(keyId));
+        String stored = " AND hour < (" + SummaryJob.SUMMARISED_UNTIL_SELECT + ")" + range(from, wholeTo, keyAndRange);
+        List<Object> parameters = new ArrayList<>(keyAndRange);
+        parameters.addAll(keyAndRange);
+        StringBuilder sql = new StringBuilder("SELECT 0, rolled_until, 0 FROM (" + SummaryJob.SUMMARISED_UNTIL_SELECT
+                + ") progress UNION ALL SELECT 1, hour, 0 FROM (SELECT DISTINCT hour FROM late_hours WHERE key_id = ?" + stored
+                + " ORDER BY hour LIMIT " + (MAX_LATE_HOURS + 1) + ") late UNION ALL SELECT 2, hour, CAST(sum(requests) AS BIGINT) "
+                + "FROM rollup_endpoints WHERE key_id = ?" + stored);
+        if (filter.hostname() != null) {
+            sql.append(" AND hostname = ?");
+            parameters.add(filter.hostname());
         }
-        // a late row committed after the marks were read is missing from this answer, as is any
-        // row committed after it: the page is as of a moment either way
+        if (filter.status() != null) {
+            sql.append(" AND status = ?");
+            parameters.add(filter.status());
+        }
+        try (Connection connection = storage.connection();
+                PreparedStatement select = connection.prepareStatement(sql.append(" GROUP BY hour").toString())) {
+            Storage.bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Instant hour = Storage.instant(rows, 2);
+                    switch (rows.getInt(1)) {
+                        case 0 -> until = hour;
+                        case 1 -> late.add(hour);
+                        default -> hours.put(hour, rows.getLong(3));
+                    }
+                }
+            }
+        }
+        if (until == null || late.size() > MAX_LATE_HOURS) {
+            return storage.countRequestsByHour(keyId, filter);
+        }
+        Instant to = wholeTo == null || wholeTo.isAfter(until) ? until : wholeTo;
+        if (from != null && !from.isBefore(to)) {
+            return storage.countRequestsByHour(keyId, filter);
+        }
+        // rows committed after that statement, late or not, may be missing from this answer, as from
+        // the page read after it: a page is as of a moment either way
         for (Instant hour : late) {
             hours.remove(hour);
             add(hours, storage.countRequestsByHour(keyId, filter.within(hour, hour.plus(1, ChronoUnit.HOURS))));
@@ -75,51 +99,18 @@ public final class RowsPerHour {
         return hour.equals(instant) ? hour : hour.plus(1, ChronoUnit.HOURS);
     }
 
-    /** The key's hours in {@code [from, to)} marked late and not redone yet. */
-    private static List<Instant> lateHours(Connection connection, long keyId, Instant from, Instant to) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT DISTINCT hour FROM late_hours WHERE key_id = ? "
-                + "AND hour < ?" + (from == null ? "" : " AND hour >= ?") + " ORDER BY hour LIMIT " + (MAX_LATE_HOURS + 1))) {
-            select.setLong(1, keyId);
-            select.setObject(2, Storage.utc(to));
-            if (from != null) {
-                select.setObject(3, Storage.utc(from));
-            }
-            List<Instant> hours = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    hours.add(Storage.instant(rows, 1));
-                }
-            }
-            return hours;
-        }
-    }
-
-    /** The summarised counts of the hours in {@code [from, to)} into {@code hours}. */
-    private static void summarised(Connection connection, long keyId, RequestFilter filter, Instant from, Instant to,
-            Map<Instant, Long> hours) throws SQLException {
-        List<Object> parameters = new ArrayList<>(List.of(keyId, Storage.utc(to)));
-        StringBuilder sql = new StringBuilder("SELECT hour, CAST(sum(requests) AS BIGINT) FROM rollup_endpoints "
-                + "WHERE key_id = ? AND hour < ?");
+    /** {@code hour} within {@code [from, to)}, either bound null for none. */
+    private static String range(Instant from, Instant to, List<Object> parameters) {
+        String range = "";
         if (from != null) {
-            sql.append(" AND hour >= ?");
+            range += " AND hour >= ?";
             parameters.add(Storage.utc(from));
         }
-        if (filter.hostname() != null) {
-            sql.append(" AND hostname = ?");
-            parameters.add(filter.hostname());
+        if (to != null) {
+            range += " AND hour < ?";
+            parameters.add(Storage.utc(to));
         }
-        if (filter.status() != null) {
-            sql.append(" AND status = ?");
-            parameters.add(filter.status());
-        }
-        try (PreparedStatement select = connection.prepareStatement(sql.append(" GROUP BY hour").toString())) {
-            Storage.bind(select, parameters);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    hours.put(Storage.instant(rows, 1), rows.getLong(2));
-                }
-            }
-        }
+        return range;
     }
 
     private static void add(Map<Instant, Long> hours, List<HourCount> counts) {

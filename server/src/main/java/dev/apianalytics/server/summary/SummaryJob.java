@@ -102,6 +102,9 @@ public final class SummaryJob {
         return progress(connection, SUMMARISED_UNTIL);
     }
 
+    /** SQL for {@link #summarisedUntil}: one row, {@code rolled_until}, or none. */
+    static final String SUMMARISED_UNTIL_SELECT = "SELECT rolled_until FROM rollup_progress WHERE id = " + SUMMARISED_UNTIL;
+
     /**
      * From which hour on the finer summaries ({@link Summaries#FINER_TABLES}) exist, up to
      * {@link #summarisedUntil}; null before the first run. Views that need them further back read
