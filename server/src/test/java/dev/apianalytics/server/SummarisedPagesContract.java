@@ -105,7 +105,6 @@ abstract class SummarisedPagesContract {
         filters.put("", RequestFilter.ALL);
         filters.put("status=404", new RequestFilter(null, null, null, null, 404, null, null));
         filters.put("hostname=a.example", new RequestFilter(null, null, "a.example", null, null, null, null));
-        filters.put("date=2026-11-18", new RequestFilter(nov18, nov19, null, null, null, null, null));
         filters.put("dateFrom=2026-11-19", new RequestFilter(nov19, null, null, null, null, null, null));
         filters.put("date=2026-11-18&hostname=b.example&status=200", new RequestFilter(nov18, nov19, "b.example", null, 200,
                 null, null));

@@ -4,12 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import java.io.BufferedOutputStream;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -204,7 +201,7 @@ public final class Exchange {
         out.close();
     }
 
-    /** Streams a JSON document written with gson's {@link JsonWriter}; see {@link #stream}. */
+    /** Streams a JSON document written with Jackson's {@link JsonGenerator}; see {@link #stream}. */
     public void streamJson(int status, JsonBody body) throws IOException {
         stream(status, "application/json; charset=utf-8", out -> {
             try (JsonGenerator json = STREAMING_JSON.createGenerator(out)) {
