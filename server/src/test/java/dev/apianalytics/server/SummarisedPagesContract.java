@@ -98,6 +98,39 @@ abstract class SummarisedPagesContract {
                 .doesNotContain(lateHour);
     }
 
+    /**
+     * Raw retention deletes rows of summarised hours; once it is lengthened (or turned off) the
+     * data API reaches back into those hours, whose summaries still count the deleted rows.
+     */
+    @Test
+    void pagesAreTheRowsAfterRawRetentionIsLengthened() throws Exception {
+        MutableClock clock = new MutableClock(NOW);
+        ServerConfig config = storage(ServerConfig.builder().port(0).bind("127.0.0.1").clock(clock)
+                .dataPageSize(PAGE_SIZE)).build();
+        server = CollectorServer.start(config);
+        Http http = new Http(server.url());
+        String key = http.newKey();
+        List<String> rows = new ArrayList<>();
+        Instant first = NOW.minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS);
+        for (int i = 0; i < 100; i++) {
+            rows.add(row("/p" + i, first.plus(Duration.ofMinutes(43L * i)), i));
+        }
+        assertCreated(http.post("/api/log-request", batch(key, "Gin", rows.toArray(String[]::new))), 100, 0);
+        server.close();
+
+        // a day of raw rows kept: the summaries stay for the hours whose rows are deleted
+        server = CollectorServer.start(config.toBuilder().rawRetention(Duration.ofDays(1)).build());
+        server.summarise();
+        assertThat(server.runRawRetention()).isPositive();
+        server.close();
+
+        // the operator keeps raw rows longer again (here: for good)
+        server = CollectorServer.start(config);
+        http = new Http(server.url());
+        DataPages.assertAreTheRows(server, http, key, Map.of("", RequestFilter.ALL, "hostname=a.example",
+                new RequestFilter(null, null, "a.example", null, null, null, null)), PAGE_SIZE);
+    }
+
     private static Map<String, RequestFilter> filters() {
         Instant nov18 = Instant.parse("2026-11-18T00:00:00Z");
         Instant nov19 = nov18.plus(1, ChronoUnit.DAYS);
