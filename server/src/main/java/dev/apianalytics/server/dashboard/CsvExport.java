@@ -53,7 +53,7 @@ final class CsvExport {
             select.setFetchSize(5_000);
             try (ResultSet rows = select.executeQuery()) {
                 StringBuilder line = new StringBuilder(256);
-                String[] values = new String[13];
+                String[] values = texts.newRow();
                 while (rows.next()) {
                     line.setLength(0);
                     LocalDateTime created = rows.getObject(1, LocalDateTime.class);

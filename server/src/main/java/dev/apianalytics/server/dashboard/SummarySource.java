@@ -27,8 +27,7 @@ final class SummarySource {
         this.keyId = keyId;
         this.from = from;
         this.to = to;
-        Instant firstWholeHour = from.truncatedTo(ChronoUnit.HOURS).equals(from) ? from
-                : from.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
+        Instant firstWholeHour = Summaries.firstWholeHour(from);
         Instant lastWholeHour = to.truncatedTo(ChronoUnit.HOURS);
         Instant end = summarisedUntil.isBefore(lastWholeHour) ? summarisedUntil : lastWholeHour;
         this.summarisedFrom = firstWholeHour;

@@ -372,7 +372,7 @@ abstract class SqlStorage implements Storage {
             Storage.bind(select, parameters);
             select.setFetchSize(Math.min(Math.max(limit, 1), 5_000));
             try (ResultSet rows = select.executeQuery()) {
-                String[] text = new String[13];
+                String[] text = texts.newRow();
                 while (rows.next()) {
                     texts.read(rows, 5, text);
                     sink.accept(new StoredRequest(rows.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC),

@@ -44,9 +44,9 @@ public final class TextColumns {
         return select;
     }
 
-    /** How many result columns {@link #select()} takes. */
-    public int width() {
-        return packed ? 1 : count;
+    /** An array for {@link #read} to fill, one element a column. */
+    public String[] newRow() {
+        return new String[count];
     }
 
     /** The row's texts, selected from result column {@code first} on, into {@code values}. */

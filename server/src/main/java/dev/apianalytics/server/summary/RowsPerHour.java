@@ -34,14 +34,14 @@ public final class RowsPerHour {
         if (filter.ipAddress() != null || filter.location() != null || filter.userId() != null) {
             return storage.countRequestsByHour(keyId, filter); // the summaries are not split by these
         }
-        Instant from = filter.from() == null ? null : nextWholeHour(filter.from());
+        Instant from = filter.from() == null ? null : Summaries.firstWholeHour(filter.from());
         Instant wholeTo = filter.to() == null ? null : filter.to().truncatedTo(ChronoUnit.HOURS);
         Map<Instant, Long> hours = new TreeMap<>();
         List<Instant> late = new ArrayList<>();
         Instant until = null;
         Instant firstRow = null;
-        // one statement for the summaries' progress, the late hours and the summarised counts: on
-        // DuckDB each statement costs milliseconds however small
+        // one statement for the summaries' progress, the late hours, the key's first row and the
+        // summarised counts: one snapshot, and on DuckDB each statement costs milliseconds however small
         List<Object> keyAndRange = new ArrayList<>(List.of(keyId));
         String stored = " AND hour < (" + SummaryJob.SUMMARISED_UNTIL_SELECT + ")" + range(from, wholeTo, keyAndRange);
         List<Object> parameters = new ArrayList<>(keyAndRange);
@@ -104,11 +104,6 @@ public final class RowsPerHour {
         List<HourCount> counts = new ArrayList<>(hours.size());
         hours.forEach((hour, rows) -> counts.add(new HourCount(hour, rows)));
         return counts;
-    }
-
-    private static Instant nextWholeHour(Instant instant) {
-        Instant hour = instant.truncatedTo(ChronoUnit.HOURS);
-        return hour.equals(instant) ? hour : hour.plus(1, ChronoUnit.HOURS);
     }
 
     /** {@code hour} within {@code [from, to)}, either bound null for none. */

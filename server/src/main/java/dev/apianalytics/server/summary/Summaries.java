@@ -1,6 +1,8 @@
 package dev.apianalytics.server.summary;
 
 import dev.apianalytics.server.storage.Migration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -64,6 +66,12 @@ public final class Summaries {
     public static final int TOP_USERS_PER_SLICE = 10;
 
     static final String HOUR = "date_trunc('hour', created_at)";
+
+    /** The first whole hour at or after {@code instant}: where stored summaries of a range can start. */
+    public static Instant firstWholeHour(Instant instant) {
+        Instant hour = instant.truncatedTo(ChronoUnit.HOURS);
+        return hour.equals(instant) ? hour : hour.plus(1, ChronoUnit.HOURS);
+    }
     /** The quarter of its hour a request fell in, 0 to 3; every zone offset of today is whole quarters. */
     static final String QUARTER = "CAST(floor(extract(minute FROM created_at) / 15) AS SMALLINT)";
     private static final String SPLIT = "key_id, " + HOUR + " AS hour, hostname, bot, status = 404 AS not_found";

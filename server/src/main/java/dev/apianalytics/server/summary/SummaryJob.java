@@ -103,7 +103,7 @@ public final class SummaryJob {
     }
 
     /** SQL for {@link #summarisedUntil}: one row, {@code rolled_until}, or none. */
-    static final String SUMMARISED_UNTIL_SELECT = "SELECT rolled_until FROM rollup_progress WHERE id = " + SUMMARISED_UNTIL;
+    static final String SUMMARISED_UNTIL_SELECT = progressSelect(SUMMARISED_UNTIL);
 
     /**
      * From which hour on the finer summaries ({@link Summaries#FINER_TABLES}) exist, up to
@@ -114,8 +114,12 @@ public final class SummaryJob {
         return progress(connection, FINER_FROM);
     }
 
+    private static String progressSelect(int id) {
+        return "SELECT rolled_until FROM rollup_progress WHERE id = " + id;
+    }
+
     private static Instant progress(Connection connection, int id) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT rolled_until FROM rollup_progress WHERE id = " + id);
+        try (PreparedStatement select = connection.prepareStatement(progressSelect(id));
                 ResultSet rows = select.executeQuery()) {
             return rows.next() ? Storage.instant(rows, 1) : null;
         }
