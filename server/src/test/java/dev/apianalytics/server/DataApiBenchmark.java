@@ -33,6 +33,8 @@ public final class DataApiBenchmark {
     public static void main(String[] args) throws Exception {
         String storage = args.length > 0 ? args[0].toLowerCase(Locale.ROOT) : "duckdb";
         int rows = args.length > 1 ? Integer.parseInt(args[1]) : 2_000_000;
+        // "keep" leaves the PostgreSQL schema in place, for looking at the plans afterwards
+        boolean keep = args.length > 2 && args[2].equals("keep");
         String pgUrl = storage.startsWith("p") ? TestEnvironment.freshPostgresSchemaUrl() : null;
         ServerConfig.Builder config = ServerConfig.builder().port(0).bind("127.0.0.1")
                 .dataDir(Files.createTempDirectory("api-analytics-data-bench"));
@@ -115,8 +117,10 @@ public final class DataApiBenchmark {
             System.out.printf(Locale.ROOT, "load average %.1f%n",
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         } finally {
-            if (pgUrl != null) {
+            if (pgUrl != null && !keep) {
                 TestEnvironment.dropSchema(pgUrl);
+            } else if (pgUrl != null) {
+                System.out.println("kept " + pgUrl);
             }
         }
     }

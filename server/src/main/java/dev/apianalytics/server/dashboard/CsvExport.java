@@ -1,6 +1,7 @@
 package dev.apianalytics.server.dashboard;
 
 import dev.apianalytics.server.storage.Dialect;
+import dev.apianalytics.server.storage.InstantText;
 import dev.apianalytics.server.storage.TextColumns;
 import java.io.IOException;
 import java.io.Writer;
@@ -54,10 +55,11 @@ final class CsvExport {
             try (ResultSet rows = select.executeQuery()) {
                 StringBuilder line = new StringBuilder(256);
                 String[] values = texts.newRow();
+                InstantText createdAt = new InstantText();
                 while (rows.next()) {
                     line.setLength(0);
                     LocalDateTime created = rows.getObject(1, LocalDateTime.class);
-                    line.append(created.toInstant(ZoneOffset.UTC));
+                    line.append(createdAt.chars(), 0, createdAt.format(created.toInstant(ZoneOffset.UTC)));
                     texts.read(rows, 5, values);
                     for (int i = 0; i < values.length; i++) {
                         line.append(',');

@@ -8,6 +8,8 @@ import dev.apianalytics.server.ingest.MethodIds;
 import dev.apianalytics.server.keys.KeyAuth;
 import dev.apianalytics.server.storage.RequestFilter;
 import dev.apianalytics.server.storage.HourCount;
+import dev.apianalytics.server.storage.InstantText;
+import dev.apianalytics.server.storage.RequestPage;
 import dev.apianalytics.server.storage.RowPosition;
 import dev.apianalytics.server.storage.Storage;
 import dev.apianalytics.server.storage.StoredRequest;
@@ -19,8 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -69,52 +73,61 @@ public final class DataHandler implements Handler {
         String token = exchange.queryParameter(PageCursor.PARAMETER);
         RowPosition after = token == null ? null : PageCursor.decode(token, keyId);
         PageWindow window;
-        RowPosition last;
+        RequestPage page;
         try {
             List<HourCount> hours = RowsPerHour.count(storage, keyId, filter);
             window = after == null
                     ? PageWindow.byOffset(hours, filter, (long) (query.page() - 1) * pageSize, pageSize)
                     : PageWindow.after(hours, filter, after, pageSize);
-            // the page's last row, and whether another follows it
-            List<RowPosition> end = window.empty() ? List.of()
-                    : storage.findPositions(keyId, window.filter(), after, window.offset() + pageSize - 1, 2);
-            last = end.size() == 2 ? end.get(0) : null;
+            page = window.empty() ? RequestPage.EMPTY
+                    : storage.openPage(keyId, window.filter(), after, window.offset(), pageSize, omitted(extras));
         } catch (SQLException e) {
             throw new StorageUnavailable("finding the page failed: " + e.getMessage(), e);
         }
-        exchange.setHeader("X-Total-Count", Long.toString(window.total()));
-        if (last != null) {
-            // a page number for clients that read it, and the cursor that makes the next page cheap
-            String page = after == null || exchange.queryParameter("page") != null ? Integer.toString(query.page() + 1) : null;
-            exchange.setHeader("Link", "<" + nextPage(exchange, page, PageCursor.encode(last, keyId)) + ">; rel=\"next\"");
-        }
-        exchange.streamJson(200, json -> {
-            json.writeStartArray();
-            if (query.compact()) {
+        try (page) {
+            exchange.setHeader("X-Total-Count", Long.toString(window.total()));
+            RowPosition last = page.lastBeforeMore();
+            if (last != null) {
+                // a page number for clients that read it, and the cursor that makes the next page cheap
+                String next = after == null || exchange.queryParameter("page") != null ? Integer.toString(query.page() + 1) : null;
+                exchange.setHeader("Link", "<" + nextPage(exchange, next, PageCursor.encode(last, keyId)) + ">; rel=\"next\"");
+            }
+            exchange.streamJson(200, json -> {
                 json.writeStartArray();
-                for (String column : COLUMNS) {
-                    json.writeString(column);
+                if (query.compact()) {
+                    json.writeStartArray();
+                    for (String column : COLUMNS) {
+                        json.writeString(column);
+                    }
+                    for (ExtraColumn extra : extras) {
+                        json.writeString(extra.column());
+                    }
+                    json.writeEndArray();
                 }
-                for (ExtraColumn extra : extras) {
-                    json.writeString(extra.column());
+                InstantText createdAt = new InstantText();
+                try {
+                    page.forEach(row -> write(json, row, query.compact(), extras, createdAt));
+                } catch (SQLException e) {
+                    throw new IOException("reading requests failed: " + e.getMessage(), e);
+                } catch (UncheckedIOException e) {
+                    throw e.getCause();
                 }
                 json.writeEndArray();
-            }
-            try {
-                if (!window.empty()) {
-                    storage.readRequestsAfter(keyId, window.filter(), after, window.offset(), pageSize,
-                            row -> write(json, row, query.compact(), extras));
-                }
-            } catch (SQLException e) {
-                throw new IOException("reading requests failed: " + e.getMessage(), e);
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
-            json.writeEndArray();
-        });
+            });
+        }
     }
 
-    private static void write(JsonGenerator json, StoredRequest row, boolean compact, List<ExtraColumn> extras) {
+    /** The text columns this page never writes: not read, so not sent by the database. */
+    private static Set<String> omitted(List<ExtraColumn> extras) {
+        Set<String> omitted = new HashSet<>(Storage.PAGE_OPTIONAL_TEXTS);
+        for (ExtraColumn extra : extras) {
+            omitted.remove(extra.column());
+        }
+        return omitted;
+    }
+
+    private static void write(JsonGenerator json, StoredRequest row, boolean compact, List<ExtraColumn> extras,
+            InstantText createdAt) {
         try {
             if (compact) {
                 json.writeStartArray();
@@ -140,7 +153,7 @@ public final class DataHandler implements Handler {
             }
             field(json, compact, "location").writeString(text(row.location()));
             field(json, compact, "user_id").writeString(text(row.userId()));
-            field(json, compact, "created_at").writeString(row.createdAt().toString());
+            field(json, compact, "created_at").writeString(createdAt.chars(), 0, createdAt.format(row.createdAt()));
             for (ExtraColumn extra : extras) {
                 field(json, compact, extra.column()).writeString(text(extra.value(row)));
             }

@@ -319,24 +319,49 @@ abstract class SqlStorage implements Storage {
         }
     }
 
+    /**
+     * Finds where the page ends with a second, narrow read of the same order before the rows are
+     * read; PostgreSQL reads both at once ({@link PostgresStorage#openPage}).
+     */
     @Override
-    public List<RowPosition> findPositions(long keyId, RequestFilter filter, RowPosition after, long offset, int limit)
-            throws SQLException {
+    public RequestPage openPage(long keyId, RequestFilter filter, RowPosition after, long offset, int limit,
+            Set<String> omitted) throws SQLException {
         List<Object> parameters = new ArrayList<>();
         String where = where(keyId, filter, parameters) + after(after, parameters);
+        RowPosition last = null;
         try (Connection connection = connection();
                 PreparedStatement select = connection.prepareStatement("SELECT created_at, " + tieBreakerSelected()
                         + " FROM requests WHERE " + where + " ORDER BY created_at, " + tieBreaker()
-                        + " LIMIT " + Math.max(0, limit) + " OFFSET " + Math.max(0, offset))) {
+                        + " LIMIT 2 OFFSET " + Math.max(0, offset + limit - 1))) {
             Storage.bind(select, parameters);
-            List<RowPosition> positions = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    positions.add(new RowPosition(Storage.instant(rows, 1), tieBreaker(rows, 2)));
+                // the page's last row, if a row follows it
+                if (rows.next()) {
+                    RowPosition position = position(rows, 1, 2);
+                    last = rows.next() ? position : null;
                 }
             }
-            return positions;
         }
+        RowPosition lastBeforeMore = last;
+        return new RequestPage() {
+            @Override
+            public RowPosition lastBeforeMore() {
+                return lastBeforeMore;
+            }
+
+            @Override
+            public void forEach(Consumer<StoredRequest> sink) throws SQLException {
+                readRequestsAfter(keyId, filter, after, offset, limit, omitted, sink);
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    /** The current row's position, from its {@code created_at} and selected tie-breaker columns. */
+    final RowPosition position(ResultSet rows, int createdAt, int tieBreaker) throws SQLException {
+        return new RowPosition(Storage.instant(rows, createdAt), tieBreaker(rows, tieBreaker));
     }
 
     /** The condition "after this position" ({@code created_at}, then the tie-breaker), nothing when null. */
@@ -355,31 +380,63 @@ abstract class SqlStorage implements Storage {
     @Override
     public void readRequests(long keyId, RequestFilter filter, long offset, int limit, Consumer<StoredRequest> sink)
             throws SQLException {
-        readRequestsAfter(keyId, filter, null, offset, limit, sink);
+        readRequestsAfter(keyId, filter, null, offset, limit, Set.of(), sink);
     }
 
-    @Override
-    public void readRequestsAfter(long keyId, RequestFilter filter, RowPosition after, long offset, int limit,
-            Consumer<StoredRequest> sink) throws SQLException {
+    private void readRequestsAfter(long keyId, RequestFilter filter, RowPosition after, long offset, int limit,
+            Set<String> omitted, Consumer<StoredRequest> sink) throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        String where = where(keyId, filter, parameters) + after(after, parameters);
-        TextColumns texts = dialect().bulkText("hostname", "ip_address", "path", "route", "method", "user_agent", "client",
-                "os", "device", "location", "user_id", "framework", "referrer");
-        String sql = pageQuery("created_at, status, response_time, bot, " + texts.select(), where, Math.max(0, limit),
-                Math.max(0, offset));
+        String sql = pageSql(keyId, filter, after, offset, limit, omitted, false, parameters);
         try (Connection connection = connection();
                 PreparedStatement select = connection.prepareStatement(sql)) {
             Storage.bind(select, parameters);
             select.setFetchSize(Math.min(Math.max(limit, 1), 5_000));
             try (ResultSet rows = select.executeQuery()) {
-                String[] text = texts.newRow();
-                while (rows.next()) {
-                    texts.read(rows, 5, text);
-                    sink.accept(new StoredRequest(rows.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC),
-                            text[0], text[1], text[2], text[3], text[4], rows.getInt(2), rows.getDouble(3), text[5], text[6],
-                            text[7], text[8], rows.getBoolean(4), text[9], text[10], text[11], text[12]));
-                }
+                readPageRows(rows, omitted, false, limit, sink);
             }
+        }
+    }
+
+    private static final String[] PAGE_TEXTS = {"hostname", "ip_address", "path", "route", "method", "user_agent", "client",
+        "os", "device", "location", "user_id", "framework", "referrer"};
+
+    /** A page's texts, as {@link TextColumns} reads them; the omitted ones selected as NULL. */
+    private TextColumns pageTexts(Set<String> omitted) {
+        if (!PAGE_OPTIONAL_TEXTS.containsAll(omitted)) {
+            throw new IllegalArgumentException("a page cannot leave out " + omitted + "; only " + PAGE_OPTIONAL_TEXTS);
+        }
+        String[] columns = PAGE_TEXTS.clone();
+        for (int i = 0; i < columns.length; i++) {
+            if (omitted.contains(columns[i])) {
+                columns[i] = "CAST(NULL AS VARCHAR)";
+            }
+        }
+        return dialect().bulkText(columns);
+    }
+
+    /**
+     * The SQL of a page's rows, whose parameters it adds: {@code created_at, status,
+     * response_time, bot}, then (when {@code withPosition}) the selected tie-breaker, then the texts.
+     */
+    final String pageSql(long keyId, RequestFilter filter, RowPosition after, long offset, int limit, Set<String> omitted,
+            boolean withPosition, List<Object> parameters) {
+        String where = where(keyId, filter, parameters) + after(after, parameters);
+        String columns = "created_at, status, response_time, bot, " + (withPosition ? tieBreakerSelected() + ", " : "")
+                + pageTexts(omitted).select();
+        return pageQuery(columns, where, Math.max(0, limit), Math.max(0, offset));
+    }
+
+    /** Hands at most {@code limit} rows of {@link #pageSql}'s result, from where it stands, to {@code sink}. */
+    final void readPageRows(ResultSet rows, Set<String> omitted, boolean withPosition, int limit,
+            Consumer<StoredRequest> sink) throws SQLException {
+        TextColumns texts = pageTexts(omitted);
+        String[] text = texts.newRow();
+        int firstText = withPosition ? 6 : 5;
+        for (int read = 0; read < limit && rows.next(); read++) {
+            texts.read(rows, firstText, text);
+            sink.accept(new StoredRequest(rows.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC),
+                    text[0], text[1], text[2], text[3], text[4], rows.getInt(2), rows.getDouble(3), text[5], text[6],
+                    text[7], text[8], rows.getBoolean(4), text[9], text[10], text[11], text[12]));
         }
     }
 

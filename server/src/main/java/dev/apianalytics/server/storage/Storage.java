@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -78,20 +79,18 @@ public interface Storage extends AutoCloseable {
     List<HourCount> countRequestsByHour(long keyId, RequestFilter filter) throws SQLException;
 
     /**
-     * The positions of the key's matching rows in the data API's order ({@code created_at}, then
-     * the row identifier), after {@code after} (all rows when null), skipping {@code offset} and
-     * returning at most {@code limit}.
+     * A page of the key's matching rows in the data API's order ({@code created_at}, then the row
+     * identifier): after {@code after} (all rows when null), skipping {@code offset}, at most
+     * {@code limit}. With a narrow time range in the filter, the cost depends on the page, not on
+     * how far into the key's rows it lies. The text columns named in {@code omitted} (of
+     * {@link #PAGE_OPTIONAL_TEXTS}) are read as null: a page leaves out what its reader never
+     * writes, which PostgreSQL would otherwise send. The caller closes it.
      */
-    List<RowPosition> findPositions(long keyId, RequestFilter filter, RowPosition after, long offset, int limit)
+    RequestPage openPage(long keyId, RequestFilter filter, RowPosition after, long offset, int limit, Set<String> omitted)
             throws SQLException;
 
-    /**
-     * Like {@link #readRequests(long, RequestFilter, long, int, Consumer)}, in the same order, but
-     * only the rows after {@code after} (all rows when null): with a narrow time range in the
-     * filter, the cost depends on the page, not on how far into the key's rows it lies.
-     */
-    void readRequestsAfter(long keyId, RequestFilter filter, RowPosition after, long offset, int limit,
-            Consumer<StoredRequest> sink) throws SQLException;
+    /** The text columns a page may leave out ({@link #openPage}). */
+    Set<String> PAGE_OPTIONAL_TEXTS = Set.of("route", "client", "os", "device", "framework", "referrer");
 
     /**
      * Runs {@code work} in one transaction on a connection of its own, committed on return and

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PostgresStorageTest extends StorageContractTest {
@@ -66,12 +67,13 @@ class PostgresStorageTest extends StorageContractTest {
         List<StoredRequest> paged = new ArrayList<>();
         RowPosition after = null;
         for (int page = 0; page < 20; page++) {
-            List<RowPosition> next = storage.findPositions(key, RequestFilter.ALL, after, 0, 1);
-            storage.readRequestsAfter(key, RequestFilter.ALL, after, 0, 1, paged::add);
-            if (next.isEmpty()) {
+            try (RequestPage one = storage.openPage(key, RequestFilter.ALL, after, 0, 1, Set.of())) {
+                one.forEach(paged::add);
+                after = one.lastBeforeMore();
+            }
+            if (after == null) {
                 break;
             }
-            after = next.get(0);
         }
         assertThat(paged).as("one row a page, each once, in order").containsExactlyElementsOf(all).hasSize(12);
 

@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,6 +74,46 @@ abstract class StorageContractTest {
                 "GET", 200, 1, ":", ",", "n,n:", "0", false, "日本", "\\x00", "ü", "9");
         storage.insertRequests(key, List.of(full, sparse, empty, tricky));
         assertThat(read(key, RequestFilter.ALL, 0, 10)).containsExactly(full, sparse, empty, tricky);
+        assertThat(pages(key, 3)).as("through openPage").containsExactly(List.of(full, sparse, empty), List.of(tricky));
+        try (RequestPage page = storage.openPage(key, RequestFilter.ALL, null, 0, 1, Set.of("client", "referrer"))) {
+            List<StoredRequest> read = new ArrayList<>();
+            page.forEach(read::add);
+            assertThat(read).as("the omitted columns read as null, the others as stored").containsExactly(
+                    new StoredRequest(T0, "api.example.com", "2001:db8::1", "/a,\"b\"\n'c'", "/a/{id}", "PATCH", 418, 0.153,
+                            "Mozilla/5.0 \"quoted\", with comma", null, "Windows", "desktop", false, "US", "ü-ser ✓", "Javalin",
+                            null));
+        }
+    }
+
+    @Test
+    void pagesEndWhereTheNextBeginsThroughTiesAndAtTheEnd() throws Exception {
+        long key = storage.createKey(hash(), T0);
+        List<StoredRequest> rows = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            // three rows share each instant: the order within them is the storage's own
+            rows.add(row(T0.plusSeconds(i / 3), "h" + i, "10.0.0." + i, 200, "US", null));
+        }
+        storage.insertRequests(key, rows);
+        List<StoredRequest> all = read(key, RequestFilter.ALL, 0, 100);
+        for (int pageSize = 1; pageSize <= 8; pageSize++) {
+            int size = pageSize;
+            List<List<StoredRequest>> pages = pages(key, size);
+            assertThat(pages.stream().flatMap(List::stream).toList()).as("pages of %d", size).containsExactlyElementsOf(all);
+            assertThat(pages).as("pages of %d, all full but the last", size).hasSize((7 + size - 1) / size)
+                    .allSatisfy(page -> assertThat(page).isNotEmpty().hasSizeLessThanOrEqualTo(size));
+        }
+        try (RequestPage page = storage.openPage(key, RequestFilter.ALL, null, 5, 2, Set.of())) {
+            assertThat(page.lastBeforeMore()).as("the last two rows: nothing follows").isNull();
+            List<StoredRequest> read = new ArrayList<>();
+            page.forEach(read::add);
+            assertThat(read).containsExactlyElementsOf(all.subList(5, 7));
+        }
+        try (RequestPage page = storage.openPage(key, RequestFilter.ALL, null, 7, 2, Set.of())) {
+            assertThat(page.lastBeforeMore()).isNull();
+            List<StoredRequest> read = new ArrayList<>();
+            page.forEach(read::add);
+            assertThat(read).as("past the end").isEmpty();
+        }
     }
 
     @Test
@@ -246,6 +287,21 @@ abstract class StorageContractTest {
         List<StoredRequest> rows = new ArrayList<>();
         storage.readRequests(key, filter, offset, limit, rows::add);
         return rows;
+    }
+
+    /** Every page of {@code size} rows, each opened after the previous one's last row, as the data API's Link does. */
+    List<List<StoredRequest>> pages(long key, int size) throws SQLException {
+        List<List<StoredRequest>> pages = new ArrayList<>();
+        RowPosition after = null;
+        do {
+            try (RequestPage page = storage.openPage(key, RequestFilter.ALL, after, 0, size, Set.of())) {
+                List<StoredRequest> rows = new ArrayList<>();
+                page.forEach(rows::add);
+                pages.add(rows);
+                after = page.lastBeforeMore();
+            }
+        } while (after != null && pages.size() < 100);
+        return pages;
     }
 
     long count(long key, RequestFilter filter) throws SQLException {
