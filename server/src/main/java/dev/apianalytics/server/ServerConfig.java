@@ -488,8 +488,12 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Rows per data API page: upstream's 50,000 at most (a page is held in memory on PostgreSQL). */
         public Builder dataPageSize(int dataPageSize) {
-            this.dataPageSize = (int) positive("data page size", dataPageSize);
+            if (positive("data page size", dataPageSize) > DEFAULT_DATA_PAGE_SIZE) {
+                throw new IllegalArgumentException("data page size is at most " + DEFAULT_DATA_PAGE_SIZE + ", was " + dataPageSize);
+            }
+            this.dataPageSize = dataPageSize;
             return this;
         }
 

@@ -48,6 +48,7 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.parse(List.of("--port", "http"), Map.of())).hasMessageContaining("--port");
         assertThatThrownBy(() -> ServerConfig.parse(List.of("--prot", "1"), Map.of())).hasMessageContaining("unknown option --prot");
         assertThatThrownBy(() -> ServerConfig.parse(List.of("--port"), Map.of())).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> ServerConfig.builder().dataPageSize(50_001)).hasMessageContaining("at most 50000");
         assertThatThrownBy(() -> ServerConfig.parse(List.of(), Map.of("API_ANALYTICS_PORT", "70000")))
                 .hasMessageContaining("API_ANALYTICS_PORT");
         assertThatThrownBy(() -> ServerConfig.parse(List.of("--database-url", "jdbc:mysql://x"), Map.of()))

@@ -162,6 +162,7 @@ public final class PostgresStorage extends SqlStorage {
     @Override
     public RequestPage openPage(long keyId, RequestFilter filter, RowPosition after, long offset, int limit,
             Set<String> omitted) throws SQLException {
+        checkPage(limit, omitted);
         List<Object> parameters = new ArrayList<>();
         String sql = pageSql(keyId, filter, after, offset, limit + 1, omitted, true, parameters);
         Connection connection = connection();
@@ -169,10 +170,9 @@ public final class PostgresStorage extends SqlStorage {
             PreparedStatement select = connection.prepareStatement(sql, ResultSet.TYPE_SCROLL_INSENSITIVE,
                     ResultSet.CONCUR_READ_ONLY);
             Storage.bind(select, parameters);
-            preferBinaryResults(select);
             ResultSet rows = select.executeQuery();
             RowPosition last = null;
-            if (limit > 0 && rows.absolute(limit + 1)) {
+            if (rows.absolute(limit + 1)) {
                 rows.previous();
                 last = position(rows, 1, 5); // pageSql puts the tie-breaker after the four fixed columns
             }
@@ -196,8 +196,12 @@ public final class PostgresStorage extends SqlStorage {
                     }
                 }
             };
-        } catch (SQLException | RuntimeException e) {
-            connection.close();
+        } catch (Throwable e) {
+            try {
+                connection.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
     }

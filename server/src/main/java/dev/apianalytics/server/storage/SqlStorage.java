@@ -326,6 +326,7 @@ abstract class SqlStorage implements Storage {
     @Override
     public RequestPage openPage(long keyId, RequestFilter filter, RowPosition after, long offset, int limit,
             Set<String> omitted) throws SQLException {
+        checkPage(limit, omitted);
         List<Object> parameters = new ArrayList<>();
         String where = where(keyId, filter, parameters) + after(after, parameters);
         RowPosition last = null;
@@ -400,11 +401,18 @@ abstract class SqlStorage implements Storage {
     private static final String[] PAGE_TEXTS = {"hostname", "ip_address", "path", "route", "method", "user_agent", "client",
         "os", "device", "location", "user_id", "framework", "referrer"};
 
-    /** A page's texts, as {@link TextColumns} reads them; the omitted ones selected as NULL. */
-    private TextColumns pageTexts(Set<String> omitted) {
+    /** Refuses what {@link #openPage} cannot read, before anything is read or sent. */
+    static void checkPage(int limit, Set<String> omitted) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new IllegalArgumentException("a page holds 1 to " + MAX_PAGE + " rows, not " + limit);
+        }
         if (!PAGE_OPTIONAL_TEXTS.containsAll(omitted)) {
             throw new IllegalArgumentException("a page cannot leave out " + omitted + "; only " + PAGE_OPTIONAL_TEXTS);
         }
+    }
+
+    /** A page's texts, as {@link TextColumns} reads them; the omitted ones selected as NULL. */
+    private TextColumns pageTexts(Set<String> omitted) {
         String[] columns = PAGE_TEXTS.clone();
         for (int i = 0; i < columns.length; i++) {
             if (omitted.contains(columns[i])) {

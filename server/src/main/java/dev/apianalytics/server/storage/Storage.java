@@ -82,12 +82,15 @@ public interface Storage extends AutoCloseable {
      * A page of the key's matching rows in the data API's order ({@code created_at}, then the row
      * identifier): after {@code after} (all rows when null), skipping {@code offset}, at most
      * {@code limit}. With a narrow time range in the filter, the cost depends on the page, not on
-     * how far into the key's rows it lies. The text columns named in {@code omitted} (of
+     * how far into the key's rows it lies; {@code limit} is 1 to {@link #MAX_PAGE}. The text columns named in {@code omitted} (of
      * {@link #PAGE_OPTIONAL_TEXTS}) are read as null: a page leaves out what its reader never
      * writes, which PostgreSQL would otherwise send. The caller closes it.
      */
     RequestPage openPage(long keyId, RequestFilter filter, RowPosition after, long offset, int limit, Set<String> omitted)
             throws SQLException;
+
+    /** The most rows {@link #openPage} reads in one page. */
+    int MAX_PAGE = 1_000_000;
 
     /** The text columns a page may leave out ({@link #openPage}). */
     Set<String> PAGE_OPTIONAL_TEXTS = Set.of("route", "client", "os", "device", "framework", "referrer");

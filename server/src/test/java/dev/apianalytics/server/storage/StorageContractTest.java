@@ -1,6 +1,7 @@
 package dev.apianalytics.server.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -108,6 +109,13 @@ abstract class StorageContractTest {
             page.forEach(read::add);
             assertThat(read).containsExactlyElementsOf(all.subList(5, 7));
         }
+        for (int limit : new int[] {0, -1, Storage.MAX_PAGE + 1, Integer.MAX_VALUE}) {
+            assertThatThrownBy(() -> storage.openPage(key, RequestFilter.ALL, null, 0, limit, Set.of()))
+                    .as("a page of %d rows", limit).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> storage.openPage(key, RequestFilter.ALL, null, 0, 2, Set.of("path")))
+                .as("only optional columns can be left out, refused before anything is read")
+                .isInstanceOf(IllegalArgumentException.class);
         try (RequestPage page = storage.openPage(key, RequestFilter.ALL, null, 7, 2, Set.of())) {
             assertThat(page.lastBeforeMore()).isNull();
             List<StoredRequest> read = new ArrayList<>();
