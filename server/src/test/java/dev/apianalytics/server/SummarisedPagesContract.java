@@ -55,11 +55,7 @@ abstract class SummarisedPagesContract {
         Http http = new Http(server.url());
         String key = http.newKey();
         // three days up to now, a few rows in most hours, two hostnames, some 404s, one address
-        List<String> rows = new ArrayList<>();
-        Instant first = NOW.minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS);
-        for (int i = 0; i < 100; i++) {
-            rows.add(row("/p" + i, first.plus(Duration.ofMinutes(43L * i)), i));
-        }
+        List<String> rows = threeDaysOfRows();
         assertCreated(http.post("/api/log-request", batch(key, "Gin", rows.subList(50, 100).toArray(String[]::new))), 50, 0);
         assertCreated(http.post("/api/log-request", batch(key, "Gin", rows.subList(0, 50).toArray(String[]::new))), 50, 0);
         Map<String, RequestFilter> filters = filters();
@@ -112,11 +108,7 @@ abstract class SummarisedPagesContract {
         server = CollectorServer.start(config);
         Http http = new Http(server.url());
         String key = http.newKey();
-        List<String> rows = new ArrayList<>();
-        Instant first = NOW.minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS);
-        for (int i = 0; i < 100; i++) {
-            rows.add(row("/p" + i, first.plus(Duration.ofMinutes(43L * i)), i));
-        }
+        List<String> rows = threeDaysOfRows();
         assertCreated(http.post("/api/log-request", batch(key, "Gin", rows.toArray(String[]::new))), 100, 0);
         server.close();
 
@@ -145,6 +137,16 @@ abstract class SummarisedPagesContract {
                 null, null));
         filters.put("ip=8.8.4.4", new RequestFilter(null, null, null, "8.8.4.4", null, null, null));
         return filters;
+    }
+
+    /** 100 rows over the three days up to {@link #NOW}, 43 minutes apart: a few in most hours. */
+    private static List<String> threeDaysOfRows() {
+        List<String> rows = new ArrayList<>();
+        Instant first = NOW.minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS);
+        for (int i = 0; i < 100; i++) {
+            rows.add(row("/p" + i, first.plus(Duration.ofMinutes(43L * i)), i));
+        }
+        return rows;
     }
 
     private static String row(String path, Instant at, int i) {

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGStatement;
 
@@ -177,25 +176,11 @@ public final class PostgresStorage extends SqlStorage {
                 last = position(rows, 1, 5); // pageSql puts the tie-breaker after the four fixed columns
             }
             rows.beforeFirst();
-            RowPosition lastBeforeMore = last;
-            return new RequestPage() {
-                @Override
-                public RowPosition lastBeforeMore() {
-                    return lastBeforeMore;
+            return RequestPage.of(last, sink -> readPageRows(rows, omitted, true, limit, sink), () -> {
+                try (connection; select; rows) {
+                    // closed in reverse order
                 }
-
-                @Override
-                public void forEach(Consumer<StoredRequest> sink) throws SQLException {
-                    readPageRows(rows, omitted, true, limit, sink);
-                }
-
-                @Override
-                public void close() throws SQLException {
-                    try (connection; select; rows) {
-                        // closed in reverse order
-                    }
-                }
-            };
+            });
         } catch (Throwable e) {
             try {
                 connection.close();

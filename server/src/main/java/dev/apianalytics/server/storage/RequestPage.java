@@ -11,18 +11,7 @@ import java.util.function.Consumer;
 public interface RequestPage extends AutoCloseable {
 
     /** A page without rows. */
-    RequestPage EMPTY = new RequestPage() {
-        @Override
-        public RowPosition lastBeforeMore() {
-            return null;
-        }
-
-        @Override
-        public void forEach(Consumer<StoredRequest> sink) {}
-
-        @Override
-        public void close() {}
-    };
+    RequestPage EMPTY = of(null, sink -> { }, () -> { });
 
     /** The position of the page's last row when more rows follow it, null when this is the last page. */
     RowPosition lastBeforeMore();
@@ -32,4 +21,36 @@ public interface RequestPage extends AutoCloseable {
 
     @Override
     void close() throws SQLException;
+
+    /** Reads a page's rows. */
+    @FunctionalInterface
+    interface Rows {
+        void forEach(Consumer<StoredRequest> sink) throws SQLException;
+    }
+
+    /** Releases what a page holds. */
+    @FunctionalInterface
+    interface Release {
+        void close() throws SQLException;
+    }
+
+    /** The page that ends at {@code lastBeforeMore} (null: the last page), read by {@code rows}, closed by {@code release}. */
+    static RequestPage of(RowPosition lastBeforeMore, Rows rows, Release release) {
+        return new RequestPage() {
+            @Override
+            public RowPosition lastBeforeMore() {
+                return lastBeforeMore;
+            }
+
+            @Override
+            public void forEach(Consumer<StoredRequest> sink) throws SQLException {
+                rows.forEach(sink);
+            }
+
+            @Override
+            public void close() throws SQLException {
+                release.close();
+            }
+        };
+    }
 }

@@ -343,21 +343,7 @@ abstract class SqlStorage implements Storage {
                 }
             }
         }
-        RowPosition lastBeforeMore = last;
-        return new RequestPage() {
-            @Override
-            public RowPosition lastBeforeMore() {
-                return lastBeforeMore;
-            }
-
-            @Override
-            public void forEach(Consumer<StoredRequest> sink) throws SQLException {
-                readRequestsAfter(keyId, filter, after, offset, limit, omitted, sink);
-            }
-
-            @Override
-            public void close() {}
-        };
+        return RequestPage.of(last, sink -> readRequestsAfter(keyId, filter, after, offset, limit, omitted, sink), () -> { });
     }
 
     /** The current row's position, from its {@code created_at} and selected tie-breaker columns. */
