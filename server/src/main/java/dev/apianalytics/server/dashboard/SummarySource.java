@@ -128,7 +128,7 @@ final class SummarySource {
     /**
      * What the dashboard's settings narrow every summary to: a hostname, no robots, no 404s (the
      * endpoint tables keep the status itself, the others a {@code not_found} flag), and the value
-     * of one slice (a status or an endpoint), read from the slice tables.
+     * of one slice (a status, an endpoint, a country, client, OS or device), read from the slice tables.
      */
     record Filters(String hostname, boolean excludeBots, boolean exclude404, Slice slice) {
 
@@ -140,7 +140,11 @@ final class SummarySource {
 
         /** The table to read a summary from: its slice table when filtered by a slice. */
         String table(String table) {
-            return slice == null ? table : table.replace("rollup_", "rollup_slice_");
+            if (slice == null) {
+                return table;
+            }
+            return table.equals("rollup_sketches") ? Summaries.SLICE_SKETCH_TABLES.get(slice.number() - 1)
+                    : table.replace("rollup_", "rollup_slice_");
         }
 
         /** The conditions on the rows of {@link Summaries#sketchRowsSelect}, whose slice values are {@code slice_1} ... */
@@ -163,6 +167,8 @@ final class SummarySource {
             }
             if (slice != null && table.startsWith("rollup_slice_")) {
                 sql.append(" AND slice = ").append(slice.number()).append(" AND ").append(slice.condition("slice_value", parameters));
+            } else if (slice != null && Summaries.SLICE_SKETCH_TABLES.contains(table)) {
+                sql.append(" AND ").append(slice.condition("slice_value", parameters));
             }
             return sql.toString();
         }
@@ -193,6 +199,15 @@ final class SummarySource {
             }
             if (filters.equals(List.of("method"))) {
                 return new Slice(Summaries.SLICE_ENDPOINT, "$ LIKE ?", List.of(query.method() + " %"));
+            }
+            if (filters.size() == 1) {
+                return switch (filters.get(0)) {
+                    case "country" -> new Slice(Summaries.SLICE_COUNTRY, "$ = ?", List.of(query.country()));
+                    case "client" -> new Slice(Summaries.SLICE_CLIENT, "$ = ?", List.of(query.client()));
+                    case "os" -> new Slice(Summaries.SLICE_OS, "$ = ?", List.of(query.os()));
+                    case "device" -> new Slice(Summaries.SLICE_DEVICE, "$ = ?", List.of(query.device()));
+                    default -> null;
+                };
             }
             return null;
         }

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -381,14 +382,17 @@ public final class SummaryJob {
     private static final class SketchWriter implements AutoCloseable {
         private final BulkInsert hourly;
         private final BulkInsert quarters;
-        private final BulkInsert slices;
+        /** By slice number from 1. */
+        private final List<BulkInsert> slices = new ArrayList<>();
 
         SketchWriter(Connection connection, boolean hourly) throws SQLException {
             this.hourly = hourly ? new BulkInsert(connection, "rollup_sketches",
                     "key_id, hour, hostname, bot, not_found, latency, ips, user_ids, users") : null;
             this.quarters = new BulkInsert(connection, "rollup_quarter_users", "key_id, hour, hostname, bot, not_found, quarter, users");
-            this.slices = new BulkInsert(connection, "rollup_slice_sketches",
-                    "key_id, hour, hostname, bot, not_found, slice, slice_value, latency, ips, user_ids, users");
+            for (String table : Summaries.SLICE_SKETCH_TABLES) {
+                slices.add(new BulkInsert(connection, table, "key_id, hour, hostname, bot, not_found, slice_value, latency, ips, "
+                        + "user_ids, users"));
+            }
         }
 
         /** Takes one key's hour of sketches, serialised, and empties {@code hour}. */
@@ -403,8 +407,8 @@ public final class SummaryJob {
                 }
                 for (Map.Entry<SliceValue, Sketches> slice : sketches.slices.entrySet()) {
                     byte[][] bytes = slice.getValue().toBytes();
-                    slices.add(split.keyId(), split.hour(), split.hostname(), split.bot(), split.notFound(),
-                            (short) slice.getKey().slice(), slice.getKey().value(), bytes[0], bytes[1], bytes[2], bytes[3]);
+                    slices.get(slice.getKey().slice() - 1).add(split.keyId(), split.hour(), split.hostname(), split.bot(),
+                            split.notFound(), slice.getKey().value(), bytes[0], bytes[1], bytes[2], bytes[3]);
                 }
                 for (short quarter = 0; quarter < 4; quarter++) {
                     DistinctSketch users = sketches.quarterUsers[quarter];
@@ -419,8 +423,23 @@ public final class SummaryJob {
 
         @Override
         public void close() throws SQLException {
-            try (BulkInsert closingHourly = hourly; BulkInsert closingQuarters = quarters; BulkInsert closingSlices = slices) {
-                // closing flushes their rows into the transaction
+            // closing flushes their rows into the transaction; every one is closed whatever fails
+            SQLException failed = null;
+            for (BulkInsert insert : Stream.concat(Stream.of(hourly, quarters), slices.stream()).toList()) {
+                try {
+                    if (insert != null) {
+                        insert.close();
+                    }
+                } catch (SQLException e) {
+                    if (failed == null) {
+                        failed = e;
+                    } else {
+                        failed.addSuppressed(e);
+                    }
+                }
+            }
+            if (failed != null) {
+                throw failed;
             }
         }
     }

@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
  * <pre>
  * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark duckdb 10000000
  * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark jdbc:postgresql://... 10000000 3 summaries-only
+ * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark duckdb 10000000 0 keep
  * </pre>
  */
 public final class DashboardBenchmark {
@@ -73,8 +74,11 @@ public final class DashboardBenchmark {
         String target = args.length > 0 ? args[0] : "duckdb";
         int rows = args.length > 1 ? Integer.parseInt(args[1]) : 10_000_000;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        List<String> flags = Arrays.asList(args).subList(Math.min(3, args.length), args.length);
         // "summaries-only" skips timing the rows, which takes minutes a view on PostgreSQL
-        boolean rowsToo = args.length <= 3 || !args[3].equals("summaries-only");
+        boolean rowsToo = !flags.contains("summaries-only");
+        // "keep" leaves the seeded key (and DuckDB's directory) behind for timing queries by hand
+        boolean keep = flags.contains("keep");
         Path directory = null;
         Storage storage;
         if (target.startsWith("jdbc:postgresql:")) {
@@ -96,16 +100,18 @@ public final class DashboardBenchmark {
             started = System.nanoTime();
             Instant summarised = new SummaryJob(storage, Clock.fixed(now, ZoneOffset.UTC)).run();
             System.out.printf("summarised every hour until %s in %.1f s%n", summarised, (System.nanoTime() - started) / 1e9);
-            for (String view : VIEWS) {
+            for (String view : runs > 0 ? VIEWS : List.<String>of()) {
                 time(storage, threads, keyId, view, now, runs, rowsToo);
             }
         } finally {
-            if (keyId >= 0) {
+            if (keep) {
+                System.out.printf("kept key %d in %s%n", keyId, directory == null ? target : directory);
+            } else if (keyId >= 0) {
                 storage.deleteKey(keyId); // leaves a shared PostgreSQL as it was
             }
             storage.close();
             threads.shutdownNow();
-            if (directory != null) {
+            if (directory != null && !keep) {
                 TestFiles.deleteRecursively(directory);
             }
         }

@@ -11,6 +11,8 @@ import dev.apianalytics.server.ServerConfig;
 import dev.apianalytics.server.TestEnvironment;
 import dev.apianalytics.server.dashboard.SeedData.Row;
 import dev.apianalytics.server.keys.ApiKeys;
+import dev.apianalytics.server.storage.Migration;
+import dev.apianalytics.server.summary.Summaries;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
@@ -143,9 +145,14 @@ abstract class SummariesContract {
                 ZoneId.of("Asia/Kolkata"), r -> r.status() / 100 == 4).hours());
         long germany = rows.stream().filter(r -> r.country().equals("DE")).count();
         JsonObject country = dashboard(key, "period=7d&country=DE");
-        assertThat(country.get("estimated").getAsBoolean()).isFalse();
-        assertThat(strings(country, "rowsReadFor")).containsExactly("country");
+        assertThat(country.get("estimated").getAsBoolean()).as("one country is a slice of the summaries").isTrue();
+        assertThat(strings(country, "rowsReadFor")).isEmpty();
         assertThat(requests(country)).isEqualTo(germany);
+        // a version is not a slice
+        JsonObject version = dashboard(key, "period=7d&version=v2");
+        assertThat(version.get("estimated").getAsBoolean()).isFalse();
+        assertThat(strings(version, "rowsReadFor")).containsExactly("version");
+        assertThat(requests(version)).isEqualTo(rows.stream().filter(r -> r.path().startsWith("/v2/")).count());
         // nor are two filters at once
         JsonObject filtered = dashboard(key, "period=7d&country=DE&status=4xx");
         assertThat(filtered.get("estimated").getAsBoolean()).isFalse();
@@ -227,6 +234,44 @@ abstract class SummariesContract {
                 assertThat(activity(data, zone, "users")).as(view).isEqualTo(perBucket(rows, from, zone, period, true));
             }
         }
+    }
+
+    /**
+     * A database summarised before the country, client, OS and device slices: its migration
+     * starts the finer summaries again at the job's progress, so older views filtered by a
+     * country read the rows until the job has extended them back, then the slices, exact.
+     */
+    @Test
+    void slicesAddedByAnUpgradeReachBackOnceTheJobHasRun() throws Exception {
+        String key = http.newKey();
+        List<Row> rows = SeedData.rows(21, 500, NOW, 6);
+        SeedData.post(http, key, rows);
+        server.summarise();
+        for (String table : List.of("rollup_slice_endpoints", "rollup_slice_values", "rollup_slice_top_users")) {
+            execute("DELETE FROM " + table + " WHERE slice >= " + Summaries.SLICE_COUNTRY);
+        }
+        for (String table : Summaries.SLICE_SKETCH_TABLES.subList(Summaries.SLICE_COUNTRY - 1, Summaries.SLICES.size())) {
+            execute("DELETE FROM " + table);
+        }
+        Migration reset = Summaries.migrations().stream().filter(m -> m.id().equals("rollup-026-more-slices")).findFirst().orElseThrow();
+        execute(reset.sql(server.storage().dialect()));
+
+        long germany = rows.stream().filter(r -> r.country().equals("DE") && r.createdAt().isAfter(NOW.minus(Duration.ofDays(7))))
+                .count();
+        JsonObject upgraded = dashboard(key, "period=7d&country=DE");
+        assertThat(upgraded.get("estimated").getAsBoolean()).as("older hours have no country slices yet").isFalse();
+        assertThat(requests(upgraded)).isEqualTo(germany);
+        server.summarise();
+        JsonObject caughtUp = dashboard(key, "period=7d&country=DE");
+        assertThat(caughtUp.get("estimated").getAsBoolean()).isTrue();
+        assertThat(requests(caughtUp)).isEqualTo(germany);
+        assertThat(DashboardApiContract.endpoints(caughtUp, "requests")).isEqualTo(DashboardApiContract.endpoints(upgraded, "requests"));
+        assertThat(caughtUp.getAsJsonObject("summary").getAsJsonObject("users").get("current"))
+                .isEqualTo(upgraded.getAsJsonObject("summary").getAsJsonObject("users").get("current"));
+        assertThat(requests(dashboard(key, "period=7d&status=4xx")))
+                .as("the status slices, redone with the others")
+                .isEqualTo(rows.stream().filter(r -> r.status() / 100 == 4 && r.createdAt().isAfter(NOW.minus(Duration.ofDays(7))))
+                        .count());
     }
 
     /** Requests or distinct users (user id, else IP) per activity bucket with any, keyed by the bucket's local start. */
