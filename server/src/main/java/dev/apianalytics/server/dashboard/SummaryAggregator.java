@@ -33,10 +33,12 @@ import java.util.concurrent.Executor;
  * Computes the dashboard from the hourly summaries ({@link Summaries}) instead of the rows: a
  * month of ten million requests is a few hundred thousand summary rows. It answers views
  * filtered by the hostname and the settings (bots, 404s), which summaries are split by, and by at
- * most one slice value (a status or status class, an endpoint, a method), which the slice tables
- * hold; anything else goes to {@link DashboardAggregator}. In a time zone whose local hours cut UTC
- * hours in two (India, Nepal, ...) the time panels (activity, hour of day, weekday) come from
- * the quarter-hour summaries, or from the rows for a view reaching before those began.
+ * most one slice value (a status or status class, an endpoint, a method, a country, a client,
+ * an OS, a device), which the slice tables hold; anything else goes to {@link DashboardAggregator}.
+ * In a time zone whose local hours cut UTC hours in two (India, Nepal, ...) the time panels
+ * (activity, hour of day, weekday) come from the quarter-hour summaries (a sliced view's users per
+ * activity bucket also from the rows of the hours two buckets share), or from the rows for a view
+ * reaching before those began.
  */
 final class SummaryAggregator {
 
@@ -93,7 +95,9 @@ final class SummaryAggregator {
         DashboardSql sql = new DashboardSql(storage.dialect(), query, span.previousFrom(), span.to());
         // local hours start on UTC hours, or (India, Nepal, ...) on quarter hours when those are summarised
         boolean byHour = aligned(query.zone(), span.previousFrom(), span.to(), HOUR_SECONDS);
-        boolean byQuarter = !byHour && filters.slice() == null && finerFrom != null && !finerFrom.isAfter(current.summarisedFrom())
+        // a sliced view also reads the rows of the hours cut by its activity buckets (the slices keep users per hour)
+        boolean straddlingRowsKept = filters.slice() == null || rowsFrom == null || !rowsFrom.isAfter(current.summarisedFrom());
+        boolean byQuarter = !byHour && straddlingRowsKept && finerFrom != null && !finerFrom.isAfter(current.summarisedFrom())
                 && aligned(query.zone(), span.previousFrom(), span.to(), QUARTER_SECONDS);
         CompletableFuture<Sketches> currentSketches = sketches(current, filters, sql, span, true, byQuarter);
         CompletableFuture<Sketches> previousSketches = previous == null ? null : sketches(previous, filters, sql, span, false, false);

@@ -47,8 +47,10 @@ final class SummarySketches {
             boolean full, boolean byQuarter) throws SQLException {
         Sketches sketches = new Sketches();
         mergeStored(connection, source, filters, sql, span, full, byQuarter, sketches);
-        if (full && byQuarter) {
+        if (full && byQuarter && filters.slice() == null) {
             mergeQuarterUsers(connection, source, filters, sql, span, sketches);
+        } else if (full && byQuarter) {
+            addStraddlingUsers(connection, source, filters, sql, span, sketches);
         }
         for (Instant[] range : source.liveRanges()) {
             addLive(connection, source.keyId(), range, filters, sql, span, full, byQuarter, sketches);
@@ -58,7 +60,9 @@ final class SummarySketches {
 
     private static void mergeStored(Connection connection, SummarySource source, Filters filters, DashboardSql sql, Span span,
             boolean full, boolean byQuarter, Sketches sketches) throws SQLException {
-        boolean hourlyUsers = full && !byQuarter;
+        // a slice has no users per quarter hour: its hours are merged whole where a bucket holds them whole
+        boolean sliced = filters.slice() != null;
+        boolean hourlyUsers = full && (!byQuarter || sliced);
         String columns = full ? "hour, ips, user_ids, latency" + (hourlyUsers ? ", users" : "") : "hour, ips, user_ids";
         List<Object> parameters = new ArrayList<>(List.of(source.keyId(), Storage.utc(source.summarisedFrom()),
                 Storage.utc(source.summarisedTo())));
@@ -76,8 +80,9 @@ final class SummarySketches {
                     if (full) {
                         sketches.latency.merge(LatencyHistogram.fromBytes(rows.getBytes(4)));
                     }
-                    if (hourlyUsers) {
-                        sketches.usersAt(Storage.instant(rows, 1), sql, span).merge(DistinctSketch.fromBytes(rows.getBytes(5)));
+                    Instant hour = hourlyUsers ? Storage.instant(rows, 1) : null;
+                    if (hourlyUsers && !(byQuarter && straddles(hour, sql, span))) {
+                        sketches.usersAt(hour, sql, span).merge(DistinctSketch.fromBytes(rows.getBytes(5)));
                     }
                 }
             }
@@ -105,6 +110,48 @@ final class SummarySketches {
     }
 
     private static final long QUARTER_SECONDS = 900;
+
+    /** Whether the hour starting at {@code hour} lies in two activity buckets (their edges are at :15, :30 or :45). */
+    private static boolean straddles(Instant hour, DashboardSql sql, Span span) {
+        return SummaryAggregator.bucketIndex(sql, span, hour) != SummaryAggregator.bucketIndex(sql, span, hour.plusSeconds(3599));
+    }
+
+    /**
+     * The users of the stored hours that two activity buckets share, from their rows, each in the
+     * bucket of its quarter hour: a day in India starts at 18:30 UTC, so one hour a day for a
+     * 30-day view, every hour for a 24-hour one.
+     */
+    private static void addStraddlingUsers(Connection connection, SummarySource source, Filters filters, DashboardSql sql,
+            Span span, Sketches sketches) throws SQLException {
+        List<Object> parameters = new ArrayList<>(List.of(source.keyId()));
+        StringBuilder hours = new StringBuilder();
+        for (Instant hour = source.summarisedFrom(); hour.isBefore(source.summarisedTo()); hour = hour.plusSeconds(3600)) {
+            if (straddles(hour, sql, span)) {
+                // ranges, not a list of hours: PostgreSQL then reads each through its (key_id, created_at) index
+                hours.append(hours.length() == 0 ? "" : " OR ").append("created_at >= ? AND created_at < ?");
+                parameters.add(Storage.utc(hour));
+                parameters.add(Storage.utc(hour.plusSeconds(3600)));
+            }
+        }
+        if (hours.length() == 0) {
+            return;
+        }
+        String rows = "SELECT * FROM (" + Summaries.sketchRowsSelect("key_id = ? AND (" + hours + ")") + ") straddling WHERE 1 = 1"
+                + filters.sketchRowsSql(parameters);
+        try (PreparedStatement select = connection.prepareStatement(rows)) {
+            DashboardSql.bind(select, parameters);
+            select.setFetchSize(10_000);
+            Map<Long, DistinctSketch> usersByQuarter = new HashMap<>();
+            try (ResultSet found = select.executeQuery()) {
+                while (found.next()) {
+                    String userId = found.getString(8);
+                    String user = userId != null ? userId : found.getString(7);
+                    long start = found.getLong(2) + QUARTER_SECONDS * found.getInt(9);
+                    usersByQuarter.computeIfAbsent(start, time -> sketches.usersAt(Instant.ofEpochSecond(time), sql, span)).add(user);
+                }
+            }
+        }
+    }
 
     /** Adds the rows of one range not yet summarised, one by one. */
     private static void addLive(Connection connection, long keyId, Instant[] range, Filters filters, DashboardSql sql, Span span,

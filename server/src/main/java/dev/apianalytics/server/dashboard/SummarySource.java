@@ -101,6 +101,7 @@ final class SummarySource {
             case "rollup_quarters" -> select(read, columns, Summaries::quartersSelect, 1, filters, parameters);
             case "rollup_slice_endpoints" -> select(read, columns, Summaries::sliceEndpointsSelect, slices, filters, parameters);
             case "rollup_slice_values" -> select(read, columns, Summaries::sliceValuesSelect, slices, filters, parameters);
+            case "rollup_slice_quarters" -> select(read, columns, Summaries::sliceQuartersSelect, slices, filters, parameters);
             case "rollup_slice_top_users" -> select(read, columns, where -> Summaries.sliceUsersSelect(where, null), slices,
                     filters, parameters);
             default -> throw new IllegalArgumentException("no summary " + read);

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  *       time and users per quarter of each hour, so that zones offset by 30 or 45 minutes (India,
  *       Nepal, parts of Australia) get their local hours and days from summaries too;
  *   <li>{@code rollup_slice_*} and {@link #SLICE_SKETCH_TABLES}: the endpoints, values, top
- *       users and sketches again, per
+ *       users, quarter hours and sketches again, per
  *       {@linkplain #SLICES slice}: per status code, method and endpoint, country, client, OS and
  *       device, so that a view filtered by one of them is answered without the rows.
  * </ul>
@@ -56,7 +56,7 @@ public final class Summaries {
 
     public static final List<String> TABLES = Stream.concat(Stream.of("rollup_endpoints", "rollup_values", "rollup_top_users",
             "rollup_sketches", "rollup_quarters", "rollup_quarter_users", "rollup_slice_endpoints", "rollup_slice_values",
-            "rollup_slice_top_users"), SLICE_SKETCH_TABLES.stream()).toList();
+            "rollup_slice_top_users", "rollup_slice_quarters"), SLICE_SKETCH_TABLES.stream()).toList();
     /**
      * The finer summaries (quarter hours and slices), which came after the others: on a database
      * summarised before them they start later ({@link SummaryJob#finerFrom}).
@@ -153,6 +153,18 @@ public final class Summaries {
         return "SELECT " + SPLIT + ", " + QUARTER + " AS quarter, count(*) AS requests, "
                 + "CAST(sum(CASE WHEN status < 400 THEN 1 ELSE 0 END) AS BIGINT) AS successes, sum(response_time) AS time_sum "
                 + "FROM " + rows + " WHERE " + where + " GROUP BY 1, 2, 3, 4, 5, 6";
+    }
+
+    /** The quarter hours per slice: {@link #quartersSelect} with {@code slice} and {@code slice_value}; {@code where} appears once a slice. */
+    public static String sliceQuartersSelect(String where) {
+        return sliceQuartersSelect("requests", where);
+    }
+
+    static String sliceQuartersSelect(String rows, String where) {
+        return slices(rows, where, QUARTER + " AS quarter, status, response_time",
+                "SELECT key_id, hour, hostname, bot, not_found, slice, slice_value, quarter, count(*) AS requests, "
+                        + "CAST(sum(CASE WHEN status < 400 THEN 1 ELSE 0 END) AS BIGINT) AS successes, sum(response_time) AS time_sum "
+                        + "FROM (%s) s GROUP BY 1, 2, 3, 4, 5, 6, 7, 8");
     }
 
     /** The endpoints per slice: {@link #endpointsSelect} with {@code slice} and {@code slice_value}; {@code where} appears once a slice. */
@@ -318,6 +330,11 @@ public final class Summaries {
                     "CREATE INDEX IF NOT EXISTS " + table + "_key_value ON " + table + " (key_id, slice_value, hour)"));
             migrations.add(postgresIndex("rollup-0" + id++ + "-" + table.replace('_', '-') + "-key-hour", table));
         }
+        migrations.add(Migration.of("rollup-0" + id++ + "-slice-quarters", "CREATE TABLE IF NOT EXISTS rollup_slice_quarters ("
+                + split + "not_found BOOLEAN NOT NULL, slice SMALLINT NOT NULL, slice_value VARCHAR, quarter SMALLINT NOT NULL, "
+                + "requests BIGINT NOT NULL, successes BIGINT NOT NULL, time_sum FLOAT8 NOT NULL)"));
+        migrations.add(postgresSliceIndex("rollup-0" + id++ + "-slice-quarters-key-slice", "rollup_slice_quarters"));
+        migrations.add(postgresIndex("rollup-0" + id + "-slice-quarters-key-hour", "rollup_slice_quarters"));
         return List.copyOf(migrations);
     }
 

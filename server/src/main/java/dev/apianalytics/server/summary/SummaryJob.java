@@ -332,6 +332,8 @@ public final class SummaryJob {
                 + "endpoint, requests, time_sum) " + Summaries.sliceEndpointsSelect(rows, where), parameters, slices);
         insert(connection, "INSERT INTO rollup_slice_values (key_id, hour, hostname, bot, not_found, slice, slice_value, dimension, "
                 + "value, requests) " + Summaries.sliceValuesSelect(rows, where), parameters, slices);
+        insert(connection, "INSERT INTO rollup_slice_quarters (key_id, hour, hostname, bot, not_found, slice, slice_value, quarter, "
+                + "requests, successes, time_sum) " + Summaries.sliceQuartersSelect(rows, where), parameters, slices);
         insert(connection, "INSERT INTO rollup_slice_top_users (key_id, hour, hostname, bot, not_found, slice, slice_value, user_key, "
                 + "requests, successes, last_seen) " + Summaries.sliceUsersSelect(rows, where, Summaries.TOP_USERS_PER_SLICE), parameters,
                 slices);

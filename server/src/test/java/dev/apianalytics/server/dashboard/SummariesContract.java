@@ -137,10 +137,10 @@ abstract class SummariesContract {
         JsonObject status = dashboard(key, "period=7d&status=4xx");
         assertThat(status.get("estimated").getAsBoolean()).as("one status is a slice of the summaries").isTrue();
         assertThat(requests(status)).isEqualTo(rows.stream().filter(r -> r.status() / 100 == 4).count());
-        // slices are hourly: in India the time panels of a sliced view come from the rows
+        // slices have quarter hours too: in India the time panels of a sliced view come from them
         JsonObject statusInIndia = dashboard(key, "period=7d&status=4xx&tz=Asia/Kolkata");
         assertThat(statusInIndia.get("estimated").getAsBoolean()).isTrue();
-        assertThat(strings(statusInIndia, "rowsReadFor")).containsExactly("tz");
+        assertThat(strings(statusInIndia, "rowsReadFor")).isEmpty();
         assertThat(longs(statusInIndia, "hours")).isEqualTo(new Expected(rows, NOW.minus(Duration.ofDays(7)), NOW,
                 ZoneId.of("Asia/Kolkata"), r -> r.status() / 100 == 4).hours());
         long germany = rows.stream().filter(r -> r.country().equals("DE")).count();
@@ -237,6 +237,42 @@ abstract class SummariesContract {
     }
 
     /**
+     * A view filtered by a slice in a zone offset by 30 or 45 minutes: hours, weekdays and
+     * activity from the slice's quarter hours, users per bucket from the slice's hourly sketches
+     * where a bucket holds the hour whole and from the rows of the hours two buckets share.
+     */
+    @Test
+    void slicedViewsInHalfAndThreeQuarterHourZonesMatchTheRows() throws Exception {
+        String key = http.newKey();
+        List<Row> rows = SeedData.rows(22, 1_500, NOW, 29);
+        SeedData.post(http, key, rows);
+        server.summarise();
+        Map<String, java.util.function.Predicate<Row>> filters = Map.of(
+                "status=4xx", r -> r.status() / 100 == 4,
+                "country=DE", r -> r.country().equals("DE"));
+        for (String zoneName : List.of("Asia/Kolkata", "Asia/Kathmandu")) {
+            ZoneId zone = ZoneId.of(zoneName);
+            for (String period : List.of("24h", "7d", "30d")) {
+                Instant from = NOW.minus(Duration.ofDays(period.equals("24h") ? 1 : period.equals("7d") ? 7 : 30));
+                for (Map.Entry<String, java.util.function.Predicate<Row>> filter : filters.entrySet()) {
+                    String view = zoneName + " " + period + " " + filter.getKey();
+                    JsonObject data = dashboard(key, "period=" + period + "&tz=" + zoneName + "&" + filter.getKey());
+                    Expected expected = new Expected(rows, from, NOW, zone, filter.getValue());
+                    assertThat(data.get("estimated").getAsBoolean()).as(view).isTrue();
+                    assertThat(strings(data, "rowsReadFor")).as(view).isEmpty();
+                    assertThat(requests(data)).as(view).isEqualTo(expected.requests());
+                    assertThat(longs(data, "hours")).as(view).isEqualTo(expected.hours());
+                    assertThat(longs(data, "weekdays")).as(view).isEqualTo(expected.weekdays());
+                    assertThat(activity(data, zone, "requests")).as(view)
+                            .isEqualTo(perBucket(rows, from, zone, period, false, filter.getValue()));
+                    assertThat(activity(data, zone, "users")).as(view)
+                            .isEqualTo(perBucket(rows, from, zone, period, true, filter.getValue()));
+                }
+            }
+        }
+    }
+
+    /**
      * A database summarised before the country, client, OS and device slices: its migration
      * starts the finer summaries again at the job's progress, so older views filtered by a
      * country read the rows until the job has extended them back, then the slices, exact.
@@ -276,15 +312,23 @@ abstract class SummariesContract {
 
     /** Requests or distinct users (user id, else IP) per activity bucket with any, keyed by the bucket's local start. */
     private static Map<String, Long> perBucket(List<Row> rows, Instant from, ZoneId zone, String period, boolean users) {
+        return perBucket(rows, from, zone, period, users, r -> true);
+    }
+
+    private static Map<String, Long> perBucket(List<Row> rows, Instant from, ZoneId zone, String period, boolean users,
+            java.util.function.Predicate<Row> matches) {
         Map<String, java.util.Set<String>> usersPer = new TreeMap<>();
         Map<String, Long> requestsPer = new TreeMap<>();
         for (Row row : rows) {
-            if (row.createdAt().isBefore(from) || !row.createdAt().isBefore(NOW)) {
+            if (row.createdAt().isBefore(from) || !row.createdAt().isBefore(NOW) || !matches.test(row)) {
                 continue;
             }
             var local = row.createdAt().atZone(zone).toLocalDateTime();
-            var start = period.equals("24h") ? local.truncatedTo(ChronoUnit.HOURS)
-                    : local.truncatedTo(ChronoUnit.HOURS).withHour(local.getHour() / 3 * 3);
+            var start = switch (period) {
+                case "24h" -> local.truncatedTo(ChronoUnit.HOURS);
+                case "7d" -> local.truncatedTo(ChronoUnit.HOURS).withHour(local.getHour() / 3 * 3);
+                default -> local.truncatedTo(ChronoUnit.DAYS);
+            };
             requestsPer.merge(start.toString(), 1L, Long::sum);
             if (row.user() != null) {
                 usersPer.computeIfAbsent(start.toString(), s -> new java.util.TreeSet<>()).add(row.user());
