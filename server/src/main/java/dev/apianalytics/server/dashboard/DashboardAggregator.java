@@ -214,6 +214,26 @@ final class DashboardAggregator {
         return Panels.activity(byIndex, sql, from, to, bucket, shift);
     }
 
+    /** Distinct users per activity bucket, by bucket index. */
+    Map<Long, Long> usersPerBucket(DashboardSql sql, long keyId, Instant from, Instant to, long bucket, long shift)
+            throws SQLException {
+        List<Object> parameters = DashboardSql.list();
+        String where = sql.where(keyId, from, to, parameters);
+        String index = "CAST(floor((" + sql.localEpoch() + " + " + shift + ") / " + bucket + ") AS BIGINT)";
+        String text = "SELECT " + index + " AS b, count(DISTINCT " + DashboardSql.USER + ") FROM requests WHERE " + where
+                + " GROUP BY 1";
+        Map<Long, Long> users = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(text)) {
+            DashboardSql.bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    users.put(rows.getLong(1), rows.getLong(2));
+                }
+            }
+        }
+        return users;
+    }
+
     private Panels.Endpoints endpoints(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters);

@@ -100,6 +100,17 @@ final class DashboardSql {
                 : "substring(" + column + " from '^/(?:[^/]+/)?(v[0-9]{1,7})(?:/|$)')";
     }
 
+    /**
+     * A condition, the same on DuckDB and PostgreSQL, that {@code column} names the API version
+     * bound to it with a slash before it ({@code /v2}), as {@link #version} reads it. The column
+     * is rewritten to its version with the slash, or left as it is where it names none, which is
+     * then never a slash and a version alone. No {@code $} anchor: the greedy {@code (/.*)?}
+     * takes the rest after a slash, and anything else after the version stays and spoils the match.
+     */
+    static String versionIs(String column) {
+        return "regexp_replace(" + column + ", '^/(?:[^/]+/)?(v[0-9]{1,7})(?:/.*)?', '/\\1') = ?";
+    }
+
     String epochSeconds() {
         return "extract(epoch FROM created_at)";
     }
@@ -142,7 +153,13 @@ final class DashboardSql {
         equal(where, parameters, "device", query.device());
         equal(where, parameters, hourOfDay(), query.hour());
         equal(where, parameters, weekday(), query.weekday());
-        equal(where, parameters, version("path"), query.version());
+        if (query.version() != null) {
+            // the version of the endpoint, as the versions panel reads it; LIKE first, which is
+            // cheap, so that the regular expression (about a microsecond) runs on few rows
+            where.append(" AND ").append(ENDPOINT).append(" LIKE ? AND ").append(version(ENDPOINT)).append(" = ?");
+            parameters.add("%/" + query.version() + "%");
+            parameters.add(query.version());
+        }
         equal(where, parameters, USER, query.user());
         if (query.exclude404()) {
             where.append(" AND status <> 404");

@@ -101,6 +101,8 @@ final class SummaryAggregator {
                 && aligned(query.zone(), span.previousFrom(), span.to(), QUARTER_SECONDS);
         CompletableFuture<Sketches> currentSketches = sketches(current, filters, sql, span, true, byQuarter);
         CompletableFuture<Sketches> previousSketches = previous == null ? null : sketches(previous, filters, sql, span, false, false);
+        CompletableFuture<Map<Long, DistinctSketch>> straddlingUsers = SummarySketches.needsStraddlingUsers(filters, span, byQuarter)
+                ? onOwnConnection(own -> SummarySketches.straddlingUsers(own, current, filters, sql, span)) : null;
         Hours hours = hours(current, filters, sql, span, byQuarter);
         Totals previousTotals = previous == null ? null : totals(previous, filters);
         List<Count> statuses = statuses(current, filters);
@@ -112,8 +114,16 @@ final class SummaryAggregator {
         long[] weekdays;
         Sketches sketches;
         if (byHour || byQuarter) {
+            Map<Long, Long> usersPerBucket = SummarySketches.usersFromRows(filters, span, byQuarter)
+                    ? new DashboardAggregator(connection, storage.dialect()).usersPerBucket(sql, keyId, span.from(), span.to(),
+                            span.bucket(), span.shift())
+                    : null;
             sketches = join(currentSketches);
-            activity = activity(hours, sketches, sql, span);
+            if (straddlingUsers != null) {
+                join(straddlingUsers).forEach((index, users) ->
+                        sketches.bucketUsers.computeIfAbsent(index, i -> new DistinctSketch()).merge(users));
+            }
+            activity = activity(hours, sketches, usersPerBucket, sql, span);
             hourOfDay = hours.hourOfDay;
             weekdays = hours.weekdays;
         } else {
@@ -156,13 +166,19 @@ final class SummaryAggregator {
                 rowsReadFor));
     }
 
-    /** Activity buckets from the hours, users from the sketches of each bucket's hours. */
-    private static List<ActivityPoint> activity(Hours hours, Sketches sketches, DashboardSql sql, Span span) {
+    /**
+     * Activity buckets from the hours, users from the sketches of each bucket's hours, or from
+     * {@code usersPerBucket} when counted from the rows (null otherwise).
+     */
+    private static List<ActivityPoint> activity(Hours hours, Sketches sketches, Map<Long, Long> usersPerBucket, DashboardSql sql,
+            Span span) {
         Map<Long, ActivityPoint> byIndex = new HashMap<>();
         hours.buckets.forEach((index, totals) -> {
             DistinctSketch bucketUsers = sketches.bucketUsers.get(index);
-            byIndex.put(index, new ActivityPoint(Panels.start(sql, index, span.bucket(), span.shift()), totals.requests,
-                    bucketUsers == null ? 0 : bucketUsers.estimate(), totals.mean(), totals.successRate()));
+            long users = usersPerBucket != null ? usersPerBucket.getOrDefault(index, 0L)
+                    : bucketUsers == null ? 0 : bucketUsers.estimate();
+            byIndex.put(index, new ActivityPoint(Panels.start(sql, index, span.bucket(), span.shift()), totals.requests, users,
+                    totals.mean(), totals.successRate()));
         });
         return Panels.activity(byIndex, sql, span.from(), span.to(), span.bucket(), span.shift());
     }

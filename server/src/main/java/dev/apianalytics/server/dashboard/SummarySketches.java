@@ -49,8 +49,6 @@ final class SummarySketches {
         mergeStored(connection, source, filters, sql, span, full, byQuarter, sketches);
         if (full && byQuarter && filters.slice() == null) {
             mergeQuarterUsers(connection, source, filters, sql, span, sketches);
-        } else if (full && byQuarter) {
-            addStraddlingUsers(connection, source, filters, sql, span, sketches);
         }
         for (Instant[] range : source.liveRanges()) {
             addLive(connection, source.keyId(), range, filters, sql, span, full, byQuarter, sketches);
@@ -61,8 +59,7 @@ final class SummarySketches {
     private static void mergeStored(Connection connection, SummarySource source, Filters filters, DashboardSql sql, Span span,
             boolean full, boolean byQuarter, Sketches sketches) throws SQLException {
         // a slice has no users per quarter hour: its hours are merged whole where a bucket holds them whole
-        boolean sliced = filters.slice() != null;
-        boolean hourlyUsers = full && (!byQuarter || sliced);
+        boolean hourlyUsers = full && (!byQuarter || filters.slice() != null && !usersFromRows(filters, span, true));
         String columns = full ? "hour, ips, user_ids, latency" + (hourlyUsers ? ", users" : "") : "hour, ips, user_ids";
         List<Object> parameters = new ArrayList<>(List.of(source.keyId(), Storage.utc(source.summarisedFrom()),
                 Storage.utc(source.summarisedTo())));
@@ -111,32 +108,52 @@ final class SummarySketches {
 
     private static final long QUARTER_SECONDS = 900;
 
+    /**
+     * Whether a sliced view's distinct users per activity bucket are counted from the rows in the
+     * database rather than merged from sketches: in a zone offset by 30 or 45 minutes, buckets
+     * shorter than a day share a third or more of their hours, whose rows would be read one by
+     * one (a 7-day view of 10M rows: 0.56 s where counting them takes 0.1 s).
+     */
+    static boolean usersFromRows(Filters filters, Span span, boolean byQuarter) {
+        return byQuarter && filters.slice() != null && span.bucket() < 86_400;
+    }
+
     /** Whether the hour starting at {@code hour} lies in two activity buckets (their edges are at :15, :30 or :45). */
     private static boolean straddles(Instant hour, DashboardSql sql, Span span) {
         return SummaryAggregator.bucketIndex(sql, span, hour) != SummaryAggregator.bucketIndex(sql, span, hour.plusSeconds(3599));
     }
 
     /**
-     * The users of the stored hours that two activity buckets share, from their rows, each in the
-     * bucket of its quarter hour: a day in India starts at 18:30 UTC, so one hour a day for a
-     * 30-day view, every hour for a 24-hour one.
+     * Whether a sliced view in a zone offset by 30 or 45 minutes needs {@link #straddlingUsers}:
+     * the slices keep users per hour, not per quarter hour.
      */
-    private static void addStraddlingUsers(Connection connection, SummarySource source, Filters filters, DashboardSql sql,
-            Span span, Sketches sketches) throws SQLException {
+    static boolean needsStraddlingUsers(Filters filters, Span span, boolean byQuarter) {
+        return byQuarter && filters.slice() != null && !usersFromRows(filters, span, byQuarter);
+    }
+
+    /**
+     * The users of the stored hours that two activity buckets share, by bucket index, from their
+     * rows, each in the bucket of its quarter hour (a day in India starts at 18:30 UTC: one hour a
+     * day): they complete the sketches {@link #read} merges for the hours each bucket holds whole.
+     */
+    static Map<Long, DistinctSketch> straddlingUsers(Connection connection, SummarySource source, Filters filters,
+            DashboardSql sql, Span span) throws SQLException {
+        Map<Long, DistinctSketch> users = new HashMap<>();
         List<Object> parameters = new ArrayList<>(List.of(source.keyId()));
         StringBuilder hours = new StringBuilder();
         for (Instant hour = source.summarisedFrom(); hour.isBefore(source.summarisedTo()); hour = hour.plusSeconds(3600)) {
             if (straddles(hour, sql, span)) {
-                // ranges, not a list of hours: PostgreSQL then reads each through its (key_id, created_at) index
-                hours.append(hours.length() == 0 ? "" : " OR ").append("created_at >= ? AND created_at < ?");
-                parameters.add(Storage.utc(hour));
-                parameters.add(Storage.utc(hour.plusSeconds(3600)));
+                // ranges, not a list of hours: PostgreSQL then reads each through its (key_id, created_at)
+                // index; as literals, which DuckDB pushes into its scan (bound, the query took twice as long)
+                hours.append(hours.length() == 0 ? "" : " OR ").append("created_at >= ").append(DashboardSql.literal(hour))
+                        .append(" AND created_at < ").append(DashboardSql.literal(hour.plusSeconds(3600)));
             }
         }
         if (hours.length() == 0) {
-            return;
+            return users;
         }
-        String rows = "SELECT * FROM (" + Summaries.sketchRowsSelect("key_id = ? AND (" + hours + ")") + ") straddling WHERE 1 = 1"
+        String rows = "SELECT DISTINCT hour, quarter, coalesce(user_id, ip_address) FROM ("
+                + Summaries.userRowsSelect(filters.slice().number(), "key_id = ? AND (" + hours + ")") + ") straddling WHERE 1 = 1"
                 + filters.sketchRowsSql(parameters);
         try (PreparedStatement select = connection.prepareStatement(rows)) {
             DashboardSql.bind(select, parameters);
@@ -144,13 +161,14 @@ final class SummarySketches {
             Map<Long, DistinctSketch> usersByQuarter = new HashMap<>();
             try (ResultSet found = select.executeQuery()) {
                 while (found.next()) {
-                    String userId = found.getString(8);
-                    String user = userId != null ? userId : found.getString(7);
-                    long start = found.getLong(2) + QUARTER_SECONDS * found.getInt(9);
-                    usersByQuarter.computeIfAbsent(start, time -> sketches.usersAt(Instant.ofEpochSecond(time), sql, span)).add(user);
+                    String user = found.getString(3);
+                    long start = found.getLong(1) + QUARTER_SECONDS * found.getInt(2);
+                    usersByQuarter.computeIfAbsent(start, time -> users.computeIfAbsent(
+                            SummaryAggregator.bucketIndex(sql, span, Instant.ofEpochSecond(time)), i -> new DistinctSketch())).add(user);
                 }
             }
         }
+        return users;
     }
 
     /** Adds the rows of one range not yet summarised, one by one. */

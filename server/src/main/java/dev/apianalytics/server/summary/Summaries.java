@@ -240,6 +240,17 @@ public final class Summaries {
                 + "response_time, ip_address, user_id, " + QUARTER + " AS quarter" + sliceColumns() + " FROM " + rows + " WHERE " + where;
     }
 
+    /**
+     * Who made each request (hour as epoch seconds, quarter, IP address, user id), with the split
+     * and the value of one slice ({@code slice_N}, as in {@link #sketchRowsSelect}): narrower than
+     * that, for the users of a few hours of one slice.
+     */
+    public static String userRowsSelect(int slice, String where) {
+        return "SELECT CAST(extract(epoch FROM " + HOUR + ") AS BIGINT) AS hour, " + QUARTER + " AS quarter, ip_address, user_id, "
+                + "hostname, bot, status = 404 AS not_found, " + SLICES.get(slice - 1) + " AS slice_" + slice
+                + " FROM requests WHERE " + where;
+    }
+
     private static String sliceColumns() {
         StringBuilder columns = new StringBuilder();
         for (int slice = 1; slice <= SLICES.size(); slice++) {

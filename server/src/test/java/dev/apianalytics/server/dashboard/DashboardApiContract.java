@@ -232,9 +232,9 @@ abstract class DashboardApiContract {
         JsonObject data = dashboard("period=30d&tz=" + zone.getId() + "&" + filter);
         Instant from = NOW.minus(Duration.ofDays(30));
         Expected expected = new Expected(rows, from, NOW, zone, matches);
-        // one status, endpoint, country, client, OS or device is a slice of the summaries
+        // one status, endpoint, API version, country, client, OS or device is a slice of the summaries
         String name = filter.substring(0, filter.indexOf('='));
-        boolean slice = List.of("status", "endpoint", "country", "client", "os", "device").contains(name)
+        boolean slice = List.of("status", "endpoint", "version", "country", "client", "os", "device").contains(name)
                 && (!filter.contains("&") || filter.contains("&method="));
         assertThat(data.get("estimated").getAsBoolean()).as("read from summaries").isEqualTo(summarised() && (slice
                 || List.of("hostname", "exclude404", "excludeBots").contains(name)));

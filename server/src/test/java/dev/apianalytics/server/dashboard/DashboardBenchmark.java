@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
  * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark duckdb 10000000
  * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark jdbc:postgresql://... 10000000 3 summaries-only
  * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark duckdb 10000000 0 keep
+ * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark duckdb:/tmp/dashboard-benchmark... 1 5 summaries-only
  * </pre>
  */
 public final class DashboardBenchmark {
@@ -57,6 +58,9 @@ public final class DashboardBenchmark {
             "period=30d&tz=Europe/Paris&device=mobile",
             "period=7d&tz=Europe/Paris&country=DE&excludeBots=true",
             "period=30d&tz=Asia/Kolkata&country=DE",
+            "period=30d&tz=Asia/Kathmandu&status=4xx",
+            "period=7d&tz=Asia/Kolkata&device=mobile",
+            "period=24h&tz=Asia/Kolkata&os=iOS",
             "period=24h&tz=Europe/Paris&status=4xx&country=DE",
             "period=7d&tz=Europe/Paris&status=4xx&country=DE",
             "period=30d&tz=Europe/Paris&status=4xx&country=DE");
@@ -81,8 +85,12 @@ public final class DashboardBenchmark {
         boolean keep = flags.contains("keep");
         Path directory = null;
         Storage storage;
+        // "duckdb:DIRECTORY" times the views of key ROWS in a directory an earlier run kept
+        Path kept = target.startsWith("duckdb:") ? Path.of(target.substring("duckdb:".length())) : null;
         if (target.startsWith("jdbc:postgresql:")) {
             storage = PostgresStorage.open(target, 4, SummaryJob.LATE_AFTER);
+        } else if (kept != null) {
+            storage = DuckDbStorage.open(kept, SummaryJob.LATE_AFTER);
         } else {
             directory = Files.createTempDirectory("dashboard-benchmark");
             storage = DuckDbStorage.open(directory, SummaryJob.LATE_AFTER);
@@ -93,18 +101,22 @@ public final class DashboardBenchmark {
             storage.migrate(Schema.migrations());
             storage.migrate(Summaries.migrations());
             Instant now = Instant.now();
-            keyId = storage.createKey("benchmark-" + System.nanoTime(), now);
+            if (kept == null) {
+                keyId = storage.createKey("benchmark-" + System.nanoTime(), now);
+                long started = System.nanoTime();
+                seed(storage, keyId, rows, now);
+                System.out.printf("%s: inserted %,d rows in %.1f s%n", storage.describe(), rows, (System.nanoTime() - started) / 1e9);
+            } else {
+                keyId = rows;
+            }
             long started = System.nanoTime();
-            seed(storage, keyId, rows, now);
-            System.out.printf("%s: inserted %,d rows in %.1f s%n", storage.describe(), rows, (System.nanoTime() - started) / 1e9);
-            started = System.nanoTime();
             Instant summarised = new SummaryJob(storage, Clock.fixed(now, ZoneOffset.UTC)).run();
             System.out.printf("summarised every hour until %s in %.1f s%n", summarised, (System.nanoTime() - started) / 1e9);
             for (String view : runs > 0 ? VIEWS : List.<String>of()) {
                 time(storage, threads, keyId, view, now, runs, rowsToo);
             }
         } finally {
-            if (keep) {
+            if (keep || kept != null) {
                 System.out.printf("kept key %d in %s%n", keyId, directory == null ? target : directory);
             } else if (keyId >= 0) {
                 storage.deleteKey(keyId); // leaves a shared PostgreSQL as it was
