@@ -28,6 +28,8 @@ final class DashboardSql {
     static final String SUCCESS = "CASE WHEN status < 400 THEN 1 ELSE 0 END";
     /** More daylight-saving changes than any period holds (two a year for a century). */
     private static final int MAX_TRANSITIONS = 200;
+    /** An API version: the first or second segment of a path, {@code v} and digits. */
+    private static final String VERSION = "^/(?:[^/]+/)?(v[0-9]{1,7})(?:/|$)";
     private static final DateTimeFormatter SQL_TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
     private final Dialect dialect;
@@ -96,20 +98,10 @@ final class DashboardSql {
      */
     String version(String column) {
         return dialect == Dialect.DUCKDB
-                ? "nullif(regexp_extract(" + column + ", '^/(?:[^/]+/)?(v[0-9]{1,7})(?:/|$)', 1), '')"
-                : "substring(" + column + " from '^/(?:[^/]+/)?(v[0-9]{1,7})(?:/|$)')";
+                ? "nullif(regexp_extract(" + column + ", '" + VERSION + "', 1), '')"
+                : "substring(" + column + " from '" + VERSION + "')";
     }
 
-    /**
-     * A condition, the same on DuckDB and PostgreSQL, that {@code column} names the API version
-     * bound to it with a slash before it ({@code /v2}), as {@link #version} reads it. The column
-     * is rewritten to its version with the slash, or left as it is where it names none, which is
-     * then never a slash and a version alone. No {@code $} anchor: the greedy {@code (/.*)?}
-     * takes the rest after a slash, and anything else after the version stays and spoils the match.
-     */
-    static String versionIs(String column) {
-        return "regexp_replace(" + column + ", '^/(?:[^/]+/)?(v[0-9]{1,7})(?:/.*)?', '/\\1') = ?";
-    }
 
     String epochSeconds() {
         return "extract(epoch FROM created_at)";

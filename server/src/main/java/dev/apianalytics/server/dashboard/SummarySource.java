@@ -203,9 +203,7 @@ final class SummarySource {
             }
             if (filters.size() == 1) {
                 return switch (filters.get(0)) {
-                    // a version is every endpoint that names it: the endpoint slices of those endpoints
-                    case "version" -> new Slice(Summaries.SLICE_ENDPOINT, DashboardSql.versionIs("substr($, strpos($, ' ') + 1)"),
-                            List.of("/" + query.version()));
+                    case "version" -> new Slice(Summaries.SLICE_VERSION, "$ = ?", List.of(query.version()));
                     case "country" -> new Slice(Summaries.SLICE_COUNTRY, "$ = ?", List.of(query.country()));
                     case "client" -> new Slice(Summaries.SLICE_CLIENT, "$ = ?", List.of(query.client()));
                     case "os" -> new Slice(Summaries.SLICE_OS, "$ = ?", List.of(query.os()));

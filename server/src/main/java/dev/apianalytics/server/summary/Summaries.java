@@ -52,7 +52,8 @@ public final class Summaries {
      * of the slice alone takes 0.08 s).
      */
     public static final List<String> SLICE_SKETCH_TABLES = List.of("rollup_status_sketches", "rollup_endpoint_sketches",
-            "rollup_country_sketches", "rollup_client_sketches", "rollup_os_sketches", "rollup_device_sketches");
+            "rollup_country_sketches", "rollup_client_sketches", "rollup_os_sketches", "rollup_device_sketches",
+            "rollup_version_sketches");
 
     public static final List<String> TABLES = Stream.concat(Stream.of("rollup_endpoints", "rollup_values", "rollup_top_users",
             "rollup_sketches", "rollup_quarters", "rollup_quarter_users", "rollup_slice_endpoints", "rollup_slice_values",
@@ -70,13 +71,23 @@ public final class Summaries {
     public static final int SLICE_CLIENT = 4;
     public static final int SLICE_OS = 5;
     public static final int SLICE_DEVICE = 6;
+    public static final int SLICE_VERSION = 7;
+    /**
+     * The API version an endpoint names in its first or second segment ({@code v2} for
+     * {@code /v2/items} and {@code /api/v2/items}), else null; the same SQL on DuckDB and
+     * PostgreSQL. The regular expression (about a microsecond) runs only on endpoints with
+     * {@code /v} in them: either the first alternative matches and leaves the version, or the
+     * second takes the whole endpoint and leaves nothing ({@code (?s)}: line breaks and all).
+     */
+    public static final String VERSION = "CASE WHEN coalesce(route, path) LIKE '%/v%' THEN nullif(regexp_replace("
+            + "coalesce(route, path), '(?s)^/(?:[^/]+/)?(v[0-9]{1,7})(?:/.*)?$|^.*$', '\\1'), '') END";
     /**
      * The value of each slice, by slice number from 1: the status code as text, method and
-     * endpoint ({@code GET /users/{id}}), the country, client, OS and device. Each slice costs the
-     * job a scan of the rows per table and a set of sketches per value.
+     * endpoint ({@code GET /users/{id}}), the country, client, OS, device and API version. Each
+     * slice costs the job a scan of the rows per table and a set of sketches per value.
      */
     public static final List<String> SLICES = List.of("CAST(status AS VARCHAR)", "method || ' ' || coalesce(route, path)",
-            "location", "client", "os", "device");
+            "location", "client", "os", "device", VERSION);
     /** Users kept per hour, split and slice value ({@link #TOP_USERS_PER_HOUR} would store more users than requests). */
     public static final int TOP_USERS_PER_SLICE = 10;
 

@@ -38,7 +38,8 @@ public final class DashboardBenchmark {
 
     /**
      * The views timed: every period, zones offset by a half and three quarters of an hour, the
-     * settings, each filter the slices answer, and two filters at once, which only rows answer.
+     * settings, each filter the slices answer, the filters only rows answer (a local hour, a
+     * weekday, a user, hidden endpoints) and two filters at once.
      */
     private static final List<String> VIEWS = List.of(
             "period=24h&tz=Europe/Paris",
@@ -61,6 +62,12 @@ public final class DashboardBenchmark {
             "period=30d&tz=Asia/Kathmandu&status=4xx",
             "period=7d&tz=Asia/Kolkata&device=mobile",
             "period=24h&tz=Asia/Kolkata&os=iOS",
+            "period=30d&tz=Europe/Paris&version=v2",
+            "period=30d&tz=Asia/Kolkata&version=v1",
+            "period=30d&tz=Europe/Paris&hour=9",
+            "period=30d&tz=Europe/Paris&weekday=3",
+            "period=30d&tz=Europe/Paris&user=user-123",
+            "period=30d&tz=Europe/Paris&hide=/health",
             "period=24h&tz=Europe/Paris&status=4xx&country=DE",
             "period=7d&tz=Europe/Paris&status=4xx&country=DE",
             "period=30d&tz=Europe/Paris&status=4xx&country=DE");
