@@ -24,8 +24,8 @@ import java.util.stream.Stream;
  *       Nepal, parts of Australia) get their local hours and days from summaries too;
  *   <li>{@code rollup_slice_*} and {@link #SLICE_SKETCH_TABLES}: the endpoints, values, top
  *       users, quarter hours and sketches again, per
- *       {@linkplain #SLICES slice}: per status code, method and endpoint, country, client, OS and
- *       device, so that a view filtered by one of them is answered without the rows.
+ *       {@linkplain #SLICES slice}: per status code, method and endpoint, country, client, OS,
+ *       device and API version, so that a view filtered by one of them is answered without the rows.
  * </ul>
  *
  * <p>The SELECTs below turn request rows into summary rows; {@link SummaryJob} stores their
@@ -226,13 +226,18 @@ public final class Summaries {
                 + ") ranked" + (limit == null ? "" : " WHERE r <= " + limit);
     }
 
-    /** {@code outer} (with %s) over the rows of every slice, each with its {@code slice} and {@code slice_value}. */
+    /**
+     * {@code outer} (with %s) over the rows of every slice, each with its {@code slice} and
+     * {@code slice_value}; rows without a value (no country, no version) are in no slice: no filter
+     * can ask for them, and an API without versions would otherwise summarise everything again.
+     */
     private static String slices(String rows, String where, String columns, String outer) {
         StringBuilder union = new StringBuilder();
         for (int slice = 1; slice <= SLICES.size(); slice++) {
             union.append(slice == 1 ? "" : " UNION ALL ").append("SELECT ").append(SPLIT).append(", CAST(").append(slice)
                     .append(" AS SMALLINT) AS slice, ").append(SLICES.get(slice - 1)).append(" AS slice_value, ").append(columns)
-                    .append(" FROM ").append(rows).append(" WHERE ").append(where);
+                    .append(" FROM ").append(rows).append(" WHERE ").append(where).append(" AND ").append(SLICES.get(slice - 1))
+                    .append(" IS NOT NULL");
         }
         return String.format(outer, union);
     }
@@ -335,28 +340,28 @@ public final class Summaries {
                 postgresIndex("rollup-023-slice-values-key-hour", "rollup_slice_values"),
                 postgresIndex("rollup-024-slice-top-users-key-hour", "rollup_slice_top_users"),
                 postgresIndex("rollup-025-slice-sketches-key-hour", "rollup_slice_sketches"),
-                // slices 3 to 6 (country, client, OS, device) came later: the finer summaries start
-                // again where the hourly ones stand, and the job extends them back as it did at first
+                // slices 3 to 7 (country, client, OS, device, version) came later: the finer summaries
+                // start again where the hourly ones stand, and the job extends them back as it did at first
                 Migration.of("rollup-026-more-slices", "UPDATE rollup_progress SET rolled_until = "
                         + "(SELECT rolled_until FROM rollup_progress WHERE id = 1) WHERE id = 2"),
                 // its rows are rebuilt, slice by slice, in the tables below
-                Migration.of("rollup-027-drop-slice-sketches", "DROP TABLE IF EXISTS rollup_slice_sketches")));
-        int id = 28;
+                Migration.of("rollup-027-drop-slice-sketches", "DROP TABLE IF EXISTS rollup_slice_sketches"),
+                Migration.of("rollup-028-slice-quarters", "CREATE TABLE IF NOT EXISTS rollup_slice_quarters (" + split
+                        + "not_found BOOLEAN NOT NULL, slice SMALLINT NOT NULL, slice_value VARCHAR, quarter SMALLINT NOT NULL, "
+                        + "requests BIGINT NOT NULL, successes BIGINT NOT NULL, time_sum FLOAT8 NOT NULL)"),
+                postgresSliceIndex("rollup-029-slice-quarters-key-slice", "rollup_slice_quarters"),
+                postgresIndex("rollup-030-slice-quarters-key-hour", "rollup_slice_quarters")));
+        // a table per slice, ids named after it (a slice added later appends its own, whatever its place)
         for (String table : SLICE_SKETCH_TABLES) {
+            String id = "rollup-" + table.substring("rollup_".length()).replace('_', '-');
             String columns = "not_found BOOLEAN NOT NULL, slice_value VARCHAR, latency %1$s NOT NULL, ips %1$s NOT NULL, "
                     + "user_ids %1$s NOT NULL, users %1$s NOT NULL)";
-            migrations.add(new Migration("rollup-0" + id++ + "-" + table.replace('_', '-'),
-                    "CREATE TABLE IF NOT EXISTS " + table + " (" + split + columns.formatted("BLOB"),
+            migrations.add(new Migration(id, "CREATE TABLE IF NOT EXISTS " + table + " (" + split + columns.formatted("BLOB"),
                     "CREATE TABLE IF NOT EXISTS " + table + " (" + split + columns.formatted("BYTEA")));
-            migrations.add(new Migration("rollup-0" + id++ + "-" + table.replace('_', '-') + "-key-value", null,
+            migrations.add(new Migration(id + "-key-value", null,
                     "CREATE INDEX IF NOT EXISTS " + table + "_key_value ON " + table + " (key_id, slice_value, hour)"));
-            migrations.add(postgresIndex("rollup-0" + id++ + "-" + table.replace('_', '-') + "-key-hour", table));
+            migrations.add(postgresIndex(id + "-key-hour", table));
         }
-        migrations.add(Migration.of("rollup-0" + id++ + "-slice-quarters", "CREATE TABLE IF NOT EXISTS rollup_slice_quarters ("
-                + split + "not_found BOOLEAN NOT NULL, slice SMALLINT NOT NULL, slice_value VARCHAR, quarter SMALLINT NOT NULL, "
-                + "requests BIGINT NOT NULL, successes BIGINT NOT NULL, time_sum FLOAT8 NOT NULL)"));
-        migrations.add(postgresSliceIndex("rollup-0" + id++ + "-slice-quarters-key-slice", "rollup_slice_quarters"));
-        migrations.add(postgresIndex("rollup-0" + id + "-slice-quarters-key-hour", "rollup_slice_quarters"));
         return List.copyOf(migrations);
     }
 

@@ -65,6 +65,8 @@ public final class SummaryJob {
     /** Fewer rows than this in a backfilled stretch make the next one eight times as long, up to {@link #MAX_BACKFILL}. */
     private static final long LIGHT_ROWS = 100_000;
     private static final Duration MAX_BACKFILL = Duration.ofDays(512);
+    /** The most a run spends extending the finer summaries back (the job runs once a minute). */
+    static final Duration BACKFILL_PER_RUN = Duration.ofSeconds(30);
     private static final System.Logger LOG = System.getLogger(SummaryJob.class.getName());
 
     /** {@code rollup_progress} row holding {@link #summarisedUntil}. */
@@ -143,14 +145,17 @@ public final class SummaryJob {
 
     /**
      * Extends the finer summaries back to the first row, or to where retention keeps rows whole,
-     * a day per transaction; does nothing once done.
+     * a day per transaction, for at most {@link #BACKFILL_PER_RUN} a run, so that new hours and
+     * late ones are never held up for long by an upgrade's backfill of a big database; does
+     * nothing once done.
      */
     private void backfillFiner() throws SQLException {
+        long deadline = System.nanoTime() + BACKFILL_PER_RUN.toNanos();
         Instant floor = rawRowsFrom.get();
         Instant[] firstHour = new Instant[1];
         // a day at a time, longer stretches while days are light (months of a late post are mostly empty)
         Duration[] span = {CHUNK};
-        while (storage.maintain(connection -> {
+        while (System.nanoTime() < deadline && storage.maintain(connection -> {
             Instant covered = finerFrom(connection);
             if (covered == null || covered.equals(EVERY_HOUR) || floor != null && !covered.isAfter(floor)) {
                 return false;
@@ -365,7 +370,10 @@ public final class SummaryJob {
                     Long user = userKey == null ? null : DistinctSketch.hash(userKey);
                     sketches.add(responseTime, ip, userId, user, found.getInt(9));
                     for (int slice = 1; slice <= slices; slice++) {
-                        sketches.slice(slice, found.getString(9 + slice)).add(responseTime, ip, userId, user);
+                        String value = found.getString(9 + slice);
+                        if (value != null) {
+                            sketches.slice(slice, value).add(responseTime, ip, userId, user);
+                        }
                     }
                 }
             }
@@ -388,12 +396,22 @@ public final class SummaryJob {
         private final List<BulkInsert> slices = new ArrayList<>();
 
         SketchWriter(Connection connection, boolean hourly) throws SQLException {
-            this.hourly = hourly ? new BulkInsert(connection, "rollup_sketches",
-                    "key_id, hour, hostname, bot, not_found, latency, ips, user_ids, users") : null;
-            this.quarters = new BulkInsert(connection, "rollup_quarter_users", "key_id, hour, hostname, bot, not_found, quarter, users");
-            for (String table : Summaries.SLICE_SKETCH_TABLES) {
-                slices.add(new BulkInsert(connection, table, "key_id, hour, hostname, bot, not_found, slice_value, latency, ips, "
-                        + "user_ids, users"));
+            // an appender failing to open closes the ones opened before it
+            try {
+                this.hourly = hourly ? new BulkInsert(connection, "rollup_sketches",
+                        "key_id, hour, hostname, bot, not_found, latency, ips, user_ids, users") : null;
+                this.quarters = new BulkInsert(connection, "rollup_quarter_users", "key_id, hour, hostname, bot, not_found, quarter, users");
+                for (String table : Summaries.SLICE_SKETCH_TABLES) {
+                    slices.add(new BulkInsert(connection, table, "key_id, hour, hostname, bot, not_found, slice_value, latency, "
+                            + "ips, user_ids, users"));
+                }
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    close();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
             }
         }
 

@@ -255,13 +255,20 @@ abstract class SummariesContract {
     @Test
     void slicedViewsInHalfAndThreeQuarterHourZonesMatchTheRows() throws Exception {
         String key = http.newKey();
-        List<Row> rows = SeedData.rows(22, 1_500, NOW, 29);
+        // every other request by a user of its own: a user counted in the wrong bucket shows
+        List<Row> seeded = SeedData.rows(22, 1_500, NOW, 29);
+        List<Row> rows = new ArrayList<>();
+        for (Row r : seeded) {
+            rows.add(rows.size() % 2 == 1 ? r : new Row(r.createdAt(), r.hostname(), r.ip(), r.country(), r.path(), r.route(),
+                    r.method(), r.status(), r.responseTime(), r.agent(), "user-" + rows.size(), r.referrer()));
+        }
         SeedData.post(http, key, rows);
         server.summarise();
         Map<String, java.util.function.Predicate<Row>> filters = Map.of(
                 "status=4xx", r -> r.status() / 100 == 4,
                 "country=DE", r -> r.country().equals("DE"));
-        for (String zoneName : List.of("Asia/Kolkata", "Asia/Kathmandu")) {
+        // St John's is 3:30 behind UTC, 2:30 in summer, and left summer time on 1 November 2026
+        for (String zoneName : List.of("Asia/Kolkata", "Asia/Kathmandu", "America/St_Johns")) {
             ZoneId zone = ZoneId.of(zoneName);
             for (String period : List.of("24h", "7d", "30d")) {
                 Instant from = NOW.minus(Duration.ofDays(period.equals("24h") ? 1 : period.equals("7d") ? 7 : 30));
