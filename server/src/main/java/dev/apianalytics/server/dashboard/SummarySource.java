@@ -129,7 +129,7 @@ final class SummarySource {
     /**
      * What the dashboard's settings narrow every summary to: a hostname, no robots, no 404s (the
      * endpoint tables keep the status itself, the others a {@code not_found} flag), and the value
-     * of one slice (a status, an endpoint, a country, client, OS or device), read from the slice tables.
+     * of one slice (a status, an endpoint, a country, client, OS, device or API version), read from the slice tables.
      */
     record Filters(String hostname, boolean excludeBots, boolean exclude404, Slice slice) {
 
