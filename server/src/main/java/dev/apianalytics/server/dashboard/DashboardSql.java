@@ -5,6 +5,7 @@ import dev.apianalytics.server.storage.Storage;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -145,6 +146,7 @@ final class DashboardSql {
         equal(where, parameters, "device", query.device());
         equal(where, parameters, hourOfDay(), query.hour());
         equal(where, parameters, weekday(), query.weekday());
+        where.append(localTimeRanges(from, to));
         if (query.version() != null) {
             // the version of the endpoint, as the versions panel reads it; LIKE first, which is
             // cheap, so that the regular expression (about a microsecond) runs on few rows
@@ -167,6 +169,40 @@ final class DashboardSql {
         }
         return where.toString();
     }
+
+    /**
+     * For a local hour or weekday filter, the UTC ranges that hour or those days occupy between
+     * {@code from} and {@code to}, as literals: the filter's own expression must be computed for
+     * every row, but ranges let DuckDB skip the row groups outside them and PostgreSQL read only
+     * those ranges of its index (a 30-day view at 10M rows read from the rows: 1.4 s with the
+     * expression alone). The ranges may hold more than the filter (an hour that happens twice when
+     * clocks go back); the expression still decides. Empty when there is no such filter, or the
+     * period holds more ranges than are worth writing out.
+     */
+    String localTimeRanges(Instant from, Instant to) {
+        if (query.hour() == null && query.weekday() == null) {
+            return "";
+        }
+        ZoneId zone = query.zone();
+        StringBuilder ranges = new StringBuilder();
+        int count = 0;
+        for (LocalDate day = from.atZone(zone).toLocalDate(); !day.atStartOfDay(zone).toInstant().isAfter(to); day = day.plusDays(1)) {
+            if (query.weekday() != null && day.getDayOfWeek().getValue() != query.weekday()) {
+                continue;
+            }
+            LocalDateTime start = query.hour() == null ? day.atStartOfDay() : day.atTime(query.hour(), 0);
+            LocalDateTime end = query.hour() == null ? start.plusDays(1) : start.plusHours(1);
+            if (++count > MAX_LOCAL_RANGES) {
+                return "";
+            }
+            ranges.append(ranges.length() == 0 ? "" : " OR ").append("created_at >= ").append(literal(start.atZone(zone).toInstant()))
+                    .append(" AND created_at < ").append(literal(end.atZone(zone).toInstant()));
+        }
+        return ranges.length() == 0 ? " AND 1 = 0" : " AND (" + ranges + ")";
+    }
+
+    /** A year of days: longer periods filter by the expression alone. */
+    private static final int MAX_LOCAL_RANGES = 400;
 
     /** A hidden-endpoint pattern as LIKE: {@code *} matches anything, everything else literally. */
     static String like(String pattern) {

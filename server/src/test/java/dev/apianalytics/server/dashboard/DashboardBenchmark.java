@@ -31,7 +31,9 @@ import java.util.concurrent.Executors;
  * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark duckdb 10000000
  * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark jdbc:postgresql://... 10000000 3 summaries-only
  * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark duckdb 10000000 0 keep
- * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark duckdb:/tmp/dashboard-benchmark... 1 5 summaries-only
+ * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark duckdb:/tmp/dashboard-benchmark... 1 5 summaries-only reuse
+ * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark jdbc:postgresql://... 1000000 3 summaries-only keep
+ * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark jdbc:postgresql://... KEY 3 summaries-only reuse
  * </pre>
  */
 public final class DashboardBenchmark {
@@ -92,12 +94,12 @@ public final class DashboardBenchmark {
         boolean keep = flags.contains("keep");
         Path directory = null;
         Storage storage;
-        // "duckdb:DIRECTORY" times the views of key ROWS in a directory an earlier run kept
-        Path kept = target.startsWith("duckdb:") ? Path.of(target.substring("duckdb:".length())) : null;
+        // "reuse" times the views of key ROWS that an earlier run kept (DuckDB: target "duckdb:DIRECTORY")
+        boolean reuse = flags.contains("reuse");
         if (target.startsWith("jdbc:postgresql:")) {
             storage = PostgresStorage.open(target, 4, SummaryJob.LATE_AFTER);
-        } else if (kept != null) {
-            storage = DuckDbStorage.open(kept, SummaryJob.LATE_AFTER);
+        } else if (reuse) {
+            storage = DuckDbStorage.open(Path.of(target.substring("duckdb:".length())), SummaryJob.LATE_AFTER);
         } else {
             directory = Files.createTempDirectory("dashboard-benchmark");
             storage = DuckDbStorage.open(directory, SummaryJob.LATE_AFTER);
@@ -108,7 +110,7 @@ public final class DashboardBenchmark {
             storage.migrate(Schema.migrations());
             storage.migrate(Summaries.migrations());
             Instant now = Instant.now();
-            if (kept == null) {
+            if (!reuse) {
                 keyId = storage.createKey("benchmark-" + System.nanoTime(), now);
                 long started = System.nanoTime();
                 seed(storage, keyId, rows, now);
@@ -123,7 +125,7 @@ public final class DashboardBenchmark {
                 time(storage, threads, keyId, view, now, runs, rowsToo);
             }
         } finally {
-            if (keep || kept != null) {
+            if (keep || reuse) {
                 System.out.printf("kept key %d in %s%n", keyId, directory == null ? target : directory);
             } else if (keyId >= 0) {
                 storage.deleteKey(keyId); // leaves a shared PostgreSQL as it was
