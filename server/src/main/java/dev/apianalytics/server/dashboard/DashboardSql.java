@@ -10,6 +10,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 import java.util.ArrayList;
@@ -175,30 +176,74 @@ final class DashboardSql {
      * {@code from} and {@code to}, as literals: the filter's own expression must be computed for
      * every row, but ranges let DuckDB skip the row groups outside them and PostgreSQL read only
      * those ranges of its index (a 30-day view at 10M rows read from the rows: 1.4 s with the
-     * expression alone). The ranges may hold more than the filter (an hour that happens twice when
-     * clocks go back); the expression still decides. Empty when there is no such filter, or the
-     * period holds more ranges than are worth writing out.
+     * expression alone). The ranges may hold more than the filter; the expression still decides.
+     * Empty when there is no such filter, or the period holds more ranges than are worth writing out.
      */
     String localTimeRanges(Instant from, Instant to) {
-        if (query.hour() == null && query.weekday() == null) {
+        List<Instant[]> ranges = localRanges(from, to);
+        if (ranges == null) {
             return "";
         }
+        StringBuilder sql = new StringBuilder();
+        for (Instant[] range : ranges) {
+            sql.append(sql.length() == 0 ? "" : " OR ").append("created_at >= ").append(literal(range[0]))
+                    .append(" AND created_at < ").append(literal(range[1]));
+        }
+        return sql.length() == 0 ? " AND 1 = 0" : " AND (" + sql + ")";
+    }
+
+    /**
+     * The UTC ranges of {@link #localTimeRanges}, or null for none. Each holds every instant whose
+     * local time (as {@link #localEpoch} computes it) falls in the hour or day, whatever the clocks
+     * do: a local time L is read at instant L minus the offset then in force, so the range runs
+     * from its start less the largest offset the zone had around it to its end less the smallest
+     * (an hour that happens twice when clocks go back, or half of it, as in Chatham, is covered
+     * whole; one that clocks skip, in part or whole, is covered where it exists).
+     */
+    List<Instant[]> localRanges(Instant from, Instant to) {
+        if (query.hour() == null && query.weekday() == null) {
+            return null;
+        }
         ZoneId zone = query.zone();
-        StringBuilder ranges = new StringBuilder();
-        int count = 0;
-        for (LocalDate day = from.atZone(zone).toLocalDate(); !day.atStartOfDay(zone).toInstant().isAfter(to); day = day.plusDays(1)) {
+        List<Instant[]> ranges = new ArrayList<>();
+        // from the day before: where clocks go back over midnight, an instant after from can read as that day
+        for (LocalDate day = from.atZone(zone).toLocalDate().minusDays(1); !day.atStartOfDay(zone).toInstant().isAfter(to);
+                day = day.plusDays(1)) {
             if (query.weekday() != null && day.getDayOfWeek().getValue() != query.weekday()) {
                 continue;
             }
             LocalDateTime start = query.hour() == null ? day.atStartOfDay() : day.atTime(query.hour(), 0);
             LocalDateTime end = query.hour() == null ? start.plusDays(1) : start.plusHours(1);
-            if (++count > MAX_LOCAL_RANGES) {
-                return "";
+            int[] offsets = offsetsAround(zone, start.toInstant(ZoneOffset.UTC), end.toInstant(ZoneOffset.UTC));
+            Instant first = start.toInstant(ZoneOffset.ofTotalSeconds(offsets[1]));
+            Instant last = end.toInstant(ZoneOffset.ofTotalSeconds(offsets[0]));
+            if (last.isAfter(from) && first.isBefore(to)) {
+                if (ranges.size() == MAX_LOCAL_RANGES) {
+                    return null;
+                }
+                ranges.add(new Instant[] {first, last});
             }
-            ranges.append(ranges.length() == 0 ? "" : " OR ").append("created_at >= ").append(literal(start.atZone(zone).toInstant()))
-                    .append(" AND created_at < ").append(literal(end.atZone(zone).toInstant()));
         }
-        return ranges.length() == 0 ? " AND 1 = 0" : " AND (" + ranges + ")";
+        return ranges;
+    }
+
+    /**
+     * The smallest and largest offsets the zone has at any instant that could read as a local time
+     * between {@code localStart} and {@code localEnd} (written as UTC instants): offsets lie
+     * between -12 and +14 hours, so those instants lie within 15 hours of them.
+     */
+    private static int[] offsetsAround(ZoneId zone, Instant localStart, Instant localEnd) {
+        ZoneRules rules = zone.getRules();
+        Instant lower = localStart.minus(15, ChronoUnit.HOURS);
+        Instant upper = localEnd.plus(15, ChronoUnit.HOURS);
+        int min = rules.getOffset(lower).getTotalSeconds();
+        int max = min;
+        for (ZoneOffsetTransition next = rules.nextTransition(lower); next != null && next.getInstant().isBefore(upper);
+                next = rules.nextTransition(next.getInstant())) {
+            min = Math.min(min, next.getOffsetAfter().getTotalSeconds());
+            max = Math.max(max, next.getOffsetAfter().getTotalSeconds());
+        }
+        return new int[] {min, max};
     }
 
     /** A year of days: longer periods filter by the expression alone. */
