@@ -65,7 +65,7 @@ public final class SummaryJob {
     /** Fewer rows than this in a backfilled stretch make the next one eight times as long, up to {@link #MAX_BACKFILL}. */
     private static final long LIGHT_ROWS = 100_000;
     private static final Duration MAX_BACKFILL = Duration.ofDays(512);
-    /** The most a run spends extending the finer summaries back (the job runs once a minute). */
+    /** After this long a run begins no new stretch of extending the finer summaries back (the job runs once a minute). */
     static final Duration BACKFILL_PER_RUN = Duration.ofSeconds(30);
     private static final System.Logger LOG = System.getLogger(SummaryJob.class.getName());
 
@@ -145,8 +145,9 @@ public final class SummaryJob {
 
     /**
      * Extends the finer summaries back to the first row, or to where retention keeps rows whole,
-     * a day per transaction, for at most {@link #BACKFILL_PER_RUN} a run, so that new hours and
-     * late ones are never held up for long by an upgrade's backfill of a big database; does
+     * a day per transaction, beginning no new one after {@link #BACKFILL_PER_RUN} of a run, so
+     * that new hours and late ones are never held up for long by an upgrade's backfill of a big
+     * database (a stretch begun may take longer: light days are taken many at a time); does
      * nothing once done.
      */
     private void backfillFiner() throws SQLException {
