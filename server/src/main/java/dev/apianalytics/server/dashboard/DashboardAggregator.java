@@ -196,9 +196,7 @@ final class DashboardAggregator {
             throws SQLException {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters);
-        // buckets are counted on the local wall clock, so days start at local midnight, DST or not
-        String index = "CAST(floor((" + sql.localEpoch() + " + " + shift + ") / " + bucket + ") AS BIGINT)";
-        String text = "SELECT " + index + " AS b, count(*), count(DISTINCT " + DashboardSql.USER + "), avg(response_time), "
+        String text = "SELECT " + sql.bucketIndex(bucket, shift) + " AS b, count(*), count(DISTINCT " + DashboardSql.USER + "), avg(response_time), "
                 + "avg(" + DashboardSql.SUCCESS + ") FROM requests WHERE " + where + " GROUP BY 1";
         Map<Long, ActivityPoint> byIndex = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(text)) {
@@ -219,8 +217,7 @@ final class DashboardAggregator {
             throws SQLException {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters);
-        String index = "CAST(floor((" + sql.localEpoch() + " + " + shift + ") / " + bucket + ") AS BIGINT)";
-        String text = "SELECT " + index + " AS b, count(DISTINCT " + DashboardSql.USER + ") FROM requests WHERE " + where
+        String text = "SELECT " + sql.bucketIndex(bucket, shift) + " AS b, count(DISTINCT " + DashboardSql.USER + ") FROM requests WHERE " + where
                 + " GROUP BY 1";
         Map<Long, Long> users = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(text)) {

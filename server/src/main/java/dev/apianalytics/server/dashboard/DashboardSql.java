@@ -104,6 +104,13 @@ final class DashboardSql {
                 : "substring(" + column + " from '" + VERSION + "')";
     }
 
+    /**
+     * The index of the activity bucket {@code created_at} falls in, {@code bucket} seconds long:
+     * counted on the local wall clock, so days start at local midnight, DST or not.
+     */
+    String bucketIndex(long bucket, long shift) {
+        return "CAST(floor((" + localEpoch + " + " + shift + ") / " + bucket + ") AS BIGINT)";
+    }
 
     String epochSeconds() {
         return "extract(epoch FROM created_at)";

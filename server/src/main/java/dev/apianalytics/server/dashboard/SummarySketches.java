@@ -59,7 +59,7 @@ final class SummarySketches {
     private static void mergeStored(Connection connection, SummarySource source, Filters filters, DashboardSql sql, Span span,
             boolean full, boolean byQuarter, Sketches sketches) throws SQLException {
         // a slice has no users per quarter hour: its hours are merged whole where a bucket holds them whole
-        boolean hourlyUsers = full && (!byQuarter || filters.slice() != null && !usersFromRows(filters, span, true));
+        boolean hourlyUsers = full && (!byQuarter || needsStraddlingUsers(filters, span, true));
         String columns = full ? "hour, ips, user_ids, latency" + (hourlyUsers ? ", users" : "") : "hour, ips, user_ids";
         List<Object> parameters = new ArrayList<>(List.of(source.keyId(), Storage.utc(source.summarisedFrom()),
                 Storage.utc(source.summarisedTo())));

@@ -291,7 +291,7 @@ abstract class SummariesContract {
     }
 
     /**
-     * A database summarised before the country, client, OS and device slices: its migration
+     * A database summarised before the country, client, OS, device and version slices: its migration
      * starts the finer summaries again at the job's progress, so older views filtered by a
      * country read the rows until the job has extended them back, then the slices, exact.
      */
