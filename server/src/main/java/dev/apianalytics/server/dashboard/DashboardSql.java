@@ -15,6 +15,7 @@ import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The SQL the dashboard's panels share: the row filter, local-time arithmetic, and expressions
@@ -188,15 +189,64 @@ final class DashboardSql {
      */
     String localTimeRanges(Instant from, Instant to) {
         List<Instant[]> ranges = localRanges(from, to);
-        if (ranges == null) {
-            return "";
+        return ranges == null ? "" : " AND " + within("created_at", ranges, DashboardSql::literal);
+    }
+
+    /**
+     * {@code column} in any of {@code ranges} (each {@code [start, end)}), their bounds written by
+     * {@code literal}: literals, which DuckDB pushes into its scan to skip row groups, where it
+     * does not push a disjunction of bound values. False when there are no ranges.
+     */
+    static String within(String column, List<Instant[]> ranges, Function<Instant, String> literal) {
+        if (ranges.isEmpty()) {
+            return "1 = 0";
         }
-        StringBuilder sql = new StringBuilder();
+        StringBuilder sql = new StringBuilder("(");
         for (Instant[] range : ranges) {
-            sql.append(sql.length() == 0 ? "" : " OR ").append("created_at >= ").append(literal(range[0]))
-                    .append(" AND created_at < ").append(literal(range[1]));
+            sql.append(sql.length() == 1 ? "" : " OR ").append(column).append(" >= ").append(literal.apply(range[0]))
+                    .append(" AND ").append(column).append(" < ").append(literal.apply(range[1]));
         }
-        return sql.length() == 0 ? " AND 1 = 0" : " AND (" + sql + ")";
+        return sql.append(')').toString();
+    }
+
+    /**
+     * For a local hour or weekday filter, the UTC hours it selects between {@code from} and
+     * {@code to}, merged into ranges; null when there is no such filter or more ranges than
+     * {@link #MAX_LOCAL_RANGES}. Exact only where the zone's offsets are whole hours and change on
+     * the hour (each UTC hour is then one local hour): the summaries, kept per UTC hour, are
+     * narrowed by them.
+     */
+    List<Instant[]> localHours(Instant from, Instant to) {
+        if (query.hour() == null && query.weekday() == null) {
+            return null;
+        }
+        List<Instant[]> ranges = new ArrayList<>();
+        for (Instant hour = from.truncatedTo(ChronoUnit.HOURS); hour.isBefore(to); hour = hour.plusSeconds(3600)) {
+            long local = localEpochOf(hour);
+            if (query.hour() != null && hourOf(local) != query.hour()
+                    || query.weekday() != null && weekdayIndexOf(local) + 1 != query.weekday()) {
+                continue;
+            }
+            Instant end = hour.plusSeconds(3600);
+            if (!ranges.isEmpty() && ranges.get(ranges.size() - 1)[1].equals(hour)) {
+                ranges.get(ranges.size() - 1)[1] = end;
+            } else if (ranges.size() == MAX_LOCAL_RANGES) {
+                return null;
+            } else {
+                ranges.add(new Instant[] {hour, end});
+            }
+        }
+        return ranges;
+    }
+
+    /** The hour of day, 0 to 23, of a wall-clock reading in seconds since the local epoch. */
+    static int hourOf(long localEpochSeconds) {
+        return (int) Math.floorMod(Math.floorDiv(localEpochSeconds, 3600), 24);
+    }
+
+    /** The day of the week, 0 Monday to 6 Sunday, of a wall-clock reading (the epoch's first day was a Thursday). */
+    static int weekdayIndexOf(long localEpochSeconds) {
+        return (int) Math.floorMod(Math.floorDiv(localEpochSeconds, 86_400) + 3, 7);
     }
 
     /**

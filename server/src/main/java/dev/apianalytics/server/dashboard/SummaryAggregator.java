@@ -32,9 +32,11 @@ import java.util.concurrent.Executor;
 /**
  * Computes the dashboard from the hourly summaries ({@link Summaries}) instead of the rows: a
  * month of ten million requests is a few hundred thousand summary rows. It answers views
- * filtered by the hostname and the settings (bots, 404s), which summaries are split by, and by at
+ * filtered by the hostname and the settings (bots, 404s), which summaries are split by, by at
  * most one slice value (a status or status class, an endpoint, a method, a country, a client,
- * an OS, a device, an API version), which the slice tables hold; anything else goes to {@link DashboardAggregator}.
+ * an OS, a device, an API version), which the slice tables hold, or by a local hour or weekday
+ * where local hours are UTC hours (the summaries of those hours); anything else goes to
+ * {@link DashboardAggregator}.
  * In a time zone whose local hours cut UTC hours in two (India, Nepal, ...) the time panels
  * (activity, hour of day, weekday) come from the quarter-hour summaries (a sliced view's users per
  * activity bucket also from the rows of the hours two buckets share), or from the rows for a view
@@ -70,15 +72,16 @@ final class SummaryAggregator {
      */
     Optional<DashboardData> compute(long keyId, DashboardQuery query, Instant now, long minimumRequests, Instant rowsFrom)
             throws SQLException {
-        if (!answerable(query)) {
+        Span span = Span.of(connection, keyId, query, now);
+        DashboardSql sql = new DashboardSql(storage.dialect(), query, span.previousFrom(), span.to());
+        if (!unsummarised(query, sql, span).isEmpty()) {
             return Optional.empty();
         }
-        Filters filters = Filters.of(query);
+        Filters filters = Filters.of(query, localHours(query, sql, span));
         Instant summarisedUntil = SummaryJob.summarisedUntil(connection);
         if (summarisedUntil == null) {
             return Optional.empty();
         }
-        Span span = Span.of(connection, keyId, query, now);
         SummarySource current = new SummarySource(keyId, span.from(), span.to(), summarisedUntil);
         boolean rowsGone = rowsFrom != null && span.previousFrom().isBefore(rowsFrom);
         if (!current.hasSummaries() || current.live().compareTo(MAX_LIVE) > 0
@@ -92,7 +95,6 @@ final class SummaryAggregator {
             // the slices start later than the view (or its previous period) on a database summarised before them
             return Optional.empty();
         }
-        DashboardSql sql = new DashboardSql(storage.dialect(), query, span.previousFrom(), span.to());
         // local hours start on UTC hours, or (India, Nepal, ...) on quarter hours when those are summarised
         boolean byHour = aligned(query.zone(), span.previousFrom(), span.to(), HOUR_SECONDS);
         // a sliced view also reads the rows of the hours cut by its activity buckets (the slices keep users per hour)
@@ -183,14 +185,28 @@ final class SummaryAggregator {
         return Panels.activity(byIndex, sql, span.from(), span.to(), span.bucket(), span.shift());
     }
 
-    /** Only the hostname, the settings that summaries are split by, and one slice. */
-    static boolean answerable(DashboardQuery query) {
-        return unsummarised(query).isEmpty();
+    /**
+     * The query's filters that summaries cannot answer over the span, so that a view with them
+     * reads the rows: all but the hostname and settings, unless they are one slice, or a local
+     * hour or weekday in a zone whose local hours are UTC hours.
+     */
+    static List<String> unsummarised(DashboardQuery query, DashboardSql sql, Span span) {
+        if (SummarySource.Slice.of(query) != null) {
+            return List.of();
+        }
+        List<String> filters = rowFilters(query);
+        boolean localTime = !filters.isEmpty() && List.of("hour", "weekday").containsAll(filters);
+        return localTime && localHours(query, sql, span) != null ? List.of() : filters;
     }
 
-    /** The query's filters that summaries cannot answer, so that a view with them reads the rows. */
-    static List<String> unsummarised(DashboardQuery query) {
-        return SummarySource.Slice.of(query) != null ? List.of() : rowFilters(query);
+    /**
+     * The UTC hours a local hour or weekday filter selects over the span and its previous period,
+     * where its zone's local hours are UTC hours; null when the view has no such filter, or they
+     * cannot be told apart by UTC hour (India, Nepal, ...) or are too many ranges to write out.
+     */
+    private static List<Instant[]> localHours(DashboardQuery query, DashboardSql sql, Span span) {
+        return aligned(query.zone(), span.previousFrom(), span.to(), HOUR_SECONDS) ? sql.localHours(span.previousFrom(), span.to())
+                : null;
     }
 
     /** The query's filters but the hostname: what summaries answer only as one slice. */
@@ -292,8 +308,8 @@ final class SummaryAggregator {
                     hours.totals.add(requests, successes, timeSum);
                     hours.buckets.computeIfAbsent(bucketIndex(sql, span, hour), i -> new Totals()).add(requests, successes, timeSum);
                     long local = sql.localEpochOf(hour);
-                    hours.hourOfDay[(int) Math.floorMod(Math.floorDiv(local, 3600), 24)] += requests;
-                    hours.weekdays[(int) Math.floorMod(Math.floorDiv(local, 86_400) + 3, 7)] += requests;
+                    hours.hourOfDay[DashboardSql.hourOf(local)] += requests;
+                    hours.weekdays[DashboardSql.weekdayIndexOf(local)] += requests;
                 }
             }
         }

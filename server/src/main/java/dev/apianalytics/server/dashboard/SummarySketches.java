@@ -140,21 +140,20 @@ final class SummarySketches {
             DashboardSql sql, Span span) throws SQLException {
         Map<Long, DistinctSketch> users = new HashMap<>();
         List<Object> parameters = new ArrayList<>(List.of(source.keyId()));
-        StringBuilder hours = new StringBuilder();
+        List<Instant[]> hours = new ArrayList<>();
         for (Instant hour = source.summarisedFrom(); hour.isBefore(source.summarisedTo()); hour = hour.plusSeconds(3600)) {
             if (straddles(hour, sql, span)) {
-                // ranges, not a list of hours: PostgreSQL then reads each through its (key_id, created_at)
-                // index; as literals, which DuckDB pushes into its scan (bound, the query took twice as long)
-                hours.append(hours.length() == 0 ? "" : " OR ").append("created_at >= ").append(DashboardSql.literal(hour))
-                        .append(" AND created_at < ").append(DashboardSql.literal(hour.plusSeconds(3600)));
+                hours.add(new Instant[] {hour, hour.plusSeconds(3600)});
             }
         }
-        if (hours.length() == 0) {
+        if (hours.isEmpty()) {
             return users;
         }
+        // ranges, not a list of hours: PostgreSQL then reads each through its (key_id, created_at)
+        // index; as literals, which DuckDB pushes into its scan (bound, the query took twice as long)
         String rows = "SELECT DISTINCT hour, quarter, coalesce(user_id, ip_address) FROM ("
-                + Summaries.userRowsSelect(filters.slice().number(), "key_id = ? AND (" + hours + ")") + ") straddling WHERE 1 = 1"
-                + filters.sketchRowsSql(parameters);
+                + Summaries.userRowsSelect(filters.slice().number(), "key_id = ? AND " + DashboardSql.within("created_at", hours,
+                        DashboardSql::literal)) + ") straddling WHERE 1 = 1" + filters.sketchRowsSql(parameters);
         try (PreparedStatement select = connection.prepareStatement(rows)) {
             DashboardSql.bind(select, parameters);
             select.setFetchSize(10_000);

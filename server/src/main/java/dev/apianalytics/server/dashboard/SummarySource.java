@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -128,15 +129,17 @@ final class SummarySource {
 
     /**
      * What the dashboard's settings narrow every summary to: a hostname, no robots, no 404s (the
-     * endpoint tables keep the status itself, the others a {@code not_found} flag), and the value
-     * of one slice (a status, an endpoint, a country, client, OS, device or API version), read from the slice tables.
+     * endpoint tables keep the status itself, the others a {@code not_found} flag), the value
+     * of one slice (a status, an endpoint, a country, client, OS, device or API version), read from
+     * the slice tables, and the hours of a local hour or weekday.
      */
-    record Filters(String hostname, boolean excludeBots, boolean exclude404, Slice slice) {
+    record Filters(String hostname, boolean excludeBots, boolean exclude404, Slice slice, List<Instant[]> localHours) {
 
-        static final Filters NONE = new Filters(null, false, false, null);
+        static final Filters NONE = new Filters(null, false, false, null, null);
 
-        static Filters of(DashboardQuery query) {
-            return new Filters(query.hostname(), query.excludeBots(), query.exclude404(), Slice.of(query));
+        /** The query's filters; {@code localHours}: the UTC hours its local hour or weekday selects (null for all). */
+        static Filters of(DashboardQuery query, List<Instant[]> localHours) {
+            return new Filters(query.hostname(), query.excludeBots(), query.exclude404(), Slice.of(query), localHours);
         }
 
         /** The table to read a summary from: its slice table when filtered by a slice. */
@@ -150,12 +153,20 @@ final class SummarySource {
 
         /** The conditions on the rows of {@link Summaries#sketchRowsSelect}, whose slice values are {@code slice_1} ... */
         String sketchRowsSql(List<Object> parameters) {
-            String sql = sql("rollup_sketches", parameters);
+            // there the hour is in epoch seconds
+            String sql = sql("rollup_sketches", parameters, hour -> Long.toString(hour.getEpochSecond()));
             return slice == null ? sql : sql + " AND " + slice.condition("slice_" + slice.number(), parameters);
         }
 
         String sql(String table, List<Object> parameters) {
+            return sql(table, parameters, DashboardSql::literal);
+        }
+
+        private String sql(String table, List<Object> parameters, Function<Instant, String> hourLiteral) {
             StringBuilder sql = new StringBuilder();
+            if (localHours != null) {
+                sql.append(" AND ").append(DashboardSql.within("hour", localHours, hourLiteral));
+            }
             if (hostname != null) {
                 sql.append(" AND hostname = ?");
                 parameters.add(hostname);

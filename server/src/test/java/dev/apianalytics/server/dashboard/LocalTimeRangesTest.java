@@ -113,4 +113,46 @@ final class LocalTimeRangesTest {
                 + "OR created_at >= CAST('2026-10-27 18:30:00.000000' AS TIMESTAMP) "
                 + "AND created_at < CAST('2026-10-28 18:30:00.000000' AS TIMESTAMP))");
     }
+
+    /**
+     * Where local hours are UTC hours, the summaries' hours a local hour or weekday selects are
+     * exactly those whose instants read as it, across every change of clocks from 2005 to 2027 in
+     * zones that change on the hour (Paris, New York, Sydney, Santiago, Dublin's negative summer time).
+     */
+    @Test
+    void summarisedHoursAreExactlyThoseOfTheLocalHourOrWeekday() {
+        for (String name : List.of("Europe/Paris", "America/New_York", "Australia/Sydney", "America/Santiago", "Europe/Dublin")) {
+            ZoneId zone = ZoneId.of(name);
+            ZoneRules rules = zone.getRules();
+            for (ZoneOffsetTransition change = rules.nextTransition(Instant.parse("2005-01-01T00:00:00Z"));
+                    change != null && change.getInstant().isBefore(Instant.parse("2028-01-01T00:00:00Z"));
+                    change = rules.nextTransition(change.getInstant())) {
+                Instant from = change.getInstant().minus(50, ChronoUnit.HOURS);
+                Instant to = change.getInstant().plus(50, ChronoUnit.HOURS);
+                for (String filter : List.of("hour", "weekday")) {
+                    for (int value = filter.equals("hour") ? 0 : 1; value < (filter.equals("hour") ? 24 : 8); value++) {
+                        DashboardQuery query = DashboardQuery.parse(Map.of("tz", List.of(name), filter,
+                                List.of(Integer.toString(value))));
+                        List<Instant[]> hours = new DashboardSql(Dialect.DUCKDB, query, from, to).localHours(from, to);
+                        for (Instant hour = from; hour.isBefore(to); hour = hour.plus(1, ChronoUnit.HOURS)) {
+                            var local = hour.atZone(zone);
+                            int read = filter.equals("hour") ? local.getHour() : local.getDayOfWeek().getValue();
+                            assertThat(contains(hours, hour)).as(name + " " + hour + " " + filter + " " + value).isEqualTo(read == value);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aLocalHourOverMoreThanAYearOfDaysIsLeftToTheRows() {
+        DashboardQuery query = DashboardQuery.parse(Map.of("tz", List.of("Europe/Paris"), "hour", List.of("9")));
+        Instant to = Instant.parse("2026-12-01T00:00:00Z");
+        DashboardSql sql = new DashboardSql(Dialect.DUCKDB, query, to.minus(800, ChronoUnit.DAYS), to);
+        assertThat(sql.localHours(to.minus(399, ChronoUnit.DAYS), to)).hasSize(399);
+        assertThat(sql.localHours(to.minus(800, ChronoUnit.DAYS), to)).isNull();
+        assertThat(new DashboardSql(Dialect.DUCKDB, DashboardQuery.parse(Map.of("weekday", List.of("3"))), to.minus(800,
+                ChronoUnit.DAYS), to).localHours(to.minus(800, ChronoUnit.DAYS), to)).as("a Wednesday is one range").hasSizeBetween(114, 115);
+    }
 }

@@ -164,6 +164,24 @@ abstract class SummariesContract {
         assertThat(user.get("estimated").getAsBoolean()).isFalse();
         assertThat(strings(user, "rowsReadFor")).containsExactly("user");
         assertThat(requests(user)).isEqualTo(rows.stream().filter(r -> "alice".equals(r.userId())).count()).isPositive();
+        // a local hour is the summaries of its UTC hours where local hours are UTC hours
+        ZoneId paris = ZoneId.of("Europe/Paris");
+        JsonObject nine = dashboard(key, "period=7d&tz=Europe/Paris&hour=9");
+        assertThat(nine.get("estimated").getAsBoolean()).isTrue();
+        assertThat(strings(nine, "rowsReadFor")).isEmpty();
+        Expected atNine = new Expected(rows, NOW.minus(Duration.ofDays(7)), NOW, paris, r -> r.createdAt().atZone(paris).getHour() == 9);
+        assertThat(requests(nine)).isEqualTo(atNine.requests()).isPositive();
+        assertThat(longs(nine, "hours")).isEqualTo(atNine.hours());
+        JsonObject wednesday = dashboard(key, "period=7d&tz=Europe/Paris&weekday=3");
+        assertThat(wednesday.get("estimated").getAsBoolean()).isTrue();
+        assertThat(longs(wednesday, "weekdays")).isEqualTo(new Expected(rows, NOW.minus(Duration.ofDays(7)), NOW, paris,
+                r -> r.createdAt().atZone(paris).getDayOfWeek().getValue() == 3).weekdays());
+        // but not in India, where a local hour holds halves of two UTC hours
+        JsonObject nineInIndia = dashboard(key, "period=7d&tz=Asia/Kolkata&hour=9");
+        assertThat(nineInIndia.get("estimated").getAsBoolean()).isFalse();
+        assertThat(strings(nineInIndia, "rowsReadFor")).containsExactly("hour");
+        assertThat(requests(nineInIndia)).isEqualTo(rows.stream()
+                .filter(r -> r.createdAt().atZone(ZoneId.of("Asia/Kolkata")).getHour() == 9).count());
         // nor are two filters at once
         JsonObject filtered = dashboard(key, "period=7d&country=DE&status=4xx");
         assertThat(filtered.get("estimated").getAsBoolean()).isFalse();
