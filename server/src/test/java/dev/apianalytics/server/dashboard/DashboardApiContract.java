@@ -12,8 +12,12 @@ import dev.apianalytics.server.MutableClock;
 import dev.apianalytics.server.ServerConfig;
 import dev.apianalytics.server.TestEnvironment;
 import dev.apianalytics.server.dashboard.SeedData.Row;
+import dev.apianalytics.server.keys.ApiKeys;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -259,6 +263,39 @@ abstract class DashboardApiContract {
             activityTotal += point.getAsJsonObject().get("requests").getAsLong();
         }
         assertThat(activityTotal).isEqualTo(expected.requests());
+    }
+
+    /**
+     * A view read from the rows copies its filtered rows first when they are few, and reads them
+     * in place when they are more than a copy holds: the same panels either way, and no copy left
+     * behind on the pooled connection.
+     */
+    @Test
+    void aFilteredViewIsTheSameCopiedOrReadInPlace() throws Exception {
+        long keyId = server.storage().findKey(ApiKeys.hash(key)).orElseThrow();
+        DashboardQuery query = DashboardQuery.parse(Map.of("period", List.of("30d"), "tz", List.of(zone.getId()),
+                "status", List.of("2xx"), "country", List.of("DE")));
+        try (Connection connection = server.storage().connection()) {
+            DashboardAggregator rows = new DashboardAggregator(connection, server.storage().dialect());
+            DashboardData copied = rows.compute(keyId, query, NOW, 1_000_000);
+            DashboardData inPlace = rows.compute(keyId, query, NOW, 10);
+            assertThat(copied.summary().requests().current().longValue()).as("more rows than the small copy holds")
+                    .isGreaterThan(10).isEqualTo(inPlace.summary().requests().current().longValue());
+            assertThat(copied.summary().users()).isEqualTo(inPlace.summary().users());
+            assertThat(copied.statuses()).isEqualTo(inPlace.statuses());
+            assertThat(copied.countries()).isEqualTo(inPlace.countries());
+            assertThat(copied.hours()).isEqualTo(inPlace.hours());
+            assertThat(copied.activity().stream().map(DashboardData.ActivityPoint::requests).toList())
+                    .isEqualTo(inPlace.activity().stream().map(DashboardData.ActivityPoint::requests).toList());
+            assertThat(copied.endpoints().stream().map(e -> e.endpoint() + " " + e.requests()).toList())
+                    .isEqualTo(inPlace.endpoints().stream().map(e -> e.endpoint() + " " + e.requests()).toList());
+            try (PreparedStatement left = connection.prepareStatement(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'dashboard_rows%'");
+                    ResultSet count = left.executeQuery()) {
+                count.next();
+                assertThat(count.getLong(1)).as("copies dropped").isZero();
+            }
+        }
     }
 
     @Test
