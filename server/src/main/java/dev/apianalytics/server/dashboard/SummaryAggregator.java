@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 
 /**
  * Computes the dashboard from the hourly summaries ({@link Summaries}) instead of the rows: a
@@ -336,20 +337,37 @@ final class SummaryAggregator {
         return totals;
     }
 
-    /** Reads the sketches on a connection and thread of their own. */
+    /** Reads the sketches on a connection and thread of their own where one is spared. */
     private CompletableFuture<Sketches> sketches(SummarySource source, Filters filters, DashboardSql sql, Span span,
-            boolean full, boolean byQuarter) {
+            boolean full, boolean byQuarter) throws SQLException {
         return onOwnConnection(own -> SummarySketches.read(own, source, filters, sql, span, full, byQuarter));
     }
 
-    private <T> CompletableFuture<T> onOwnConnection(Storage.SqlWork<T> work) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (Connection own = storage.connection()) {
-                return work.run(own);
-            } catch (SQLException e) {
-                throw new CompletionException(e);
-            }
-        }, executor);
+    /**
+     * Runs the work on a connection of its own beside this one's when the storage spares one
+     * ({@link Storage#spareConnections}), else on this connection now: holding this one while
+     * waiting for another could wait for ever.
+     */
+    private <T> CompletableFuture<T> onOwnConnection(Storage.SqlWork<T> work) throws SQLException {
+        Semaphore spares = storage.spareConnections();
+        if (!spares.tryAcquire()) {
+            return CompletableFuture.completedFuture(work.run(connection));
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try (Connection own = storage.connection()) {
+                    return work.run(own);
+                } catch (SQLException e) {
+                    throw new CompletionException(e);
+                } finally {
+                    spares.release();
+                }
+            }, executor);
+        } catch (RuntimeException e) {
+            // not started (the executor shut down): the permit is not held
+            spares.release();
+            throw e;
+        }
     }
 
     private static <T> T join(CompletableFuture<T> result) throws SQLException {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Semaphore;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -30,6 +31,7 @@ public final class DuckDbStorage extends SqlStorage {
 
     private final Path file;
     private final DuckDBConnection root;
+    private final Semaphore spareConnections = new Semaphore(Integer.MAX_VALUE);
     private final Object writeLock = new Object();
     private final List<Pending> queue = new ArrayList<>();
     private boolean writing;
@@ -73,6 +75,12 @@ public final class DuckDbStorage extends SqlStorage {
     @Override
     public Connection connection() throws SQLException {
         return root.duplicate();
+    }
+
+    /** Duplicates of one database, as many as asked for. */
+    @Override
+    public Semaphore spareConnections() {
+        return spareConnections;
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.Set;
 import org.postgresql.PGConnection;
 import org.postgresql.PGStatement;
@@ -38,11 +39,20 @@ public final class PostgresStorage extends SqlStorage {
 
     private final HikariDataSource pool;
     private final String displayUrl;
+    private final Semaphore spareConnections;
 
     private PostgresStorage(HikariDataSource pool, String displayUrl, Duration lateAfter) {
         super(lateAfter);
         this.pool = pool;
         this.displayUrl = displayUrl;
+        // fewer permits than connections, so that some are always held by work that waits for none; half, so
+        // that dashboards' second connections leave most of the pool to the rest
+        this.spareConnections = new Semaphore((pool.getMaximumPoolSize() - 1) / 2);
+    }
+
+    @Override
+    public Semaphore spareConnections() {
+        return spareConnections;
     }
 
     /**

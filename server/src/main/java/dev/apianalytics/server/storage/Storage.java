@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
@@ -150,6 +151,16 @@ public interface Storage extends AutoCloseable {
 
     /** Keys whose last activity is before {@code cutoff}. */
     List<Long> inactiveKeys(Instant cutoff) throws SQLException;
+
+    /**
+     * Permits for connections taken beside one already held (a dashboard reads its sketches on a
+     * second and a third): take one without waiting, and do the work on the connection held when
+     * there is none. With a bounded pool, requests that each hold a connection and wait for
+     * another can take every connection between them and wait until they time out (ten
+     * dashboards at once on the default pool of ten); with fewer permits than connections, some
+     * are always held by work that waits for none. Unbounded without a pool.
+     */
+    Semaphore spareConnections();
 
     /** The connection pool's live figures (connections active, idle, waited for), for the collector's metrics; none without a pool. */
     default Optional<HikariPoolMXBean> pool() {
