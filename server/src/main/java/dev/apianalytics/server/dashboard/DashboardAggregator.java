@@ -102,7 +102,7 @@ final class DashboardAggregator {
                 breakdowns.perIndex(WEEKDAY, 7, 1),
                 users(sql, keyId, from, to),
                 null,
-                SummaryAggregator.unsummarised(query, sql, span));
+                SummaryAggregator.unsummarised(query, span));
     }
 
     /**

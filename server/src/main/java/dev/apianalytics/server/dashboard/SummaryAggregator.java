@@ -75,10 +75,10 @@ final class SummaryAggregator {
             throws SQLException {
         Span span = Span.of(connection, keyId, query, now);
         DashboardSql sql = new DashboardSql(storage.dialect(), query, span.previousFrom(), span.to());
-        if (!unsummarised(query, sql, span).isEmpty()) {
+        if (!unsummarised(query, span).isEmpty()) {
             return Optional.empty();
         }
-        Filters filters = Filters.of(query, localHours(query, sql, span));
+        Filters filters = Filters.of(query, localTimeFromHours(query, span) ? sql : null);
         Instant summarisedUntil = SummaryJob.summarisedUntil(connection);
         if (summarisedUntil == null) {
             return Optional.empty();
@@ -191,23 +191,22 @@ final class SummaryAggregator {
      * reads the rows: all but the hostname and settings, unless they are one slice, or a local
      * hour or weekday in a zone whose local hours are UTC hours.
      */
-    static List<String> unsummarised(DashboardQuery query, DashboardSql sql, Span span) {
+    static List<String> unsummarised(DashboardQuery query, Span span) {
         if (SummarySource.Slice.of(query) != null) {
             return List.of();
         }
         List<String> filters = rowFilters(query);
         boolean localTime = !filters.isEmpty() && List.of("hour", "weekday").containsAll(filters);
-        return localTime && localHours(query, sql, span) != null ? List.of() : filters;
+        return localTime && localTimeFromHours(query, span) ? List.of() : filters;
     }
 
     /**
-     * The UTC hours a local hour or weekday filter selects over the span and its previous period,
-     * where its zone's local hours are UTC hours; null when the view has no such filter, or they
-     * cannot be told apart by UTC hour (India, Nepal, ...) or are too many ranges to write out.
+     * Whether the view has a local hour or weekday filter that whole UTC hours answer: where the
+     * zone's local hours are UTC hours over the span and its previous period (not in India, Nepal, ...).
      */
-    private static List<Instant[]> localHours(DashboardQuery query, DashboardSql sql, Span span) {
-        return aligned(query.zone(), span.previousFrom(), span.to(), HOUR_SECONDS) ? sql.localHours(span.previousFrom(), span.to())
-                : null;
+    private static boolean localTimeFromHours(DashboardQuery query, Span span) {
+        return (query.hour() != null || query.weekday() != null)
+                && aligned(query.zone(), span.previousFrom(), span.to(), HOUR_SECONDS);
     }
 
     /** The query's filters but the hostname: what summaries answer only as one slice. */

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -133,13 +132,16 @@ final class SummarySource {
      * of one slice (a status, an endpoint, a country, client, OS, device or API version), read from
      * the slice tables, and the hours of a local hour or weekday.
      */
-    record Filters(String hostname, boolean excludeBots, boolean exclude404, Slice slice, List<Instant[]> localHours) {
+    record Filters(String hostname, boolean excludeBots, boolean exclude404, Slice slice, DashboardSql localTime) {
 
         static final Filters NONE = new Filters(null, false, false, null, null);
 
-        /** The query's filters; {@code localHours}: the UTC hours its local hour or weekday selects (null for all). */
-        static Filters of(DashboardQuery query, List<Instant[]> localHours) {
-            return new Filters(query.hostname(), query.excludeBots(), query.exclude404(), Slice.of(query), localHours);
+        /**
+         * The query's filters; {@code localTime}: its SQL when the summaries' hours answer its local
+         * hour or weekday ({@link DashboardSql#localTimeOfHour}), else null.
+         */
+        static Filters of(DashboardQuery query, DashboardSql localTime) {
+            return new Filters(query.hostname(), query.excludeBots(), query.exclude404(), Slice.of(query), localTime);
         }
 
         /** The table to read a summary from: its slice table when filtered by a slice. */
@@ -154,18 +156,18 @@ final class SummarySource {
         /** The conditions on the rows of {@link Summaries#sketchRowsSelect}, whose slice values are {@code slice_1} ... */
         String sketchRowsSql(List<Object> parameters) {
             // there the hour is in epoch seconds
-            String sql = sql("rollup_sketches", parameters, hour -> Long.toString(hour.getEpochSecond()));
+            String sql = sql("rollup_sketches", parameters, true);
             return slice == null ? sql : sql + " AND " + slice.condition("slice_" + slice.number(), parameters);
         }
 
         String sql(String table, List<Object> parameters) {
-            return sql(table, parameters, DashboardSql::literal);
+            return sql(table, parameters, false);
         }
 
-        private String sql(String table, List<Object> parameters, Function<Instant, String> hourLiteral) {
+        private String sql(String table, List<Object> parameters, boolean epochHours) {
             StringBuilder sql = new StringBuilder();
-            if (localHours != null) {
-                sql.append(" AND ").append(DashboardSql.within("hour", localHours, hourLiteral));
+            if (localTime != null) {
+                sql.append(" AND ").append(localTime.localTimeOfHour("hour", epochHours, parameters));
             }
             if (hostname != null) {
                 sql.append(" AND hostname = ?");
