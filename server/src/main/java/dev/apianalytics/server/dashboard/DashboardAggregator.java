@@ -35,16 +35,16 @@ final class DashboardAggregator {
     private final Connection connection;
     private final Dialect dialect;
     /** Where the panels read the rows: {@code requests}, or a copy of a view's filtered rows. */
-    private final String rows;
+    private final String source;
 
     DashboardAggregator(Connection connection, Dialect dialect) {
         this(connection, dialect, "requests");
     }
 
-    private DashboardAggregator(Connection connection, Dialect dialect, String rows) {
+    private DashboardAggregator(Connection connection, Dialect dialect, String source) {
         this.connection = connection;
         this.dialect = dialect;
-        this.rows = rows;
+        this.source = source;
     }
 
     DashboardData compute(long keyId, DashboardQuery query, Instant now) throws SQLException {
@@ -57,7 +57,8 @@ final class DashboardAggregator {
         DashboardSql sql = new DashboardSql(dialect, query, span.previousFrom(), span.to());
         if (!SummaryAggregator.rowFilters(query).isEmpty()) {
             // a filter: its rows are likely few, copied in one scan rather than found by each panel's
-            Optional<FilteredRows> filtered = FilteredRows.copy(connection, sql, keyId, span.previousFrom(), span.to(), maxRows);
+            Optional<FilteredRows> filtered = FilteredRows.copy(connection, dialect, sql, keyId, span.previousFrom(), span.to(),
+                    maxRows);
             if (filtered.isPresent()) {
                 try (FilteredRows copied = filtered.get()) {
                     return new DashboardAggregator(connection, dialect, copied.table()).panels(keyId, query, span, sql);
@@ -158,7 +159,7 @@ final class DashboardAggregator {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters);
         String text = "SELECT count(*), count(DISTINCT ip_address), count(DISTINCT user_id), sum(" + DashboardSql.SUCCESS
-                + "), avg(response_time) FROM " + rows + " WHERE " + where;
+                + "), avg(response_time) FROM " + source + " WHERE " + where;
         try (PreparedStatement select = connection.prepareStatement(text)) {
             DashboardSql.bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
@@ -177,7 +178,7 @@ final class DashboardAggregator {
     private Percentiles percentiles(DashboardSql sql, long keyId, Instant from, Instant to) throws SQLException {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters);
-        String text = "SELECT " + sql.percentiles(0.5, 0.75, 0.9, 0.95, 0.99) + " FROM " + rows + " WHERE " + where;
+        String text = "SELECT " + sql.percentiles(0.5, 0.75, 0.9, 0.95, 0.99) + " FROM " + source + " WHERE " + where;
         try (PreparedStatement select = connection.prepareStatement(text)) {
             DashboardSql.bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
@@ -206,7 +207,7 @@ final class DashboardAggregator {
         long[] counts = new long[HISTOGRAM_EDGES.length];
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters);
-        String text = "SELECT " + bucket + " AS b, count(*) FROM " + rows + " WHERE " + where + " GROUP BY 1";
+        String text = "SELECT " + bucket + " AS b, count(*) FROM " + source + " WHERE " + where + " GROUP BY 1";
         try (PreparedStatement select = connection.prepareStatement(text)) {
             DashboardSql.bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
@@ -223,7 +224,7 @@ final class DashboardAggregator {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters);
         String text = "SELECT " + sql.bucketIndex(bucket, shift) + " AS b, count(*), count(DISTINCT " + DashboardSql.USER + "), avg(response_time), "
-                + "avg(" + DashboardSql.SUCCESS + ") FROM " + rows + " WHERE " + where + " GROUP BY 1";
+                + "avg(" + DashboardSql.SUCCESS + ") FROM " + source + " WHERE " + where + " GROUP BY 1";
         Map<Long, ActivityPoint> byIndex = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(text)) {
             DashboardSql.bind(select, parameters);
@@ -243,8 +244,8 @@ final class DashboardAggregator {
             throws SQLException {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters);
-        String text = "SELECT " + sql.bucketIndex(bucket, shift) + " AS b, count(DISTINCT " + DashboardSql.USER + ") FROM " + rows + " WHERE " + where
-                + " GROUP BY 1";
+        String text = "SELECT " + sql.bucketIndex(bucket, shift) + " AS b, count(DISTINCT " + DashboardSql.USER + ") FROM " + source
+                + " WHERE " + where + " GROUP BY 1";
         Map<Long, Long> users = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(text)) {
             DashboardSql.bind(select, parameters);
@@ -261,7 +262,7 @@ final class DashboardAggregator {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters);
         String grouped = "SELECT method, " + DashboardSql.ENDPOINT + " AS endpoint, count(*) AS n" + Panels.statusClasses("1")
-                + ", avg(response_time) AS mean FROM " + rows + " WHERE " + where + " GROUP BY method, " + DashboardSql.ENDPOINT;
+                + ", avg(response_time) AS mean FROM " + source + " WHERE " + where + " GROUP BY method, " + DashboardSql.ENDPOINT;
         return Panels.endpoints(connection, sql, grouped, parameters);
     }
 
@@ -272,7 +273,7 @@ final class DashboardAggregator {
         if (knownOnly) {
             where += " AND " + expression + " IS NOT NULL";
         }
-        String text = "SELECT " + expression + " AS k, count(*) AS n FROM " + rows + " WHERE " + where
+        String text = "SELECT " + expression + " AS k, count(*) AS n FROM " + source + " WHERE " + where
                 + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT " + limit;
         List<Count> counts = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(text)) {
@@ -307,7 +308,7 @@ final class DashboardAggregator {
         String text = "SELECT GROUPING(s, l, c, o, d, h, w), s, l, c, o, d, h, w, count(*) FROM ("
                 + "SELECT CAST(status AS INTEGER) AS s, location AS l, client AS c, os AS o, device AS d, "
                 + sql.hourOfDay() + " AS h, " + sql.weekday() + " AS w "
-                + "FROM " + rows + " WHERE " + where + ") filtered "
+                + "FROM " + source + " WHERE " + where + ") filtered "
                 + "GROUP BY GROUPING SETS ((s), (l), (c), (o), (d), (h), (w))";
         Breakdowns breakdowns = new Breakdowns();
         try (PreparedStatement select = connection.prepareStatement(text)) {
@@ -336,7 +337,7 @@ final class DashboardAggregator {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters);
         String text = "SELECT GROUPING(h, w), h, w, count(*) FROM (SELECT " + sql.hourOfDay() + " AS h, " + sql.weekday()
-                + " AS w FROM " + rows + " WHERE " + where + ") filtered GROUP BY GROUPING SETS ((h), (w))";
+                + " AS w FROM " + source + " WHERE " + where + ") filtered GROUP BY GROUPING SETS ((h), (w))";
         long[][] counts = {new long[24], new long[7]};
         try (PreparedStatement select = connection.prepareStatement(text)) {
             DashboardSql.bind(select, parameters);
@@ -377,7 +378,7 @@ final class DashboardAggregator {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters) + " AND " + DashboardSql.USER + " IS NOT NULL";
         String text = "SELECT " + DashboardSql.USER + " AS u, count(*) AS n, avg(" + DashboardSql.SUCCESS + "), max(created_at) "
-                + "FROM " + rows + " WHERE " + where + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT " + TOP;
+                + "FROM " + source + " WHERE " + where + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT " + TOP;
         List<UserRow> users = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(text)) {
             DashboardSql.bind(select, parameters);

@@ -198,7 +198,10 @@ final class DashboardSql {
                 + " UNION ALL SELECT " + columns + " FROM requests WHERE " + where(keyId, from, to, parameters, false);
     }
 
-    /** {@link #where}, with the user filter on the user id ({@code byUserId} true), on the address of rows without one (false), or on either (null). */
+    /**
+     * {@link #where}, with the user filter on the user id ({@code byUserId} true), on the address of
+     * rows without one (false), or on either (null).
+     */
     private String where(long keyId, Instant from, Instant to, List<Object> parameters, Boolean byUserId) {
         StringBuilder where = new StringBuilder("key_id = ? AND created_at >= ? AND created_at < ?");
         parameters.add(keyId);

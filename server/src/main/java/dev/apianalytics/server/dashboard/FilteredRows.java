@@ -1,5 +1,6 @@
 package dev.apianalytics.server.dashboard;
 
+import dev.apianalytics.server.storage.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,39 +42,47 @@ final class FilteredRows implements AutoCloseable {
 
     /**
      * The rows of {@code sql}'s query between {@code from} and {@code to} in a temporary table,
-     * or empty when they are more than {@code maxRows} ({@link #MAX_ROWS} but in tests) or the
-     * database refuses temporary tables (a PostgreSQL role without the TEMPORARY privilege).
-     * They are counted first: a count reads only the filtered columns (30-50 ms for two filters
-     * over 10 million rows on DuckDB), where a copy that stops at a limit keeps the rows in order
-     * and took twice as long as one that does not.
+     * or empty when they are more than {@code maxRows} ({@link #MAX_ROWS} but in tests) or cannot
+     * be copied (a PostgreSQL role without the TEMPORARY privilege, a full temporary space): the
+     * view then reads them in place. The copy lives in a transaction that {@link #close} ends, so
+     * that it is one session's even behind a pool of sessions such as PgBouncer's, and is gone
+     * whatever happens. The rows are counted first: a count reads only the filtered columns
+     * (30-50 ms for two filters over 10 million rows on DuckDB), where a copy that stops at a
+     * limit keeps the rows in order and took twice as long as one that does not.
      */
-    static Optional<FilteredRows> copy(Connection connection, DashboardSql sql, long keyId, Instant from, Instant to,
-            int maxRows) throws SQLException {
+    static Optional<FilteredRows> copy(Connection connection, Dialect dialect, DashboardSql sql, long keyId, Instant from,
+            Instant to, int maxRows) throws SQLException {
+        // a name the session's temporary schema holds whatever the search path (DuckDB searches it first)
+        String table = (dialect == Dialect.POSTGRESQL ? "pg_temp." : "") + "dashboard_rows_" + NAMES.incrementAndGet();
         List<Object> parameters = DashboardSql.list();
         String rows = sql.rowsSelect(COLUMNS, keyId, from, to, parameters);
-        try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM (" + rows + ") filtered")) {
-            DashboardSql.bind(count, parameters);
-            try (ResultSet result = count.executeQuery()) {
-                result.next();
-                if (result.getLong(1) > maxRows) {
-                    return Optional.empty();
+        connection.setAutoCommit(false);
+        try {
+            try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM (" + rows + ") filtered")) {
+                DashboardSql.bind(count, parameters);
+                try (ResultSet result = count.executeQuery()) {
+                    result.next();
+                    if (result.getLong(1) > maxRows) {
+                        end(connection);
+                        return Optional.empty();
+                    }
                 }
             }
-        }
-        FilteredRows copy = new FilteredRows(connection, "dashboard_rows_" + NAMES.incrementAndGet());
-        try (Statement create = connection.createStatement()) {
-            create.execute("CREATE TEMPORARY TABLE " + copy.table + " AS SELECT " + COLUMNS + " FROM requests LIMIT 0");
-        } catch (SQLException refused) {
-            LOG.log(System.Logger.Level.DEBUG, "no temporary table for a filtered view: " + refused.getMessage());
+            try (Statement create = connection.createStatement()) {
+                create.execute("CREATE TEMPORARY TABLE " + table + " AS SELECT " + COLUMNS + " FROM requests LIMIT 0");
+            }
+            // an INSERT, which takes bound values on both databases where CREATE TABLE AS may not
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " " + rows)) {
+                DashboardSql.bind(insert, parameters);
+                insert.executeUpdate();
+            }
+            return Optional.of(new FilteredRows(connection, table));
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.DEBUG, "filtered rows not copied, read in place: " + e.getMessage());
+            end(connection);
             return Optional.empty();
-        }
-        // an INSERT, which takes bound values on both databases where CREATE TABLE AS may not
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + copy.table + " " + rows)) {
-            DashboardSql.bind(insert, parameters);
-            insert.executeUpdate();
-            return Optional.of(copy);
-        } catch (SQLException | RuntimeException e) {
-            copy.drop(e);
+        } catch (RuntimeException | Error e) {
+            end(connection);
             throw e;
         }
     }
@@ -83,18 +92,24 @@ final class FilteredRows implements AutoCloseable {
         return table;
     }
 
+    /** Drops the copy and ends its transaction; a failure is logged, as the view it served is answered. */
     @Override
-    public void close() throws SQLException {
+    public void close() {
         try (Statement drop = connection.createStatement()) {
             drop.execute("DROP TABLE IF EXISTS " + table);
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not drop " + table + ": " + e.getMessage());
         }
+        end(connection);
     }
 
-    private void drop(Exception failure) {
+    /** Rolls back what the transaction did (a copy dropped or never made) and returns the connection to autocommit. */
+    private static void end(Connection connection) {
         try {
-            close();
+            connection.rollback();
+            connection.setAutoCommit(true);
         } catch (SQLException e) {
-            failure.addSuppressed(e);
+            LOG.log(System.Logger.Level.WARNING, "could not end a filtered view's transaction: " + e.getMessage());
         }
     }
 }

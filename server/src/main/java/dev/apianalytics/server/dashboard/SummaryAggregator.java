@@ -73,6 +73,10 @@ final class SummaryAggregator {
      */
     Optional<DashboardData> compute(long keyId, DashboardQuery query, Instant now, long minimumRequests, Instant rowsFrom)
             throws SQLException {
+        if (SummarySource.Slice.of(query) == null && !LOCAL_TIME.containsAll(rowFilters(query))) {
+            // a filter that only the rows answer, whatever the span (which may cost a query to find)
+            return Optional.empty();
+        }
         Span span = Span.of(connection, keyId, query, now);
         DashboardSql sql = new DashboardSql(storage.dialect(), query, span.previousFrom(), span.to());
         if (!unsummarised(query, span).isEmpty()) {
@@ -196,9 +200,12 @@ final class SummaryAggregator {
             return List.of();
         }
         List<String> filters = rowFilters(query);
-        boolean localTime = !filters.isEmpty() && List.of("hour", "weekday").containsAll(filters);
+        boolean localTime = !filters.isEmpty() && LOCAL_TIME.containsAll(filters);
         return localTime && localTimeFromHours(query, span) ? List.of() : filters;
     }
+
+    /** The filters of a local time, which summaries answer where local hours are UTC hours. */
+    private static final List<String> LOCAL_TIME = List.of("hour", "weekday");
 
     /**
      * Whether the view has a local hour or weekday filter that whole UTC hours answer: where the
@@ -362,8 +369,8 @@ final class SummaryAggregator {
                     spares.release();
                 }
             }, executor);
-        } catch (RuntimeException e) {
-            // not started (the executor shut down): the permit is not held
+        } catch (RuntimeException | Error e) {
+            // not started (the executor shut down, no thread to be had): the permit is not held
             spares.release();
             throw e;
         }

@@ -276,9 +276,19 @@ abstract class DashboardApiContract {
         DashboardQuery query = DashboardQuery.parse(Map.of("period", List.of("30d"), "tz", List.of(zone.getId()),
                 "status", List.of("2xx"), "country", List.of("DE")));
         try (Connection connection = server.storage().connection()) {
-            DashboardAggregator rows = new DashboardAggregator(connection, server.storage().dialect());
-            DashboardData copied = rows.compute(keyId, query, NOW, 1_000_000);
-            DashboardData inPlace = rows.compute(keyId, query, NOW, 10);
+            DashboardSql sql = new DashboardSql(server.storage().dialect(), query, NOW.minus(Duration.ofDays(60)), NOW);
+            try (FilteredRows copy = FilteredRows.copy(connection, server.storage().dialect(), sql, keyId,
+                    NOW.minus(Duration.ofDays(60)), NOW, 1_000_000).orElseThrow();
+                    PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM " + copy.table());
+                    ResultSet copied = count.executeQuery()) {
+                copied.next();
+                assertThat(copied.getLong(1)).as("the rows of both periods").isEqualTo(new Expected(rows, NOW.minus(Duration.ofDays(60)),
+                        NOW, zone, r -> r.status() / 100 == 2 && r.country().equals("DE")).requests());
+            }
+            assertThat(connection.getAutoCommit()).as("the connection as it was").isTrue();
+            DashboardAggregator aggregator = new DashboardAggregator(connection, server.storage().dialect());
+            DashboardData copied = aggregator.compute(keyId, query, NOW, 1_000_000);
+            DashboardData inPlace = aggregator.compute(keyId, query, NOW, 10);
             assertThat(copied.summary().requests().current().longValue()).as("more rows than the small copy holds")
                     .isGreaterThan(10).isEqualTo(inPlace.summary().requests().current().longValue());
             assertThat(copied.summary().users()).isEqualTo(inPlace.summary().users());

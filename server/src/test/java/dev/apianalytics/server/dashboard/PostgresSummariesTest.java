@@ -86,5 +86,6 @@ final class PostgresSummariesTest extends SummariesContract {
             threads.shutdownNow();
         }
         assertThat(dashboard(key, "period=30d").get("estimated").getAsBoolean()).isTrue();
+        assertThat(server.storage().spareConnections().availablePermits()).as("every permit given back").isEqualTo((4 - 1) / 2);
     }
 }

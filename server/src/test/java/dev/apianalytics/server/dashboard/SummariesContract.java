@@ -176,6 +176,16 @@ abstract class SummariesContract {
         assertThat(wednesday.get("estimated").getAsBoolean()).isTrue();
         assertThat(longs(wednesday, "weekdays")).isEqualTo(new Expected(rows, NOW.minus(Duration.ofDays(7)), NOW, paris,
                 r -> r.createdAt().atZone(paris).getDayOfWeek().getValue() == 3).weekdays());
+        // the hour of the rows not yet summarised (15:00 UTC on Friday 20 November, 16:00 in Paris) and of the
+        // part hour at the period's start (16:30 a week before) are narrowed alike
+        Expected atFour = new Expected(rows, NOW.minus(Duration.ofDays(7)), NOW, paris, r -> r.createdAt().atZone(paris).getHour() == 16);
+        JsonObject four = dashboard(key, "period=7d&tz=Europe/Paris&hour=16");
+        assertThat(four.get("estimated").getAsBoolean()).isTrue();
+        assertThat(requests(four)).isEqualTo(atFour.requests());
+        assertThat(four.getAsJsonObject("summary").getAsJsonObject("users").get("current").getAsLong()).isEqualTo(atFour.distinctIps());
+        JsonObject friday = dashboard(key, "period=7d&tz=Europe/Paris&weekday=5");
+        assertThat(requests(friday)).isEqualTo(new Expected(rows, NOW.minus(Duration.ofDays(7)), NOW, paris,
+                r -> r.createdAt().atZone(paris).getDayOfWeek().getValue() == 5).requests());
         // but not in India, where a local hour holds halves of two UTC hours
         JsonObject nineInIndia = dashboard(key, "period=7d&tz=Asia/Kolkata&hour=9");
         assertThat(nineInIndia.get("estimated").getAsBoolean()).isFalse();
