@@ -28,6 +28,8 @@ public final class DashboardExtension implements ServerExtension {
 
     private static final System.Logger LOG = System.getLogger(DashboardExtension.class.getName());
 
+    private final KeyViews views = new KeyViews();
+
     /** Reads a summarised dashboard's sketches beside its other panels. */
     private final ExecutorService sketchThreads = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "api-analytics-dashboard-sketches");
@@ -52,7 +54,7 @@ public final class DashboardExtension implements ServerExtension {
         Instant now = context.clock().instant();
         Instant rowsFrom = context.config().rawRowsFrom(now);
         DashboardData data;
-        try (Connection connection = context.storage().connection()) {
+        try (KeyViews.Place place = views.enter(keyId); Connection connection = context.storage().connection()) {
             data = summarised(connection, context, keyId, query, now, rowsFrom).orElse(null);
             if (data == null) {
                 data = new DashboardAggregator(connection, context.storage().dialect()).compute(keyId, query, now);
@@ -89,13 +91,13 @@ public final class DashboardExtension implements ServerExtension {
         return from.isBefore(rowsFrom) || !data.estimated() && !"all".equals(data.period()) && previousFrom.isBefore(rowsFrom);
     }
 
-    private static void export(Exchange exchange, ServerContext context) throws Exception {
+    private void export(Exchange exchange, ServerContext context) throws Exception {
         long keyId = context.keys().authenticateReader(exchange);
         DashboardQuery query = DashboardQuery.parse(exchange.queryParameters());
         Instant now = context.clock().instant();
-        exchange.setHeader("Cache-Control", "no-store");
-        exchange.setHeader("Content-Disposition", "attachment; filename=\"api-analytics-" + query.period().name + ".csv\"");
-        try (Connection connection = context.storage().connection()) {
+        try (KeyViews.Place place = views.enter(keyId); Connection connection = context.storage().connection()) {
+            exchange.setHeader("Cache-Control", "no-store");
+            exchange.setHeader("Content-Disposition", "attachment; filename=\"api-analytics-" + query.period().name + ".csv\"");
             exchange.stream(200, "text/csv; charset=utf-8", out -> {
                 Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
                 try {
