@@ -39,14 +39,7 @@ async function api(path, options = {}) {
     headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(options.json);
   }
-  const method = options.method || "GET";
-  const response = await fetch(path, { method, headers, body: options.body });
-  if (response.status === 429 && method === "GET" && !options.retried) {
-    // the collector runs a few views of a key at once: wait as it says, then ask once more
-    const seconds = Math.min(5, Number(response.headers.get("Retry-After")) || 1);
-    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-    return api(path, Object.assign({}, options, { retried: true }));
-  }
+  const response = await fetch(path, { method: options.method || "GET", headers, body: options.body });
   const text = await response.text();
   let body = null;
   try { body = text ? JSON.parse(text) : null; } catch (e) { body = text; }

@@ -28,8 +28,6 @@ public final class DashboardExtension implements ServerExtension {
 
     private static final System.Logger LOG = System.getLogger(DashboardExtension.class.getName());
 
-    private final KeyViews views = new KeyViews();
-
     /** Reads a summarised dashboard's sketches beside its other panels. */
     private final ExecutorService sketchThreads = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "api-analytics-dashboard-sketches");
@@ -54,7 +52,7 @@ public final class DashboardExtension implements ServerExtension {
         Instant now = context.clock().instant();
         Instant rowsFrom = context.config().rawRowsFrom(now);
         DashboardData data;
-        try (KeyViews.Place place = views.enter(keyId); Connection connection = context.storage().connection()) {
+        try (Connection connection = context.storage().connection()) {
             data = summarised(connection, context, keyId, query, now, rowsFrom).orElse(null);
             if (data == null) {
                 data = new DashboardAggregator(connection, context.storage().dialect()).compute(keyId, query, now);
@@ -91,13 +89,13 @@ public final class DashboardExtension implements ServerExtension {
         return from.isBefore(rowsFrom) || !data.estimated() && !"all".equals(data.period()) && previousFrom.isBefore(rowsFrom);
     }
 
-    private void export(Exchange exchange, ServerContext context) throws Exception {
+    private static void export(Exchange exchange, ServerContext context) throws Exception {
         long keyId = context.keys().authenticateReader(exchange);
         DashboardQuery query = DashboardQuery.parse(exchange.queryParameters());
         Instant now = context.clock().instant();
-        try (KeyViews.Place place = views.enter(keyId); Connection connection = context.storage().connection()) {
-            exchange.setHeader("Cache-Control", "no-store");
-            exchange.setHeader("Content-Disposition", "attachment; filename=\"api-analytics-" + query.period().name + ".csv\"");
+        exchange.setHeader("Cache-Control", "no-store");
+        exchange.setHeader("Content-Disposition", "attachment; filename=\"api-analytics-" + query.period().name + ".csv\"");
+        try (Connection connection = context.storage().connection()) {
             exchange.stream(200, "text/csv; charset=utf-8", out -> {
                 Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
                 try {
