@@ -56,9 +56,11 @@ final class DashboardAggregator {
         Span span = Span.of(connection, keyId, query, now);
         DashboardSql sql = new DashboardSql(dialect, query, span.previousFrom(), span.to());
         List<String> filters = new ArrayList<>(SummaryAggregator.rowFilters(query));
-        // a local hour or weekday narrows each panel's read to its time ranges already (copying 42,000
-        // rows of an hour in India on PostgreSQL cost more than it saved)
-        filters.removeAll(List.of("hour", "weekday"));
+        if (sql.localRanges(span.previousFrom(), span.to()) != null) {
+            // a local hour or weekday narrows each panel's read to its time ranges already (copying
+            // 42,000 rows of an hour in India on PostgreSQL cost more than it saved)
+            filters.removeAll(List.of("hour", "weekday"));
+        }
         if (!filters.isEmpty()) {
             // another filter: its rows are likely few, copied once rather than found by each panel's scan
             Optional<FilteredRows> filtered = FilteredRows.copy(connection, dialect, sql, keyId, span.previousFrom(), span.to(),

@@ -24,17 +24,20 @@ final class FilteredRows implements AutoCloseable {
     private static final String COLUMNS = "key_id, created_at, hostname, ip_address, path, route, method, status, "
             + "response_time, client, os, device, bot, location, user_id, referrer";
 
-    /** Names unique in the process: a pooled connection may still hold a table a failed view left behind. */
+    /** Names unique in the process, so that no view's copy can be taken for another's. */
     private static final AtomicLong NAMES = new AtomicLong();
 
     private static final System.Logger LOG = System.getLogger(FilteredRows.class.getName());
 
     private final Connection connection;
     private final String table;
+    /** The connection's autocommit before the copy, given back after it. */
+    private final boolean autoCommit;
 
-    private FilteredRows(Connection connection, String table) {
+    private FilteredRows(Connection connection, String table, boolean autoCommit) {
         this.connection = connection;
         this.table = table;
+        this.autoCommit = autoCommit;
     }
 
     /**
@@ -49,8 +52,9 @@ final class FilteredRows implements AutoCloseable {
             Instant to, int maxRows) throws SQLException {
         // a name the session's temporary schema holds whatever the search path (DuckDB searches it first)
         String table = (dialect == Dialect.POSTGRESQL ? "pg_temp." : "") + "dashboard_rows_" + NAMES.incrementAndGet();
-        connection.setAutoCommit(false);
+        boolean autoCommit = connection.getAutoCommit();
         try {
+            connection.setAutoCommit(false);
             try (Statement create = connection.createStatement()) {
                 create.execute("CREATE TEMPORARY TABLE " + table + " AS SELECT " + COLUMNS + " FROM requests LIMIT 0");
             }
@@ -61,7 +65,7 @@ final class FilteredRows implements AutoCloseable {
                 // rows), where a copy that stops at a limit keeps the rows in order, at twice the cost
                 String rows = sql.rowsSelect(COLUMNS, keyId, from, to, parameters);
                 if (count(connection, rows, parameters) > maxRows) {
-                    end(connection);
+                    end(connection, autoCommit);
                     return Optional.empty();
                 }
                 insert = "INSERT INTO " + table + " " + rows;
@@ -74,17 +78,17 @@ final class FilteredRows implements AutoCloseable {
             try (PreparedStatement copy = connection.prepareStatement(insert)) {
                 DashboardSql.bind(copy, parameters);
                 if (copy.executeUpdate() > maxRows) {
-                    end(connection);
+                    end(connection, autoCommit);
                     return Optional.empty();
                 }
             }
-            return Optional.of(new FilteredRows(connection, table));
+            return Optional.of(new FilteredRows(connection, table, autoCommit));
         } catch (SQLException e) {
             LOG.log(System.Logger.Level.DEBUG, "filtered rows not copied, read in place: " + e.getMessage());
-            end(connection);
+            end(connection, autoCommit);
             return Optional.empty();
         } catch (RuntimeException | Error e) {
-            end(connection);
+            end(connection, autoCommit);
             throw e;
         }
     }
@@ -122,16 +126,20 @@ final class FilteredRows implements AutoCloseable {
         } catch (SQLException e) {
             LOG.log(System.Logger.Level.WARNING, "could not drop " + table + ": " + e.getMessage());
         }
-        end(connection);
+        end(connection, autoCommit);
     }
 
-    /** Rolls back what the transaction did (a copy dropped or never made) and returns the connection to autocommit. */
-    private static void end(Connection connection) {
+    /** Rolls back what the transaction did (a copy dropped or never made) and gives the connection its autocommit back. */
+    private static void end(Connection connection, boolean autoCommit) {
         try {
             connection.rollback();
-            connection.setAutoCommit(true);
         } catch (SQLException e) {
             LOG.log(System.Logger.Level.WARNING, "could not end a filtered view's transaction: " + e.getMessage());
+        }
+        try {
+            connection.setAutoCommit(autoCommit);
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not restore autocommit after a filtered view: " + e.getMessage());
         }
     }
 }

@@ -289,6 +289,7 @@ abstract class DashboardApiContract {
             DashboardAggregator aggregator = new DashboardAggregator(connection, server.storage().dialect());
             DashboardData copied = aggregator.compute(keyId, query, NOW, 1_000_000);
             DashboardData inPlace = aggregator.compute(keyId, query, NOW, 10);
+            assertThat(connection.getAutoCommit()).as("the connection as it was, copied or not").isTrue();
             assertThat(copied.summary().requests().current().longValue()).as("more rows than the small copy holds")
                     .isGreaterThan(10).isEqualTo(inPlace.summary().requests().current().longValue());
             assertThat(copied.summary().users()).isEqualTo(inPlace.summary().users());
