@@ -59,7 +59,7 @@ final class DashboardAggregator {
         if (sql.localRanges(span.previousFrom(), span.to()) != null) {
             // a local hour or weekday narrows each panel's read to its time ranges already (copying
             // 42,000 rows of an hour in India on PostgreSQL cost more than it saved)
-            filters.removeAll(List.of("hour", "weekday"));
+            filters.removeAll(SummaryAggregator.LOCAL_TIME);
         }
         if (!filters.isEmpty()) {
             // another filter: its rows are likely few, copied once rather than found by each panel's scan

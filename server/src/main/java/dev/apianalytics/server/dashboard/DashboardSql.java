@@ -266,22 +266,22 @@ final class DashboardSql {
      */
     String localTimeRanges(Instant from, Instant to) {
         List<Instant[]> ranges = localRanges(from, to);
-        return ranges == null ? "" : " AND " + within("created_at", ranges, DashboardSql::literal);
+        return ranges == null ? "" : " AND " + within("created_at", ranges);
     }
 
     /**
-     * {@code column} in any of {@code ranges} (each {@code [start, end)}), their bounds written by
-     * {@code literal}: literals, which DuckDB pushes into its scan to skip row groups, where it
-     * does not push a disjunction of bound values. False when there are no ranges.
+     * {@code column} in any of {@code ranges} (each {@code [start, end)}), their bounds written as
+     * literals, which DuckDB pushes into its scan to skip row groups, where it does not push a
+     * disjunction of bound values. False when there are no ranges.
      */
-    static String within(String column, List<Instant[]> ranges, Function<Instant, String> literal) {
+    static String within(String column, List<Instant[]> ranges) {
         if (ranges.isEmpty()) {
             return "1 = 0";
         }
         StringBuilder sql = new StringBuilder("(");
         for (Instant[] range : ranges) {
-            sql.append(sql.length() == 1 ? "" : " OR ").append(column).append(" >= ").append(literal.apply(range[0]))
-                    .append(" AND ").append(column).append(" < ").append(literal.apply(range[1]));
+            sql.append(sql.length() == 1 ? "" : " OR ").append(column).append(" >= ").append(literal(range[0]))
+                    .append(" AND ").append(column).append(" < ").append(literal(range[1]));
         }
         return sql.append(')').toString();
     }

@@ -205,7 +205,7 @@ final class SummaryAggregator {
     }
 
     /** The filters of a local time, which summaries answer where local hours are UTC hours. */
-    private static final List<String> LOCAL_TIME = List.of("hour", "weekday");
+    static final List<String> LOCAL_TIME = List.of("hour", "weekday");
 
     /**
      * Whether the view has a local hour or weekday filter that whole UTC hours answer: where the

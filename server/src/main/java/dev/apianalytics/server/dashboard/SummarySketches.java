@@ -152,8 +152,8 @@ final class SummarySketches {
         // ranges, not a list of hours: PostgreSQL then reads each through its (key_id, created_at)
         // index; as literals, which DuckDB pushes into its scan (bound, the query took twice as long)
         String rows = "SELECT DISTINCT hour, quarter, coalesce(user_id, ip_address) FROM ("
-                + Summaries.userRowsSelect(filters.slice().number(), "key_id = ? AND " + DashboardSql.within("created_at", hours,
-                        DashboardSql::literal)) + ") straddling WHERE 1 = 1" + filters.sketchRowsSql(parameters);
+                + Summaries.userRowsSelect(filters.slice().number(), "key_id = ? AND " + DashboardSql.within("created_at", hours))
+                + ") straddling WHERE 1 = 1" + filters.sketchRowsSql(parameters);
         try (PreparedStatement select = connection.prepareStatement(rows)) {
             DashboardSql.bind(select, parameters);
             select.setFetchSize(10_000);
