@@ -48,6 +48,13 @@ record DashboardData(
                 weekdays, users, instant, rowsReadFor);
     }
 
+    /** This view, saying that {@code filters} made it read raw rows. */
+    DashboardData withRowsReadFor(List<String> filters) {
+        return new DashboardData(period, from, to, bucketSeconds, timeZone, estimated, hostnames, summary, percentiles,
+                histogram, activity, endpoints, statuses, countries, clients, oses, devices, versions, referrers, hours,
+                weekdays, users, rowsFrom, filters);
+    }
+
     /** A headline number and its value over the previous period of equal length (null for all time). */
     record Metric(Number current, Number previous) {}
 

@@ -53,9 +53,13 @@ public final class DashboardExtension implements ServerExtension {
         Instant rowsFrom = context.config().rawRowsFrom(now);
         DashboardData data;
         try (Connection connection = context.storage().connection()) {
-            data = summarised(connection, context, keyId, query, now, rowsFrom).orElse(null);
+            SummaryAggregator summaries = new SummaryAggregator(connection, context.storage(), sketchThreads);
+            data = summarised(summaries, context, keyId, query, now, rowsFrom).orElse(null);
             if (data == null) {
                 data = new DashboardAggregator(connection, context.storage().dialect()).compute(keyId, query, now);
+                if (!summaries.rowsNeededFor().isEmpty()) {
+                    data = data.withRowsReadFor(summaries.rowsNeededFor());
+                }
             }
         } catch (SQLException e) {
             throw new StorageUnavailable("dashboard aggregates failed: " + e.getMessage(), e);
@@ -68,11 +72,10 @@ public final class DashboardExtension implements ServerExtension {
     }
 
     /** The view from the hourly summaries when they can answer it; a summary that cannot be read leaves it to the rows. */
-    private Optional<DashboardData> summarised(Connection connection, ServerContext context, long keyId, DashboardQuery query,
-            Instant now, Instant rowsFrom) throws SQLException {
+    private static Optional<DashboardData> summarised(SummaryAggregator summaries, ServerContext context, long keyId,
+            DashboardQuery query, Instant now, Instant rowsFrom) throws SQLException {
         try {
-            return new SummaryAggregator(connection, context.storage(), sketchThreads)
-                    .compute(keyId, query, now, context.config().summaryMinRequests(), rowsFrom);
+            return summaries.compute(keyId, query, now, context.config().summaryMinRequests(), rowsFrom);
         } catch (IllegalArgumentException | CompletionException e) {
             LOG.log(System.Logger.Level.WARNING, "a stored dashboard summary cannot be read; answering from the rows", e);
             return Optional.empty();

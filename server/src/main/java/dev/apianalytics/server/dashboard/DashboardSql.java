@@ -257,6 +257,29 @@ final class DashboardSql {
     }
 
     /**
+     * SELECT of a request between {@code from} and {@code to} whose path a hidden pattern matches
+     * but whose route, its endpoint in the summaries, none does: while there is none, the endpoint
+     * slices answer the hidden endpoints exactly.
+     */
+    String hiddenOnlyByPath(long keyId, Instant from, Instant to, List<Object> parameters) {
+        parameters.add(keyId);
+        parameters.add(Storage.utc(from));
+        parameters.add(Storage.utc(to));
+        return "SELECT 1 FROM requests WHERE key_id = ? AND created_at >= ? AND created_at < ? AND route IS NOT NULL AND NOT ("
+                + anyLike("route", parameters) + ") AND (" + anyLike("path", parameters) + ") LIMIT 1";
+    }
+
+    /** Whether {@code column} matches any hidden pattern. */
+    private String anyLike(String column, List<Object> parameters) {
+        StringBuilder any = new StringBuilder();
+        for (String pattern : query.hidden()) {
+            any.append(any.length() == 0 ? "" : " OR ").append(column).append(" LIKE ? ESCAPE '\\'");
+            parameters.add(like(pattern));
+        }
+        return any.toString();
+    }
+
+    /**
      * For a local hour or weekday filter, the UTC ranges that hour or those days occupy between
      * {@code from} and {@code to}, as literals: the filter's own expression must be computed for
      * every row, but ranges let DuckDB skip the row groups outside them and PostgreSQL read only

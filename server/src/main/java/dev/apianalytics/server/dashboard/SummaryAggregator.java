@@ -35,7 +35,8 @@ import java.util.concurrent.Semaphore;
  * month of ten million requests is a few hundred thousand summary rows. It answers views
  * filtered by the hostname and the settings (bots, 404s), which summaries are split by, by at
  * most one slice value (a status or status class, an endpoint, a method, a country, a client,
- * an OS, a device, an API version), which the slice tables hold, or by a local hour or weekday
+ * an OS, a device, an API version, or hidden endpoints: the endpoints not hidden), which the slice
+ * tables hold, or by a local hour or weekday
  * where local hours are UTC hours (the summaries of those hours); anything else goes to
  * {@link DashboardAggregator}.
  * In a time zone whose local hours cut UTC hours in two (India, Nepal, ...) the time panels
@@ -56,6 +57,7 @@ final class SummaryAggregator {
     private final Connection connection;
     private final Storage storage;
     private final Executor executor;
+    private List<String> rowsNeededFor = List.of();
 
     /** Works on {@code connection}, and on connections of its own from {@code storage} in {@code executor}'s threads. */
     SummaryAggregator(Connection connection, Storage storage, Executor executor) {
@@ -98,6 +100,12 @@ final class SummaryAggregator {
         if (filters.slice() != null
                 && (finerFrom == null || finerFrom.isAfter((previous == null ? current : previous).summarisedFrom()))) {
             // the slices start later than the view (or its previous period) on a database summarised before them
+            return Optional.empty();
+        }
+        // hidden endpoints are the endpoint slices of the others while no hidden pattern matches only a path
+        CompletableFuture<Boolean> hiddenByPath = query.hidden().isEmpty() ? null
+                : onOwnConnection(own -> hiddenOnlyByPath(own, keyId, sql, span));
+        if (hiddenByPath != null && hiddenByPath.isDone() && hiddenOnlyByPath(hiddenByPath)) {
             return Optional.empty();
         }
         // local hours start on UTC hours, or (India, Nepal, ...) on quarter hours when those are summarised
@@ -143,6 +151,9 @@ final class SummaryAggregator {
             weekdays = local[1];
             sketches = join(currentSketches);
         }
+        if (hiddenByPath != null && hiddenOnlyByPath(hiddenByPath)) {
+            return Optional.empty();
+        }
         Summary summary = summary(hours.totals, sketches, previousTotals, previous == null ? null : join(previousSketches));
         LatencyHistogram latency = sketches.latency;
         return Optional.of(new DashboardData(
@@ -171,6 +182,33 @@ final class SummaryAggregator {
                 breakdowns.users(),
                 null,
                 rowsReadFor));
+    }
+
+    /**
+     * The filters that sent the last {@link #compute} to the rows although summaries answer them
+     * over its span ({@link #unsummarised}): {@code hide} when a hidden pattern matches the path
+     * of a request whose route it does not match, which the summaries do not keep.
+     */
+    List<String> rowsNeededFor() {
+        return rowsNeededFor;
+    }
+
+    private boolean hiddenOnlyByPath(CompletableFuture<Boolean> check) throws SQLException {
+        if (join(check)) {
+            rowsNeededFor = List.of("hide");
+        }
+        return !rowsNeededFor.isEmpty();
+    }
+
+    private static boolean hiddenOnlyByPath(Connection connection, long keyId, DashboardSql sql, Span span) throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(sql.hiddenOnlyByPath(keyId, span.previousFrom(), span.to(),
+                parameters))) {
+            DashboardSql.bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
+        }
     }
 
     /**

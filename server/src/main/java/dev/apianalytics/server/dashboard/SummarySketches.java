@@ -72,14 +72,14 @@ final class SummarySketches {
             select.setFetchSize(1_000);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    sketches.ips.merge(DistinctSketch.fromBytes(rows.getBytes(2)));
-                    sketches.userIds.merge(DistinctSketch.fromBytes(rows.getBytes(3)));
+                    sketches.ips.mergeBytes(rows.getBytes(2));
+                    sketches.userIds.mergeBytes(rows.getBytes(3));
                     if (full) {
                         sketches.latency.merge(LatencyHistogram.fromBytes(rows.getBytes(4)));
                     }
                     Instant hour = hourlyUsers ? Storage.instant(rows, 1) : null;
                     if (hourlyUsers && !(byQuarter && straddles(hour, sql, span))) {
-                        sketches.usersAt(hour, sql, span).merge(DistinctSketch.fromBytes(rows.getBytes(5)));
+                        sketches.usersAt(hour, sql, span).mergeBytes(rows.getBytes(5));
                     }
                 }
             }
@@ -100,7 +100,7 @@ final class SummarySketches {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     Instant quarter = Storage.instant(rows, 1).plusSeconds(QUARTER_SECONDS * rows.getInt(2));
-                    sketches.usersAt(quarter, sql, span).merge(DistinctSketch.fromBytes(rows.getBytes(3)));
+                    sketches.usersAt(quarter, sql, span).mergeBytes(rows.getBytes(3));
                 }
             }
         }
@@ -174,8 +174,10 @@ final class SummarySketches {
     private static void addLive(Connection connection, long keyId, Instant[] range, Filters filters, DashboardSql sql, Span span,
             boolean full, boolean byQuarter, Sketches sketches) throws SQLException {
         List<Object> parameters = new ArrayList<>(List.of(keyId, Storage.utc(range[0]), Storage.utc(range[1])));
-        String live = "SELECT * FROM (" + Summaries.sketchRowsSelect(SummarySource.LIVE_WHERE) + ") live WHERE 1 = 1"
-                + filters.sketchRowsSql(parameters);
+        // the columns read, by name: DuckDB then computes only the slice values the filters name (all
+        // seven, a regular expression among them, took 0.15 s for the last hour of 10M rows a month)
+        String live = "SELECT hour, response_time, ip_address, user_id, quarter FROM ("
+                + Summaries.sketchRowsSelect(SummarySource.LIVE_WHERE) + ") live WHERE 1 = 1" + filters.sketchRowsSql(parameters);
         try (PreparedStatement select = connection.prepareStatement(live)) {
             DashboardSql.bind(select, parameters);
             select.setFetchSize(10_000);
@@ -183,13 +185,13 @@ final class SummarySketches {
             Map<Long, DistinctSketch> usersByTime = new HashMap<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    String ip = rows.getString(7);
-                    String userId = rows.getString(8);
+                    String ip = rows.getString(3);
+                    String userId = rows.getString(4);
                     sketches.ips.add(ip);
                     sketches.userIds.add(userId);
                     if (full) {
-                        sketches.latency.add(rows.getDouble(6));
-                        long start = rows.getLong(2) + (byQuarter ? QUARTER_SECONDS * rows.getInt(9) : 0);
+                        sketches.latency.add(rows.getDouble(2));
+                        long start = rows.getLong(1) + (byQuarter ? QUARTER_SECONDS * rows.getInt(5) : 0);
                         usersByTime.computeIfAbsent(start, time -> sketches.usersAt(Instant.ofEpochSecond(time), sql, span))
                                 .add(userId != null ? userId : ip);
                     }

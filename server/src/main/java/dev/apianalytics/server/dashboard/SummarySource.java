@@ -189,7 +189,8 @@ final class SummarySource {
     }
 
     /**
-     * A view's one filter that the slice tables answer: slice {@code number} ({@link Summaries#SLICES})
+     * A view's one filter that the slice tables answer (hidden endpoints: the endpoint slices of the
+     * endpoints not hidden): slice {@code number} ({@link Summaries#SLICES})
      * with {@code condition} on its value ({@code $} standing for the column) and the values to bind.
      */
     record Slice(int number, String condition, List<Object> values) {
@@ -213,6 +214,17 @@ final class SummarySource {
             }
             if (filters.equals(List.of("method"))) {
                 return new Slice(Summaries.SLICE_ENDPOINT, "$ LIKE ?", List.of(query.method() + " %"));
+            }
+            if (filters.equals(List.of("hide"))) {
+                // the endpoints no pattern matches; a pattern matching the path of a request whose route
+                // it does not match is for the rows to find (SummaryAggregator checks them)
+                StringBuilder condition = new StringBuilder("NOT (");
+                List<Object> patterns = new ArrayList<>();
+                for (String pattern : query.hidden()) {
+                    condition.append(patterns.isEmpty() ? "" : " OR ").append("substr($, strpos($, ' ') + 1) LIKE ? ESCAPE '\\'");
+                    patterns.add(DashboardSql.like(pattern));
+                }
+                return new Slice(Summaries.SLICE_ENDPOINT, condition.append(")").toString(), patterns);
             }
             if (filters.size() == 1) {
                 return switch (filters.get(0)) {

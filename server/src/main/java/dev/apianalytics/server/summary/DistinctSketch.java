@@ -109,18 +109,43 @@ public final class DistinctSketch {
             }
             return;
         }
-        byte[] merged = other.registers.clone();
-        if (registers == null) {
-            for (long hash : hashes) {
-                addToRegisters(merged, hash);
-            }
-            hashes = new long[0];
-        } else {
+        if (registers != null) {
             for (int i = 0; i < REGISTERS; i++) {
-                merged[i] = (byte) Math.max(merged[i], registers[i]);
+                if (other.registers[i] > registers[i]) {
+                    registers[i] = other.registers[i];
+                }
+            }
+            return;
+        }
+        byte[] merged = other.registers.clone();
+        for (long hash : hashes) {
+            addToRegisters(merged, hash);
+        }
+        hashes = new long[0];
+        registers = merged;
+    }
+
+    /**
+     * {@code merge(fromBytes(bytes))}, without the sketch in between when both are dense: a
+     * summarised view merges tens of thousands of stored sketches.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is not a sketch
+     */
+    public void mergeBytes(byte[] bytes) {
+        if (registers == null || bytes == null || bytes.length == 0 || bytes[0] != DENSE_TAG) {
+            merge(fromBytes(bytes));
+            return;
+        }
+        checkDenseLength(bytes);
+        for (int i = 1; i <= REGISTERS; i++) {
+            // checked whole first: corrupt bytes leave this sketch as it was
+            checkedRegister(bytes[i]);
+        }
+        for (int i = 0; i < REGISTERS; i++) {
+            if (bytes[i + 1] > registers[i]) {
+                registers[i] = bytes[i + 1];
             }
         }
-        registers = merged;
     }
 
     /** The number of distinct values added: exact up to {@value #EXACT_LIMIT}, an estimate beyond. */
@@ -201,18 +226,26 @@ public final class DistinctSketch {
     }
 
     private static byte[] readDense(byte[] bytes) {
+        checkDenseLength(bytes);
+        byte[] registers = Arrays.copyOfRange(bytes, 1, bytes.length);
+        for (byte register : registers) {
+            checkedRegister(register);
+        }
+        return registers;
+    }
+
+    private static void checkDenseLength(byte[] bytes) {
         if (bytes.length != 1 + REGISTERS) {
             throw new IllegalArgumentException("corrupt distinct sketch: dense form needs " + (1 + REGISTERS)
                     + " bytes, got " + bytes.length);
         }
-        byte[] registers = Arrays.copyOfRange(bytes, 1, bytes.length);
-        for (byte register : registers) {
-            if (register < 0 || register > MAX_RANK) {
-                throw new IllegalArgumentException("corrupt distinct sketch: register value " + register
-                        + " outside 0.." + MAX_RANK);
-            }
+    }
+
+    private static byte checkedRegister(byte register) {
+        if (register < 0 || register > MAX_RANK) {
+            throw new IllegalArgumentException("corrupt distinct sketch: register value " + register + " outside 0.." + MAX_RANK);
         }
-        return registers;
+        return register;
     }
 
     private static byte[] registersOf(long[] hashes) {

@@ -238,7 +238,8 @@ abstract class DashboardApiContract {
         Expected expected = new Expected(rows, from, NOW, zone, matches);
         // one status, endpoint, API version, country, client, OS or device is a slice of the summaries
         String name = filter.substring(0, filter.indexOf('='));
-        boolean slice = List.of("status", "endpoint", "version", "country", "client", "os", "device").contains(name)
+        // (hidden endpoints: the endpoint slices of the others, as no pattern here matches only a path)
+        boolean slice = List.of("status", "endpoint", "version", "country", "client", "os", "device", "hide").contains(name)
                 && (!filter.contains("&") || filter.contains("&method="));
         // and a local hour or weekday is a set of summarised hours where local hours are UTC hours
         boolean localHours = List.of("hour", "weekday").contains(name) && zone.getRules().getOffset(NOW).getTotalSeconds() % 3600 == 0;

@@ -226,6 +226,45 @@ abstract class SummariesContract {
     }
 
     /**
+     * Hidden endpoints are the endpoint slices of the endpoints left, exact, while no hidden
+     * pattern matches the path of a request whose route it does not match: the summaries keep
+     * routes, not paths, so such a pattern sends the view to the rows, which say so.
+     */
+    @Test
+    void hiddenEndpointsComeFromTheSummariesUnlessAPatternMatchesOnlyAPath() throws Exception {
+        String key = http.newKey();
+        List<Row> rows = SeedData.rows(23, 600, NOW, 6);
+        SeedData.post(http, key, rows);
+        server.summarise();
+        Instant weekAgo = NOW.minus(Duration.ofDays(7));
+        // /health is a route; /wp-login.php has none, and its path is its endpoint
+        JsonObject hidden = dashboard(key, "period=7d&hide=" + DashboardApiContract.encode("/health, /wp-*"));
+        Expected expected = new Expected(rows, weekAgo, NOW, ZoneOffset.UTC,
+                r -> !r.path().equals("/health") && !r.path().startsWith("/wp-"));
+        assertThat(hidden.get("estimated").getAsBoolean()).isTrue();
+        assertThat(strings(hidden, "rowsReadFor")).isEmpty();
+        assertThat(requests(hidden)).isEqualTo(expected.requests()).isLessThan(rows.size());
+        assertThat(hidden.getAsJsonObject("summary").getAsJsonObject("users").get("current").getAsLong())
+                .isEqualTo(expected.distinctIps());
+        assertThat(DashboardApiContract.endpoints(hidden, "requests")).isEqualTo(expected.endpoints());
+        assertThat(DashboardApiContract.counts(hidden, "statuses")).isEqualTo(expected.statuses());
+        assertThat(DashboardApiContract.counts(hidden, "countries")).isEqualTo(expected.countBy(Row::country));
+        assertThat(longs(hidden, "hours")).isEqualTo(expected.hours());
+
+        // /v1/users/1* matches the paths /v1/users/1, /v1/users/10 ... of the route /v1/users/{id}, not the route
+        JsonObject byPath = dashboard(key, "period=7d&hide=" + DashboardApiContract.encode("/health, /v1/users/1*"));
+        assertThat(byPath.get("estimated").getAsBoolean()).isFalse();
+        assertThat(strings(byPath, "rowsReadFor")).containsExactly("hide");
+        assertThat(requests(byPath)).isEqualTo(new Expected(rows, weekAgo, NOW, ZoneOffset.UTC,
+                r -> !r.path().equals("/health") && !r.path().startsWith("/v1/users/1")).requests());
+        // a pattern matching a route hides all its paths, from the summaries
+        JsonObject byRoute = dashboard(key, "period=7d&hide=" + DashboardApiContract.encode("/v1/users/*"));
+        assertThat(byRoute.get("estimated").getAsBoolean()).isTrue();
+        assertThat(requests(byRoute)).isEqualTo(new Expected(rows, weekAgo, NOW, ZoneOffset.UTC,
+                r -> !r.path().startsWith("/v1/users/")).requests());
+    }
+
+    /**
      * Zones offset by half and three quarters of an hour get every panel from the summaries. As
      * after an upgrade, the quarter hours first start at the summaries' progress, and older views
      * take their time panels from the rows until the job has extended the quarters back; then,
@@ -294,7 +333,8 @@ abstract class SummariesContract {
         server.summarise();
         Map<String, java.util.function.Predicate<Row>> filters = Map.of(
                 "status=4xx", r -> r.status() / 100 == 4,
-                "country=DE", r -> r.country().equals("DE"));
+                "country=DE", r -> r.country().equals("DE"),
+                "hide=/health", r -> !r.path().equals("/health"));
         // St John's is 3:30 behind UTC, 2:30 in summer, and left summer time on 1 November 2026
         for (String zoneName : List.of("Asia/Kolkata", "Asia/Kathmandu", "America/St_Johns")) {
             ZoneId zone = ZoneId.of(zoneName);

@@ -183,6 +183,51 @@ class DistinctSketchTest {
     }
 
     @Test
+    void mergingBytesEqualsMergingTheSketchTheyHold() {
+        int[] sizes = {0, 5, 128, 129, 20_000};
+        for (int into : sizes) {
+            for (int from : sizes) {
+                var target = new DistinctSketch();
+                var other = new DistinctSketch();
+                for (int i = 0; i < into; i++) {
+                    target.add(ip(7, i));
+                }
+                for (int i = 0; i < from; i++) {
+                    other.add(ip(7, i + into / 2));
+                }
+                var viaSketch = copy(target);
+                viaSketch.merge(other);
+                target.mergeBytes(other.toBytes());
+                assertThat(target.toBytes()).as("%d into %d", from, into).isEqualTo(viaSketch.toBytes());
+            }
+        }
+        var empty = new DistinctSketch();
+        empty.mergeBytes(null);
+        empty.mergeBytes(new byte[0]);
+        assertThat(empty.estimate()).isZero();
+    }
+
+    @Test
+    void corruptBytesMergedIntoADenseSketchAreRejectedAndLeaveItAsItWas() {
+        var dense = new DistinctSketch();
+        for (int i = 0; i < 1_000; i++) {
+            dense.add(userId(2, i));
+        }
+        var other = new DistinctSketch();
+        for (int i = 0; i < 5_000; i++) {
+            other.add(userId(3, i));
+        }
+        byte[] before = dense.toBytes();
+        byte[] badRegister = other.toBytes();
+        badRegister[badRegister.length - 1] = 55;
+        for (byte[] bytes : List.of(badRegister, Arrays.copyOf(other.toBytes(), 100), new byte[] {9, 1})) {
+            assertThatThrownBy(() -> dense.mergeBytes(bytes)).isExactlyInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("sketch");
+            assertThat(dense.toBytes()).isEqualTo(before);
+        }
+    }
+
+    @Test
     void exactFormIsCompact() {
         var sketch = new DistinctSketch();
         for (int i = 0; i < 10; i++) {
