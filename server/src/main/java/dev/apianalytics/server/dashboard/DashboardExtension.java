@@ -34,6 +34,7 @@ public final class DashboardExtension implements ServerExtension {
         thread.setDaemon(true);
         return thread;
     });
+    private final HiddenPathChecks hiddenPaths = new HiddenPathChecks();
 
     @Override
     public void install(Router router, ServerContext context) {
@@ -53,7 +54,7 @@ public final class DashboardExtension implements ServerExtension {
         Instant rowsFrom = context.config().rawRowsFrom(now);
         DashboardData data;
         try (Connection connection = context.storage().connection()) {
-            SummaryAggregator summaries = new SummaryAggregator(connection, context.storage(), sketchThreads);
+            SummaryAggregator summaries = new SummaryAggregator(connection, context.storage(), sketchThreads, hiddenPaths);
             data = summarised(summaries, context, keyId, query, now, rowsFrom).orElse(null);
             if (data == null) {
                 data = new DashboardAggregator(connection, context.storage().dialect()).compute(keyId, query, now);

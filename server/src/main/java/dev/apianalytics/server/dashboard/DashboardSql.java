@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
 
@@ -265,18 +266,16 @@ final class DashboardSql {
         parameters.add(keyId);
         parameters.add(Storage.utc(from));
         parameters.add(Storage.utc(to));
-        return "SELECT 1 FROM requests WHERE key_id = ? AND created_at >= ? AND created_at < ? AND route IS NOT NULL AND NOT ("
-                + anyLike("route", parameters) + ") AND (" + anyLike("path", parameters) + ") LIMIT 1";
+        List<String> patterns = query.hidden().stream().map(DashboardSql::like).toList();
+        parameters.addAll(patterns);
+        parameters.addAll(patterns);
+        return "SELECT 1 FROM requests WHERE key_id = ? AND created_at >= ? AND created_at < ? AND route IS NOT NULL AND NOT "
+                + anyLike("route", patterns.size()) + " AND " + anyLike("path", patterns.size()) + " LIMIT 1";
     }
 
-    /** Whether {@code column} matches any hidden pattern. */
-    private String anyLike(String column, List<Object> parameters) {
-        StringBuilder any = new StringBuilder();
-        for (String pattern : query.hidden()) {
-            any.append(any.length() == 0 ? "" : " OR ").append(column).append(" LIKE ? ESCAPE '\\'");
-            parameters.add(like(pattern));
-        }
-        return any.toString();
+    /** Whether {@code column} is LIKE any of {@code count} patterns, bound as {@link #like} writes them. */
+    static String anyLike(String column, int count) {
+        return "(" + String.join(" OR ", Collections.nCopies(count, column + " LIKE ? ESCAPE '\\'")) + ")";
     }
 
     /**

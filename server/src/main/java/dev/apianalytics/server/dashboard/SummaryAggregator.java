@@ -57,13 +57,18 @@ final class SummaryAggregator {
     private final Connection connection;
     private final Storage storage;
     private final Executor executor;
+    private final HiddenPathChecks hiddenPaths;
     private List<String> rowsNeededFor = List.of();
 
-    /** Works on {@code connection}, and on connections of its own from {@code storage} in {@code executor}'s threads. */
-    SummaryAggregator(Connection connection, Storage storage, Executor executor) {
+    /**
+     * Works on {@code connection}, and on connections of its own from {@code storage} in
+     * {@code executor}'s threads; {@code hiddenPaths} is the collector's.
+     */
+    SummaryAggregator(Connection connection, Storage storage, Executor executor, HiddenPathChecks hiddenPaths) {
         this.connection = connection;
         this.storage = storage;
         this.executor = executor;
+        this.hiddenPaths = hiddenPaths;
     }
 
     /**
@@ -104,7 +109,7 @@ final class SummaryAggregator {
         }
         // hidden endpoints are the endpoint slices of the others while no hidden pattern matches only a path
         CompletableFuture<Boolean> hiddenByPath = query.hidden().isEmpty() ? null
-                : onOwnConnection(own -> hiddenOnlyByPath(own, keyId, sql, span));
+                : onOwnConnection(own -> hiddenPaths.hiddenOnlyByPath(own, keyId, query, sql, span.previousFrom(), span.to()));
         if (hiddenByPath != null && hiddenByPath.isDone() && hiddenOnlyByPath(hiddenByPath)) {
             return Optional.empty();
         }
@@ -198,17 +203,6 @@ final class SummaryAggregator {
             rowsNeededFor = List.of("hide");
         }
         return !rowsNeededFor.isEmpty();
-    }
-
-    private static boolean hiddenOnlyByPath(Connection connection, long keyId, DashboardSql sql, Span span) throws SQLException {
-        List<Object> parameters = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(sql.hiddenOnlyByPath(keyId, span.previousFrom(), span.to(),
-                parameters))) {
-            DashboardSql.bind(select, parameters);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next();
-            }
-        }
     }
 
     /**

@@ -144,13 +144,21 @@ final class SummarySource {
             return new Filters(query.hostname(), query.excludeBots(), query.exclude404(), Slice.of(query), localTime);
         }
 
-        /** The table to read a summary from: its slice table when filtered by a slice. */
+        /**
+         * The table to read a summary from: its slice table when filtered by a slice, but the
+         * endpoints themselves for a slice their columns answer (hidden endpoints: on PostgreSQL
+         * their hours took 0.3 s from the slice table, where the endpoint slice is among six others).
+         */
         String table(String table) {
-            if (slice == null) {
+            if (slice == null || onEndpointColumns(table)) {
                 return table;
             }
             return table.equals("rollup_sketches") ? Summaries.SLICE_SKETCH_TABLES.get(slice.number() - 1)
                     : table.replace("rollup_", "rollup_slice_");
+        }
+
+        private boolean onEndpointColumns(String table) {
+            return slice != null && slice.endpointsCondition() != null && table.equals("rollup_endpoints");
         }
 
         /** The conditions on the rows of {@link Summaries#sketchRowsSelect}, whose slice values are {@code slice_1} ... */
@@ -179,7 +187,10 @@ final class SummarySource {
             if (exclude404) {
                 sql.append(table.endsWith("endpoints") ? " AND status <> 404" : " AND NOT not_found");
             }
-            if (slice != null && table.startsWith("rollup_slice_")) {
+            if (onEndpointColumns(table)) {
+                sql.append(" AND ").append(slice.endpointsCondition());
+                parameters.addAll(slice.values());
+            } else if (slice != null && table.startsWith("rollup_slice_")) {
                 sql.append(" AND slice = ").append(slice.number()).append(" AND ").append(slice.condition("slice_value", parameters));
             } else if (slice != null && Summaries.SLICE_SKETCH_TABLES.contains(table)) {
                 sql.append(" AND ").append(slice.condition("slice_value", parameters));
@@ -191,9 +202,15 @@ final class SummarySource {
     /**
      * A view's one filter that the slice tables answer (hidden endpoints: the endpoint slices of the
      * endpoints not hidden): slice {@code number} ({@link Summaries#SLICES})
-     * with {@code condition} on its value ({@code $} standing for the column) and the values to bind.
+     * with {@code condition} on its value ({@code $} standing for the column) and the values to bind;
+     * {@code endpointsCondition}, when not null, is the same condition on the {@code endpoint} column
+     * of {@code rollup_endpoints}, which then answers in place of the slice's endpoints.
      */
-    record Slice(int number, String condition, List<Object> values) {
+    record Slice(int number, String condition, List<Object> values, String endpointsCondition) {
+
+        Slice(int number, String condition, List<Object> values) {
+            this(number, condition, values, null);
+        }
 
         /** The slice a view's filters amount to, or null when they are none or more than one slice. */
         static Slice of(DashboardQuery query) {
@@ -218,13 +235,10 @@ final class SummarySource {
             if (filters.equals(List.of("hide"))) {
                 // the endpoints no pattern matches; a pattern matching the path of a request whose route
                 // it does not match is for the rows to find (SummaryAggregator checks them)
-                StringBuilder condition = new StringBuilder("NOT (");
-                List<Object> patterns = new ArrayList<>();
-                for (String pattern : query.hidden()) {
-                    condition.append(patterns.isEmpty() ? "" : " OR ").append("substr($, strpos($, ' ') + 1) LIKE ? ESCAPE '\\'");
-                    patterns.add(DashboardSql.like(pattern));
-                }
-                return new Slice(Summaries.SLICE_ENDPOINT, condition.append(")").toString(), patterns);
+                List<Object> patterns = query.hidden().stream().<Object>map(DashboardSql::like).toList();
+                String endpoint = "substr($, strpos($, ' ') + 1)";
+                return new Slice(Summaries.SLICE_ENDPOINT, "NOT " + DashboardSql.anyLike(endpoint, patterns.size()), patterns,
+                        "NOT " + DashboardSql.anyLike("endpoint", patterns.size()));
             }
             if (filters.size() == 1) {
                 return switch (filters.get(0)) {

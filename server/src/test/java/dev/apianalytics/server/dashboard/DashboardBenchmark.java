@@ -32,6 +32,7 @@ import java.util.concurrent.Executors;
  * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark jdbc:postgresql://... 10000000 3 summaries-only
  * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark duckdb 10000000 0 keep
  * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark duckdb:/tmp/dashboard-benchmark... 1 5 summaries-only reuse
+ * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark duckdb:/tmp/dashboard-benchmark... 1 5 summaries-only reuse checks-kept
  * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark jdbc:postgresql://... 1000000 3 summaries-only keep
  * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark jdbc:postgresql://... KEY 3 summaries-only reuse
  * </pre>
@@ -93,6 +94,9 @@ public final class DashboardBenchmark {
         List<String> flags = Arrays.asList(args).subList(Math.min(3, args.length), args.length);
         // "summaries-only" skips timing the rows, which takes minutes a view on PostgreSQL
         boolean rowsToo = !flags.contains("summaries-only");
+        // "checks-kept" keeps what the hidden patterns' check found from run to run, as a running collector
+        // does; without it every run checks afresh, as a collector's first view does
+        HiddenPathChecks keptChecks = flags.contains("checks-kept") ? new HiddenPathChecks() : null;
         // "keep" leaves the seeded key (and DuckDB's directory) behind for timing queries by hand
         boolean keep = flags.contains("keep");
         Path directory = null;
@@ -125,7 +129,7 @@ public final class DashboardBenchmark {
             Instant summarised = new SummaryJob(storage, Clock.fixed(now, ZoneOffset.UTC)).run();
             System.out.printf("summarised every hour until %s in %.1f s%n", summarised, (System.nanoTime() - started) / 1e9);
             for (String view : runs > 0 ? VIEWS : List.<String>of()) {
-                time(storage, threads, keyId, view, now, runs, rowsToo);
+                time(storage, threads, keyId, view, now, runs, rowsToo, keptChecks);
             }
         } finally {
             if (keep || reuse) {
@@ -143,7 +147,7 @@ public final class DashboardBenchmark {
 
     /** Times one view both ways, alternating run by run so that both see the same machine. */
     private static void time(Storage storage, ExecutorService threads, long keyId, String view, Instant now, int runs,
-            boolean rowsToo) throws Exception {
+            boolean rowsToo, HiddenPathChecks keptChecks) throws Exception {
         DashboardQuery query = DashboardQuery.parse(parameters(view));
         double[] summarised = new double[runs];
         double[] fromRows = new double[runs];
@@ -151,7 +155,9 @@ public final class DashboardBenchmark {
         for (int run = 0; run < runs; run++) {
             long start = System.nanoTime();
             try (Connection connection = storage.connection()) {
-                usedSummaries = new SummaryAggregator(connection, storage, threads).compute(keyId, query, now, 0, null).isPresent();
+                usedSummaries = new SummaryAggregator(connection, storage, threads,
+                        keptChecks == null ? new HiddenPathChecks() : keptChecks)
+                        .compute(keyId, query, now, 0, null).isPresent();
                 if (!usedSummaries) {
                     new DashboardAggregator(connection, storage.dialect()).compute(keyId, query, now);
                 }

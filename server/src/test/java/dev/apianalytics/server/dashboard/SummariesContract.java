@@ -257,11 +257,57 @@ abstract class SummariesContract {
         assertThat(strings(byPath, "rowsReadFor")).containsExactly("hide");
         assertThat(requests(byPath)).isEqualTo(new Expected(rows, weekAgo, NOW, ZoneOffset.UTC,
                 r -> !r.path().equals("/health") && !r.path().startsWith("/v1/users/1")).requests());
+        // a clean check is remembered, but requests of the last minutes are checked again: one arriving
+        // with a path that only a pattern matches sends the next view to the rows
+        String hideOne = "period=7d&hide=" + DashboardApiContract.encode("/health, /v1/users/77");
+        assertThat(dashboard(key, hideOne).get("estimated").getAsBoolean()).as("no such path yet").isTrue();
+        Row seeded = rows.get(0);
+        SeedData.post(http, key, List.of(new Row(NOW.minus(Duration.ofMinutes(1)), seeded.hostname(), seeded.ip(),
+                seeded.country(), "/v1/users/77", "/v1/users/{id}", "GET", 200, seeded.responseTime(), seeded.agent(),
+                seeded.userId(), seeded.referrer())));
+        JsonObject arrived = dashboard(key, hideOne);
+        assertThat(arrived.get("estimated").getAsBoolean()).isFalse();
+        assertThat(strings(arrived, "rowsReadFor")).containsExactly("hide");
         // a pattern matching a route hides all its paths, from the summaries
         JsonObject byRoute = dashboard(key, "period=7d&hide=" + DashboardApiContract.encode("/v1/users/*"));
         assertThat(byRoute.get("estimated").getAsBoolean()).isTrue();
         assertThat(requests(byRoute)).isEqualTo(new Expected(rows, weekAgo, NOW, ZoneOffset.UTC,
                 r -> !r.path().startsWith("/v1/users/")).requests());
+    }
+
+    /**
+     * The hidden patterns' check remembers the span it found clean for its lifetime: a request that
+     * arrives late into it is not seen until a fresh check, while requests of the last minutes
+     * are checked every time.
+     */
+    @Test
+    void theHiddenPathCheckRemembersWhatItFoundCleanButChecksRecentRequests() throws Exception {
+        String key = http.newKey();
+        List<Row> rows = SeedData.rows(24, 200, NOW, 6);
+        SeedData.post(http, key, rows);
+        long keyId = server.storage().findKey(ApiKeys.hash(key)).orElseThrow();
+        DashboardQuery query = DashboardQuery.parse(Map.of("hide", List.of("/v1/users/99")));
+        Instant weekAgo = NOW.minus(Duration.ofDays(7));
+        DashboardSql sql = new DashboardSql(server.storage().dialect(), query, weekAgo, NOW);
+        HiddenPathChecks checks = new HiddenPathChecks();
+        Row seeded = rows.get(0);
+        try (Connection connection = server.storage().connection()) {
+            assertThat(checks.hiddenOnlyByPath(connection, keyId, query, sql, weekAgo, NOW)).as("no such path").isFalse();
+            SeedData.post(http, key, List.of(new Row(NOW.minus(Duration.ofDays(2)), seeded.hostname(), seeded.ip(),
+                    seeded.country(), "/v1/users/99", "/v1/users/{id}", "GET", 200, seeded.responseTime(), seeded.agent(),
+                    seeded.userId(), seeded.referrer())));
+            assertThat(checks.hiddenOnlyByPath(connection, keyId, query, sql, weekAgo, NOW)).as("remembered").isFalse();
+            assertThat(new HiddenPathChecks().hiddenOnlyByPath(connection, keyId, query, sql, weekAgo, NOW)).as("afresh").isTrue();
+
+            HiddenPathChecks recent = new HiddenPathChecks();
+            DashboardQuery other = DashboardQuery.parse(Map.of("hide", List.of("/v1/users/98")));
+            DashboardSql otherSql = new DashboardSql(server.storage().dialect(), other, weekAgo, NOW);
+            assertThat(recent.hiddenOnlyByPath(connection, keyId, other, otherSql, weekAgo, NOW)).isFalse();
+            SeedData.post(http, key, List.of(new Row(NOW.minus(Duration.ofMinutes(3)), seeded.hostname(), seeded.ip(),
+                    seeded.country(), "/v1/users/98", "/v1/users/{id}", "GET", 200, seeded.responseTime(), seeded.agent(),
+                    seeded.userId(), seeded.referrer())));
+            assertThat(recent.hiddenOnlyByPath(connection, keyId, other, otherSql, weekAgo, NOW)).as("checked again").isTrue();
+        }
     }
 
     /**
