@@ -34,11 +34,11 @@ public final class DashboardExtension implements ServerExtension {
         thread.setDaemon(true);
         return thread;
     });
-    private final HiddenPathChecks hiddenPaths = new HiddenPathChecks();
 
     @Override
     public void install(Router router, ServerContext context) {
-        router.get("/api/dashboard", exchange -> aggregate(exchange, context));
+        HiddenPathChecks hiddenPaths = new HiddenPathChecks(context.clock());
+        router.get("/api/dashboard", exchange -> aggregate(exchange, context, hiddenPaths));
         router.get("/api/dashboard/export.csv", exchange -> export(exchange, context));
     }
 
@@ -47,7 +47,7 @@ public final class DashboardExtension implements ServerExtension {
         sketchThreads.shutdownNow();
     }
 
-    private void aggregate(Exchange exchange, ServerContext context) throws Exception {
+    private void aggregate(Exchange exchange, ServerContext context, HiddenPathChecks hiddenPaths) throws Exception {
         long keyId = context.keys().authenticateReader(exchange);
         DashboardQuery query = DashboardQuery.parse(exchange.queryParameters());
         Instant now = context.clock().instant();

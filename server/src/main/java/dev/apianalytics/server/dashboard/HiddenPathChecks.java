@@ -8,10 +8,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Whether a view's hidden endpoints can come from the summaries: no request of its span has a
@@ -38,11 +40,17 @@ final class HiddenPathChecks {
     /** Requests from {@code from} until {@code to} hold none that only a path hides. */
     private record Clean(Instant from, Instant to) {}
 
-    private final Cache<Patterns, Clean> clean = Caffeine.newBuilder()
-            .maximumWeight(MAX_PATTERN_CHARS)
-            .weigher((Patterns patterns, Clean span) -> patterns.chars())
-            .expireAfter(Expiry.creating((Patterns patterns, Clean span) -> LIFETIME))
-            .build();
+    private final Cache<Patterns, Clean> clean;
+
+    /** Forgets on {@code clock}, the collector's. */
+    HiddenPathChecks(Clock clock) {
+        this.clean = Caffeine.newBuilder()
+                .maximumWeight(MAX_PATTERN_CHARS)
+                .weigher((Patterns patterns, Clean span) -> patterns.chars())
+                .expireAfter(Expiry.creating((Patterns patterns, Clean span) -> LIFETIME))
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .build();
+    }
 
     /** Whether a request of the key between {@code from} and {@code to} is hidden by its path only. */
     boolean hiddenOnlyByPath(Connection connection, long keyId, DashboardQuery query, DashboardSql sql, Instant from, Instant to)

@@ -96,7 +96,7 @@ public final class DashboardBenchmark {
         boolean rowsToo = !flags.contains("summaries-only");
         // "checks-kept" keeps what the hidden patterns' check found from run to run, as a running collector
         // does; without it every run checks afresh, as a collector's first view does
-        HiddenPathChecks keptChecks = flags.contains("checks-kept") ? new HiddenPathChecks() : null;
+        HiddenPathChecks keptChecks = flags.contains("checks-kept") ? new HiddenPathChecks(Clock.systemUTC()) : null;
         // "keep" leaves the seeded key (and DuckDB's directory) behind for timing queries by hand
         boolean keep = flags.contains("keep");
         Path directory = null;
@@ -156,7 +156,7 @@ public final class DashboardBenchmark {
             long start = System.nanoTime();
             try (Connection connection = storage.connection()) {
                 usedSummaries = new SummaryAggregator(connection, storage, threads,
-                        keptChecks == null ? new HiddenPathChecks() : keptChecks)
+                        keptChecks == null ? new HiddenPathChecks(Clock.systemUTC()) : keptChecks)
                         .compute(keyId, query, now, 0, null).isPresent();
                 if (!usedSummaries) {
                     new DashboardAggregator(connection, storage.dialect()).compute(keyId, query, now);
