@@ -11,9 +11,10 @@ import java.util.List;
  * (raw retention) and this view reaches before it: it counts older requests from the summaries
  * when {@code estimated}, and not at all otherwise (filters the summaries cannot answer).
  * {@code rowsReadFor} names the query parameters that made the view read raw rows rather than
- * summaries ({@code country}, {@code status}, ..., or {@code tz} when the local time panels came
- * from the rows); it is empty when summaries could answer it all (a small key's view is read from
- * the rows anyway, exactly, as that is fast).
+ * summaries ({@code country}, {@code status}, ..., {@code tz} when the local time panels came
+ * from the rows, or {@code hide} when a hidden pattern matches a path whose route it does not);
+ * it is empty when summaries could answer it all (a small key's view is read from the rows
+ * anyway, exactly, as that is fast).
  */
 record DashboardData(
         String period,

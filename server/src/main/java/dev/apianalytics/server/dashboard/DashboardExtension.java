@@ -28,9 +28,9 @@ public final class DashboardExtension implements ServerExtension {
 
     private static final System.Logger LOG = System.getLogger(DashboardExtension.class.getName());
 
-    /** Reads a summarised dashboard's sketches beside its other panels. */
-    private final ExecutorService sketchThreads = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "api-analytics-dashboard-sketches");
+    /** Reads parts of a summarised dashboard (sketches, some rows, the hidden patterns' check) beside its other panels. */
+    private final ExecutorService partThreads = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "api-analytics-dashboard-parts");
         thread.setDaemon(true);
         return thread;
     });
@@ -44,7 +44,7 @@ public final class DashboardExtension implements ServerExtension {
 
     @Override
     public void close() {
-        sketchThreads.shutdownNow();
+        partThreads.shutdownNow();
     }
 
     private void aggregate(Exchange exchange, ServerContext context, HiddenPathChecks hiddenPaths) throws Exception {
@@ -54,7 +54,7 @@ public final class DashboardExtension implements ServerExtension {
         Instant rowsFrom = context.config().rawRowsFrom(now);
         DashboardData data;
         try (Connection connection = context.storage().connection()) {
-            SummaryAggregator summaries = new SummaryAggregator(connection, context.storage(), sketchThreads, hiddenPaths);
+            SummaryAggregator summaries = new SummaryAggregator(connection, context.storage(), partThreads, hiddenPaths);
             data = summarised(summaries, context, keyId, query, now, rowsFrom).orElse(null);
             if (data == null) {
                 data = new DashboardAggregator(connection, context.storage().dialect()).compute(keyId, query, now);

@@ -248,19 +248,25 @@ final class DashboardSql {
         if (query.excludeBots()) {
             where.append(" AND NOT bot");
         }
-        for (String pattern : query.hidden()) {
-            where.append(" AND NOT (").append(ENDPOINT).append(" LIKE ? ESCAPE '\\' OR path LIKE ? ESCAPE '\\')");
-            String like = like(pattern);
-            parameters.add(like);
-            parameters.add(like);
+        if (!query.hidden().isEmpty()) {
+            List<String> patterns = query.hidden().stream().map(DashboardSql::like).toList();
+            where.append(" AND NOT ").append(anyLike(ENDPOINT, patterns.size())).append(" AND NOT ")
+                    .append(anyLike("path", patterns.size()));
+            parameters.addAll(patterns);
+            parameters.addAll(patterns);
         }
         return where.toString();
     }
 
+    /** The query's hidden-endpoint patterns. */
+    List<String> hidden() {
+        return query.hidden();
+    }
+
     /**
-     * SELECT of a request between {@code from} and {@code to} whose path a hidden pattern matches
-     * but whose route, its endpoint in the summaries, none does: while there is none, the endpoint
-     * slices answer the hidden endpoints exactly.
+     * SELECT of when a request was made, between {@code from} and {@code to}, whose path a hidden
+     * pattern matches but whose route, its endpoint in the summaries, none does: while there is
+     * none, the endpoint slices answer the hidden endpoints exactly.
      */
     String hiddenOnlyByPath(long keyId, Instant from, Instant to, List<Object> parameters) {
         parameters.add(keyId);
@@ -269,7 +275,7 @@ final class DashboardSql {
         List<String> patterns = query.hidden().stream().map(DashboardSql::like).toList();
         parameters.addAll(patterns);
         parameters.addAll(patterns);
-        return "SELECT 1 FROM requests WHERE key_id = ? AND created_at >= ? AND created_at < ? AND route IS NOT NULL AND NOT "
+        return "SELECT created_at FROM requests WHERE key_id = ? AND created_at >= ? AND created_at < ? AND route IS NOT NULL AND NOT "
                 + anyLike("route", patterns.size()) + " AND " + anyLike("path", patterns.size()) + " LIMIT 1";
     }
 

@@ -80,6 +80,7 @@ final class SummaryAggregator {
      */
     Optional<DashboardData> compute(long keyId, DashboardQuery query, Instant now, long minimumRequests, Instant rowsFrom)
             throws SQLException {
+        rowsNeededFor = List.of();
         if (SummarySource.Slice.of(query) == null && !LOCAL_TIME.containsAll(rowFilters(query))) {
             // a filter that only the rows answer, whatever the span (which may cost a query to find)
             return Optional.empty();
@@ -109,8 +110,8 @@ final class SummaryAggregator {
         }
         // hidden endpoints are the endpoint slices of the others while no hidden pattern matches only a path
         CompletableFuture<Boolean> hiddenByPath = query.hidden().isEmpty() ? null
-                : onOwnConnection(own -> hiddenPaths.hiddenOnlyByPath(own, keyId, query, sql, span.previousFrom(), span.to()));
-        if (hiddenByPath != null && hiddenByPath.isDone() && hiddenOnlyByPath(hiddenByPath)) {
+                : onOwnConnection(own -> hiddenPaths.hiddenOnlyByPath(own, keyId, sql, span.previousFrom(), span.to()));
+        if (hiddenByPath != null && hiddenByPath.isDone() && pathsNeedRows(hiddenByPath)) {
             return Optional.empty();
         }
         // local hours start on UTC hours, or (India, Nepal, ...) on quarter hours when those are summarised
@@ -127,6 +128,11 @@ final class SummaryAggregator {
         Totals previousTotals = previous == null ? null : totals(previous, filters);
         List<Count> statuses = statuses(current, filters);
         List<String> hostnames = hostnames(current);
+        if (hiddenByPath != null && hiddenByPath.isDone() && pathsNeedRows(hiddenByPath)) {
+            // the rows answer: spare the costliest panels
+            settle(currentSketches, previousSketches, straddlingUsers);
+            return Optional.empty();
+        }
         SummaryBreakdowns breakdowns = SummaryBreakdowns.read(connection, current, filters, sql);
         List<ActivityPoint> activity;
         List<String> rowsReadFor = List.of();
@@ -156,7 +162,8 @@ final class SummaryAggregator {
             weekdays = local[1];
             sketches = join(currentSketches);
         }
-        if (hiddenByPath != null && hiddenOnlyByPath(hiddenByPath)) {
+        if (hiddenByPath != null && pathsNeedRows(hiddenByPath)) {
+            settle(currentSketches, previousSketches, straddlingUsers);
             return Optional.empty();
         }
         Summary summary = summary(hours.totals, sketches, previousTotals, previous == null ? null : join(previousSketches));
@@ -198,11 +205,21 @@ final class SummaryAggregator {
         return rowsNeededFor;
     }
 
-    private boolean hiddenOnlyByPath(CompletableFuture<Boolean> check) throws SQLException {
+    /** Whether the hidden patterns' check found a request that only the rows hide, which then answer. */
+    private boolean pathsNeedRows(CompletableFuture<Boolean> check) throws SQLException {
         if (join(check)) {
             rowsNeededFor = List.of("hide");
         }
         return !rowsNeededFor.isEmpty();
+    }
+
+    /** Waits for work whose result is not wanted, so that its connection is back in the pool before the rows are read. */
+    private static void settle(CompletableFuture<?>... work) {
+        for (CompletableFuture<?> future : work) {
+            if (future != null) {
+                future.handle((result, failure) -> null).join();
+            }
+        }
     }
 
     /**

@@ -212,6 +212,9 @@ final class SummarySource {
             this(number, condition, values, null);
         }
 
+        /** The endpoint in an endpoint slice's value ({@code GET /users/{id}}): a method has no space. */
+        private static final String ENDPOINT_OF_VALUE = "substr($, strpos($, ' ') + 1)";
+
         /** The slice a view's filters amount to, or null when they are none or more than one slice. */
         static Slice of(DashboardQuery query) {
             List<String> filters = SummaryAggregator.rowFilters(query);
@@ -226,8 +229,7 @@ final class SummarySource {
                 return new Slice(Summaries.SLICE_ENDPOINT, "$ = ?", List.of(query.method() + " " + query.endpoint()));
             }
             if (filters.equals(List.of("endpoint"))) {
-                // a method has no space: what follows the first one is the endpoint
-                return new Slice(Summaries.SLICE_ENDPOINT, "substr($, strpos($, ' ') + 1) = ?", List.of(query.endpoint()));
+                return new Slice(Summaries.SLICE_ENDPOINT, ENDPOINT_OF_VALUE + " = ?", List.of(query.endpoint()));
             }
             if (filters.equals(List.of("method"))) {
                 return new Slice(Summaries.SLICE_ENDPOINT, "$ LIKE ?", List.of(query.method() + " %"));
@@ -236,9 +238,8 @@ final class SummarySource {
                 // the endpoints no pattern matches; a pattern matching the path of a request whose route
                 // it does not match is for the rows to find (SummaryAggregator checks them)
                 List<Object> patterns = query.hidden().stream().<Object>map(DashboardSql::like).toList();
-                String endpoint = "substr($, strpos($, ' ') + 1)";
-                return new Slice(Summaries.SLICE_ENDPOINT, "NOT " + DashboardSql.anyLike(endpoint, patterns.size()), patterns,
-                        "NOT " + DashboardSql.anyLike("endpoint", patterns.size()));
+                return new Slice(Summaries.SLICE_ENDPOINT, "NOT " + DashboardSql.anyLike(ENDPOINT_OF_VALUE, patterns.size()),
+                        patterns, "NOT " + DashboardSql.anyLike("endpoint", patterns.size()));
             }
             if (filters.size() == 1) {
                 return switch (filters.get(0)) {

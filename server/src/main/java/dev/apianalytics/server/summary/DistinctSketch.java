@@ -139,7 +139,7 @@ public final class DistinctSketch {
         checkDenseLength(bytes);
         for (int i = 1; i <= REGISTERS; i++) {
             // checked whole first: corrupt bytes leave this sketch as it was
-            checkedRegister(bytes[i]);
+            checkRegister(bytes[i]);
         }
         for (int i = 0; i < REGISTERS; i++) {
             if (bytes[i + 1] > registers[i]) {
@@ -229,7 +229,7 @@ public final class DistinctSketch {
         checkDenseLength(bytes);
         byte[] registers = Arrays.copyOfRange(bytes, 1, bytes.length);
         for (byte register : registers) {
-            checkedRegister(register);
+            checkRegister(register);
         }
         return registers;
     }
@@ -241,11 +241,10 @@ public final class DistinctSketch {
         }
     }
 
-    private static byte checkedRegister(byte register) {
+    private static void checkRegister(byte register) {
         if (register < 0 || register > MAX_RANK) {
             throw new IllegalArgumentException("corrupt distinct sketch: register value " + register + " outside 0.." + MAX_RANK);
         }
-        return register;
     }
 
     private static byte[] registersOf(long[] hashes) {

@@ -261,13 +261,18 @@ abstract class SummariesContract {
         // with a path that only a pattern matches sends the next view to the rows
         String hideOne = "period=7d&hide=" + DashboardApiContract.encode("/health, /v1/users/77");
         assertThat(dashboard(key, hideOne).get("estimated").getAsBoolean()).as("no such path yet").isTrue();
-        Row seeded = rows.get(0);
-        SeedData.post(http, key, List.of(new Row(NOW.minus(Duration.ofMinutes(1)), seeded.hostname(), seeded.ip(),
-                seeded.country(), "/v1/users/77", "/v1/users/{id}", "GET", 200, seeded.responseTime(), seeded.agent(),
-                seeded.userId(), seeded.referrer())));
+        postPath(key, rows.get(0), NOW.minus(Duration.ofMinutes(1)), "/v1/users/77");
         JsonObject arrived = dashboard(key, hideOne);
         assertThat(arrived.get("estimated").getAsBoolean()).isFalse();
         assertThat(strings(arrived, "rowsReadFor")).containsExactly("hide");
+        // a request only the previous period holds counts too: the view compares with that period
+        postPath(key, rows.get(0), NOW.minus(Duration.ofDays(10)), "/v1/users/66");
+        assertThat(strings(dashboard(key, "period=7d&hide=" + DashboardApiContract.encode("/v1/users/66")), "rowsReadFor"))
+                .containsExactly("hide");
+        // LIKE's own wildcards are literal in a pattern, on the summaries as on the rows
+        JsonObject literal = dashboard(key, "period=7d&hide=" + DashboardApiContract.encode("/v1_orders, /v1/orders%"));
+        assertThat(literal.get("estimated").getAsBoolean()).isTrue();
+        assertThat(requests(literal)).isEqualTo(new Expected(rows, weekAgo, NOW, ZoneOffset.UTC, r -> true).requests() + 1);
         // a pattern matching a route hides all its paths, from the summaries
         JsonObject byRoute = dashboard(key, "period=7d&hide=" + DashboardApiContract.encode("/v1/users/*"));
         assertThat(byRoute.get("estimated").getAsBoolean()).isTrue();
@@ -276,42 +281,60 @@ abstract class SummariesContract {
     }
 
     /**
-     * The hidden patterns' check remembers the span it found clean for its lifetime: a request that
-     * arrives late into it is not seen until a fresh check, five minutes after the first, while
-     * requests of the last minutes are checked every time.
+     * The hidden patterns' check remembers what the rows showed for its lifetime, five minutes
+     * after the first check: a span found clean, of which later views check only the part outside
+     * it and its last minutes (a request arriving late into the rest is not seen until then), and
+     * a request found, while a view's span holds it.
      */
     @Test
-    void theHiddenPathCheckRemembersWhatItFoundCleanButChecksRecentRequests() throws Exception {
+    void theHiddenPathCheckRemembersWhatTheRowsShowed() throws Exception {
         String key = http.newKey();
         List<Row> rows = SeedData.rows(24, 200, NOW, 6);
         SeedData.post(http, key, rows);
         long keyId = server.storage().findKey(ApiKeys.hash(key)).orElseThrow();
-        DashboardQuery query = DashboardQuery.parse(Map.of("hide", List.of("/v1/users/99")));
         Instant weekAgo = NOW.minus(Duration.ofDays(7));
-        DashboardSql sql = new DashboardSql(server.storage().dialect(), query, weekAgo, NOW);
+        Instant monthAgo = NOW.minus(Duration.ofDays(30));
+        DashboardSql sql = hiding("/v1/users/99");
         MutableClock clock = new MutableClock(NOW);
         HiddenPathChecks checks = new HiddenPathChecks(clock);
-        Row seeded = rows.get(0);
         try (Connection connection = server.storage().connection()) {
-            assertThat(checks.hiddenOnlyByPath(connection, keyId, query, sql, weekAgo, NOW)).as("no such path").isFalse();
-            SeedData.post(http, key, List.of(new Row(NOW.minus(Duration.ofDays(2)), seeded.hostname(), seeded.ip(),
-                    seeded.country(), "/v1/users/99", "/v1/users/{id}", "GET", 200, seeded.responseTime(), seeded.agent(),
-                    seeded.userId(), seeded.referrer())));
-            assertThat(checks.hiddenOnlyByPath(connection, keyId, query, sql, weekAgo, NOW)).as("remembered").isFalse();
+            assertThat(checks.hiddenOnlyByPath(connection, keyId, sql, weekAgo, NOW)).as("no such path").isFalse();
+            postPath(key, rows.get(0), NOW.minus(Duration.ofDays(2)), "/v1/users/99");
+            assertThat(checks.hiddenOnlyByPath(connection, keyId, sql, weekAgo, NOW)).as("remembered").isFalse();
             clock.advance(HiddenPathChecks.LIFETIME.minusSeconds(1));
-            assertThat(checks.hiddenOnlyByPath(connection, keyId, query, sql, weekAgo, NOW)).as("still remembered").isFalse();
+            assertThat(checks.hiddenOnlyByPath(connection, keyId, sql, weekAgo, NOW)).as("still remembered").isFalse();
             clock.advance(Duration.ofSeconds(1));
-            assertThat(checks.hiddenOnlyByPath(connection, keyId, query, sql, weekAgo, NOW)).as("forgotten").isTrue();
+            assertThat(checks.hiddenOnlyByPath(connection, keyId, sql, weekAgo, NOW)).as("forgotten").isTrue();
+            // what was found is remembered while a view's span holds it, and only then
+            assertThat(checks.hiddenOnlyByPath(connection, keyId, sql, monthAgo, NOW)).isTrue();
+            assertThat(checks.hiddenOnlyByPath(connection, keyId, sql, weekAgo, NOW.minus(Duration.ofDays(3)))).isFalse();
 
+            // a longer view checks what the clean span leaves out
+            DashboardSql other = hiding("/v1/users/98");
+            HiddenPathChecks longer = new HiddenPathChecks(clock);
+            assertThat(longer.hiddenOnlyByPath(connection, keyId, other, weekAgo, NOW)).isFalse();
+            postPath(key, rows.get(0), NOW.minus(Duration.ofDays(20)), "/v1/users/98");
+            assertThat(longer.hiddenOnlyByPath(connection, keyId, other, weekAgo, NOW)).as("outside the view").isFalse();
+            assertThat(longer.hiddenOnlyByPath(connection, keyId, other, monthAgo, NOW)).as("the part before").isTrue();
+
+            // and the last minutes of a clean span are checked every time
+            DashboardSql recentPath = hiding("/v1/users/97");
             HiddenPathChecks recent = new HiddenPathChecks(clock);
-            DashboardQuery other = DashboardQuery.parse(Map.of("hide", List.of("/v1/users/98")));
-            DashboardSql otherSql = new DashboardSql(server.storage().dialect(), other, weekAgo, NOW);
-            assertThat(recent.hiddenOnlyByPath(connection, keyId, other, otherSql, weekAgo, NOW)).isFalse();
-            SeedData.post(http, key, List.of(new Row(NOW.minus(Duration.ofMinutes(3)), seeded.hostname(), seeded.ip(),
-                    seeded.country(), "/v1/users/98", "/v1/users/{id}", "GET", 200, seeded.responseTime(), seeded.agent(),
-                    seeded.userId(), seeded.referrer())));
-            assertThat(recent.hiddenOnlyByPath(connection, keyId, other, otherSql, weekAgo, NOW)).as("checked again").isTrue();
+            assertThat(recent.hiddenOnlyByPath(connection, keyId, recentPath, weekAgo, NOW)).isFalse();
+            postPath(key, rows.get(0), NOW.minus(Duration.ofMinutes(3)), "/v1/users/97");
+            assertThat(recent.hiddenOnlyByPath(connection, keyId, recentPath, weekAgo, NOW)).as("checked again").isTrue();
         }
+    }
+
+    private DashboardSql hiding(String pattern) {
+        DashboardQuery query = DashboardQuery.parse(Map.of("hide", List.of(pattern)));
+        return new DashboardSql(server.storage().dialect(), query, NOW.minus(Duration.ofDays(60)), NOW);
+    }
+
+    /** Posts a copy of {@code like} made at {@code createdAt} with {@code path}, of the route {@code /v1/users/{id}}. */
+    private void postPath(String key, Row like, Instant createdAt, String path) throws Exception {
+        SeedData.post(http, key, List.of(new Row(createdAt, like.hostname(), like.ip(), like.country(), path, "/v1/users/{id}",
+                "GET", 200, like.responseTime(), like.agent(), like.userId(), like.referrer())));
     }
 
     /**
