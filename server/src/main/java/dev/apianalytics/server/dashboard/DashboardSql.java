@@ -275,8 +275,8 @@ final class DashboardSql {
         List<String> patterns = query.hidden().stream().map(DashboardSql::like).toList();
         parameters.addAll(patterns);
         parameters.addAll(patterns);
-        return "SELECT created_at FROM requests WHERE key_id = ? AND created_at >= ? AND created_at < ? AND route IS NOT NULL AND NOT "
-                + anyLike("route", patterns.size()) + " AND " + anyLike("path", patterns.size()) + " LIMIT 1";
+        return "SELECT created_at FROM requests WHERE key_id = ? AND created_at >= ? AND created_at < ? AND route IS NOT NULL"
+                + " AND NOT " + anyLike("route", patterns.size()) + " AND " + anyLike("path", patterns.size()) + " LIMIT 1";
     }
 
     /** Whether {@code column} is LIKE any of {@code count} patterns, bound as {@link #like} writes them. */

@@ -35,10 +35,9 @@ import java.util.concurrent.Semaphore;
  * month of ten million requests is a few hundred thousand summary rows. It answers views
  * filtered by the hostname and the settings (bots, 404s), which summaries are split by, by at
  * most one slice value (a status or status class, an endpoint, a method, a country, a client,
- * an OS, a device, an API version, or hidden endpoints: the endpoints not hidden), which the slice
- * tables hold, or by a local hour or weekday
- * where local hours are UTC hours (the summaries of those hours); anything else goes to
- * {@link DashboardAggregator}.
+ * an OS, a device, an API version, or hidden endpoints: the endpoints not hidden), which the
+ * slice tables hold, or by a local hour or weekday where local hours are UTC hours (the
+ * summaries of those hours); anything else goes to {@link DashboardAggregator}.
  * In a time zone whose local hours cut UTC hours in two (India, Nepal, ...) the time panels
  * (activity, hour of day, weekday) come from the quarter-hour summaries (a sliced view's users per
  * activity bucket also from the rows of the hours two buckets share), or from the rows for a view
