@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Whether a view's hidden endpoints can come from the summaries: no request of its period and
@@ -22,14 +23,14 @@ import java.util.concurrent.TimeUnit;
  * 0.1-0.3 s of a core, and a dashboard with hidden endpoints asks on every view, so what the rows
  * showed is remembered per key and patterns: a span found clean, whose next views scan only the
  * requests outside it and those of its last {@link SummaryJob#LATE_AFTER}, which may still be
- * arriving; or the time of a request found, while the view's span holds it. Both are forgotten
- * {@link #LIFETIME} after the oldest check they rest on, so a request that arrives later than that
- * with such a path sends the views to the rows within that time.
+ * arriving; and the time of a request found, which answers without a query while a view's span
+ * holds it. Both are forgotten {@link #LIFETIME} after the oldest check they rest on, so a request
+ * that arrives later than that with such a path sends the views to the rows within that time.
  */
 final class HiddenPathChecks {
 
     static final Duration LIFETIME = Duration.ofMinutes(5);
-    /** Characters of patterns remembered: a key may hide 50 patterns of 2,048 characters. */
+    /** Characters of patterns remembered, half for each kind: a key may hide 50 patterns of 2,048 characters. */
     private static final long MAX_PATTERN_CHARS = 4_000_000;
 
     private record Patterns(long keyId, List<String> hidden) {
@@ -38,41 +39,49 @@ final class HiddenPathChecks {
         }
     }
 
-    /**
-     * What the rows showed, as of {@code checkedAt} or later: none such from {@code from} until
-     * {@code to}, or (when {@code found} is not null) one made at {@code found}.
-     */
-    private record Known(Instant from, Instant to, Instant found, Instant checkedAt) {}
+    /** No request hidden by its path only was made from {@code from} until {@code to}, as of {@code checkedAt}. */
+    private record Clean(Instant from, Instant to, Instant checkedAt) {}
+
+    /** A request hidden by its path only was made {@code at}, as found at {@code checkedAt}. */
+    private record Found(Instant at, Instant checkedAt) {}
 
     private final Clock clock;
-    private final Cache<Patterns, Known> known;
+    private final Cache<Patterns, Clean> clean;
+    private final Cache<Patterns, Found> found;
 
     /** Forgets on {@code clock}, the collector's. */
     HiddenPathChecks(Clock clock) {
         this.clock = clock;
-        this.known = Caffeine.newBuilder()
-                .maximumWeight(MAX_PATTERN_CHARS)
-                .weigher((Patterns patterns, Known what) -> patterns.chars())
+        this.clean = cache(clock);
+        this.found = cache(clock);
+    }
+
+    private static <V> Cache<Patterns, V> cache(Clock clock) {
+        return Caffeine.newBuilder()
+                .maximumWeight(MAX_PATTERN_CHARS / 2)
+                .weigher((Patterns patterns, V what) -> patterns.chars())
                 .expireAfterWrite(LIFETIME)
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .build();
     }
 
+    /**
+     * Whether a request found earlier shows, without a query, that a request of the key between
+     * {@code from} and {@code to} is hidden by its path only; false when that is not known.
+     */
+    boolean knownToHide(long keyId, DashboardSql sql, Instant from, Instant to) {
+        Found request = fresh(found.getIfPresent(new Patterns(keyId, sql.hidden())), Found::checkedAt);
+        return request != null && !request.at().isBefore(from) && request.at().isBefore(to);
+    }
+
     /** Whether a request of the key between {@code from} and {@code to} is hidden by its path only. */
     boolean hiddenOnlyByPath(Connection connection, long keyId, DashboardSql sql, Instant from, Instant to) throws SQLException {
+        if (knownToHide(keyId, sql, from, to)) {
+            return true;
+        }
         Patterns patterns = new Patterns(keyId, sql.hidden());
         Instant now = clock.instant();
-        Known before = known.getIfPresent(patterns);
-        if (before != null && !now.isBefore(before.checkedAt().plus(LIFETIME))) {
-            // rests on a check too old: written again just as it expired
-            before = null;
-        }
-        if (before != null && before.found() != null) {
-            if (!before.found().isBefore(from) && before.found().isBefore(to)) {
-                return true;
-            }
-            before = null;
-        }
+        Clean before = fresh(clean.getIfPresent(patterns), Clean::checkedAt);
         boolean joins = before != null && !from.isAfter(before.to()) && !to.isBefore(before.from());
         List<Instant[]> unchecked = new ArrayList<>(2);
         if (!joins) {
@@ -88,21 +97,26 @@ final class HiddenPathChecks {
             }
         }
         for (Instant[] range : unchecked) {
-            Instant found = found(connection, keyId, sql, range[0], range[1]);
-            if (found != null) {
-                known.put(patterns, new Known(null, null, found, now));
+            Instant at = find(connection, keyId, sql, range[0], range[1]);
+            if (at != null) {
+                found.put(patterns, new Found(at, now));
                 return true;
             }
         }
-        known.put(patterns, joins
-                ? new Known(from.isBefore(before.from()) ? from : before.from(), to.isAfter(before.to()) ? to : before.to(), null,
+        clean.put(patterns, joins
+                ? new Clean(from.isBefore(before.from()) ? from : before.from(), to.isAfter(before.to()) ? to : before.to(),
                         before.checkedAt())
-                : new Known(from, to, null, now));
+                : new Clean(from, to, now));
         return false;
     }
 
+    /** {@code known}, unless the check it rests on is {@link #LIFETIME} old (written again just as it expired). */
+    private <T> T fresh(T known, Function<T, Instant> checkedAt) {
+        return known != null && clock.instant().isBefore(checkedAt.apply(known).plus(LIFETIME)) ? known : null;
+    }
+
     /** When a request hidden by its path only was made between {@code from} and {@code to}, or null. */
-    private static Instant found(Connection connection, long keyId, DashboardSql sql, Instant from, Instant to)
+    private static Instant find(Connection connection, long keyId, DashboardSql sql, Instant from, Instant to)
             throws SQLException {
         List<Object> parameters = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(sql.hiddenOnlyByPath(keyId, from, to, parameters))) {

@@ -108,6 +108,10 @@ final class SummaryAggregator {
             return Optional.empty();
         }
         // hidden endpoints are the endpoint slices of the others while no hidden pattern matches only a path
+        if (!query.hidden().isEmpty() && hiddenPaths.knownToHide(keyId, sql, span.previousFrom(), span.to())) {
+            rowsNeededFor = List.of("hide");
+            return Optional.empty();
+        }
         CompletableFuture<Boolean> hiddenByPath = query.hidden().isEmpty() ? null
                 : onOwnConnection(own -> hiddenPaths.hiddenOnlyByPath(own, keyId, sql, span.previousFrom(), span.to()));
         if (hiddenByPath != null && hiddenByPath.isDone() && pathsNeedRows(hiddenByPath)) {

@@ -94,8 +94,8 @@ public final class DashboardBenchmark {
         List<String> flags = Arrays.asList(args).subList(Math.min(3, args.length), args.length);
         // "summaries-only" skips timing the rows, which takes minutes a view on PostgreSQL
         boolean rowsToo = !flags.contains("summaries-only");
-        // "checks-kept" keeps what the hidden patterns' check found from run to run, as a running collector
-        // does; without it every run checks afresh, as a collector's first view does
+        // "checks-kept" keeps what the hidden patterns' check found from run to run, as a running
+        // collector does; without it every run checks afresh, as the first view in five minutes does
         HiddenPathChecks keptChecks = flags.contains("checks-kept") ? new HiddenPathChecks(Clock.systemUTC()) : null;
         // "keep" leaves the seeded key (and DuckDB's directory) behind for timing queries by hand
         boolean keep = flags.contains("keep");
