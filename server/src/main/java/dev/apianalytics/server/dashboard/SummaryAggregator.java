@@ -58,6 +58,8 @@ final class SummaryAggregator {
     private final Executor executor;
     private final HiddenPathChecks hiddenPaths;
     private List<String> rowsNeededFor = List.of();
+    /** The work the last {@link #compute} started beside its own connection. */
+    private final List<CompletableFuture<?>> started = new ArrayList<>();
 
     /**
      * Works on {@code connection}, and on connections of its own from {@code storage} in
@@ -80,6 +82,21 @@ final class SummaryAggregator {
     Optional<DashboardData> compute(long keyId, DashboardQuery query, Instant now, long minimumRequests, Instant rowsFrom)
             throws SQLException {
         rowsNeededFor = List.of();
+        started.clear();
+        Optional<DashboardData> data = Optional.empty();
+        try {
+            data = summarise(keyId, query, now, minimumRequests, rowsFrom);
+            return data;
+        } finally {
+            if (data.isEmpty()) {
+                // the rows answer, or a read failed: what runs beside gives its connection back first
+                settle(started);
+            }
+        }
+    }
+
+    private Optional<DashboardData> summarise(long keyId, DashboardQuery query, Instant now, long minimumRequests,
+            Instant rowsFrom) throws SQLException {
         if (SummarySource.Slice.of(query) == null && !LOCAL_TIME.containsAll(rowFilters(query))) {
             // a filter that only the rows answer, whatever the span (which may cost a query to find)
             return Optional.empty();
@@ -133,7 +150,6 @@ final class SummaryAggregator {
         List<String> hostnames = hostnames(current);
         if (hiddenByPath != null && hiddenByPath.isDone() && pathsNeedRows(hiddenByPath)) {
             // the rows answer: spare the costliest panels
-            settle(currentSketches, previousSketches, straddlingUsers);
             return Optional.empty();
         }
         SummaryBreakdowns breakdowns = SummaryBreakdowns.read(connection, current, filters, sql);
@@ -166,7 +182,6 @@ final class SummaryAggregator {
             sketches = join(currentSketches);
         }
         if (hiddenByPath != null && pathsNeedRows(hiddenByPath)) {
-            settle(currentSketches, previousSketches, straddlingUsers);
             return Optional.empty();
         }
         Summary summary = summary(hours.totals, sketches, previousTotals, previous == null ? null : join(previousSketches));
@@ -217,11 +232,9 @@ final class SummaryAggregator {
     }
 
     /** Waits for work whose result is not wanted, so that its connection is back in the pool before the rows are read. */
-    private static void settle(CompletableFuture<?>... work) {
+    private static void settle(List<CompletableFuture<?>> work) {
         for (CompletableFuture<?> future : work) {
-            if (future != null) {
-                future.handle((result, failure) -> null).join();
-            }
+            future.handle((result, failure) -> null).join();
         }
     }
 
@@ -412,7 +425,7 @@ final class SummaryAggregator {
             return CompletableFuture.completedFuture(work.run(connection));
         }
         try {
-            return CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<T> future = CompletableFuture.supplyAsync(() -> {
                 try (Connection own = storage.connection()) {
                     return work.run(own);
                 } catch (SQLException e) {
@@ -421,6 +434,8 @@ final class SummaryAggregator {
                     spares.release();
                 }
             }, executor);
+            started.add(future);
+            return future;
         } catch (RuntimeException | Error e) {
             // not started (the executor shut down, no thread to be had): the permit is not held
             spares.release();
