@@ -249,7 +249,7 @@ final class DashboardSql {
             where.append(" AND NOT bot");
         }
         if (!query.hidden().isEmpty()) {
-            List<String> patterns = query.hidden().stream().map(DashboardSql::like).toList();
+            List<String> patterns = likes(query);
             where.append(" AND NOT ").append(anyLike(ENDPOINT, patterns.size())).append(" AND NOT ")
                     .append(anyLike("path", patterns.size()));
             parameters.addAll(patterns);
@@ -272,11 +272,16 @@ final class DashboardSql {
         parameters.add(keyId);
         parameters.add(Storage.utc(from));
         parameters.add(Storage.utc(to));
-        List<String> patterns = query.hidden().stream().map(DashboardSql::like).toList();
+        List<String> patterns = likes(query);
         parameters.addAll(patterns);
         parameters.addAll(patterns);
         return "SELECT created_at FROM requests WHERE key_id = ? AND created_at >= ? AND created_at < ? AND route IS NOT NULL"
                 + " AND NOT " + anyLike("route", patterns.size()) + " AND " + anyLike("path", patterns.size()) + " LIMIT 1";
+    }
+
+    /** The query's hidden-endpoint patterns as LIKE patterns ({@link #like}). */
+    static List<String> likes(DashboardQuery query) {
+        return query.hidden().stream().map(DashboardSql::like).toList();
     }
 
     /** Whether {@code column} is LIKE any of {@code count} patterns, bound as {@link #like} writes them. */

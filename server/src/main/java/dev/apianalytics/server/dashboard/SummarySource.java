@@ -188,8 +188,7 @@ final class SummarySource {
                 sql.append(table.endsWith("endpoints") ? " AND status <> 404" : " AND NOT not_found");
             }
             if (onEndpointColumns(table)) {
-                sql.append(" AND ").append(slice.endpointsCondition());
-                parameters.addAll(slice.values());
+                sql.append(" AND ").append(slice.endpointsCondition(parameters));
             } else if (slice != null && table.startsWith("rollup_slice_")) {
                 sql.append(" AND slice = ").append(slice.number()).append(" AND ").append(slice.condition("slice_value", parameters));
             } else if (slice != null && Summaries.SLICE_SKETCH_TABLES.contains(table)) {
@@ -237,7 +236,7 @@ final class SummarySource {
             if (filters.equals(List.of("hide"))) {
                 // the endpoints no pattern matches; a pattern matching the path of a request whose route
                 // it does not match is for the rows to find (SummaryAggregator checks them)
-                List<Object> patterns = query.hidden().stream().<Object>map(DashboardSql::like).toList();
+                List<Object> patterns = List.copyOf(DashboardSql.likes(query));
                 return new Slice(Summaries.SLICE_ENDPOINT, "NOT " + DashboardSql.anyLike(ENDPOINT_OF_VALUE, patterns.size()),
                         patterns, "NOT " + DashboardSql.anyLike("endpoint", patterns.size()));
             }
@@ -257,6 +256,12 @@ final class SummarySource {
         String condition(String column, List<Object> parameters) {
             parameters.addAll(values);
             return condition.replace("$", column);
+        }
+
+        /** {@link #endpointsCondition}, its values added to {@code parameters}. */
+        String endpointsCondition(List<Object> parameters) {
+            parameters.addAll(values);
+            return endpointsCondition;
         }
     }
 }

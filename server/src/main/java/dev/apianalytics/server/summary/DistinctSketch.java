@@ -136,11 +136,8 @@ public final class DistinctSketch {
             merge(fromBytes(bytes));
             return;
         }
-        checkDenseLength(bytes);
-        for (int i = 1; i <= REGISTERS; i++) {
-            // checked whole first: corrupt bytes leave this sketch as it was
-            checkRegister(bytes[i]);
-        }
+        // checked whole first: corrupt bytes leave this sketch as it was
+        checkDense(bytes);
         for (int i = 0; i < REGISTERS; i++) {
             if (bytes[i + 1] > registers[i]) {
                 registers[i] = bytes[i + 1];
@@ -226,24 +223,21 @@ public final class DistinctSketch {
     }
 
     private static byte[] readDense(byte[] bytes) {
-        checkDenseLength(bytes);
-        byte[] registers = Arrays.copyOfRange(bytes, 1, bytes.length);
-        for (byte register : registers) {
-            checkRegister(register);
-        }
-        return registers;
+        checkDense(bytes);
+        return Arrays.copyOfRange(bytes, 1, bytes.length);
     }
 
-    private static void checkDenseLength(byte[] bytes) {
+    /** Throws unless {@code bytes} (tag {@value #DENSE_TAG}) hold {@link #REGISTERS} registers, each a possible rank. */
+    private static void checkDense(byte[] bytes) {
         if (bytes.length != 1 + REGISTERS) {
             throw new IllegalArgumentException("corrupt distinct sketch: dense form needs " + (1 + REGISTERS)
                     + " bytes, got " + bytes.length);
         }
-    }
-
-    private static void checkRegister(byte register) {
-        if (register < 0 || register > MAX_RANK) {
-            throw new IllegalArgumentException("corrupt distinct sketch: register value " + register + " outside 0.." + MAX_RANK);
+        for (int i = 1; i <= REGISTERS; i++) {
+            if (bytes[i] < 0 || bytes[i] > MAX_RANK) {
+                throw new IllegalArgumentException("corrupt distinct sketch: register value " + bytes[i] + " outside 0.."
+                        + MAX_RANK);
+            }
         }
     }
 
