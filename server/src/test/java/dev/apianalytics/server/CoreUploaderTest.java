@@ -15,7 +15,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Our own middleware core, unchanged, posting to our collector: every record arrives intact. */
+/**
+ * Our own middleware core, unchanged, posting to our collector: every record arrives intact, the
+ * first batch in the family's JSON and the later ones in the compact form the collector offers.
+ */
 class CoreUploaderTest {
 
     @TempDir
@@ -41,6 +44,8 @@ class CoreUploaderTest {
             List<StoredRequest> rows = new ArrayList<>();
             server.storage().readRequests(keyId, RequestFilter.ALL, 0, 1000, rows::add);
             assertThat(rows).hasSize(count);
+            assertThat(rows).extracting(StoredRequest::path).containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.IntStream.range(0, count).mapToObj(i -> "/users/" + i).toList());
             assertThat(rows).allSatisfy(row -> {
                 assertThat(row.route()).isEqualTo("/users/{id}");
                 assertThat(row.framework()).isEqualTo("Javalin");

@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Arguments: {@code duckdb|postgresql}, batches to post, concurrent clients, warm-up batches posted
  * before the clock starts (default 20; a few hundred let the JIT finish, as on a collector that has
  * been running for a while), and {@code no-idempotency-key} to post without the header our uploader
- * sends (each post then skips the batch-id claim).
+ * sends (each post then skips the batch-id claim), and {@code compact} to post the compact form our uploader
+ * sends once the collector offers it instead of the family's JSON.
  * Prints rows per second and the CPU time per row of the collector apart from the posting
  * clients and the JIT compiler (from {@code /proc}, per thread; Linux only).
  */
@@ -54,7 +55,9 @@ public final class IngestionBenchmark {
         int batches = args.length > 1 ? Integer.parseInt(args[1]) : 300;
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         int warmUpBatches = args.length > 3 ? Integer.parseInt(args[3]) : 20;
-        boolean idempotencyKeys = args.length <= 4 || !args[4].equals("no-idempotency-key");
+        List<String> flags = List.of(args).subList(Math.min(4, args.length), args.length);
+        boolean idempotencyKeys = !flags.contains("no-idempotency-key");
+        boolean compact = flags.contains("compact");
 
         Path dataDir = Files.createTempDirectory("api-analytics-bench");
         String pgUrl = storage.startsWith("p") ? TestEnvironment.freshPostgresSchemaUrl() : null;
@@ -69,7 +72,7 @@ public final class IngestionBenchmark {
             List<byte[]> bodies = new ArrayList<>();
             Random random = new Random(42);
             for (int i = 0; i < 50; i++) {
-                bodies.add(Http.gzip(batch(key, random).getBytes(StandardCharsets.UTF_8)));
+                bodies.add(Http.gzip(batch(key, random, compact).getBytes(StandardCharsets.UTF_8)));
             }
             ExecutorService pool = Executors.newFixedThreadPool(clients, named("bench-client-"));
             HttpClient client = HttpClient.newBuilder().executor(Executors.newCachedThreadPool(named("bench-client-http-")))
@@ -98,8 +101,9 @@ public final class IngestionBenchmark {
             if (stored != expected) {
                 throw new IllegalStateException("stored " + stored + " rows, expected " + expected);
             }
-            System.out.printf(Locale.ROOT, "%s: %d batches of %d rows, %d clients%s: %.2f s, %,.0f rows/s (%d rows stored)%n",
-                    server.storage().dialect(), batches, ROWS_PER_BATCH, clients, idempotencyKeys ? "" : ", no Idempotency-Key", seconds,
+            System.out.printf(Locale.ROOT, "%s: %d batches of %d rows%s, %d clients%s: %.2f s, %,.0f rows/s (%d rows stored)%n",
+                    server.storage().dialect(), batches, ROWS_PER_BATCH, compact ? " (compact form)" : "", clients,
+                    idempotencyKeys ? "" : ", no Idempotency-Key", seconds,
                     batches * ROWS_PER_BATCH / seconds, stored);
             double collector = perRow.get("collector") + perRow.get("gc");
             int cores = Runtime.getRuntime().availableProcessors();
@@ -229,7 +233,7 @@ public final class IngestionBenchmark {
     private static final String[] METHODS = {"GET", "GET", "GET", "POST", "PUT", "DELETE"};
     private static final int[] STATUSES = {200, 200, 200, 201, 204, 301, 400, 404, 500};
 
-    private static String batch(String key, Random random) {
+    private static String batch(String key, Random random, boolean compact) {
         List<RequestRecord> records = new ArrayList<>(ROWS_PER_BATCH);
         long now = System.currentTimeMillis();
         for (int i = 0; i < ROWS_PER_BATCH; i++) {
@@ -240,6 +244,7 @@ public final class IngestionBenchmark {
                     STATUSES[random.nextInt(STATUSES.length)], 200 + random.nextInt(50_000),
                     random.nextInt(4) == 0 ? null : "user-" + random.nextInt(500), now - random.nextInt(3_600_000)));
         }
-        return WireFormat.toJson(key, "Javalin", PrivacyLevel.STORE_IP, records);
+        return compact ? WireFormat.toCompactJson(key, "Javalin", PrivacyLevel.STORE_IP, records)
+                : WireFormat.toJson(key, "Javalin", PrivacyLevel.STORE_IP, records);
     }
 }

@@ -77,6 +77,16 @@ class IngestionLimitsTest {
     }
 
     @Test
+    void aCompactBatchWithMoreStringsThanItsRowsCouldNameGets413() {
+        String key = http.newKey();
+        // eight text fields a row, at most MAX_ROWS rows: more strings than that are never needed
+        String strings = "\"s\",".repeat(8 * MAX_ROWS) + "\"one too many\"";
+        String body = "{\"api_key\":\"" + key + "\",\"framework\":\"Gin\",\"columns\":[\"path\",\"method\",\"status\","
+                + "\"response_time\"],\"strings\":[" + strings + "],\"rows\":[[0,0,200,1]]}";
+        assertError(http.post("/api/log-request", body), 413, "at most " + 8 * MAX_ROWS + " strings");
+    }
+
+    @Test
     void postsBeyondTheRateGet429WithRetryAfterPerKey() {
         String busy = http.newKey();
         for (int i = 0; i < POSTS_PER_MINUTE; i++) {
@@ -98,6 +108,8 @@ class IngestionLimitsTest {
                 "{\"api_key\":\"" + key + "\",\"framework\":\"Gin\",\"requests\":[" + "[".repeat(5000) + "]}",
                 "{\"api_key\":{\"nested\":true},\"framework\":\"Gin\",\"requests\":[]}",
                 "{\"api_key\":\"" + key + "\",\"framework\":[\"Gin\"],\"requests\":[]}",
+                "{\"api_key\":\"" + key + "\",\"framework\":\"Gin\",\"columns\":[\"path\",\"status\"],\"strings\":[],"
+                        + "\"rows\":[[99999999999999999999,1e400],[[[]]],[{}],[null,null]]}",
                 batch(key, "Gin", "{\"path\":\"/x\",\"method\":\"GET\",\"status\":1e400,\"response_time\":5}"),
                 batch(key, "Gin", "{\"path\":\"/x\",\"method\":\"GET\",\"status\":200,\"response_time\":-1}"),
                 batch(key, "Gin", "{\"path\":\"/x'; DROP TABLE requests; --\",\"method\":\"GET\",\"status\":200,\"response_time\":1}"),

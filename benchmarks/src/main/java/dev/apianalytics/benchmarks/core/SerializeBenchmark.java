@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The uploader's CPU work per batch: writing the JSON body and gzipping it, with one
+ * The uploader's CPU work per batch: writing the body (the family's JSON, or the compact form our
+ * collector reads) and gzipping it, with one
  * {@link WireFormat.Encoder} reused batch after batch as the uploader's thread does. One
  * operation is one record, so the score reads directly as records per second on one core.
  */
@@ -74,7 +75,8 @@ public class SerializeBenchmark {
                     now + i * 7L));
         }
         System.out.println("bytes per " + BATCH + "-record batch: json " + jsonOnly().length
-                + ", gzip fastest " + jsonAndGzip().length + ", gzip default " + jsonAndDefaultLevelGzip().length);
+                + ", gzip fastest " + jsonAndGzip().length + ", gzip default " + jsonAndDefaultLevelGzip().length
+                + "; compact " + compactOnly().length + ", gzip fastest " + compactAndGzip().length);
     }
 
     /** JSON and gzip, exactly as the uploader posts (gzip at its fastest level). */
@@ -89,6 +91,20 @@ public class SerializeBenchmark {
     @OperationsPerInvocation(BATCH)
     public byte[] jsonOnly() throws IOException {
         return plainEncoder.encode("3f1c6b2a-0000-4000-8000-000000000001", "Javalin", PrivacyLevel.STORE_IP, batch);
+    }
+
+    /** The compact form and gzip, as the uploader posts once our collector has offered the form. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public byte[] compactAndGzip() {
+        return gzipEncoder.encodeCompact("3f1c6b2a-0000-4000-8000-000000000001", "Javalin", PrivacyLevel.STORE_IP, batch);
+    }
+
+    /** The compact form alone. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public byte[] compactOnly() {
+        return plainEncoder.encodeCompact("3f1c6b2a-0000-4000-8000-000000000001", "Javalin", PrivacyLevel.STORE_IP, batch);
     }
 
     /** For comparison: gzip at the JDK's default level, which the uploader does not use. */

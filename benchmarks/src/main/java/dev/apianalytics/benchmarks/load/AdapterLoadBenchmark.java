@@ -37,7 +37,9 @@ import java.util.regex.Pattern;
  * traffic's do; {@code --variety false} sends one identical request, {@code GET /hello}. {@code --jfr DIR}
  * records each server JVM with Flight Recorder's profiling settings into {@code DIR/<framework>.jfr}, to see
  * where the time goes ({@code jfr print --events jdk.ExecutionSample}). {@code --batch-size N} sets the
- * middleware's batch size (unset: {@code Config}'s default).
+ * middleware's batch size (unset: {@code Config}'s default). The sink offers the compact form, as our collector
+ * does, so after its first post the middleware sends that; {@code --compact false} keeps it on the family's JSON,
+ * as with another collector.
  */
 public final class AdapterLoadBenchmark {
 
@@ -100,7 +102,7 @@ public final class AdapterLoadBenchmark {
         Map<String, String> options = new LinkedHashMap<>(Map.of(
                 "frameworks", "servlet,javalin,vertx", "seconds", "5", "pairs", "5", "warmup", "5",
                 "connections", "50", "threads", "1", "gzip", "true", "variety", "true", "jfr", "",
-                "batch-size", ""));
+                "batch-size", "", "compact", "true"));
         options.put("wrk", "/usr/bin/wrk");
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
@@ -124,15 +126,16 @@ public final class AdapterLoadBenchmark {
             }
         }
         List<Result> results = new ArrayList<>();
-        try (CollectorSink sink = CollectorSink.start()) {
+        try (CollectorSink sink = CollectorSink.start(Boolean.parseBoolean(options.get("compact")))) {
             for (String framework : options.get("frameworks").split(",")) {
                 results.add(measure(framework.trim(), sink));
             }
             System.out.println();
             System.out.printf(Locale.ROOT, "wrk -t%s -c%s, %s s per measurement, %s pairs after %s s of warm-up per variant,"
-                            + " gzip %s, variety %s; the collector sink received %d posts, %d bytes (%.1f per record sent)%n%n",
+                            + " gzip %s, variety %s, compact %s; the collector sink received %d posts, %d bytes (%.1f per record sent)%n%n",
                     options.get("threads"), options.get("connections"), options.get("seconds"), options.get("pairs"),
-                    options.get("warmup"), options.get("gzip"), options.get("variety"), sink.posts(), sink.bytes(),
+                    options.get("warmup"), options.get("gzip"), options.get("variety"), options.get("compact"), sink.posts(),
+                    sink.bytes(),
                     (double) sink.bytes() / Math.max(1, results.stream().mapToLong(r -> r.last().sent()).sum()));
         }
         System.out.println("| framework | req/s without (median) | req/s with (median) | ratio with/without (median) | ratio min-max"

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A minimal collector for the load benchmark: it reads every posted batch in full and answers
  * 201, so the uploader under test does all its work (serialise, gzip, post) without the
- * collector's storage costing the two shared cores anything.
+ * collector's storage costing the two shared cores anything. Like our collector, it can offer the
+ * compact form, which the uploader then sends.
  */
 final class CollectorSink implements AutoCloseable {
 
@@ -25,13 +26,16 @@ final class CollectorSink implements AutoCloseable {
     private final AtomicLong posts = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
 
-    private CollectorSink(HttpServer server) {
+    private final boolean offersCompact;
+
+    private CollectorSink(HttpServer server, boolean offersCompact) {
         this.server = server;
+        this.offersCompact = offersCompact;
     }
 
-    static CollectorSink start() throws IOException {
+    static CollectorSink start(boolean offersCompact) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        CollectorSink sink = new CollectorSink(server);
+        CollectorSink sink = new CollectorSink(server, offersCompact);
         server.createContext("/api/log-request", sink::handle);
         server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "collector-sink");
@@ -64,6 +68,9 @@ final class CollectorSink implements AutoCloseable {
             bytes.addAndGet(in.readAllBytes().length);
             posts.incrementAndGet();
             exchange.getResponseHeaders().set("Content-Type", "application/json");
+            if (offersCompact) {
+                exchange.getResponseHeaders().set("API-Analytics-Batch-Formats", "compact");
+            }
             exchange.sendResponseHeaders(201, CREATED.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(CREATED);

@@ -27,6 +27,8 @@ final class BatchSender implements AutoCloseable {
     private final AtomicLong retried = new AtomicLong();
     private final PostDurations postDurations = new PostDurations();
     private final DeliveryLog log;
+    // whether the collector's last answer offered the compact form: ours does, other collectors never
+    private boolean compact;
 
     BatchSender(Config config, String framework, CollectorClient client, CloseDeadline closeDeadline, DeliveryLog log) {
         this.config = config;
@@ -55,11 +57,9 @@ final class BatchSender implements AutoCloseable {
      */
     boolean send(List<RequestRecord> batch) {
         int size = batch.size();
-        byte[] body;
-        try {
-            body = encoder.encode(config.apiKey(), framework, config.privacyLevel(), batch);
-        } catch (RuntimeException e) {
-            log.problem("API Analytics could not serialise a batch of " + size + " records", e);
+        boolean sentCompact = compact;
+        byte[] body = encode(batch, sentCompact);
+        if (body == null) {
             return false;
         }
         // one id for every attempt of this batch: the collector stores it once
@@ -78,9 +78,20 @@ final class BatchSender implements AutoCloseable {
                     case ACCEPTED:
                         postDurations.record(PostOutcome.ACCEPTED, started);
                         log.accepted(size, body.length, System.nanoTime() - started);
+                        compact = answer.readsCompact();
                         return true;
                     case REFUSED:
                         postDurations.record(PostOutcome.REFUSED, started);
+                        if (sentCompact && (answer.status() == 400 || answer.status() == 415)) {
+                            // the collector behind the URL changed and no longer reads it: the family's JSON at once
+                            compact = sentCompact = false;
+                            body = encode(batch, false);
+                            if (body == null) {
+                                return false;
+                            }
+                            batchId = UUID.randomUUID().toString();
+                            continue;
+                        }
                         if (answer.status() == 401) {
                             log.keyRefused(size);
                         } else {
@@ -114,6 +125,18 @@ final class BatchSender implements AutoCloseable {
             }
             retried.incrementAndGet();
             backoff = retryPolicy.next(backoff);
+        }
+    }
+
+    /** The batch's body, compact or the family's JSON; {@code null} (logged) when it cannot be encoded. */
+    private byte[] encode(List<RequestRecord> batch, boolean compactForm) {
+        try {
+            return compactForm
+                    ? encoder.encodeCompact(config.apiKey(), framework, config.privacyLevel(), batch)
+                    : encoder.encode(config.apiKey(), framework, config.privacyLevel(), batch);
+        } catch (RuntimeException e) {
+            log.problem("API Analytics could not serialise a batch of " + batch.size() + " records", e);
+            return null;
         }
     }
 

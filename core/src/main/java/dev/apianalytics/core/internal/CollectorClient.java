@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,6 +18,8 @@ import java.util.concurrent.Executors;
 final class CollectorClient implements AutoCloseable {
 
     static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+    /** Our collector's list of the body forms it reads beside the family's JSON. */
+    static final String FORMATS_HEADER = "API-Analytics-Batch-Formats";
     private static final int MAX_ERROR_BODY = 300;
 
     /** What to do with a batch after one attempt. */
@@ -34,8 +37,9 @@ final class CollectorClient implements AutoCloseable {
      *
      * @param message the start of the response body, for the log
      * @param retryAfter the wait the collector asked for, if any (read only when retrying)
+     * @param readsCompact whether the collector said it reads the compact form
      */
-    record Answer(Verdict verdict, int status, String message, Optional<Duration> retryAfter) {}
+    record Answer(Verdict verdict, int status, String message, Optional<Duration> retryAfter, boolean readsCompact) {}
 
     private final URI endpoint;
     private final boolean gzip;
@@ -78,14 +82,27 @@ final class CollectorClient implements AutoCloseable {
         HttpResponse<InputStream> response = client.send(request(body, batchId, timeout), HttpResponse.BodyHandlers.ofInputStream());
         int status = response.statusCode();
         String message = readAbbreviated(response.body());
+        boolean compact = readsCompact(response.headers().allValues(FORMATS_HEADER));
         if (status >= 200 && status < 300) {
-            return new Answer(Verdict.ACCEPTED, status, message, Optional.empty());
+            return new Answer(Verdict.ACCEPTED, status, message, Optional.empty(), compact);
         }
         if (status != 429 && status < 500) {
-            return new Answer(Verdict.REFUSED, status, message, Optional.empty());
+            return new Answer(Verdict.REFUSED, status, message, Optional.empty(), compact);
         }
         Optional<Duration> retryAfter = response.headers().firstValue("Retry-After").flatMap(RetryPolicy::parseRetryAfter);
-        return new Answer(Verdict.RETRY, status, message, retryAfter);
+        return new Answer(Verdict.RETRY, status, message, retryAfter, compact);
+    }
+
+    /** Whether a list of comma-separated tokens names the compact form. */
+    static boolean readsCompact(List<String> formats) {
+        for (String line : formats) {
+            for (String token : line.split(",")) {
+                if (token.trim().equalsIgnoreCase("compact")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private HttpRequest request(byte[] body, String batchId, Duration timeout) {

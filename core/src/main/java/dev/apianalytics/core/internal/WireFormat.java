@@ -56,6 +56,7 @@ public final class WireFormat {
 
         private final boolean gzip;
         private final BatchJson json = new BatchJson();
+        private final BatchJson rows = new BatchJson();
         private final Deflater deflater;
         private final CRC32 crc;
         private byte[] zipped;
@@ -71,6 +72,15 @@ public final class WireFormat {
         /** One batch's body, as {@link WireFormat#encode} would return it. */
         public byte[] encode(String apiKey, String framework, PrivacyLevel privacyLevel, List<RequestRecord> records) {
             json.write(apiKey, framework, privacyLevel, records);
+            return gzip ? gzip(json.bytes(), json.length()) : Arrays.copyOf(json.bytes(), json.length());
+        }
+
+        /**
+         * One batch's body in the compact form that our collector reads once it has offered it
+         * (the {@code API-Analytics-Batch-Formats} header), gzipped as {@link #encode} does.
+         */
+        public byte[] encodeCompact(String apiKey, String framework, PrivacyLevel privacyLevel, List<RequestRecord> records) {
+            json.writeCompact(apiKey, framework, privacyLevel, records, rows);
             return gzip ? gzip(json.bytes(), json.length()) : Arrays.copyOf(json.bytes(), json.length());
         }
 
@@ -128,6 +138,13 @@ public final class WireFormat {
     public static String toJson(String apiKey, String framework, PrivacyLevel privacyLevel, List<RequestRecord> records) {
         BatchJson json = new BatchJson();
         json.write(apiKey, framework, privacyLevel, records);
+        return new String(json.bytes(), 0, json.length(), StandardCharsets.UTF_8);
+    }
+
+    /** One batch in the compact form as a UTF-8 JSON string, for tests and tools. */
+    public static String toCompactJson(String apiKey, String framework, PrivacyLevel privacyLevel, List<RequestRecord> records) {
+        BatchJson json = new BatchJson();
+        json.writeCompact(apiKey, framework, privacyLevel, records, new BatchJson());
         return new String(json.bytes(), 0, json.length(), StandardCharsets.UTF_8);
     }
 

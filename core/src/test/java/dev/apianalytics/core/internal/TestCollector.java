@@ -1,7 +1,9 @@
 package dev.apianalytics.core.internal;
 
 import dev.apianalytics.core.Config;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
@@ -41,13 +43,49 @@ public final class TestCollector implements AutoCloseable {
 
     /** One post as received. */
     public record Post(String path, Map<String, List<String>> headers, JsonObject body, int answeredStatus, long receivedNanos) {
+        /** The records, each as the family's JSON writes it, whichever form the post had. */
         public List<JsonObject> records() {
+            if (isCompact()) {
+                return compactRecords(body);
+            }
             List<JsonObject> records = new ArrayList<>();
             for (JsonElement element : body.getAsJsonArray("requests")) {
                 records.add(element.getAsJsonObject());
             }
             return records;
         }
+
+        public boolean isCompact() {
+            return body.has("rows");
+        }
+    }
+
+    /**
+     * A compact body's rows as the family's JSON objects: the strings put back in place, the
+     * creation time formatted, and a missing route left out, as the JSON form does.
+     */
+    public static List<JsonObject> compactRecords(JsonObject body) {
+        JsonArray columns = body.getAsJsonArray("columns");
+        JsonArray strings = body.getAsJsonArray("strings");
+        List<JsonObject> records = new ArrayList<>();
+        for (JsonElement row : body.getAsJsonArray("rows")) {
+            JsonArray values = row.getAsJsonArray();
+            JsonObject record = new JsonObject();
+            for (int i = 0; i < columns.size(); i++) {
+                String column = columns.get(i).getAsString();
+                JsonElement value = values.get(i);
+                switch (column) {
+                    case "status", "response_time" -> record.add(column, value);
+                    case "created_at" -> record.addProperty(column, WireFormat.createdAt(value.getAsLong()));
+                    default -> record.add(column, value.isJsonNull() ? JsonNull.INSTANCE : strings.get(value.getAsInt()));
+                }
+            }
+            if (record.get("route").isJsonNull()) {
+                record.remove("route");
+            }
+            records.add(record);
+        }
+        return records;
     }
 
     private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
@@ -58,6 +96,7 @@ public final class TestCollector implements AutoCloseable {
     private final List<Post> posts = new CopyOnWriteArrayList<>();
     private final Deque<Reply> script = new ArrayDeque<>();
     private volatile CountDownLatch stall = new CountDownLatch(0);
+    private volatile boolean offersCompact;
     private volatile HttpServer server;
     private final int port;
 
@@ -85,6 +124,11 @@ public final class TestCollector implements AutoCloseable {
     /** Answers the next posts with these replies, in order. */
     public synchronized void script(Reply... replies) {
         script.addAll(List.of(replies));
+    }
+
+    /** Makes later answers say, as our collector's do, that the compact form is read. */
+    public void offerCompact(boolean offers) {
+        offersCompact = offers;
     }
 
     /** Holds every answer until {@link #release()}. */
@@ -157,6 +201,9 @@ public final class TestCollector implements AutoCloseable {
             posts.add(new Post(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body, reply.status(), receivedNanos));
             if (reply.retryAfter() != null) {
                 exchange.getResponseHeaders().add("Retry-After", reply.retryAfter());
+            }
+            if (offersCompact) {
+                exchange.getResponseHeaders().add(CollectorClient.FORMATS_HEADER, "gzip-json, compact");
             }
             byte[] answer = reply.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");

@@ -113,6 +113,48 @@ class UploaderTest {
     }
 
     @Test
+    void theCompactFormIsSentOnlyAfterTheCollectorOffersItAndOnlyWhileItDoes() {
+        Uploader uploader = uploader(collector.config().batchSize(1));
+        uploader.offer(record(0));
+        assertThat(uploader.flush(WAIT)).isTrue();
+        collector.offerCompact(true);
+        uploader.offer(record(1)); // answered with the offer
+        assertThat(uploader.flush(WAIT)).isTrue();
+        uploader.offer(record(2));
+        assertThat(uploader.flush(WAIT)).isTrue();
+        collector.offerCompact(false);
+        uploader.offer(record(3)); // the last answer without it
+        assertThat(uploader.flush(WAIT)).isTrue();
+        uploader.offer(record(4));
+        assertThat(uploader.flush(WAIT)).isTrue();
+
+        assertThat(collector.posts()).extracting(TestCollector.Post::isCompact).containsExactly(false, false, true, true, false);
+        assertThat(paths(collector.accepted())).containsExactly("/items/0", "/items/1", "/items/2", "/items/3", "/items/4");
+        JsonObject sameButThePath = collector.accepted().get(1).deepCopy();
+        sameButThePath.addProperty("path", "/items/2");
+        assertThat(collector.accepted().get(2)).isEqualTo(sameButThePath);
+    }
+
+    @Test
+    void aCompactPostRefusedAs400IsSentAgainAtOnceAsTheFamilysJsonUnderANewKey() {
+        collector.offerCompact(true);
+        Uploader uploader = uploader(collector.config().batchSize(1));
+        uploader.offer(record(0));
+        assertThat(uploader.flush(WAIT)).isTrue();
+        collector.script(TestCollector.Reply.of(400));
+        uploader.offer(record(1));
+        assertThat(uploader.flush(WAIT)).isTrue();
+
+        List<TestCollector.Post> posts = collector.posts();
+        assertThat(posts).extracting(TestCollector.Post::isCompact).containsExactly(false, true, false);
+        assertThat(posts).extracting(TestCollector.Post::answeredStatus).containsExactly(201, 400, 201);
+        assertThat(posts.get(2).headers().get("Idempotency-key")).isNotEqualTo(posts.get(1).headers().get("Idempotency-key"));
+        assertThat(paths(collector.accepted())).containsExactly("/items/0", "/items/1");
+        assertThat(uploader.stats().sent()).isEqualTo(2);
+        assertThat(uploader.stats().failed()).isZero();
+    }
+
+    @Test
     void withGzipOffTheBodyIsPlainJsonAndAServerPathPrefixIsKept() {
         Uploader uploader = uploader(collector.config().gzip(false).serverUrl(collector.url() + "/analytics/"));
         uploader.offer(record(0));

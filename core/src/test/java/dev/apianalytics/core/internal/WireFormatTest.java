@@ -57,6 +57,47 @@ class WireFormatTest {
     }
 
     @Test
+    void theCompactFormNamesTheColumnsOnceAndEachTextOnce() {
+        List<RequestRecord> records = List.of(
+                new RequestRecord("api.example.com", "203.0.113.7", "/users/42", "/users/{id}", "curl/8.5.0", "GET", 200,
+                        153, null, CREATED_AT),
+                new RequestRecord("api.example.com", null, "/users/7", "/users/{id}", "curl/8.5.0", "POST", 201,
+                        1_234_567, "user-7", CREATED_AT + 1));
+
+        String compact = WireFormat.toCompactJson("3f1c6b2a-0000-4000-8000-000000000001", "Javalin", PrivacyLevel.STORE_IP,
+                records);
+
+        assertThat(compact).isEqualTo("{\"api_key\":\"3f1c6b2a-0000-4000-8000-000000000001\",\"framework\":\"Javalin\","
+                + "\"privacy_level\":0,\"columns\":[\"hostname\",\"ip_address\",\"path\",\"route\",\"user_agent\","
+                + "\"method\",\"status\",\"response_time\",\"user_id\",\"created_at\"],"
+                + "\"strings\":[\"api.example.com\",\"203.0.113.7\",\"/users/42\",\"/users/{id}\",\"curl/8.5.0\",\"GET\","
+                + "\"/users/7\",\"POST\",\"user-7\"],"
+                + "\"rows\":[[0,1,2,3,4,5,200,0.153,null,1795680930123],[0,null,6,3,4,7,201,1234.567,8,1795680930124]]}");
+    }
+
+    @Test
+    void theCompactFormCarriesExactlyTheRecordsOfTheJson() throws Exception {
+        SplittableRandom random = new SplittableRandom(11);
+        try (WireFormat.Encoder gzipped = new WireFormat.Encoder(true)) {
+            for (int round = 0; round < 40; round++) {
+                List<RequestRecord> records = randomRecords(random, 1 + random.nextInt(round < 5 ? 3 : 2_000));
+                PrivacyLevel level = PrivacyLevel.values()[random.nextInt(PrivacyLevel.values().length)];
+                JsonObject json = JsonParser.parseString(WireFormat.toJson("key", "Javalin", level, records)).getAsJsonObject();
+                byte[] body = gzipped.encodeCompact("key", "Javalin", level, records);
+                JsonObject compact;
+                try (var in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+                    compact = JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+                }
+
+                assertThat(compact.get("privacy_level")).isEqualTo(json.get("privacy_level"));
+                List<JsonObject> expected = new ArrayList<>();
+                json.getAsJsonArray("requests").forEach(element -> expected.add(element.getAsJsonObject()));
+                assertThat(TestCollector.compactRecords(compact)).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void privacyLevelTwoWritesANullAddress() {
         String json = WireFormat.toJson("k", "Vert.x", PrivacyLevel.NO_IP, List.of(
                 new RequestRecord("h", null, "/", null, "ua", "HEAD", 204, 42, null, CREATED_AT)));

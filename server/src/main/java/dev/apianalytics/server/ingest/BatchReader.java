@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.apianalytics.server.http.ApiException;
+import dev.apianalytics.server.ingest.RawRow.Field;
 import dev.apianalytics.server.ingest.RawRow.Kind;
 import dev.apianalytics.server.ingest.RawRow.Value;
 import java.io.IOException;
@@ -24,6 +25,12 @@ import java.util.Map;
  * large value: the envelope fields, and each element of {@code requests} validated as it passes
  * (one odd row is rejected alone and counted). Unknown fields are skipped unread. Not JSON, or
  * past a parsing bound, is a 400; a longer string or more rows than allowed is a 413.
+ *
+ * <p>Our own clients send the compact form once the collector offered it
+ * ({@link IngestHandler#FORMATS_HEADER}): {@code columns} names the fields once, {@code strings}
+ * holds each distinct text once, and every element of {@code rows} is an array of values in the
+ * columns' order, where a whole number in a text column is an index into {@code strings}. Both
+ * must come before {@code rows}, so that rows are still read as they pass.
  */
 final class BatchReader {
 
@@ -35,17 +42,22 @@ final class BatchReader {
     static final int MAX_ENVELOPE_FIELDS = 256;
     private static final int REPORTED_ERRORS = 20;
     private static final long RESERVATION_STEP = 1024 * 1024;
+    static final int MAX_COLUMNS = 64;
+    /** Text fields a row may name strings for: hostname, address, path, route, user agent, method, user id, referrer. */
+    private static final int TEXT_FIELDS = 8;
+    /** A kept string's objects beside its characters: the value, the string and their headers. */
+    private static final int STRING_OBJECTS_BYTES = 64;
 
     /** The envelope, fields as sent (validated by the handler), and the rows already validated. */
     record Batch(String apiKey, Value framework, Value privacyLevel, boolean hasRequests, List<IncomingRow> accepted,
             int rejected, List<Map<String, Object>> errors) {}
 
     private final JsonFactory factory;
-    private final RowParser rows;
+    private final RowParser parser;
     private final int maxRows;
 
-    BatchReader(RowParser rows, int maxRows, long maxDocumentChars) {
-        this.rows = rows;
+    BatchReader(RowParser parser, int maxRows, long maxDocumentChars) {
+        this.parser = parser;
         this.maxRows = maxRows;
         this.factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
@@ -75,9 +87,9 @@ final class BatchReader {
             Value framework = null;
             Value privacyLevel = null;
             boolean hasRequests = false;
-            var accepted = new ArrayList<IncomingRow>();
-            var errors = new ArrayList<Map<String, Object>>();
-            int rejected = 0;
+            Field[] columns = null;
+            var strings = new ArrayList<Value>();
+            var rows = new Rows(memory);
             int fields = 0;
             while (json.nextToken() == JsonToken.FIELD_NAME) {
                 if (++fields > MAX_ENVELOPE_FIELDS) {
@@ -100,30 +112,32 @@ final class BatchReader {
                         if (token != JsonToken.START_ARRAY) {
                             throw ApiException.badRequest("requests must be an array of request objects");
                         }
-                        var row = new RawRow();
-                        long kept = memory.heldBytes(); // the wire body and the parser's buffers, then the rows
-                        while ((token = json.nextToken()) != JsonToken.END_ARRAY) {
-                            int index = accepted.size() + rejected; // across repeated "requests" too
-                            if (index >= maxRows) {
-                                throw new ApiException(413, "a post may carry at most " + maxRows + " requests; send smaller batches");
+                        readRows(json, rows, (row, element) -> {
+                            if (element != JsonToken.START_OBJECT) {
+                                RawRow.skip(json, element);
+                                throw new RejectedRow("is not a JSON object");
                             }
-                            try {
-                                IncomingRow valid = parseRow(row, json, token);
-                                accepted.add(valid);
-                                kept += valid.approximateBytes();
-                                if (kept > memory.heldBytes()) {
-                                    memory.grow(Math.max(RESERVATION_STEP, kept - memory.heldBytes()));
-                                }
-                            } catch (RejectedRow e) {
-                                rejected++;
-                                if (errors.size() < REPORTED_ERRORS) {
-                                    Map<String, Object> error = new LinkedHashMap<>();
-                                    error.put("row", index);
-                                    error.put("message", e.getMessage());
-                                    errors.add(error);
-                                }
-                            }
+                            row.read(json);
+                        });
+                    }
+                    case "columns" -> columns = columns(json, token);
+                    case "strings" -> strings(json, token, strings, rows);
+                    case "rows" -> {
+                        hasRequests = true;
+                        Field[] names = columns;
+                        if (names == null) {
+                            throw ApiException.badRequest("columns must come before rows");
                         }
+                        if (token != JsonToken.START_ARRAY) {
+                            throw ApiException.badRequest("rows must be an array of arrays");
+                        }
+                        readRows(json, rows, (row, element) -> {
+                            if (element != JsonToken.START_ARRAY) {
+                                RawRow.skip(json, element);
+                                throw new RejectedRow("is not a JSON array");
+                            }
+                            row.readArray(json, names, strings);
+                        });
                     }
                     default -> RawRow.skip(json, token);
                 }
@@ -131,7 +145,7 @@ final class BatchReader {
             if (json.nextToken() != null) {
                 throw ApiException.badRequest("unexpected content after the JSON object");
             }
-            return new Batch(apiKey, framework, privacyLevel, hasRequests, accepted, rejected, errors);
+            return new Batch(apiKey, framework, privacyLevel, hasRequests, rows.accepted, rows.rejected, rows.errors);
         } catch (StreamConstraintsException e) {
             String limit = e.getOriginalMessage().replaceAll(", from `?[A-Za-z.()]*`?\\)", ")");
             if (limit.contains("nesting depth")) {
@@ -145,13 +159,100 @@ final class BatchReader {
         }
     }
 
-    private IncomingRow parseRow(RawRow row, JsonParser json, JsonToken token) throws IOException, RejectedRow {
-        if (token != JsonToken.START_OBJECT) {
-            RawRow.skip(json, token);
-            throw new RejectedRow("is not a JSON object");
+    /** Fills a row from the stream, which is on the row's first token. */
+    private interface RowSource {
+        void fill(RawRow row, JsonToken first) throws IOException, RejectedRow;
+    }
+
+    /** The rows read so far, over every array of rows in the body, with the memory they hold. */
+    private static final class Rows {
+        final List<IncomingRow> accepted = new ArrayList<>();
+        final List<Map<String, Object>> errors = new ArrayList<>();
+        final MemoryBudget.Reservation memory;
+        final RawRow row = new RawRow();
+        int rejected;
+        long kept;
+
+        Rows(MemoryBudget.Reservation memory) {
+            this.memory = memory;
+            this.kept = memory.heldBytes(); // the wire body and the parser's buffers, then the rows
         }
-        row.read(json);
-        return rows.parse(row);
+
+        int count() {
+            return accepted.size() + rejected;
+        }
+
+        void hold(long bytes) {
+            kept += bytes;
+            if (kept > memory.heldBytes()) {
+                memory.grow(Math.max(RESERVATION_STEP, kept - memory.heldBytes()));
+            }
+        }
+    }
+
+    private void readRows(JsonParser json, Rows rows, RowSource source) throws IOException {
+        JsonToken token;
+        while ((token = json.nextToken()) != JsonToken.END_ARRAY) {
+            int index = rows.count(); // across repeated arrays of rows too
+            if (index >= maxRows) {
+                throw new ApiException(413, "a post may carry at most " + maxRows + " requests; send smaller batches");
+            }
+            try {
+                source.fill(rows.row, token);
+                IncomingRow valid = parser.parse(rows.row);
+                rows.accepted.add(valid);
+                rows.hold(valid.approximateBytes());
+            } catch (RejectedRow e) {
+                rows.rejected++;
+                if (rows.errors.size() < REPORTED_ERRORS) {
+                    Map<String, Object> error = new LinkedHashMap<>();
+                    error.put("row", index);
+                    error.put("message", e.getMessage());
+                    rows.errors.add(error);
+                }
+            }
+        }
+    }
+
+    /** A compact batch's column names, in the order of each row's values; unknown names are kept as {@code null}. */
+    private static Field[] columns(JsonParser json, JsonToken token) throws IOException {
+        if (token != JsonToken.START_ARRAY) {
+            throw ApiException.badRequest("columns must be an array of field names");
+        }
+        var columns = new ArrayList<Field>();
+        while ((token = json.nextToken()) != JsonToken.END_ARRAY) {
+            if (token != JsonToken.VALUE_STRING) {
+                throw ApiException.badRequest("columns must be an array of field names");
+            }
+            if (columns.size() == MAX_COLUMNS) {
+                throw ApiException.badRequest("columns names more than " + MAX_COLUMNS + " fields");
+            }
+            columns.add(RawRow.field(json.getText()));
+        }
+        return columns.toArray(new Field[0]);
+    }
+
+    /**
+     * A compact batch's texts, which its rows name by index. They are held in memory for the
+     * whole post, so each counts towards the post's reservation, and there may be no more of them
+     * than the text fields of the most rows a post may carry.
+     */
+    private void strings(JsonParser json, JsonToken token, List<Value> strings, Rows rows) throws IOException {
+        if (token != JsonToken.START_ARRAY) {
+            throw ApiException.badRequest("strings must be an array of strings");
+        }
+        long limit = (long) maxRows * TEXT_FIELDS;
+        while ((token = json.nextToken()) != JsonToken.END_ARRAY) {
+            if (token != JsonToken.VALUE_STRING) {
+                throw ApiException.badRequest("strings must be an array of strings");
+            }
+            if (strings.size() >= limit) {
+                throw new ApiException(413, "a post may carry at most " + limit + " strings; send smaller batches");
+            }
+            String text = json.getText();
+            strings.add(new Value(Kind.STRING, text));
+            rows.hold(STRING_OBJECTS_BYTES + 2L * text.length());
+        }
     }
 
     private static String abbreviate(String message) {

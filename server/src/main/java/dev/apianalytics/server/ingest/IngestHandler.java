@@ -48,6 +48,13 @@ public final class IngestHandler implements Handler {
     static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_IDEMPOTENCY_KEY_LENGTH + "}");
     static final String LOGGED = "API requests logged successfully.";
+    /**
+     * Sent with every answer to an ingestion post: the body forms this collector reads beside the
+     * family's {@code requests}. Our clients switch to the compact form ({@link BatchReader}) once
+     * they see it, and other collectors never send it.
+     */
+    public static final String FORMATS_HEADER = "API-Analytics-Batch-Formats";
+    static final String FORMATS = "compact";
 
     private final ServerConfig config;
     private final KeyAuth keys;
@@ -85,6 +92,7 @@ public final class IngestHandler implements Handler {
     @Override
     public void handle(Exchange exchange) throws Exception {
         long arrived = System.nanoTime();
+        exchange.setHeader(FORMATS_HEADER, FORMATS);
         try (MemoryBudget.Reservation memory = budget.open(TimeUnit.SECONDS.toNanos(MEMORY_WAIT_SECONDS))) {
             // reserved as it arrives: a client that is slow to send holds only what it sent
             RequestBody body = exchange.body(config.maxBodyBytes(), config.maxDecompressedBytes(), memory::grow);

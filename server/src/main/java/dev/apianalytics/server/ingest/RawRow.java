@@ -4,12 +4,15 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 
 /**
- * One element of {@code requests} as read from the stream: the fields the collector knows, each
- * with its JSON kind and text, in an array rather than a tree (ingestion reads millions of them).
- * One instance is refilled for every row. Unknown fields are skipped unread; a nested value is
- * kept only as "a structure", which no field accepts.
+ * One row as read from the stream, an element of {@code requests} (an object) or of a compact
+ * batch's {@code rows} (an array read by its {@code columns}): the fields the collector knows,
+ * each with its JSON kind and text, in an array rather than a tree (ingestion reads millions of
+ * them). One instance is refilled for every row. Unknown fields are skipped unread; a nested
+ * value is kept only as "a structure", which no field accepts.
  */
 final class RawRow {
 
@@ -17,7 +20,17 @@ final class RawRow {
 
     record Value(Kind kind, String text) {}
 
-    enum Field { HOSTNAME, IP_ADDRESS, PATH, ROUTE, USER_AGENT, METHOD, STATUS, RESPONSE_TIME, USER_ID, CREATED_AT, REFERRER, REFERER }
+    enum Field {
+        HOSTNAME(true), IP_ADDRESS(true), PATH(true), ROUTE(true), USER_AGENT(true), METHOD(true), STATUS(false),
+        RESPONSE_TIME(false), USER_ID(true), CREATED_AT(false), REFERRER(true), REFERER(true);
+
+        /** Whether a compact row's whole number in this column stands for an entry of the batch's {@code strings}. */
+        final boolean text;
+
+        Field(boolean text) {
+            this.text = text;
+        }
+    }
 
     /** More fields than any client sends: such a row is rejected (its fields are still skipped, unread). */
     static final int MAX_FIELDS = 256;
@@ -29,6 +42,7 @@ final class RawRow {
 
     private final Value[] values = new Value[Field.values().length];
     private int fields;
+    private String problem;
 
     /** The field's value, or {@code null} when absent. */
     Value get(Field field) {
@@ -40,10 +54,14 @@ final class RawRow {
         return fields;
     }
 
+    /** Why the row cannot be read as sent (a reference past the batch's strings, say), or {@code null}. */
+    String problem() {
+        return problem;
+    }
+
     /** Reads the object whose {@code START_OBJECT} {@code json} is on, up to its {@code END_OBJECT}. */
     void read(JsonParser json) throws IOException {
-        Arrays.fill(values, null);
-        fields = 0;
+        clear();
         while (json.nextToken() == JsonToken.FIELD_NAME) {
             fields++;
             Field field = field(json.currentName());
@@ -54,6 +72,48 @@ final class RawRow {
                 values[field.ordinal()] = value(json, token);
             }
         }
+    }
+
+    /**
+     * Reads the array whose {@code START_ARRAY} {@code json} is on, up to its {@code END_ARRAY}: the
+     * n-th value is the n-th of {@code columns} ({@code null} for a column the collector does not
+     * know), and a whole number in a text column is the entry of {@code strings} at that index.
+     */
+    void readArray(JsonParser json, Field[] columns, List<Value> strings) throws IOException {
+        clear();
+        JsonToken token;
+        while ((token = json.nextToken()) != JsonToken.END_ARRAY) {
+            Field field = fields < columns.length ? columns[fields] : null;
+            fields++;
+            if (field == null) {
+                skip(json, token);
+            } else if (field.text && token == JsonToken.VALUE_NUMBER_INT) {
+                values[field.ordinal()] = reference(json.getText(), field, strings);
+            } else {
+                values[field.ordinal()] = value(json, token);
+            }
+        }
+        if (fields > columns.length && problem == null) {
+            problem = "has " + fields + " values for " + columns.length + " columns";
+        }
+    }
+
+    private Value reference(String digits, Field field, List<Value> strings) {
+        int index = digits.length() <= 9 ? Integer.parseInt(digits) : -1;
+        if (index >= 0 && index < strings.size()) {
+            return strings.get(index);
+        }
+        if (problem == null) {
+            problem = field.name().toLowerCase(Locale.ROOT) + " refers to string " + digits + " but the batch has "
+                    + strings.size() + " strings";
+        }
+        return NULL;
+    }
+
+    private void clear() {
+        Arrays.fill(values, null);
+        fields = 0;
+        problem = null;
     }
 
     /** The value {@code json} is on, as kind and text; a structure is skipped. */
@@ -89,7 +149,8 @@ final class RawRow {
         } while (depth > 0 && (token = json.nextToken()) != null);
     }
 
-    private static Field field(String name) {
+    /** The field a name stands for, or {@code null} for one the collector does not know. */
+    static Field field(String name) {
         return switch (name) {
             case "hostname" -> Field.HOSTNAME;
             case "ip_address" -> Field.IP_ADDRESS;

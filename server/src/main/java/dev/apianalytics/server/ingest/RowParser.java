@@ -52,6 +52,9 @@ final class RowParser {
         if (row.fields() > RawRow.MAX_FIELDS) {
             throw new RejectedRow("has more than " + RawRow.MAX_FIELDS + " fields");
         }
+        if (row.problem() != null) {
+            throw new RejectedRow(row.problem());
+        }
         String path = text(row, Field.PATH, MAX_PATH);
         if (path == null) {
             throw new RejectedRow("path is missing");
