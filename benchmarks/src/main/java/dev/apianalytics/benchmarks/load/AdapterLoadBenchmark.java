@@ -102,8 +102,9 @@ public final class AdapterLoadBenchmark {
         Map<String, String> options = new LinkedHashMap<>(Map.of(
                 "frameworks", "servlet,javalin,vertx", "seconds", "5", "pairs", "5", "warmup", "5",
                 "connections", "50", "threads", "1", "gzip", "true", "variety", "true", "jfr", "",
-                "batch-size", "", "compact", "true"));
+                "batch-size", ""));
         options.put("wrk", "/usr/bin/wrk");
+        options.put("compact", "true");
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + options.keySet());
