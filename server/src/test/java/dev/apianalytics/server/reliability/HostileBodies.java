@@ -66,6 +66,7 @@ final class HostileBodies {
                 net.jqwik.api.Tuple.of(3, deeplyNested()),
                 net.jqwik.api.Tuple.of(4, wrongEnvelope()),
                 net.jqwik.api.Tuple.of(10, mixedBatch()),
+                net.jqwik.api.Tuple.of(4, mixedCompactBatch()),
                 net.jqwik.api.Tuple.of(3, invalidUtf8Batch()),
                 net.jqwik.api.Tuple.of(2, compressionTricks()),
                 net.jqwik.api.Tuple.of(2, sizeExtremes()),
@@ -162,6 +163,70 @@ final class HostileBodies {
                             : new Body("mixed batch", json, List.of(), rows.size(), valid, tag);
                 });
     }
+
+    /**
+     * The same mix in the compact form our uploader sends once offered: texts by index or inline,
+     * whole numbers in text columns written as text (so that they mean what they mean in
+     * {@code requests}), and rows that name strings the batch does not have.
+     */
+    Arbitrary<Body> mixedCompactBatch() {
+        return Combinators.combine(Arbitraries.integers().between(0, 12), hostileRow().list().ofMaxSize(12),
+                        Arbitraries.integers().between(0, 3), Arbitraries.of(0, 1, 2), Arbitraries.of(true, false), Arbitraries.longs())
+                .as((valid, hostile, dangling, privacy, gzip, seed) -> {
+                    String tag = UUID.randomUUID().toString();
+                    java.util.Random random = new java.util.Random(seed);
+                    List<Map<String, Object>> rows = new ArrayList<>();
+                    for (int i = 0; i < valid; i++) {
+                        rows.add(validRow("/valid/" + i, tag));
+                    }
+                    for (Map<String, Object> row : hostile) {
+                        rows.add(random.nextInt(rows.size() + 1), row);
+                    }
+                    List<String> strings = new ArrayList<>();
+                    Map<String, Integer> indexes = new LinkedHashMap<>();
+                    List<Object> arrays = new ArrayList<>();
+                    for (Map<String, Object> row : rows) {
+                        List<Object> values = new ArrayList<>();
+                        for (String column : COMPACT_COLUMNS) {
+                            Object value = row.get(column);
+                            boolean text = !List.of("status", "response_time", "created_at", "privacy_level").contains(column);
+                            if (text && (value instanceof Integer || value instanceof Long || value instanceof java.math.BigInteger)) {
+                                value = value.toString();
+                            }
+                            if (text && value instanceof String string && random.nextBoolean()) {
+                                value = indexes.computeIfAbsent(string, key -> {
+                                    strings.add(key);
+                                    return strings.size() - 1;
+                                });
+                            }
+                            values.add(value);
+                        }
+                        arrays.add(values);
+                    }
+                    for (int i = 0; i < dangling; i++) {
+                        List<Object> values = new ArrayList<>();
+                        for (String column : COMPACT_COLUMNS) {
+                            values.add(validRow("/dangling", "hostile-row").get(column));
+                        }
+                        values.set(COMPACT_COLUMNS.indexOf("path"), strings.size() + random.nextInt(1_000));
+                        arrays.add(random.nextInt(arrays.size() + 1), values);
+                    }
+                    Map<String, Object> envelope = new LinkedHashMap<>();
+                    envelope.put("api_key", apiKey);
+                    envelope.put("framework", "Javalin");
+                    envelope.put("privacy_level", privacy);
+                    envelope.put("columns", COMPACT_COLUMNS);
+                    envelope.put("strings", strings);
+                    envelope.put("rows", arrays);
+                    byte[] json = utf8(GSON.toJson(envelope));
+                    return gzip
+                            ? new Body("mixed compact batch, gzip", gzip(json), List.of("Content-Encoding", "gzip"), arrays.size(), valid, tag)
+                            : new Body("mixed compact batch", json, List.of(), arrays.size(), valid, tag);
+                });
+    }
+
+    private static final List<String> COMPACT_COLUMNS = List.of("hostname", "ip_address", "path", "user_agent", "method",
+            "status", "response_time", "user_id", "created_at", "route", "referrer", "privacy_level");
 
     /** Raw bytes that are not UTF-8 inside string values of an otherwise valid batch. */
     Arbitrary<Body> invalidUtf8Batch() {
