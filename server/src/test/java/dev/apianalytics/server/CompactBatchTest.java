@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import dev.apianalytics.core.PrivacyLevel;
 import dev.apianalytics.core.internal.RequestRecord;
 import dev.apianalytics.core.internal.WireFormat;
+import dev.apianalytics.server.ingest.IngestHandler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -51,8 +52,9 @@ class CompactBatchTest {
         Http.Response created = http.post("/api/log-request", CollectorProtocolTest.batch(key, "Javalin",
                 CollectorProtocolTest.row("/x", "GET", "200")));
         assertCreated(created, 1, 0);
-        assertThat(created.header("API-Analytics-Batch-Formats")).isEqualTo("compact");
-        assertThat(http.post("/api/log-request", "{}").header("API-Analytics-Batch-Formats")).isEqualTo("compact");
+        assertThat(IngestHandler.FORMATS_HEADER).as("the name our uploader reads").isEqualTo(WireFormat.FORMATS_HEADER);
+        assertThat(created.header(WireFormat.FORMATS_HEADER)).isEqualTo(WireFormat.COMPACT);
+        assertThat(http.post("/api/log-request", "{}").header(WireFormat.FORMATS_HEADER)).isEqualTo(WireFormat.COMPACT);
     }
 
     @Test
@@ -112,6 +114,12 @@ class CompactBatchTest {
         assertError(http.post("/api/log-request", envelope + "\"columns\":[" + "\"path\",".repeat(64) + "\"path\"],\"rows\":[]}"),
                 400, "more than 64");
         assertError(http.post("/api/log-request", envelope + "\"columns\":[\"path\"],\"rows\":[]}"), 400, "requests is empty");
+        assertError(http.post("/api/log-request", envelope + "\"columns\":[\"path\"],\"rows\":[[\"/x\"]],\"strings\":[\"/y\"]}"),
+                400, "strings must come before rows");
+        assertError(http.post("/api/log-request", envelope + "\"columns\":[\"path\"],\"rows\":[[\"/x\"]],\"columns\":[\"method\"]}"),
+                400, "columns may be given only once");
+        assertError(http.post("/api/log-request", envelope + "\"columns\":[\"path\"],\"strings\":[\"/x\"],\"strings\":[\"/y\"],"
+                + "\"rows\":[[0]]}"), 400, "strings may be given only once");
     }
 
     /** A compact batch with the columns path, method, status and response_time. */

@@ -55,6 +55,10 @@ class CoreUploaderTest {
                 assertThat(row.responseTimeMs()).isGreaterThanOrEqualTo(0).isLessThan(60_000);
             });
             assertThat(rows).filteredOn(row -> row.status() == 404).hasSize(count / 10);
+            String scrape = new Http(server.url()).get("/metrics").body();
+            assertThat(MetricsContract.value(scrape, "apianalytics_ingest_posts_total", "form", "json"))
+                    .as("the first post, before the collector's offer").isEqualTo(1.0);
+            assertThat(MetricsContract.value(scrape, "apianalytics_ingest_posts_total", "form", "compact")).isPositive();
         }
     }
 

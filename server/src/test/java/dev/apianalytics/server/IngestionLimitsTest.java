@@ -87,6 +87,21 @@ class IngestionLimitsTest {
     }
 
     @Test
+    void aLongStringNamedByEveryRowGets413AsTheSameRowsInFullWould() {
+        String key = http.newKey();
+        // one string near the parser's bound, named by eight columns of every row: small on the wire,
+        // hundreds of times the decompressed cap once expanded
+        String row = "[0,0,0,0,0,0,0,1,200,1]";
+        String body = "{\"api_key\":\"" + key + "\",\"framework\":\"Gin\",\"columns\":[\"hostname\",\"ip_address\",\"path\","
+                + "\"route\",\"user_agent\",\"user_id\",\"referrer\",\"method\",\"status\",\"response_time\"],"
+                + "\"strings\":[\"/" + "x".repeat(60_000) + "\",\"GET\"],\"rows\":[" + String.join(",", java.util.Collections.nCopies(MAX_ROWS, row)) + "]}";
+        assertThat(body.length()).isLessThan(MAX_BODY);
+
+        assertError(http.post("/api/log-request", body), 413, "refer to more than " + MAX_DECOMPRESSED + " characters");
+        assertThat(http.get("/api/data", "X-AUTH-TOKEN", key).json().getAsJsonArray()).isEmpty();
+    }
+
+    @Test
     void postsBeyondTheRateGet429WithRetryAfterPerKey() {
         String busy = http.newKey();
         for (int i = 0; i < POSTS_PER_MINUTE; i++) {

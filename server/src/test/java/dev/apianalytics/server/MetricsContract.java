@@ -78,6 +78,8 @@ abstract class MetricsContract {
         assertThat(value(scrape, "apianalytics_ingest_rows_total", "outcome", "rejected")).isEqualTo(3.0);
         assertThat(value(scrape, "apianalytics_ingest_duration_seconds_count")).as("two posts committed").isEqualTo(2.0);
         assertThat(value(scrape, "apianalytics_ingest_duration_seconds_bucket", "le", "+Inf")).isEqualTo(2.0);
+        assertThat(value(scrape, "apianalytics_ingest_posts_total", "form", "json")).isEqualTo(2.0);
+        assertThat(value(scrape, "apianalytics_ingest_posts_total", "form", "compact")).isZero();
         assertThat(value(scrape, "apianalytics_monitor_pings_total", "result", "up")).isZero();
     }
 

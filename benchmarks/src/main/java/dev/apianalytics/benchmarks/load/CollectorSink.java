@@ -2,6 +2,7 @@ package dev.apianalytics.benchmarks.load;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.apianalytics.core.internal.WireFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -69,7 +70,7 @@ final class CollectorSink implements AutoCloseable {
             posts.incrementAndGet();
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             if (offersCompact) {
-                exchange.getResponseHeaders().set("API-Analytics-Batch-Formats", "compact");
+                exchange.getResponseHeaders().set(WireFormat.FORMATS_HEADER, WireFormat.COMPACT);
             }
             exchange.sendResponseHeaders(201, CREATED.length);
             try (OutputStream out = exchange.getResponseBody()) {

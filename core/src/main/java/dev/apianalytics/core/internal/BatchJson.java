@@ -52,9 +52,10 @@ final class BatchJson {
     private byte[] bytes;
     private int length;
 
-    // the compact form's texts, each once, and their indexes; kept from batch to batch
+    // the compact form's texts, each once, and their indexes: the tables are reused from batch to
+    // batch, emptied after each so that no record's text outlives its batch
     private Map<String, Integer> indexes = new HashMap<>();
-    private final List<String> strings = new ArrayList<>();
+    private List<String> strings = new ArrayList<>();
 
     // "uuuu-MM-ddTHH:mm:ss." of the last second formatted: records of a batch mostly share it
     private final byte[] secondPrefix = new byte[20];
@@ -110,16 +111,12 @@ final class BatchJson {
      * Replaces the buffer's content with one batch in the compact form our collector reads: the
      * column names once, each distinct text once in {@code strings}, and a row per record as an
      * array whose texts are indexes into {@code strings}. Repeated hostnames, user agents, routes
-     * and paths then cost a few digits a record instead of their length, so the body is a third of
-     * the JSON's size before gzip and gzip, most of the uploader's work, has that much less to do.
+     * and paths then cost a few digits a record instead of their length, so the body is about a
+     * quarter of the JSON's size before gzip, and gzip, most of the uploader's work, has that much
+     * less to do.
      * {@code rows} is a scratch buffer for the rows, which must follow the strings they name.
      */
     void writeCompact(String apiKey, String framework, PrivacyLevel privacyLevel, List<RequestRecord> records, BatchJson rows) {
-        if (strings.size() > MAX_RETAINED_STRINGS) {
-            indexes = new HashMap<>();
-        }
-        indexes.clear();
-        strings.clear();
         rows.start();
         for (int i = 0, n = records.size(); i < n; i++) {
             if (i > 0) {
@@ -147,6 +144,17 @@ final class BatchJson {
         length += rows.length;
         put((byte) ']');
         put((byte) '}');
+        forgetStrings();
+    }
+
+    private void forgetStrings() {
+        if (strings.size() > MAX_RETAINED_STRINGS) {
+            indexes = new HashMap<>();
+            strings = new ArrayList<>();
+        } else {
+            indexes.clear();
+            strings.clear();
+        }
     }
 
     private void start() {

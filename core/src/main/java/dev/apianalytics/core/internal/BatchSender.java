@@ -82,8 +82,9 @@ final class BatchSender implements AutoCloseable {
                         return true;
                     case REFUSED:
                         postDurations.record(PostOutcome.REFUSED, started);
-                        if (sentCompact && (answer.status() == 400 || answer.status() == 415)) {
-                            // the collector behind the URL changed and no longer reads it: the family's JSON at once
+                        if (sentCompact && answer.status() == 400 && !answer.readsCompact()) {
+                            // a collector that no longer offers the form refused it (another one behind the URL):
+                            // the family's JSON at once; a refusal that still offers it is about the batch itself
                             compact = sentCompact = false;
                             body = encode(batch, false);
                             if (body == null) {

@@ -18,8 +18,6 @@ import java.util.concurrent.Executors;
 final class CollectorClient implements AutoCloseable {
 
     static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
-    /** Our collector's list of the body forms it reads beside the family's JSON. */
-    static final String FORMATS_HEADER = "API-Analytics-Batch-Formats";
     private static final int MAX_ERROR_BODY = 300;
 
     /** What to do with a batch after one attempt. */
@@ -82,7 +80,7 @@ final class CollectorClient implements AutoCloseable {
         HttpResponse<InputStream> response = client.send(request(body, batchId, timeout), HttpResponse.BodyHandlers.ofInputStream());
         int status = response.statusCode();
         String message = readAbbreviated(response.body());
-        boolean compact = readsCompact(response.headers().allValues(FORMATS_HEADER));
+        boolean compact = readsCompact(response.headers().allValues(WireFormat.FORMATS_HEADER));
         if (status >= 200 && status < 300) {
             return new Answer(Verdict.ACCEPTED, status, message, Optional.empty(), compact);
         }
@@ -97,7 +95,7 @@ final class CollectorClient implements AutoCloseable {
     static boolean readsCompact(List<String> formats) {
         for (String line : formats) {
             for (String token : line.split(",")) {
-                if (token.trim().equalsIgnoreCase("compact")) {
+                if (token.trim().equalsIgnoreCase(WireFormat.COMPACT)) {
                     return true;
                 }
             }

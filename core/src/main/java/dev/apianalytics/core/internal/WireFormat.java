@@ -19,6 +19,11 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class WireFormat {
 
+    /** Our collector's answer header listing the body forms it reads beside the family's JSON. */
+    public static final String FORMATS_HEADER = "API-Analytics-Batch-Formats";
+    /** The compact form's name in {@link #FORMATS_HEADER}. */
+    public static final String COMPACT = "compact";
+
     private WireFormat() {}
 
     /** Writes one batch as UTF-8 JSON; the stream is flushed, not closed. */
@@ -77,7 +82,7 @@ public final class WireFormat {
 
         /**
          * One batch's body in the compact form that our collector reads once it has offered it
-         * (the {@code API-Analytics-Batch-Formats} header), gzipped as {@link #encode} does.
+         * (the {@link #FORMATS_HEADER} header), gzipped as {@link #encode} does.
          */
         public byte[] encodeCompact(String apiKey, String framework, PrivacyLevel privacyLevel, List<RequestRecord> records) {
             json.writeCompact(apiKey, framework, privacyLevel, records, rows);

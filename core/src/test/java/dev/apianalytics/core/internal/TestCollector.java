@@ -203,7 +203,7 @@ public final class TestCollector implements AutoCloseable {
                 exchange.getResponseHeaders().add("Retry-After", reply.retryAfter());
             }
             if (offersCompact) {
-                exchange.getResponseHeaders().add(CollectorClient.FORMATS_HEADER, "gzip-json, compact");
+                exchange.getResponseHeaders().add(WireFormat.FORMATS_HEADER, "gzip-json, compact");
             }
             byte[] answer = reply.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");

@@ -136,11 +136,12 @@ class UploaderTest {
     }
 
     @Test
-    void aCompactPostRefusedAs400IsSentAgainAtOnceAsTheFamilysJsonUnderANewKey() {
+    void aCompactPostRefusedAs400ByACollectorThatNoLongerOffersItIsSentAgainAtOnceAsTheFamilysJson() {
         collector.offerCompact(true);
         Uploader uploader = uploader(collector.config().batchSize(1));
         uploader.offer(record(0));
         assertThat(uploader.flush(WAIT)).isTrue();
+        collector.offerCompact(false); // another collector behind the same URL
         collector.script(TestCollector.Reply.of(400));
         uploader.offer(record(1));
         assertThat(uploader.flush(WAIT)).isTrue();
@@ -152,6 +153,24 @@ class UploaderTest {
         assertThat(paths(collector.accepted())).containsExactly("/items/0", "/items/1");
         assertThat(uploader.stats().sent()).isEqualTo(2);
         assertThat(uploader.stats().failed()).isZero();
+    }
+
+    @Test
+    void aCompactPostRefusedAs400ByACollectorStillOfferingItIsNotSentAgain() {
+        collector.offerCompact(true);
+        Uploader uploader = uploader(collector.config().batchSize(1));
+        uploader.offer(record(0));
+        assertThat(uploader.flush(WAIT)).isTrue();
+        collector.script(TestCollector.Reply.of(400)); // a refusal of this batch, not of the form
+        uploader.offer(record(1));
+        assertThat(uploader.flush(WAIT)).isTrue();
+        uploader.offer(record(2));
+        assertThat(uploader.flush(WAIT)).isTrue();
+
+        assertThat(collector.posts()).extracting(TestCollector.Post::isCompact).containsExactly(false, true, true);
+        assertThat(collector.posts()).extracting(TestCollector.Post::answeredStatus).containsExactly(201, 400, 201);
+        assertThat(paths(collector.accepted())).containsExactly("/items/0", "/items/2");
+        assertThat(uploader.stats().failed()).isEqualTo(1);
     }
 
     @Test

@@ -48,17 +48,22 @@ final class BatchReader {
     /** A kept string's objects beside its characters: the value, the string and their headers. */
     private static final int STRING_OBJECTS_BYTES = 64;
 
-    /** The envelope, fields as sent (validated by the handler), and the rows already validated. */
-    record Batch(String apiKey, Value framework, Value privacyLevel, boolean hasRequests, List<IncomingRow> accepted,
-            int rejected, List<Map<String, Object>> errors) {}
+    /**
+     * The envelope, fields as sent (validated by the handler), and the rows already validated;
+     * {@code compact} when they came as compact {@code rows}.
+     */
+    record Batch(String apiKey, Value framework, Value privacyLevel, boolean hasRequests, boolean compact,
+            List<IncomingRow> accepted, int rejected, List<Map<String, Object>> errors) {}
 
     private final JsonFactory factory;
     private final RowParser parser;
     private final int maxRows;
+    private final long maxDocumentChars;
 
     BatchReader(RowParser parser, int maxRows, long maxDocumentChars) {
         this.parser = parser;
         this.maxRows = maxRows;
+        this.maxDocumentChars = maxDocumentChars;
         this.factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxStringLength(MAX_STRING_CHARS)
@@ -88,7 +93,9 @@ final class BatchReader {
             Value privacyLevel = null;
             boolean hasRequests = false;
             Field[] columns = null;
-            var strings = new ArrayList<Value>();
+            boolean hasStrings = false;
+            boolean compactRows = false;
+            var strings = new StringTable(maxDocumentChars);
             var rows = new Rows(memory);
             int fields = 0;
             while (json.nextToken() == JsonToken.FIELD_NAME) {
@@ -120,10 +127,18 @@ final class BatchReader {
                             row.read(json);
                         });
                     }
-                    case "columns" -> columns = columns(json, token);
-                    case "strings" -> strings(json, token, strings, rows);
+                    case "columns" -> {
+                        requireBeforeRows("columns", columns != null, compactRows);
+                        columns = columns(json, token);
+                    }
+                    case "strings" -> {
+                        requireBeforeRows("strings", hasStrings, compactRows);
+                        hasStrings = true;
+                        strings(json, token, strings, rows);
+                    }
                     case "rows" -> {
                         hasRequests = true;
+                        compactRows = true;
                         Field[] names = columns;
                         if (names == null) {
                             throw ApiException.badRequest("columns must come before rows");
@@ -145,7 +160,7 @@ final class BatchReader {
             if (json.nextToken() != null) {
                 throw ApiException.badRequest("unexpected content after the JSON object");
             }
-            return new Batch(apiKey, framework, privacyLevel, hasRequests, rows.accepted, rows.rejected, rows.errors);
+            return new Batch(apiKey, framework, privacyLevel, hasRequests, compactRows, rows.accepted, rows.rejected, rows.errors);
         } catch (StreamConstraintsException e) {
             String limit = e.getOriginalMessage().replaceAll(", from `?[A-Za-z.()]*`?\\)", ")");
             if (limit.contains("nesting depth")) {
@@ -214,6 +229,16 @@ final class BatchReader {
         }
     }
 
+    /** Rows are read as they pass, by the columns and strings before them: a second or a late table would mean other rows. */
+    private static void requireBeforeRows(String name, boolean given, boolean afterRows) {
+        if (given) {
+            throw ApiException.badRequest(name + " may be given only once");
+        }
+        if (afterRows) {
+            throw ApiException.badRequest(name + " must come before rows");
+        }
+    }
+
     /** A compact batch's column names, in the order of each row's values; unknown names are kept as {@code null}. */
     private static Field[] columns(JsonParser json, JsonToken token) throws IOException {
         if (token != JsonToken.START_ARRAY) {
@@ -237,7 +262,7 @@ final class BatchReader {
      * whole post, so each counts towards the post's reservation, and there may be no more of them
      * than the text fields of the most rows a post may carry.
      */
-    private void strings(JsonParser json, JsonToken token, List<Value> strings, Rows rows) throws IOException {
+    private void strings(JsonParser json, JsonToken token, StringTable strings, Rows rows) throws IOException {
         if (token != JsonToken.START_ARRAY) {
             throw ApiException.badRequest("strings must be an array of strings");
         }
@@ -250,7 +275,7 @@ final class BatchReader {
                 throw new ApiException(413, "a post may carry at most " + limit + " strings; send smaller batches");
             }
             String text = json.getText();
-            strings.add(new Value(Kind.STRING, text));
+            strings.add(text);
             rows.hold(STRING_OBJECTS_BYTES + 2L * text.length());
         }
     }

@@ -152,7 +152,7 @@ public final class IngestHandler implements Handler {
             return;
         }
         metrics.rows(accepted.size(), rejected);
-        metrics.committed(arrived);
+        metrics.committed(batch.compact(), arrived);
         try {
             keys.markActive(keyId);
         } catch (StorageUnavailable e) {

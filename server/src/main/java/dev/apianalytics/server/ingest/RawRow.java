@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -79,7 +78,7 @@ final class RawRow {
      * n-th value is the n-th of {@code columns} ({@code null} for a column the collector does not
      * know), and a whole number in a text column is the entry of {@code strings} at that index.
      */
-    void readArray(JsonParser json, Field[] columns, List<Value> strings) throws IOException {
+    void readArray(JsonParser json, Field[] columns, StringTable strings) throws IOException {
         clear();
         JsonToken token;
         while ((token = json.nextToken()) != JsonToken.END_ARRAY) {
@@ -98,10 +97,10 @@ final class RawRow {
         }
     }
 
-    private Value reference(String digits, Field field, List<Value> strings) {
+    private Value reference(String digits, Field field, StringTable strings) {
         int index = digits.length() <= 9 ? Integer.parseInt(digits) : -1;
         if (index >= 0 && index < strings.size()) {
-            return strings.get(index);
+            return strings.refer(index);
         }
         if (problem == null) {
             problem = field.name().toLowerCase(Locale.ROOT) + " refers to string " + digits + " but the batch has "

@@ -23,6 +23,11 @@ public final class CollectorMetrics {
             .help("Rows received in ingestion posts: accepted (committed) or rejected (invalid)")
             .labelNames("outcome")
             .register(registry);
+    private final Counter posts = Counter.builder()
+            .name("apianalytics_ingest_posts")
+            .help("Ingestion posts whose rows were committed, by body form: json (the family's) or compact (ours)")
+            .labelNames("form")
+            .register(registry);
     private final Histogram ingestDuration = Histogram.builder()
             .name("apianalytics_ingest_duration_seconds")
             .help("Time from an ingestion post's arrival to the commit of its rows")
@@ -39,6 +44,8 @@ public final class CollectorMetrics {
     public CollectorMetrics() {
         rows.initLabelValues("accepted");
         rows.initLabelValues("rejected");
+        posts.initLabelValues("json");
+        posts.initLabelValues("compact");
         pings.initLabelValues("up");
         pings.initLabelValues("down");
         pings.initLabelValues("failed");
@@ -55,8 +62,12 @@ public final class CollectorMetrics {
         rows.labelValues("rejected").inc(rejected);
     }
 
-    /** Records how long a post took from arrival ({@link System#nanoTime()} then) to its commit. */
-    public void committed(long arrivedNanos) {
+    /**
+     * Records a committed post: its body form and how long it took from arrival
+     * ({@link System#nanoTime()} then) to its commit.
+     */
+    public void committed(boolean compact, long arrivedNanos) {
+        posts.labelValues(compact ? "compact" : "json").inc();
         ingestDuration.observe((System.nanoTime() - arrivedNanos) / 1e9);
     }
 
