@@ -35,6 +35,7 @@ import java.util.concurrent.Executors;
  * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark duckdb:/tmp/dashboard-benchmark... 1 5 summaries-only reuse checks-kept
  * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark jdbc:postgresql://... 1000000 3 summaries-only keep
  * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark jdbc:postgresql://... KEY 3 summaries-only reuse
+ * java -cp ... dev.apianalytics.server.dashboard.DashboardBenchmark jdbc:postgresql://... KEY 3 summaries-only reuse 'only=30d&tz=Europe/Paris$'
  * </pre>
  */
 public final class DashboardBenchmark {
@@ -99,6 +100,9 @@ public final class DashboardBenchmark {
         HiddenPathChecks keptChecks = flags.contains("checks-kept") ? new HiddenPathChecks(Clock.systemUTC()) : null;
         // "keep" leaves the seeded key (and DuckDB's directory) behind for timing queries by hand
         boolean keep = flags.contains("keep");
+        // "only=REGEX" times the views the expression finds in, such as only=30d&tz=Europe/Paris$
+        java.util.regex.Pattern only = flags.stream().filter(flag -> flag.startsWith("only=")).findFirst()
+                .map(flag -> java.util.regex.Pattern.compile(flag.substring("only=".length()))).orElse(null);
         Path directory = null;
         Storage storage;
         // "reuse" times the views of key ROWS that an earlier run kept (DuckDB: target "duckdb:DIRECTORY")
@@ -129,6 +133,9 @@ public final class DashboardBenchmark {
             Instant summarised = new SummaryJob(storage, Clock.fixed(now, ZoneOffset.UTC)).run();
             System.out.printf("summarised every hour until %s in %.1f s%n", summarised, (System.nanoTime() - started) / 1e9);
             for (String view : runs > 0 ? VIEWS : List.<String>of()) {
+                if (only != null && !only.matcher(view).find()) {
+                    continue;
+                }
                 time(storage, threads, keyId, view, now, runs, rowsToo, keptChecks);
             }
         } finally {
