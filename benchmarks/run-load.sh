@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Load benchmark of the adapters: a hello-world endpoint on the servlet filter (Jetty 12), the
-# Spring Boot starter (Spring MVC on Tomcat, --frameworks spring), Javalin 7, Vert.x 5 and
-# Micronaut 4 (its Netty server, --frameworks micronaut), each with and without the middleware,
-# driven by wrk on loopback in alternating pairs; the middleware posts to a collector sink, so
-# its whole path is measured.
+# Spring Boot starter (Spring MVC on Tomcat, --frameworks spring; WebFlux on Tomcat's reactive
+# adapter, --frameworks webflux), Javalin 7, Vert.x 5 and Micronaut 4 (its Netty server,
+# --frameworks micronaut), each with and without the middleware, driven by wrk on loopback in
+# alternating pairs; the middleware posts to a collector sink, so its whole path is measured.
 # Prints one line per pair and a Markdown table at the end. Needs wrk (apt-get install wrk).
 # Options go to the driver, e.g. `benchmarks/run-load.sh --seconds 10 --pairs 9 --frameworks javalin`.
 set -euo pipefail

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * measurement, divided by the requests wrk completed; so is the server JVM's CPU time, a figure
  * that other processes on a shared machine disturb far less than throughput.
  *
- * <p>Options: {@code --frameworks servlet,javalin,vertx,spring,micronaut --seconds 5 --pairs 5 --warmup 5
+ * <p>Options: {@code --frameworks servlet,javalin,vertx,spring,webflux,micronaut --seconds 5 --pairs 5 --warmup 5
  * --connections 50 --threads 1 --gzip true --variety true --wrk /usr/bin/wrk}; {@code --gzip false} makes the
  * middleware post plain JSON, which shows how much of its cost is compression. With {@code --variety true}
  * wrk sends {@code load/variety.lua}'s mix of paths, queries and user agents, so batches compress as real

@@ -19,7 +19,7 @@ import java.util.List;
  * twice, without and with the API Analytics middleware, on two loopback ports, plus a control
  * port that reports the JVM's allocated bytes, its CPU time and the uploader's counters.
  *
- * <p>Usage: {@code LoadServer <servlet|javalin|vertx|spring|micronaut> <collectorUrl> [gzip: true|false] [batch size]}. Prints one line
+ * <p>Usage: {@code LoadServer <servlet|javalin|vertx|spring|webflux|micronaut> <collectorUrl> [gzip: true|false] [batch size]}. Prints one line
  * {@code READY <withoutPort> <withPort> <controlPort>} when it serves, and stops when its
  * standard input closes.
  */
@@ -43,7 +43,7 @@ public final class LoadServer {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: LoadServer <servlet|javalin|vertx|spring|micronaut> <collectorUrl> [gzip: true|false]");
+            System.err.println("usage: LoadServer <servlet|javalin|vertx|spring|webflux|micronaut> <collectorUrl> [gzip: true|false]");
             System.exit(2);
         }
         String framework = args[0];
@@ -94,11 +94,13 @@ public final class LoadServer {
                 return VertxApp.start(config);
             case "spring":
                 return SpringMvcApp.start(config);
+            case "webflux":
+                return SpringWebFluxApp.start(config);
             case "micronaut":
                 return MicronautApp.start(config);
             default:
                 throw new IllegalArgumentException("unknown framework " + framework
-                        + "; use servlet, javalin, vertx, spring or micronaut");
+                        + "; use servlet, javalin, vertx, spring, webflux or micronaut");
         }
     }
 

@@ -1,0 +1,71 @@
+package dev.apianalytics.benchmarks.load;
+
+import dev.apianalytics.core.ApiAnalytics;
+import dev.apianalytics.core.Config;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/**
+ * A hello-world Spring Boot WebFlux application, every auto-configuration on, served by Tomcat's
+ * reactive adapter (Reactor Netty needs a Netty that the benchmark's other servers do not run
+ * on). Only the variant given a key records, through the starter's {@code WebFilter}.
+ */
+final class SpringWebFluxApp implements LoadServer.App {
+
+    private final ConfigurableApplicationContext context;
+    private final ApiAnalytics analytics;
+
+    private SpringWebFluxApp(ConfigurableApplicationContext context, ApiAnalytics analytics) {
+        this.context = context;
+        this.analytics = analytics;
+    }
+
+    static SpringWebFluxApp start(Config config) throws Exception {
+        SpringApplicationBuilder builder = new SpringApplicationBuilder(Hello.class).web(WebApplicationType.REACTIVE)
+                .properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
+                        "logging.level.root=warn");
+        if (config != null) {
+            builder.properties("api-analytics.api-key=" + config.apiKey(), "api-analytics.server-url=" + config.serverUrl(),
+                    "api-analytics.gzip=" + config.gzip(), "api-analytics.flush-on-shutdown=false");
+        }
+        ConfigurableApplicationContext context = builder.run();
+        ApiAnalytics analytics = context.getBeanProvider(ApiAnalytics.class).getIfAvailable();
+        if (config != null) {
+            LoadServer.checkEnabled(analytics);
+        } else if (analytics != null) {
+            throw new IllegalStateException("the starter recorded without a key");
+        }
+        return new SpringWebFluxApp(context, analytics);
+    }
+
+    @Override
+    public int port() {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    @Override
+    public ApiAnalytics analytics() {
+        return analytics;
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @RestController
+    static class Hello {
+        @GetMapping(value = {"/hello", "/hello/{id}"}, produces = "text/plain")
+        Mono<String> hello() {
+            return Mono.just(LoadServer.HELLO);
+        }
+    }
+}
