@@ -120,6 +120,32 @@ class CompactBatchTest {
                 400, "columns may be given only once");
         assertError(http.post("/api/log-request", envelope + "\"columns\":[\"path\"],\"strings\":[\"/x\"],\"strings\":[\"/y\"],"
                 + "\"rows\":[[0]]}"), 400, "strings may be given only once");
+        assertError(http.post("/api/log-request", envelope + "\"columns\":[\"path\"],\"rows\":[[\"/x\"]],\"rows\":[[\"/y\"]]}"),
+                400, "requests or rows, once");
+        assertError(http.post("/api/log-request", envelope + "\"requests\":[],\"columns\":[\"path\"],\"rows\":[[\"/x\"]]}"),
+                400, "requests or rows, once");
+        assertError(http.post("/api/log-request", envelope + "\"columns\":[\"path\"],\"rows\":[[\"/x\"]],\"requests\":[]}"),
+                400, "requests or rows, once");
+    }
+
+    @Test
+    void aTinyBodyWhoseRowsNameLongStringsGets413NotTheMemoryOfItsExpansion() {
+        String key = http.newKey();
+        // six 2,000-character texts named by every one of 5,000 rows: 60 million characters,
+        // within the 64 MiB decompressed cap, from a body of a few kilobytes gzipped
+        StringBuilder strings = new StringBuilder("[\"GET\"");
+        for (int i = 1; i <= 6; i++) {
+            strings.append(",\"/").append(Character.toString('a' + i).repeat(2000)).append('"');
+        }
+        String body = "{\"api_key\":\"" + key + "\",\"framework\":\"Javalin\",\"columns\":[\"method\",\"path\",\"route\","
+                + "\"user_agent\",\"user_id\",\"referrer\",\"hostname\",\"status\",\"response_time\"],\"strings\":" + strings
+                + "],\"rows\":[" + String.join(",", java.util.Collections.nCopies(5000, "[0,1,2,3,4,5,6,200,1]")) + "]}";
+        byte[] gzipped = Http.gzip(body.getBytes(StandardCharsets.UTF_8));
+        assertThat(gzipped.length).isLessThan(10_000);
+
+        assertError(http.postBytes("/api/log-request", gzipped, "Content-Encoding", "gzip"), 413,
+                "more than " + (4 * 1024 * 1024) + " characters");
+        assertThat(http.get("/api/data", "X-AUTH-TOKEN", key).json().getAsJsonArray()).isEmpty();
     }
 
     /** A compact batch with the columns path, method, status and response_time. */

@@ -97,7 +97,7 @@ class IngestionLimitsTest {
                 + "\"strings\":[\"/" + "x".repeat(60_000) + "\",\"GET\"],\"rows\":[" + String.join(",", java.util.Collections.nCopies(MAX_ROWS, row)) + "]}";
         assertThat(body.length()).isLessThan(MAX_BODY);
 
-        assertError(http.post("/api/log-request", body), 413, "refer to more than " + MAX_DECOMPRESSED + " characters");
+        assertError(http.post("/api/log-request", body), 413, "more than " + MAX_DECOMPRESSED + " characters");
         assertThat(http.get("/api/data", "X-AUTH-TOKEN", key).json().getAsJsonArray()).isEmpty();
     }
 

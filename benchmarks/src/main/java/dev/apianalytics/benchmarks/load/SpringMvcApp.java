@@ -31,7 +31,8 @@ final class SpringMvcApp implements LoadServer.App {
                         "logging.level.root=warn");
         if (config != null) {
             builder.properties("api-analytics.api-key=" + config.apiKey(), "api-analytics.server-url=" + config.serverUrl(),
-                    "api-analytics.gzip=" + config.gzip(), "api-analytics.flush-on-shutdown=false");
+                    "api-analytics.gzip=" + config.gzip(), "api-analytics.batch-size=" + config.batchSize(),
+                    "api-analytics.flush-on-shutdown=false");
         }
         ConfigurableApplicationContext context = builder.run();
         ApiAnalytics analytics = context.getBeanProvider(ApiAnalytics.class).getIfAvailable();

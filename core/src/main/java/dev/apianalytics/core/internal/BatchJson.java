@@ -117,6 +117,15 @@ final class BatchJson {
      * {@code rows} is a scratch buffer for the rows, which must follow the strings they name.
      */
     void writeCompact(String apiKey, String framework, PrivacyLevel privacyLevel, List<RequestRecord> records, BatchJson rows) {
+        try {
+            writeCompactTables(apiKey, framework, privacyLevel, records, rows);
+        } finally {
+            forgetStrings(); // also after a failure: the encoder is used again for the next batch
+        }
+    }
+
+    private void writeCompactTables(String apiKey, String framework, PrivacyLevel privacyLevel, List<RequestRecord> records,
+            BatchJson rows) {
         rows.start();
         for (int i = 0, n = records.size(); i < n; i++) {
             if (i > 0) {
@@ -144,7 +153,6 @@ final class BatchJson {
         length += rows.length;
         put((byte) ']');
         put((byte) '}');
-        forgetStrings();
     }
 
     private void forgetStrings() {

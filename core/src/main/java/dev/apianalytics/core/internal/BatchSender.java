@@ -74,18 +74,19 @@ final class BatchSender implements AutoCloseable {
             long started = System.nanoTime();
             try {
                 CollectorClient.Answer answer = client.post(body, batchId, requestTimeout());
+                compact = answer.readsCompact(); // the collector's last answer decides the next batch's form
                 switch (answer.verdict()) {
                     case ACCEPTED:
                         postDurations.record(PostOutcome.ACCEPTED, started);
                         log.accepted(size, body.length, System.nanoTime() - started);
-                        compact = answer.readsCompact();
                         return true;
                     case REFUSED:
                         postDurations.record(PostOutcome.REFUSED, started);
-                        if (sentCompact && answer.status() == 400 && !answer.readsCompact()) {
+                        if (sentCompact && !answer.readsCompact() && answer.status() != 401) {
                             // a collector that no longer offers the form refused it (another one behind the URL):
-                            // the family's JSON at once; a refusal that still offers it is about the batch itself
-                            compact = sentCompact = false;
+                            // the family's JSON at once; a refusal that still offers it is about the batch itself,
+                            // and an unknown key is unknown in any form
+                            sentCompact = false;
                             body = encode(batch, false);
                             if (body == null) {
                                 return false;

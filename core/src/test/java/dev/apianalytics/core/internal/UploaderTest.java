@@ -156,6 +156,24 @@ class UploaderTest {
     }
 
     @Test
+    void anyRefusalOfACompactPostByACollectorThatNoLongerOffersItSendsTheFamilysJson() {
+        collector.offerCompact(true);
+        Uploader uploader = uploader(collector.config().batchSize(1));
+        uploader.offer(record(0));
+        assertThat(uploader.flush(WAIT)).isTrue();
+        collector.offerCompact(false);
+        collector.script(TestCollector.Reply.of(415), TestCollector.Reply.of(404));
+        uploader.offer(record(1)); // 415 to the compact post, then 404 to the JSON: given up
+        assertThat(uploader.flush(WAIT)).isTrue();
+        uploader.offer(record(2)); // JSON from the start, as the last answer did not offer the form
+        assertThat(uploader.flush(WAIT)).isTrue();
+
+        assertThat(collector.posts()).extracting(TestCollector.Post::isCompact).containsExactly(false, true, false, false);
+        assertThat(collector.posts()).extracting(TestCollector.Post::answeredStatus).containsExactly(201, 415, 404, 201);
+        assertThat(paths(collector.accepted())).containsExactly("/items/0", "/items/2");
+    }
+
+    @Test
     void aCompactPostRefusedAs400ByACollectorStillOfferingItIsNotSentAgain() {
         collector.offerCompact(true);
         Uploader uploader = uploader(collector.config().batchSize(1));

@@ -119,6 +119,16 @@ public final class RequestBody {
         }
     }
 
+    /**
+     * The most text a body of this wire size may stand for: what {@link #open(int)} lets a gzip
+     * body of this size inflate to. A body whose values name shared text (the compact batch form)
+     * may expand to no more, so its sender gets no more work or memory out of the server than
+     * the same rows written out and gzipped would.
+     */
+    public long decodedAllowance(int maxRatio) {
+        return Math.min(maxDecodedBytes, Math.max(RATIO_FREE_BYTES, (long) maxRatio * wire.length));
+    }
+
     /** The whole decoded body; for the small bodies of a few endpoints only. */
     public byte[] bytes() throws IOException {
         try (InputStream in = open()) {

@@ -30,7 +30,8 @@ import java.util.Map;
  * ({@link IngestHandler#FORMATS_HEADER}): {@code columns} names the fields once, {@code strings}
  * holds each distinct text once, and every element of {@code rows} is an array of values in the
  * columns' order, where a whole number in a text column is an index into {@code strings}. Both
- * must come before {@code rows}, so that rows are still read as they pass.
+ * come once and before {@code rows}, so that rows are still read as they pass, and {@code rows}
+ * once, never beside {@code requests}.
  */
 final class BatchReader {
 
@@ -45,6 +46,7 @@ final class BatchReader {
     static final int MAX_COLUMNS = 64;
     /** Text fields a row may name strings for: hostname, address, path, route, user agent, method, user id, referrer. */
     private static final int TEXT_FIELDS = 8;
+    private static final String BOTH_FORMS = "a batch carries one array of rows: requests or rows, once";
     /** A kept string's objects beside its characters: the value, the string and their headers. */
     private static final int STRING_OBJECTS_BYTES = 64;
 
@@ -58,12 +60,10 @@ final class BatchReader {
     private final JsonFactory factory;
     private final RowParser parser;
     private final int maxRows;
-    private final long maxDocumentChars;
 
     BatchReader(RowParser parser, int maxRows, long maxDocumentChars) {
         this.parser = parser;
         this.maxRows = maxRows;
-        this.maxDocumentChars = maxDocumentChars;
         this.factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxStringLength(MAX_STRING_CHARS)
@@ -81,9 +81,11 @@ final class BatchReader {
     /**
      * Reads {@code body} as UTF-8 (malformed bytes become U+FFFD, as they would in any lenient
      * reader); an {@link ApiException} the stream throws (a decoding cap) passes unchanged. The
-     * rows kept are reserved in {@code memory} as they accumulate.
+     * rows kept are reserved in {@code memory} as they accumulate. A compact batch's strings,
+     * counted once and again for each row that names them, may come to {@code maxTextChars}
+     * characters (413 past it).
      */
-    Batch read(InputStream body, MemoryBudget.Reservation memory) {
+    Batch read(InputStream body, long maxTextChars, MemoryBudget.Reservation memory) {
         try (JsonParser json = factory.createParser(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiException.badRequest("the body must be a JSON object with api_key, framework and requests");
@@ -95,7 +97,7 @@ final class BatchReader {
             Field[] columns = null;
             boolean hasStrings = false;
             boolean compactRows = false;
-            var strings = new StringTable(maxDocumentChars);
+            var strings = new StringTable(maxTextChars);
             var rows = new Rows(memory);
             int fields = 0;
             while (json.nextToken() == JsonToken.FIELD_NAME) {
@@ -115,6 +117,9 @@ final class BatchReader {
                     case "framework" -> framework = RawRow.value(json, token);
                     case "privacy_level" -> privacyLevel = RawRow.value(json, token);
                     case "requests" -> {
+                        if (compactRows) {
+                            throw ApiException.badRequest(BOTH_FORMS);
+                        }
                         hasRequests = true;
                         if (token != JsonToken.START_ARRAY) {
                             throw ApiException.badRequest("requests must be an array of request objects");
@@ -137,6 +142,9 @@ final class BatchReader {
                         strings(json, token, strings, rows);
                     }
                     case "rows" -> {
+                        if (hasRequests) {
+                            throw ApiException.badRequest(BOTH_FORMS);
+                        }
                         hasRequests = true;
                         compactRows = true;
                         Field[] names = columns;

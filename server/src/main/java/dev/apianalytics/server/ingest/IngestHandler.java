@@ -97,7 +97,8 @@ public final class IngestHandler implements Handler {
             // reserved as it arrives: a client that is slow to send holds only what it sent
             RequestBody body = exchange.body(config.maxBodyBytes(), config.maxDecompressedBytes(), memory::grow);
             memory.grow(PARSER_BYTES);
-            store(exchange, batches.read(body.open(config.maxCompressionRatio()), memory), arrived);
+            int ratio = config.maxCompressionRatio();
+            store(exchange, batches.read(body.open(ratio), body.decodedAllowance(ratio), memory), arrived);
         }
     }
 

@@ -6,23 +6,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A compact batch's {@code strings}, which its rows name by index. Each reference counts the
- * string's characters against the most a post may decompress to: a long string named by every
- * row would otherwise cost the parser, the cleaning and the memory of a body many times larger
- * than the cap on bodies, so a post that refers to more is refused with a 413, as the same rows
- * sent in full would be.
+ * A compact batch's {@code strings}, which its rows name by index. Each string's characters
+ * count once when it is read and again for each row that names it, against the most text the
+ * post may stand for (what a gzip body of its size may inflate to): a long string named by every
+ * row would otherwise cost the parser, the cleaning and the memory budget far more than the body
+ * it came in, so a post past it is refused with a 413, as the same rows sent in full would be.
  */
 final class StringTable {
 
     private final List<Value> strings = new ArrayList<>();
-    private final long maxReferencedChars;
-    private long referencedChars;
+    private final long maxChars;
+    private long chars;
 
-    StringTable(long maxReferencedChars) {
-        this.maxReferencedChars = maxReferencedChars;
+    StringTable(long maxChars) {
+        this.maxChars = maxChars;
     }
 
     void add(String text) {
+        count(text.length());
         strings.add(new Value(RawRow.Kind.STRING, text));
     }
 
@@ -33,11 +34,15 @@ final class StringTable {
     /** The string at {@code index}, which must be within {@link #size()}, its characters counted. */
     Value refer(int index) {
         Value value = strings.get(index);
-        referencedChars += value.text().length();
-        if (referencedChars > maxReferencedChars) {
-            throw new ApiException(413, "the rows refer to more than " + maxReferencedChars
-                    + " characters of strings, the most a post may carry; send smaller batches");
-        }
+        count(value.text().length());
         return value;
+    }
+
+    private void count(int length) {
+        chars += length;
+        if (chars > maxChars) {
+            throw new ApiException(413, "the batch's strings, counted once and again for each row that names them, come to"
+                    + " more than " + maxChars + " characters, the most a post of its size may stand for; send smaller batches");
+        }
     }
 }
