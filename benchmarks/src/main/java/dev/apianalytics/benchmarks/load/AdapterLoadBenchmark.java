@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * measurement, divided by the requests wrk completed; so is the server JVM's CPU time, a figure
  * that other processes on a shared machine disturb far less than throughput.
  *
- * <p>Options: {@code --frameworks servlet,javalin,vertx,spring,webflux,micronaut --seconds 5 --pairs 5 --warmup 5
+ * <p>Options: {@code --frameworks servlet,javalin,vertx,vertx-ideal,spring,webflux,micronaut --seconds 5 --pairs 5 --warmup 5
  * --connections 50 --threads 1 --gzip true --variety true --wrk /usr/bin/wrk}; {@code --gzip false} makes the
  * middleware post plain JSON, which shows how much of its cost is compression. With {@code --variety true}
  * wrk sends {@code load/variety.lua}'s mix of paths, queries and user agents, so batches compress as real
@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * where the time goes ({@code jfr print --events jdk.ExecutionSample}). {@code --batch-size N} sets the
  * middleware's batch size (unset: {@code Config}'s default). The sink offers the compact form, as our collector
  * does, so after its first post the middleware sends that; {@code --compact false} keeps it on the family's JSON,
- * as with another collector.
+ * as with another collector. {@code vertx-ideal} measures the floor under any middleware on Vert.x: in place of
+ * ours, a bare capture of each request into a bounded queue that a timer drains and discards ({@link IdealCapture}).
  */
 public final class AdapterLoadBenchmark {
 

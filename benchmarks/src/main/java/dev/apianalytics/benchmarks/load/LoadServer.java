@@ -19,7 +19,7 @@ import java.util.List;
  * twice, without and with the API Analytics middleware, on two loopback ports, plus a control
  * port that reports the JVM's allocated bytes, its CPU time and the uploader's counters.
  *
- * <p>Usage: {@code LoadServer <servlet|javalin|vertx|spring|webflux|micronaut> <collectorUrl> [gzip: true|false] [batch size]}. Prints one line
+ * <p>Usage: {@code LoadServer <servlet|javalin|vertx|vertx-ideal|spring|webflux|micronaut> <collectorUrl> [gzip: true|false] [batch size]}. Prints one line
  * {@code READY <withoutPort> <withPort> <controlPort>} when it serves, and stops when its
  * standard input closes.
  */
@@ -35,6 +35,12 @@ public final class LoadServer {
         /** The middleware's analytics, or {@code null} for the app without it. */
         ApiAnalytics analytics();
 
+        /** Records enqueued, sent, dropped and failed so far by what the app captures requests with. */
+        default long[] counts() {
+            UploaderStats stats = analytics().stats();
+            return new long[] {stats.enqueued(), stats.sent(), stats.dropped(), stats.failed()};
+        }
+
         @Override
         void close() throws Exception;
     }
@@ -43,7 +49,7 @@ public final class LoadServer {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: LoadServer <servlet|javalin|vertx|spring|webflux|micronaut> <collectorUrl> [gzip: true|false]");
+            System.err.println("usage: LoadServer <servlet|javalin|vertx|vertx-ideal|spring|webflux|micronaut> <collectorUrl> [gzip: true|false]");
             System.exit(2);
         }
         String framework = args[0];
@@ -54,16 +60,18 @@ public final class LoadServer {
         }
         Config config = builder.build();
         List<App> apps = new ArrayList<>();
-        apps.add(start(framework, null));
-        apps.add(start(framework, config));
-        ApiAnalytics analytics = apps.get(1).analytics();
+        // "vertx-ideal": the floor, a bare capture (IdealCapture) in place of the middleware
+        boolean ideal = framework.equals("vertx-ideal");
+        apps.add(start(ideal ? "vertx" : framework, null));
+        apps.add(ideal ? VertxApp.startIdeal() : start(framework, config));
+        App measured = apps.get(1);
 
         HttpServer control = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         control.createContext("/stats", exchange -> {
-            UploaderStats stats = analytics.stats();
+            long[] counts = measured.counts();
             long[] allocated = allocatedBytes();
-            byte[] body = (allocated[0] + " " + allocated[1] + " " + processCpuNanos() + " " + stats.enqueued() + " " + stats.sent() + " " + stats.dropped()
-                    + " " + stats.failed()).getBytes(StandardCharsets.US_ASCII);
+            byte[] body = (allocated[0] + " " + allocated[1] + " " + processCpuNanos() + " " + counts[0] + " " + counts[1] + " "
+                    + counts[2] + " " + counts[3]).getBytes(StandardCharsets.US_ASCII);
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);

@@ -5,9 +5,11 @@ import dev.apianalytics.core.Config;
 import dev.apianalytics.vertx.ApiAnalyticsHandler;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
@@ -21,24 +23,46 @@ final class VertxApp implements LoadServer.App {
     private final Vertx vertx;
     private final int port;
     private final ApiAnalyticsHandler handler;
+    private final IdealCapture ideal;
 
-    private VertxApp(Vertx vertx, int port, ApiAnalyticsHandler handler) {
+    private VertxApp(Vertx vertx, int port, ApiAnalyticsHandler handler, IdealCapture ideal) {
         this.vertx = vertx;
         this.port = port;
         this.handler = handler;
+        this.ideal = ideal;
     }
 
     static VertxApp start(Config config) throws Exception {
         Vertx vertx = Vertx.vertx();
         ApiAnalyticsHandler handler = config == null ? null : ApiAnalyticsHandler.create(vertx, config);
-        int port = freePort();
-        vertx.deployVerticle(() -> new HelloVerticle(handler, port),
-                        new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        int port = deploy(vertx, handler);
         if (handler != null) {
             LoadServer.checkEnabled(handler.analytics());
         }
-        return new VertxApp(vertx, port, handler);
+        return new VertxApp(vertx, port, handler, null);
+    }
+
+    /** The hello world with the floor under any middleware in its place: a bare capture of each request. */
+    static VertxApp startIdeal() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        IdealCapture ideal = new IdealCapture();
+        Handler<RoutingContext> capture = ctx -> {
+            long startNanos = System.nanoTime();
+            long startMillis = System.currentTimeMillis();
+            ctx.addEndHandler(done -> ideal.capture(new IdealCapture.Capture(ctx.request().method().name(),
+                    ctx.request().path(), ctx.response().getStatusCode(), startNanos, System.nanoTime(), startMillis)));
+            ctx.next();
+        };
+        return new VertxApp(vertx, deploy(vertx, capture), null, ideal);
+    }
+
+    /** Deploys one verticle a core serving the hello world behind {@code first} (none when null); returns the port. */
+    private static int deploy(Vertx vertx, Handler<RoutingContext> first) throws Exception {
+        int port = freePort();
+        vertx.deployVerticle(() -> new HelloVerticle(first, port),
+                        new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return port;
     }
 
     @Override
@@ -52,7 +76,19 @@ final class VertxApp implements LoadServer.App {
     }
 
     @Override
+    public long[] counts() {
+        if (ideal == null) {
+            return LoadServer.App.super.counts();
+        }
+        long[] counts = ideal.counts();
+        return new long[] {counts[0], counts[1], counts[2], 0};
+    }
+
+    @Override
     public void close() throws Exception {
+        if (ideal != null) {
+            ideal.close();
+        }
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
@@ -63,10 +99,10 @@ final class VertxApp implements LoadServer.App {
     }
 
     private static final class HelloVerticle extends VerticleBase {
-        private final ApiAnalyticsHandler handler;
+        private final Handler<RoutingContext> handler;
         private final int port;
 
-        HelloVerticle(ApiAnalyticsHandler handler, int port) {
+        HelloVerticle(Handler<RoutingContext> handler, int port) {
             this.handler = handler;
             this.port = port;
         }
