@@ -45,10 +45,10 @@ final class IdealCapture implements AutoCloseable {
         drained.clear();
     }
 
-    /** Captured so far (queued or discarded), discarded, and dropped for a full queue. */
+    /** As {@link LoadServer.App#counts()}: captured (queued or discarded), discarded, dropped, failed (none). */
     long[] counts() {
         long done = discarded.get();
-        return new long[] {done + queue.size(), done, dropped.get()};
+        return new long[] {done + queue.size(), done, dropped.get(), 0};
     }
 
     @Override

@@ -101,9 +101,9 @@ public final class LoadServer {
             case "vertx":
                 return VertxApp.start(config);
             case "spring":
-                return SpringMvcApp.start(config);
+                return SpringApp.mvc(config);
             case "webflux":
-                return SpringWebFluxApp.start(config);
+                return SpringApp.webFlux(config);
             case "micronaut":
                 return MicronautApp.start(config);
             default:

@@ -77,11 +77,7 @@ final class VertxApp implements LoadServer.App {
 
     @Override
     public long[] counts() {
-        if (ideal == null) {
-            return LoadServer.App.super.counts();
-        }
-        long[] counts = ideal.counts();
-        return new long[] {counts[0], counts[1], counts[2], 0};
+        return ideal == null ? LoadServer.App.super.counts() : ideal.counts();
     }
 
     @Override

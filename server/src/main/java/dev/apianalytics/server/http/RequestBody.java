@@ -107,13 +107,13 @@ public final class RequestBody {
         if (!gzip) {
             return new ByteArrayInputStream(wire);
         }
-        long byRatio = Math.max(RATIO_FREE_BYTES, (long) maxRatio * wire.length);
-        String tooLarge = byRatio < maxDecodedBytes
+        long allowance = decodedAllowance(maxRatio);
+        String tooLarge = allowance < maxDecodedBytes
                 ? "the body inflates to more than " + maxRatio + " times its compressed size of " + wire.length
                         + " bytes (past " + RATIO_FREE_BYTES + " bytes); real batches never do"
                 : "the decompressed request body is larger than the limit of " + maxDecodedBytes + " bytes";
         try {
-            return new Capped(new GZIPInputStream(new ByteArrayInputStream(wire), BUFFER), Math.min(byRatio, maxDecodedBytes), tooLarge);
+            return new Capped(new GZIPInputStream(new ByteArrayInputStream(wire), BUFFER), allowance, tooLarge);
         } catch (IOException e) {
             throw notGzip(e);
         }

@@ -97,7 +97,7 @@ final class BatchReader {
             Field[] columns = null;
             boolean hasStrings = false;
             boolean compactRows = false;
-            var strings = new StringTable(maxTextChars);
+            var strings = new StringTable((long) maxRows * TEXT_FIELDS, maxTextChars);
             var rows = new Rows(memory);
             int fields = 0;
             while (json.nextToken() == JsonToken.FIELD_NAME) {
@@ -267,20 +267,16 @@ final class BatchReader {
 
     /**
      * A compact batch's texts, which its rows name by index. They are held in memory for the
-     * whole post, so each counts towards the post's reservation, and there may be no more of them
-     * than the text fields of the most rows a post may carry.
+     * whole post, so each counts towards the post's reservation; the table bounds their number
+     * and the text they stand for.
      */
     private void strings(JsonParser json, JsonToken token, StringTable strings, Rows rows) throws IOException {
         if (token != JsonToken.START_ARRAY) {
             throw ApiException.badRequest("strings must be an array of strings");
         }
-        long limit = (long) maxRows * TEXT_FIELDS;
         while ((token = json.nextToken()) != JsonToken.END_ARRAY) {
             if (token != JsonToken.VALUE_STRING) {
                 throw ApiException.badRequest("strings must be an array of strings");
-            }
-            if (strings.size() >= limit) {
-                throw new ApiException(413, "a post may carry at most " + limit + " strings; send smaller batches");
             }
             String text = json.getText();
             strings.add(text);

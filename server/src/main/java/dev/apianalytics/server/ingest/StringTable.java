@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A compact batch's {@code strings}, which its rows name by index. Each string's characters
+ * A compact batch's {@code strings}, which its rows name by index: no more of them than the text
+ * fields of the most rows a post may carry (413 beyond). Each string's characters
  * count once when it is read and again for each row that names it, against the most text the
  * post may stand for (what a gzip body of its size may inflate to): a long string named by every
  * row would otherwise cost the parser, the cleaning and the memory budget far more than the body
@@ -15,14 +16,19 @@ import java.util.List;
 final class StringTable {
 
     private final List<Value> strings = new ArrayList<>();
+    private final long maxStrings;
     private final long maxChars;
     private long chars;
 
-    StringTable(long maxChars) {
+    StringTable(long maxStrings, long maxChars) {
+        this.maxStrings = maxStrings;
         this.maxChars = maxChars;
     }
 
     void add(String text) {
+        if (strings.size() >= maxStrings) {
+            throw new ApiException(413, "a post may carry at most " + maxStrings + " strings; send smaller batches");
+        }
         count(text.length());
         strings.add(new Value(RawRow.Kind.STRING, text));
     }

@@ -9,24 +9,35 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
 
 /**
- * A hello-world Spring Boot MVC application on embedded Tomcat, every auto-configuration on, as
- * users write it. The starter is on the class path of both variants; only the one given a key
- * records, as in an application that sets {@code api-analytics.api-key}.
+ * A hello-world Spring Boot application, every auto-configuration on, as users write it: Spring
+ * MVC on embedded Tomcat ({@link #mvc}), or WebFlux on Tomcat's reactive adapter ({@link #webFlux};
+ * Reactor Netty needs a Netty that the benchmark's other servers do not run on). The starter is
+ * on the class path of both variants; only the one given a key records, as in an application
+ * that sets {@code api-analytics.api-key}.
  */
-final class SpringMvcApp implements LoadServer.App {
+final class SpringApp implements LoadServer.App {
 
     private final ConfigurableApplicationContext context;
     private final ApiAnalytics analytics;
 
-    private SpringMvcApp(ConfigurableApplicationContext context, ApiAnalytics analytics) {
+    private SpringApp(ConfigurableApplicationContext context, ApiAnalytics analytics) {
         this.context = context;
         this.analytics = analytics;
     }
 
-    static SpringMvcApp start(Config config) throws Exception {
-        SpringApplicationBuilder builder = new SpringApplicationBuilder(Hello.class).web(WebApplicationType.SERVLET)
+    static SpringApp mvc(Config config) throws Exception {
+        return start(config, MvcHello.class, WebApplicationType.SERVLET);
+    }
+
+    static SpringApp webFlux(Config config) throws Exception {
+        return start(config, FluxHello.class, WebApplicationType.REACTIVE);
+    }
+
+    private static SpringApp start(Config config, Class<?> application, WebApplicationType type) throws Exception {
+        SpringApplicationBuilder builder = new SpringApplicationBuilder(application).web(type)
                 .properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
                         "logging.level.root=warn");
         if (config != null) {
@@ -41,7 +52,7 @@ final class SpringMvcApp implements LoadServer.App {
         } else if (analytics != null) {
             throw new IllegalStateException("the starter recorded without a key");
         }
-        return new SpringMvcApp(context, analytics);
+        return new SpringApp(context, analytics);
     }
 
     @Override
@@ -62,10 +73,20 @@ final class SpringMvcApp implements LoadServer.App {
     @SpringBootConfiguration
     @EnableAutoConfiguration
     @RestController
-    static class Hello {
+    static class MvcHello {
         @GetMapping(value = {"/hello", "/hello/{id}"}, produces = "text/plain")
         String hello() {
             return LoadServer.HELLO;
+        }
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @RestController
+    static class FluxHello {
+        @GetMapping(value = {"/hello", "/hello/{id}"}, produces = "text/plain")
+        Mono<String> hello() {
+            return Mono.just(LoadServer.HELLO);
         }
     }
 }
