@@ -120,6 +120,7 @@ public final class IngestionBenchmark {
             if (pgUrl != null) {
                 TestEnvironment.dropSchema(pgUrl);
             }
+            TestFiles.deleteRecursively(dataDir);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.apianalytics.server.dashboard;
 
+import dev.apianalytics.server.TestFiles;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

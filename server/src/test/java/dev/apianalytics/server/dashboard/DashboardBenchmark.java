@@ -1,5 +1,7 @@
 package dev.apianalytics.server.dashboard;
 
+import dev.apianalytics.server.TestFiles;
+
 import dev.apianalytics.server.storage.DuckDbStorage;
 import dev.apianalytics.server.storage.PostgresStorage;
 import dev.apianalytics.server.storage.Schema;

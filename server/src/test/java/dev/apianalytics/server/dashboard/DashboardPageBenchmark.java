@@ -1,5 +1,7 @@
 package dev.apianalytics.server.dashboard;
 
+import dev.apianalytics.server.TestFiles;
+
 import dev.apianalytics.server.CollectorServer;
 import dev.apianalytics.server.ServerConfig;
 import dev.apianalytics.server.keys.ApiKeys;

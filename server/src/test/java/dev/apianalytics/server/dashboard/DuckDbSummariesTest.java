@@ -1,5 +1,7 @@
 package dev.apianalytics.server.dashboard;
 
+import dev.apianalytics.server.TestFiles;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;

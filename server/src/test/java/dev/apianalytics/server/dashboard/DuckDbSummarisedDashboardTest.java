@@ -1,5 +1,7 @@
 package dev.apianalytics.server.dashboard;
 
+import dev.apianalytics.server.TestFiles;
+
 import dev.apianalytics.server.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;

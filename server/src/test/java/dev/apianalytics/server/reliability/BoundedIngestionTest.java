@@ -1,5 +1,7 @@
 package dev.apianalytics.server.reliability;
 
+import dev.apianalytics.server.TestFiles;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonArray;
@@ -52,7 +54,7 @@ class BoundedIngestionTest {
         if (server != null) {
             server.close();
         }
-        Reliability.deleteTree(dataDir);
+        TestFiles.deleteRecursively(dataDir);
     }
 
     @Test
@@ -152,7 +154,7 @@ class BoundedIngestionTest {
                 }
             }
         } finally {
-            Reliability.deleteTree(dir);
+            TestFiles.deleteRecursively(dir);
         }
     }
 

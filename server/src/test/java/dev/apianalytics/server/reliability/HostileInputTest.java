@@ -1,5 +1,7 @@
 package dev.apianalytics.server.reliability;
 
+import dev.apianalytics.server.TestFiles;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonElement;
@@ -61,7 +63,7 @@ class HostileInputTest {
         if (server != null) {
             server.close();
         }
-        Reliability.deleteTree(dataDir);
+        TestFiles.deleteRecursively(dataDir);
     }
 
     @Provide

@@ -1,5 +1,7 @@
 package dev.apianalytics.server.reliability;
 
+import dev.apianalytics.server.TestFiles;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apianalytics.server.CollectorServer;
@@ -38,7 +40,7 @@ class ParameterValidationTest {
         if (server != null) {
             server.close();
         }
-        Reliability.deleteTree(dataDir);
+        TestFiles.deleteRecursively(dataDir);
     }
 
     @ParameterizedTest

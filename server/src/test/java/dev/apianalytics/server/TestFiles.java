@@ -1,4 +1,4 @@
-package dev.apianalytics.server.dashboard;
+package dev.apianalytics.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,11 +8,11 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Removes what a test wrote to disk. */
-final class TestFiles {
+public final class TestFiles {
 
     private TestFiles() {}
 
-    static void deleteRecursively(Path directory) {
+    public static void deleteRecursively(Path directory) {
         if (directory == null || !Files.exists(directory)) {
             return;
         }
