@@ -48,6 +48,7 @@ public final class DuckDbStorage extends SqlStorage {
     private final Set<String> batchIdsBeingWritten = new HashSet<>();
     private final Deque<Writer> idleWriters = new ArrayDeque<>();
     private int writers;
+    private boolean closed;
 
     private DuckDbStorage(Path file, DuckDBConnection root, Duration lateAfter) {
         super(lateAfter);
@@ -182,8 +183,9 @@ public final class DuckDbStorage extends SqlStorage {
             append(group);
         } catch (SQLException e) {
             failure = e;
-        } catch (RuntimeException e) {
-            failure = new SQLException("appending rows failed: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            // the group's callers and the batch ids it holds must be released whatever went wrong
+            failure = new SQLException("appending rows failed: " + e, e);
         }
         synchronized (writeLock) {
             for (Pending pending : group) {
@@ -231,18 +233,45 @@ public final class DuckDbStorage extends SqlStorage {
     private void append(List<Pending> group) throws SQLException {
         Writer writer;
         synchronized (writeLock) {
+            if (closed) {
+                throw new SQLException("the database " + file + " is closed");
+            }
             writer = idleWriters.poll();
         }
         if (writer == null) {
-            writer = new Writer(root.duplicate());
+            writer = openWriter();
         }
+        boolean written = false;
         try {
             writer.write(group);
+            written = true;
         } finally {
-            synchronized (writeLock) {
+            keepOrClose(writer, written);
+        }
+    }
+
+    private Writer openWriter() throws SQLException {
+        DuckDBConnection connection = root.duplicate();
+        try {
+            return new Writer(connection);
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Keeps a writer whose group committed for the next group; closes one that failed (a commit
+     * DuckDB refused leaves the driver believing a transaction is open) or that outlived close().
+     */
+    private void keepOrClose(Writer writer, boolean written) {
+        synchronized (writeLock) {
+            if (written && !closed) {
                 idleWriters.push(writer);
+                return;
             }
         }
+        writer.close();
     }
 
     /** A connection kept for appending groups, one transaction each, its statements prepared once. */
@@ -252,9 +281,9 @@ public final class DuckDbStorage extends SqlStorage {
         private final PreparedStatement claimBatch;
         private final PreparedStatement lateHour;
 
-        Writer(DuckDBConnection connection) throws SQLException {
+        private Writer(DuckDBConnection connection) throws SQLException {
             this.connection = connection;
-            // one transaction for the batch ids and the rows: the appender writes inside it
+            // one transaction for the batch ids, the late hours and the rows: the appender writes inside it
             connection.setAutoCommit(false);
             findBatch = connection.prepareStatement(
                     "SELECT accepted, rejected FROM ingest_batches WHERE key_id = ? AND batch_id = ?");
@@ -263,17 +292,14 @@ public final class DuckDbStorage extends SqlStorage {
             lateHour = connection.prepareStatement("INSERT INTO late_hours (key_id, hour) VALUES (?, ?)");
         }
 
+        /**
+         * Claims the batch ids, marks late hours, then appends the rows: the statements before
+         * the appender open the transaction it writes in (with nothing before it, its rows commit
+         * as one when it closes).
+         */
         void write(List<Pending> group) throws SQLException {
             try {
                 List<Pending> fresh = claimBatchIds(group);
-                try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "requests")) {
-                    for (Pending pending : fresh) {
-                        for (StoredRequest row : pending.rows) {
-                            appendRow(appender, pending.keyId, row);
-                        }
-                    }
-                    // closing flushes the rows into the transaction
-                }
                 Instant now = Instant.now();
                 for (Pending pending : fresh) {
                     for (LocalDateTime hour : lateHours(pending.rows, now)) {
@@ -281,6 +307,14 @@ public final class DuckDbStorage extends SqlStorage {
                         lateHour.setObject(2, hour);
                         lateHour.executeUpdate();
                     }
+                }
+                try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "requests")) {
+                    for (Pending pending : fresh) {
+                        for (StoredRequest row : pending.rows) {
+                            appendRow(appender, pending.keyId, row);
+                        }
+                    }
+                    // closing flushes the rows into the transaction
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -308,7 +342,9 @@ public final class DuckDbStorage extends SqlStorage {
                         findBatch.setLong(1, pending.keyId);
                         findBatch.setString(2, pending.batchId);
                         try (ResultSet rows = findBatch.executeQuery()) {
-                            rows.next();
+                            if (!rows.next()) { // taken, yet not visible: a deletion of it in flight
+                                throw new SQLException("the batch id " + pending.batchId + " is being deleted");
+                            }
                             pending.earlier = new BatchOutcome(rows.getInt(1), rows.getInt(2));
                         }
                         continue;
@@ -320,8 +356,12 @@ public final class DuckDbStorage extends SqlStorage {
         }
 
         @Override
-        public void close() throws SQLException {
-            connection.close(); // closes its statements
+        public void close() {
+            try {
+                connection.close(); // and its statements
+            } catch (SQLException ignored) {
+                // nothing to do about a connection that will not close
+            }
         }
     }
 
@@ -413,9 +453,8 @@ public final class DuckDbStorage extends SqlStorage {
     public void close() {
         try {
             synchronized (writeLock) {
-                for (Writer writer : idleWriters) {
-                    writer.close();
-                }
+                closed = true; // a writer still writing closes its connection when done
+                idleWriters.forEach(Writer::close);
                 idleWriters.clear();
             }
             root.close();
