@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * before the clock starts (default 20; a few hundred let the JIT finish, as on a collector that has
  * been running for a while), and {@code no-idempotency-key} to post without the header our uploader
  * sends (each post then skips the batch-id claim), and {@code compact} to post the compact form our uploader
- * sends once the collector offers it instead of the family's JSON.
+ * sends once the collector offers it instead of the family's JSON, and {@code fresh} for rows made in the
+ * last ten seconds (as our uploader sends them) instead of over the last hour.
  * Prints rows per second and the CPU time per row of the collector apart from the posting
  * clients and the JIT compiler (from {@code /proc}, per thread; Linux only).
  */
@@ -58,6 +59,7 @@ public final class IngestionBenchmark {
         List<String> flags = List.of(args).subList(Math.min(4, args.length), args.length);
         boolean idempotencyKeys = !flags.contains("no-idempotency-key");
         boolean compact = flags.contains("compact");
+        boolean fresh = flags.contains("fresh");
 
         Path dataDir = Files.createTempDirectory("api-analytics-bench");
         String pgUrl = storage.startsWith("p") ? TestEnvironment.freshPostgresSchemaUrl() : null;
@@ -72,7 +74,7 @@ public final class IngestionBenchmark {
             List<byte[]> bodies = new ArrayList<>();
             Random random = new Random(42);
             for (int i = 0; i < 50; i++) {
-                bodies.add(Http.gzip(batch(key, random, compact).getBytes(StandardCharsets.UTF_8)));
+                bodies.add(Http.gzip(batch(key, random, compact, fresh ? 10_000 : 3_600_000).getBytes(StandardCharsets.UTF_8)));
             }
             ExecutorService pool = Executors.newFixedThreadPool(clients, named("bench-client-"));
             HttpClient client = HttpClient.newBuilder().executor(Executors.newCachedThreadPool(named("bench-client-http-")))
@@ -102,7 +104,7 @@ public final class IngestionBenchmark {
                 throw new IllegalStateException("stored " + stored + " rows, expected " + expected);
             }
             System.out.printf(Locale.ROOT, "%s: %d batches of %d rows%s, %d clients%s: %.2f s, %,.0f rows/s (%d rows stored)%n",
-                    server.storage().dialect(), batches, ROWS_PER_BATCH, compact ? " (compact form)" : "", clients,
+                    server.storage().dialect(), batches, ROWS_PER_BATCH, (compact ? " (compact form)" : "") + (fresh ? ", made in the last 10 s" : ""), clients,
                     idempotencyKeys ? "" : ", no Idempotency-Key", seconds,
                     batches * ROWS_PER_BATCH / seconds, stored);
             double collector = perRow.get("collector") + perRow.get("gc");
@@ -234,7 +236,12 @@ public final class IngestionBenchmark {
     private static final String[] METHODS = {"GET", "GET", "GET", "POST", "PUT", "DELETE"};
     private static final int[] STATUSES = {200, 200, 200, 201, 204, 301, 400, 404, 500};
 
-    private static String batch(String key, Random random, boolean compact) {
+    /**
+     * A batch of rows made over the last {@code ageMillis}: an hour by default (rows the collector
+     * counts as late, marking their hours for the summaries again), ten seconds with {@code fresh},
+     * as our uploader sends them every few seconds.
+     */
+    private static String batch(String key, Random random, boolean compact, int age) {
         List<RequestRecord> records = new ArrayList<>(ROWS_PER_BATCH);
         long now = System.currentTimeMillis();
         for (int i = 0; i < ROWS_PER_BATCH; i++) {
@@ -243,7 +250,7 @@ public final class IngestionBenchmark {
                     route.replace("{id}", Integer.toString(random.nextInt(10_000))), route,
                     AGENTS[random.nextInt(AGENTS.length)], METHODS[random.nextInt(METHODS.length)],
                     STATUSES[random.nextInt(STATUSES.length)], 200 + random.nextInt(50_000),
-                    random.nextInt(4) == 0 ? null : "user-" + random.nextInt(500), now - random.nextInt(3_600_000)));
+                    random.nextInt(4) == 0 ? null : "user-" + random.nextInt(500), now - random.nextInt(age)));
         }
         return compact ? WireFormat.toCompactJson(key, "Javalin", PrivacyLevel.STORE_IP, records)
                 : WireFormat.toJson(key, "Javalin", PrivacyLevel.STORE_IP, records);

@@ -14,8 +14,10 @@ import java.time.LocalDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -300,14 +302,7 @@ public final class DuckDbStorage extends SqlStorage {
         void write(List<Pending> group) throws SQLException {
             try {
                 List<Pending> fresh = claimBatchIds(group);
-                Instant now = Instant.now();
-                for (Pending pending : fresh) {
-                    for (LocalDateTime hour : lateHours(pending.rows, now)) {
-                        lateHour.setLong(1, pending.keyId);
-                        lateHour.setObject(2, hour);
-                        lateHour.executeUpdate();
-                    }
-                }
+                markLateHours(fresh);
                 try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "requests")) {
                     for (Pending pending : fresh) {
                         for (StoredRequest row : pending.rows) {
@@ -320,6 +315,25 @@ public final class DuckDbStorage extends SqlStorage {
             } catch (SQLException | RuntimeException e) {
                 rollback(connection);
                 throw e;
+            }
+        }
+
+        /** Marks each key's late hours once for the group, however many of its batches name them. */
+        private void markLateHours(List<Pending> fresh) throws SQLException {
+            Instant now = Instant.now();
+            Map<Long, Set<LocalDateTime>> late = new HashMap<>();
+            for (Pending pending : fresh) {
+                Set<LocalDateTime> hours = lateHours(pending.rows, now);
+                if (!hours.isEmpty()) {
+                    late.computeIfAbsent(pending.keyId, key -> new HashSet<>()).addAll(hours);
+                }
+            }
+            for (Map.Entry<Long, Set<LocalDateTime>> key : late.entrySet()) {
+                for (LocalDateTime hour : key.getValue()) {
+                    lateHour.setLong(1, key.getKey());
+                    lateHour.setObject(2, hour);
+                    lateHour.executeUpdate();
+                }
             }
         }
 
