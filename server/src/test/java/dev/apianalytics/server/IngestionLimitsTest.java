@@ -79,11 +79,11 @@ class IngestionLimitsTest {
     @Test
     void aCompactBatchWithMoreStringsThanItsRowsCouldNameGets413() {
         String key = http.newKey();
-        // eight text fields a row, at most MAX_ROWS rows: more strings than that are never needed
-        String strings = "\"s\",".repeat(8 * MAX_ROWS) + "\"one too many\"";
+        // nine text columns a row (referrer and referer among them), at most MAX_ROWS rows: more strings are never needed
+        String strings = "\"s\",".repeat(9 * MAX_ROWS) + "\"one too many\"";
         String body = "{\"api_key\":\"" + key + "\",\"framework\":\"Gin\",\"columns\":[\"path\",\"method\",\"status\","
                 + "\"response_time\"],\"strings\":[" + strings + "],\"rows\":[[0,0,200,1]]}";
-        assertError(http.post("/api/log-request", body), 413, "at most " + 8 * MAX_ROWS + " strings");
+        assertError(http.post("/api/log-request", body), 413, "at most " + 9 * MAX_ROWS + " strings");
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +45,8 @@ final class BatchReader {
     private static final int REPORTED_ERRORS = 20;
     private static final long RESERVATION_STEP = 1024 * 1024;
     static final int MAX_COLUMNS = 64;
-    /** Text fields a row may name strings for: hostname, address, path, route, user agent, method, user id, referrer. */
-    private static final int TEXT_FIELDS = 8;
+    /** Text fields a row may name strings for: at most this many distinct strings per row are of use. */
+    private static final int TEXT_FIELDS = (int) Arrays.stream(RawRow.Field.values()).filter(f -> f.text).count();
     private static final String BOTH_FORMS = "a batch carries one array of rows: requests or rows, once";
     /** A kept string's objects beside its characters: the value, the string and their headers. */
     private static final int STRING_OBJECTS_BYTES = 64;
