@@ -2,6 +2,7 @@ package dev.apianalytics.micronaut;
 
 import dev.apianalytics.core.ApiAnalytics;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.BasicHttpAttributes;
@@ -26,6 +27,7 @@ import jakarta.annotation.PreDestroy;
  * are measured until complete. Records are flushed when the application context closes.
  */
 @Context // created at startup: a bad setting fails fast and the one log line appears then
+@Requires(property = ApiAnalyticsSetup.ENABLED, notEquals = "false") // switched off: no filter at all
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public final class ApiAnalyticsFilter implements Ordered, ApplicationEventListener<HttpRequestTerminatedEvent> {
 

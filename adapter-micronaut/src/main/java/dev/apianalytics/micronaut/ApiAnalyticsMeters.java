@@ -12,6 +12,7 @@ import jakarta.inject.Singleton;
  */
 @Factory
 @Requires(classes = io.micrometer.core.instrument.binder.MeterBinder.class)
+@Requires(property = ApiAnalyticsSetup.ENABLED, notEquals = "false")
 final class ApiAnalyticsMeters {
 
     @Singleton

@@ -22,6 +22,8 @@ import java.util.function.Function;
 final class ApiAnalyticsSetup {
 
     static final String PREFIX = "api-analytics";
+    /** The adapter's switch, not a setting of {@link Config}: {@code false} registers no filter. */
+    static final String ENABLED = PREFIX + ".enabled";
 
     private final Environment environment;
     private final BeanContext beans;
@@ -33,7 +35,8 @@ final class ApiAnalyticsSetup {
 
     Config config() {
         try {
-            List<String> names = environment.getPropertyEntries(PREFIX).stream().map(name -> PREFIX + "." + name).toList();
+            List<String> names = environment.getPropertyEntries(PREFIX).stream().map(name -> PREFIX + "." + name)
+                    .filter(name -> !name.equals(ENABLED)).toList();
             Map<String, String> settings = SettingNames.read(PREFIX + ".", names,
                     name -> environment.getProperty(name, String.class).orElse(null), "the application's configuration");
             Config.Builder builder = Config.fromSettings(settings::get);

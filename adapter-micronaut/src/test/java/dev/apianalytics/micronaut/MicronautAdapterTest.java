@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Configuration paths the conformance suite does not take: customizer beans, bad values, query templates. */
+/** Configuration paths the conformance suite does not take: customizer beans, bad values, query templates, the switch. */
 class MicronautAdapterTest {
 
     private static final String KEY = "6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f";
@@ -82,6 +82,22 @@ class MicronautAdapterTest {
     void anInvalidSettingStopsStartupNamingTheField() {
         assertThatThrownBy(() -> start(Map.of("api-analytics.privacy-level", 7)))
                 .hasStackTraceContaining("Invalid api-analytics configuration: privacyLevel must be 0, 1 or 2, but was 7");
+    }
+
+    @Test
+    void switchedOffWithEnabledFalseTheAdapterRegistersNoFilterAndRecordsNothing() throws Exception {
+        String url = start(Map.of("api-analytics.enabled", false));
+        assertThat(context.findBean(ApiAnalyticsFilter.class)).isEmpty();
+        assertThat(get(url + "/users/7", "203.0.113.9")).isEqualTo(200);
+        Thread.sleep(300); // six flush intervals
+        assertThat(collector.batches()).isEmpty();
+    }
+
+    @Test
+    void enabledTrueRecordsAsWithoutTheSwitch() throws Exception {
+        String url = start(Map.of("api-analytics.enabled", true));
+        assertThat(get(url + "/users/7", "203.0.113.9")).isEqualTo(200);
+        assertThat(collector.awaitRecords(1, Duration.ofSeconds(10)).get(0).route()).isEqualTo("/users/{id}");
     }
 
     @Singleton

@@ -6,12 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.apianalytics.server.CollectorServer;
 import dev.apianalytics.server.Http;
 import dev.apianalytics.server.ServerConfig;
+import dev.apianalytics.server.TestFiles;
 import dev.apianalytics.server.dashboard.Browser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.support.ui.Select;
 
@@ -63,9 +62,7 @@ final class AlertsBrowserTest {
             assertThat(browser.find("[data-testid=deliveries] tr").getAttribute("data-state")).isEqualTo("delivered");
             assertThat(browser.text("[data-testid=deliveries]")).contains("is down", "1 attempt", "HTTP 200");
         } finally {
-            try (Stream<Path> files = Files.walk(dataDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-            }
+            TestFiles.deleteRecursively(dataDir);
         }
     }
 }

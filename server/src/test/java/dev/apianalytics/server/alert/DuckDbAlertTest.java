@@ -8,6 +8,7 @@ import dev.apianalytics.server.CollectorServer;
 import dev.apianalytics.server.Http;
 import dev.apianalytics.server.MutableClock;
 import dev.apianalytics.server.ServerConfig;
+import dev.apianalytics.server.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,9 +90,7 @@ final class DuckDbAlertTest extends AlertContract {
                         .getAsString()).isEqualTo("monitor.recovered");
             }
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-            }
+            TestFiles.deleteRecursively(dir);
         }
     }
 

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.apianalytics.server.CollectorServer;
 import dev.apianalytics.server.Http;
 import dev.apianalytics.server.ServerConfig;
-import java.io.IOException;
+import dev.apianalytics.server.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,13 +32,11 @@ final class MonitorApiTest {
     }
 
     @AfterAll
-    void stop() throws IOException {
+    void stop() {
         if (server != null) {
             server.close();
         }
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-        }
+        TestFiles.deleteRecursively(directory);
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

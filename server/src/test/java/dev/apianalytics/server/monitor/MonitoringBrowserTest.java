@@ -7,14 +7,13 @@ import dev.apianalytics.server.CollectorServer;
 import dev.apianalytics.server.Http;
 import dev.apianalytics.server.MutableClock;
 import dev.apianalytics.server.ServerConfig;
+import dev.apianalytics.server.TestFiles;
 import dev.apianalytics.server.dashboard.Browser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,9 +51,7 @@ final class MonitoringBrowserTest {
         if (server != null) {
             server.close();
         }
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-        }
+        TestFiles.deleteRecursively(directory);
     }
 
     @Test

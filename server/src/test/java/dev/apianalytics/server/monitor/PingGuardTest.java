@@ -3,23 +3,21 @@ package dev.apianalytics.server.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.apianalytics.server.TestFiles;
 import dev.apianalytics.server.metrics.CollectorMetrics;
 import dev.apianalytics.server.monitor.MonitorStore.Monitor;
 import dev.apianalytics.server.monitor.MonitorStore.Ping;
 import dev.apianalytics.server.net.PublicAddresses;
 import dev.apianalytics.server.storage.DuckDbStorage;
 import dev.apianalytics.server.summary.SummaryJob;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,11 +45,9 @@ final class PingGuardTest {
     }
 
     @AfterAll
-    void close() throws IOException {
+    void close() {
         storage.close();
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-        }
+        TestFiles.deleteRecursively(directory);
     }
 
     @Test
