@@ -37,8 +37,8 @@ public final class DuckDbStorage extends SqlStorage {
 
     /**
      * Groups appended at once, each in its own transaction: DuckDB appends them side by side and
-     * only their commits take turns. Two carried 1.2 to 1.5 times the rows of one on two cores
-     * (docs/performance.md); three and four no more than two.
+     * only their commits take turns. Two carried 1.1 to 1.3 times the rows of the one writer before
+     * on two cores (docs/performance.md); three and four no more than two.
      */
     private static final int WRITERS_AT_ONCE = 2;
 
