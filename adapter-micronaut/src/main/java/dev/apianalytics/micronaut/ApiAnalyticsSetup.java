@@ -22,8 +22,8 @@ import java.util.function.Function;
 final class ApiAnalyticsSetup {
 
     static final String PREFIX = "api-analytics";
-    /** The adapter's switch, not a setting of {@link Config}: {@code false} registers no filter. */
-    static final String ENABLED = PREFIX + ".enabled";
+    /** The adapter's switch ({@link SettingNames#SWITCH}): {@code false} registers no filter. */
+    static final String ENABLED = PREFIX + "." + SettingNames.SWITCH;
 
     private final Environment environment;
     private final BeanContext beans;
@@ -35,8 +35,7 @@ final class ApiAnalyticsSetup {
 
     Config config() {
         try {
-            List<String> names = environment.getPropertyEntries(PREFIX).stream().map(name -> PREFIX + "." + name)
-                    .filter(name -> !name.equals(ENABLED)).toList();
+            List<String> names = environment.getPropertyEntries(PREFIX).stream().map(name -> PREFIX + "." + name).toList();
             Map<String, String> settings = SettingNames.read(PREFIX + ".", names,
                     name -> environment.getProperty(name, String.class).orElse(null), "the application's configuration");
             Config.Builder builder = Config.fromSettings(settings::get);

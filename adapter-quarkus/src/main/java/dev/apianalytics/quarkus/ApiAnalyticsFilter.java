@@ -1,6 +1,8 @@
 package dev.apianalytics.quarkus;
 
 import dev.apianalytics.core.ApiAnalytics;
+import dev.apianalytics.core.internal.SettingNames;
+import io.quarkus.arc.properties.UnlessBuildProperty;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.runtime.filters.Filters;
@@ -18,8 +20,11 @@ import jakarta.inject.Singleton;
  * <p>It is a Vert.x route filter registered ahead of the application's handlers, so a request
  * is timed from its arrival until its response is complete or its connection closed. Quarkus
  * REST route templates ({@code /users/{id}}) are recorded; records are flushed on shutdown.
+ * {@code api-analytics.enabled=false}, a build-time property, leaves the filter out altogether.
  */
 @Singleton
+// switched off (api-analytics.enabled=false when the application is built): no bean, no filter
+@UnlessBuildProperty(name = "api-analytics." + SettingNames.SWITCH, stringValue = "false", enableIfMissing = true)
 public final class ApiAnalyticsFilter {
 
     /** The name sent to the collector. */

@@ -18,6 +18,7 @@ class SettingNamesTest {
         properties.put("api-analytics.initialBackoff", "1s");
         properties.put("api-analytics.initial-backoff", "2s");
         properties.put("quarkus.http.port", "0");
+        properties.put("api-analytics.enabled", "true"); // the adapters' switch: theirs to read, no warning
 
         try (CapturedLog log = CapturedLog.capture()) {
             Map<String, String> settings = SettingNames.read("api-analytics.", properties.keySet(), properties::get, "application.properties");

@@ -72,8 +72,7 @@ final class SpringSettings {
             for (PropertySource<?> source : configurable.getPropertySources()) {
                 if (source instanceof EnumerablePropertySource<?> enumerable) {
                     for (String name : enumerable.getPropertyNames()) {
-                        // "enabled" is the starter's switch, not a setting of Config
-                        if (name.startsWith(PREFIX) && !name.equals(PREFIX + "enabled")) {
+                        if (name.startsWith(PREFIX)) {
                             names.add(name);
                         }
                     }

@@ -23,13 +23,20 @@ public final class SettingNames {
     private static final Set<String> KNOWN =
             Config.settings().stream().map(Config.Setting::name).collect(Collectors.toUnmodifiableSet());
 
+    /**
+     * The adapters' on/off switch under the prefix ({@code api-analytics.enabled} of the Spring
+     * Boot starter, Micronaut and Quarkus): read by the adapter itself, not a setting of
+     * {@link Config}, and never warned about.
+     */
+    public static final String SWITCH = "enabled";
+
     private SettingNames() {}
 
     /**
      * The settings under {@code prefix}, by kebab-case key without the prefix: each known key
      * read directly (so that sources which list no names, such as environment variables, still
      * count), then the camelCase spellings among {@code names}. A name under the prefix that
-     * is no setting, and has a value of its own, is logged as a warning.
+     * is no setting nor the {@link #SWITCH}, and has a value of its own, is logged as a warning.
      *
      * @param prefix such as {@code api-analytics.}, or empty when every name is a setting
      * @param names the framework's property names; those outside the prefix are skipped
@@ -56,7 +63,7 @@ public final class SettingNames {
                         settings.put(key, read);
                     }
                 }
-            } else if (value.apply(name) != null) {
+            } else if (!key.equals(SWITCH) && value.apply(name) != null) {
                 LOGGER.log(Level.WARNING, "API Analytics ignores the unknown setting " + name + " in " + where
                         + "; did you mean " + prefix + closest(key) + "?");
             }
