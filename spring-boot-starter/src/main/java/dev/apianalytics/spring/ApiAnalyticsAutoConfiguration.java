@@ -2,6 +2,7 @@ package dev.apianalytics.spring;
 
 import dev.apianalytics.core.ApiAnalytics;
 import dev.apianalytics.core.Config;
+import dev.apianalytics.core.internal.SettingNames;
 import dev.apianalytics.core.micrometer.ApiAnalyticsMetrics;
 import dev.apianalytics.servlet.ApiAnalyticsFilter;
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,7 +26,7 @@ import org.springframework.core.env.Environment;
  */
 @AutoConfiguration
 @ConditionalOnWebApplication
-@ConditionalOnProperty(prefix = "api-analytics", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(prefix = "api-analytics", name = SettingNames.SWITCH, havingValue = "true", matchIfMissing = true)
 @ConditionalOnProperty(prefix = "api-analytics", name = "api-key")
 public final class ApiAnalyticsAutoConfiguration {
 

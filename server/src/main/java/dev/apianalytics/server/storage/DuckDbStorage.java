@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -276,22 +275,16 @@ public final class DuckDbStorage extends SqlStorage {
         writer.close();
     }
 
-    /** A connection kept for appending groups, one transaction each, its statements prepared once. */
+    /** A connection kept for appending groups, one transaction each, its batch-id claim prepared once. */
     private final class Writer implements AutoCloseable {
         private final DuckDBConnection connection;
-        private final PreparedStatement findBatch;
         private final PreparedStatement claimBatch;
-        private final PreparedStatement lateHour;
 
         private Writer(DuckDBConnection connection) throws SQLException {
             this.connection = connection;
             // one transaction for the batch ids, the late hours and the rows: the appender writes inside it
             connection.setAutoCommit(false);
-            findBatch = connection.prepareStatement(
-                    "SELECT accepted, rejected FROM ingest_batches WHERE key_id = ? AND batch_id = ?");
-            claimBatch = connection.prepareStatement("INSERT INTO ingest_batches "
-                    + "(key_id, batch_id, accepted, rejected, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-            lateHour = connection.prepareStatement("INSERT INTO late_hours (key_id, hour) VALUES (?, ?)");
+            claimBatch = connection.prepareStatement(CLAIM_BATCH);
         }
 
         /**
@@ -329,11 +322,7 @@ public final class DuckDbStorage extends SqlStorage {
                 }
             }
             for (Map.Entry<Long, Set<LocalDateTime>> key : late.entrySet()) {
-                for (LocalDateTime hour : key.getValue()) {
-                    lateHour.setLong(1, key.getKey());
-                    lateHour.setObject(2, hour);
-                    lateHour.executeUpdate();
-                }
+                recordLateHours(connection, key.getKey(), key.getValue());
             }
         }
 
@@ -345,24 +334,11 @@ public final class DuckDbStorage extends SqlStorage {
         private List<Pending> claimBatchIds(List<Pending> group) throws SQLException {
             List<Pending> fresh = new ArrayList<>(group.size());
             for (Pending pending : group) {
-                if (pending.batchId != null) {
-                    claimBatch.setLong(1, pending.keyId);
-                    claimBatch.setString(2, pending.batchId);
-                    claimBatch.setInt(3, pending.rows.size());
-                    claimBatch.setInt(4, pending.rejected);
-                    claimBatch.setObject(5, utc(pending.now));
-                    int claimed = claimBatch.executeUpdate();
-                    if (claimed == 0) { // stored before (a retry whose answer was lost): answer as then
-                        findBatch.setLong(1, pending.keyId);
-                        findBatch.setString(2, pending.batchId);
-                        try (ResultSet rows = findBatch.executeQuery()) {
-                            if (!rows.next()) { // taken, yet not visible: a deletion of it in flight
-                                throw new SQLException("the batch id " + pending.batchId + " is being deleted");
-                            }
-                            pending.earlier = new BatchOutcome(rows.getInt(1), rows.getInt(2));
-                        }
-                        continue;
-                    }
+                if (pending.batchId != null
+                        && !claimBatch(claimBatch, pending.keyId, pending.batchId, pending.rows.size(), pending.rejected, pending.now)) {
+                    // stored before (a retry whose answer was lost): answer as then
+                    pending.earlier = earlierBatch(connection, pending.keyId, pending.batchId);
+                    continue;
                 }
                 fresh.add(pending);
             }

@@ -308,26 +308,15 @@ public final class PostgresStorage extends SqlStorage {
         try (Connection connection = connection()) {
             connection.setAutoCommit(false);
             try {
-                int claimed;
-                try (PreparedStatement claim = connection.prepareStatement("INSERT INTO ingest_batches "
-                        + "(key_id, batch_id, accepted, rejected, created_at) VALUES (?, ?, ?, ?, ?) "
-                        + "ON CONFLICT (key_id, batch_id) DO NOTHING")) {
-                    claim.setLong(1, keyId);
-                    claim.setString(2, batchId);
-                    claim.setInt(3, rows.size());
-                    claim.setInt(4, rejected);
-                    claim.setObject(5, utc(now));
-                    claimed = claim.executeUpdate();
+                boolean claimed;
+                try (PreparedStatement claim = connection.prepareStatement(CLAIM_BATCH)) {
+                    claimed = claimBatch(claim, keyId, batchId, rows.size(), rejected, now);
                 }
-                if (claimed == 0) {
+                if (!claimed) {
                     connection.rollback();
-                    Optional<BatchOutcome> earlier = findBatch(connection, keyId, batchId);
+                    BatchOutcome earlier = earlierBatch(connection, keyId, batchId);
                     connection.commit();
-                    if (earlier.isEmpty()) {
-                        // forgotten between the claim and the read: let the client retry
-                        throw new SQLException("batch " + batchId + " was being forgotten; retry");
-                    }
-                    return earlier;
+                    return Optional.of(earlier);
                 }
                 if (!rows.isEmpty()) {
                     copy(connection, csv);

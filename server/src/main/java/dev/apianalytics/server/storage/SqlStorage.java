@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -275,14 +274,35 @@ abstract class SqlStorage implements Storage {
         }
     }
 
-    /** The outcome recorded for a batch id, read on {@code connection}. */
-    static Optional<BatchOutcome> findBatch(Connection connection, long keyId, String batchId) throws SQLException {
+    /** Claims a batch id in the caller's transaction ({@link #claimBatch}); both databases read it. */
+    static final String CLAIM_BATCH = "INSERT INTO ingest_batches (key_id, batch_id, accepted, rejected, created_at) "
+            + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key_id, batch_id) DO NOTHING";
+
+    /** Runs {@code claim} ({@link #CLAIM_BATCH}) for one batch; false when the id was claimed before. */
+    static boolean claimBatch(PreparedStatement claim, long keyId, String batchId, int accepted, int rejected, Instant now)
+            throws SQLException {
+        claim.setLong(1, keyId);
+        claim.setString(2, batchId);
+        claim.setInt(3, accepted);
+        claim.setInt(4, rejected);
+        claim.setObject(5, utc(now));
+        return claim.executeUpdate() > 0;
+    }
+
+    /**
+     * The outcome recorded for a batch id that a claim found taken, read on {@code connection};
+     * a failure for the client to retry when the id is being forgotten meanwhile.
+     */
+    static BatchOutcome earlierBatch(Connection connection, long keyId, String batchId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT accepted, rejected FROM ingest_batches WHERE key_id = ? AND batch_id = ?")) {
             select.setLong(1, keyId);
             select.setString(2, batchId);
             try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? Optional.of(new BatchOutcome(rows.getInt(1), rows.getInt(2))) : Optional.empty();
+                if (!rows.next()) {
+                    throw new SQLException("batch " + batchId + " was being forgotten; retry");
+                }
+                return new BatchOutcome(rows.getInt(1), rows.getInt(2));
             }
         }
     }
