@@ -92,18 +92,20 @@ final class SummarySource {
      */
     String select(String table, String columns, Filters filters, List<Object> parameters) {
         String read = filters.table(table);
-        int slices = Summaries.SLICES.size();
+        int slice = filters.slice() == null ? 0 : filters.slice().number();
         return switch (read) {
             case "rollup_endpoints" -> select(read, columns, Summaries::endpointsSelect, 1, filters, parameters);
             case "rollup_values" -> select(read, columns, Summaries::valuesSelect, Summaries.VALUES_WHERE_COUNT, filters,
                     parameters);
             case "rollup_top_users" -> select(read, columns, where -> Summaries.usersSelect(where, null), 1, filters, parameters);
             case "rollup_quarters" -> select(read, columns, Summaries::quartersSelect, 1, filters, parameters);
-            case "rollup_slice_endpoints" -> select(read, columns, Summaries::sliceEndpointsSelect, slices, filters, parameters);
-            case "rollup_slice_values" -> select(read, columns, Summaries::sliceValuesSelect, slices, filters, parameters);
-            case "rollup_slice_quarters" -> select(read, columns, Summaries::sliceQuartersSelect, slices, filters, parameters);
-            case "rollup_slice_top_users" -> select(read, columns, where -> Summaries.sliceUsersSelect(where, null), slices,
-                    filters, parameters);
+            case "rollup_slice_endpoints" -> select(read, columns, where -> Summaries.sliceEndpointsSelect(where, slice), 1, filters,
+                    parameters);
+            case "rollup_slice_values" -> select(read, columns, where -> Summaries.sliceValuesSelect(where, slice), 1, filters, parameters);
+            case "rollup_slice_quarters" -> select(read, columns, where -> Summaries.sliceQuartersSelect(where, slice), 1, filters,
+                    parameters);
+            case "rollup_slice_top_users" -> select(read, columns, where -> Summaries.sliceUsersSelect(where, slice), 1, filters,
+                    parameters);
             default -> throw new IllegalArgumentException("no summary " + read);
         };
     }
@@ -161,11 +163,18 @@ final class SummarySource {
             return slice != null && slice.endpointsCondition() != null && table.equals("rollup_endpoints");
         }
 
-        /** The conditions on the rows of {@link Summaries#sketchRowsSelect}, whose slice values are {@code slice_1} ... */
+        /**
+         * The conditions but the slice's on the rows of {@link Summaries#sketchRowsSelect} (and
+         * {@link Summaries#userRowsSelect}); the slice's go in their WHERE clause, {@link #rowsSliceSql}.
+         */
         String sketchRowsSql(List<Object> parameters) {
             // there the hour is in epoch seconds
-            String sql = sql("rollup_sketches", parameters, true);
-            return slice == null ? sql : sql + " AND " + slice.condition("slice_" + slice.number(), parameters);
+            return sql("rollup_sketches", parameters, true);
+        }
+
+        /** The slice's condition on the columns of {@code requests}, after an AND; empty without a slice. */
+        String rowsSliceSql(List<Object> parameters) {
+            return slice == null ? "" : " AND " + slice.rowsCondition(parameters);
         }
 
         String sql(String table, List<Object> parameters) {
@@ -203,12 +212,14 @@ final class SummarySource {
      * endpoints not hidden): slice {@code number} ({@link Summaries#SLICES})
      * with {@code condition} on its value ({@code $} standing for the column) and the values to bind;
      * {@code endpointsCondition}, when not null, is the same condition on the {@code endpoint} column
-     * of {@code rollup_endpoints}, which then answers in place of the slice's endpoints.
+     * of {@code rollup_endpoints}, which then answers in place of the slice's endpoints;
+     * {@code rowsCondition}, when not null, the same condition on the columns of {@code requests},
+     * binding nothing (the API version's, matched: {@link Summaries#versionIs}).
      */
-    record Slice(int number, String condition, List<Object> values, String endpointsCondition) {
+    record Slice(int number, String condition, List<Object> values, String endpointsCondition, String rowsCondition) {
 
         Slice(int number, String condition, List<Object> values) {
-            this(number, condition, values, null);
+            this(number, condition, values, null, null);
         }
 
         /** The endpoint in an endpoint slice's value ({@code GET /users/{id}}): a method has no space. */
@@ -238,11 +249,12 @@ final class SummarySource {
                 // it does not match is for the rows to find (SummaryAggregator checks them)
                 List<Object> patterns = List.copyOf(DashboardSql.likes(query));
                 return new Slice(Summaries.SLICE_ENDPOINT, "NOT " + DashboardSql.anyLike(ENDPOINT_OF_VALUE, patterns.size()),
-                        patterns, "NOT " + DashboardSql.anyLike("endpoint", patterns.size()));
+                        patterns, "NOT " + DashboardSql.anyLike("endpoint", patterns.size()), null);
             }
             if (filters.size() == 1) {
                 return switch (filters.get(0)) {
-                    case "version" -> new Slice(Summaries.SLICE_VERSION, "$ = ?", List.of(query.version()));
+                    case "version" -> new Slice(Summaries.SLICE_VERSION, "$ = ?", List.of(query.version()), null,
+                            Summaries.versionIs(DashboardSql.ENDPOINT, query.version()));
                     case "country" -> new Slice(Summaries.SLICE_COUNTRY, "$ = ?", List.of(query.country()));
                     case "client" -> new Slice(Summaries.SLICE_CLIENT, "$ = ?", List.of(query.client()));
                     case "os" -> new Slice(Summaries.SLICE_OS, "$ = ?", List.of(query.os()));
@@ -256,6 +268,14 @@ final class SummarySource {
         String condition(String column, List<Object> parameters) {
             parameters.addAll(values);
             return condition.replace("$", column);
+        }
+
+        /**
+         * The condition on the columns of {@code requests}: {@link #rowsCondition} when set (it binds
+         * nothing), else {@link #condition} on the slice's value ({@link Summaries#SLICES}).
+         */
+        String rowsCondition(List<Object> parameters) {
+            return rowsCondition != null ? rowsCondition : condition("(" + Summaries.SLICES.get(number - 1) + ")", parameters);
         }
 
         /** {@link #endpointsCondition}, its values added to {@code parameters}. */

@@ -634,7 +634,9 @@ abstract class SummariesContract {
                 getClass().getSimpleName(), cost[3], cost[0] / 1_000_000, cost[1] / 1_000_000, cost[2] / 1_000_000,
                 deleteMillis.size(), deleteMillis.stream().mapToLong(d -> d).max().orElse(0), cost[4] / 1_000_000);
         assertThat(lateHours(attacker)).as("backlog done").isZero();
-        assertThat(cost[1]).as("job threads' CPU (ns)").isLessThan(Duration.ofSeconds(5).toNanos());
+        // seconds, not the minutes this attack once cost: 1.8-2.7 s on DuckDB on one kind of 2-core
+        // machine, 4.9-5.5 s on a slower kind that runs this suite too (security.md)
+        assertThat(cost[1]).as("job threads' CPU (ns)").isLessThan(Duration.ofSeconds(10).toNanos());
         assertThat(deleteMillis).as("another key's DELETE /api/data, ms").allMatch(ms -> ms < 1_000);
 
         // exact once the backlog is done, for the attacker and the bystander alike

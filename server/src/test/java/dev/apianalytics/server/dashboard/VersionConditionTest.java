@@ -18,18 +18,41 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A view filtered by an API version reads the version slice ({@link Summaries#VERSION}) where
  * summaries answer it, the rows whose endpoint names it ({@link DashboardSql#version}) otherwise:
- * both must read the same version from every endpoint, in both databases.
+ * both must read the same version from every endpoint, in both databases, and a view's filter
+ * that matches a version ({@link Summaries#versionIs}) must find the endpoints that read as it.
  */
 final class VersionConditionTest {
 
     private static final List<String> ENDPOINTS = List.of("/v2", "/v2/", "/v2/users/{id}", "/api/v2", "/api/v2/items",
             "/v2x/users", "/a/b/v2", "/v23/users", "/api/v23", "v2", "/v2v2", "/api/v2beta/x", "/V2/users", "/", "/health",
-            "/v1/v2/x", "/api/x/v2", "/vendors", "/v/1", "/v2/line\nbreak", "/line\nbreak/v2");
+            "/v1/v2/x", "/api/x/v2", "/vendors", "/v/1", "/v2/line\nbreak", "/line\nbreak/v2", "/v2/v2", "/v2/v23/x", "/v23/v2",
+            "//v2", "/v2/v2x", "/v1/v2", "/v2/v1/", "/api/v2/v1", "/v2%/x", "/a_b/v2");
 
     private static final Map<String, java.util.Optional<String>> EXPECTED = Map.of("/v2/users/{id}", java.util.Optional.of("v2"),
             "/api/v2/items", java.util.Optional.of("v2"), "/api/v23", java.util.Optional.of("v23"), "/v2", java.util.Optional.of("v2"),
             "/v2x/users", java.util.Optional.empty(), "/a/b/v2", java.util.Optional.empty(), "/vendors", java.util.Optional.empty(),
             "/v1/v2/x", java.util.Optional.of("v2"), "/health", java.util.Optional.empty());
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void aVersionMatchedIsTheVersionRead(Dialect dialect) throws Exception {
+        String url = dialect == Dialect.DUCKDB ? "jdbc:duckdb:" : TestEnvironment.postgresUrl();
+        try (Connection connection = DriverManager.getConnection(url)) {
+            for (String version : List.of("v1", "v2", "v23")) {
+                try (PreparedStatement select = connection.prepareStatement("SELECT coalesce(" + Summaries.VERSION + " = '" + version
+                        + "', false), " + Summaries.versionIs("coalesce(route, path)", version)
+                        + " FROM (SELECT CAST(NULL AS VARCHAR) AS route, CAST(? AS VARCHAR) AS path) t")) {
+                    for (String endpoint : ENDPOINTS) {
+                        select.setString(1, endpoint);
+                        try (ResultSet rows = select.executeQuery()) {
+                            rows.next();
+                            assertThat(rows.getBoolean(2)).as(version + " in " + endpoint).isEqualTo(rows.getBoolean(1));
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
