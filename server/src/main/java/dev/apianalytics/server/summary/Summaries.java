@@ -108,7 +108,7 @@ public final class Summaries {
      * Every slice's number, for the job; the dashboard's live rows ask for their view's alone (DuckDB
      * planning all seven took a third of a sliced view's time in the database).
      */
-    private static final List<Integer> ALL_SLICES = Stream.iterate(1, slice -> slice <= SLICES.size(), slice -> slice + 1).toList();
+    static final List<Integer> ALL_SLICES = Stream.iterate(1, slice -> slice <= SLICES.size(), slice -> slice + 1).toList();
     /** Users kept per hour, split and slice value ({@link #TOP_USERS_PER_HOUR} would store more users than requests). */
     public static final int TOP_USERS_PER_SLICE = 10;
 
@@ -195,11 +195,7 @@ public final class Summaries {
         return sliceQuartersSelect("requests", where, List.of(slice));
     }
 
-    static String sliceQuartersSelect(String rows, String where) {
-        return sliceQuartersSelect(rows, where, ALL_SLICES);
-    }
-
-    private static String sliceQuartersSelect(String rows, String where, List<Integer> slices) {
+    static String sliceQuartersSelect(String rows, String where, List<Integer> slices) {
         return slices(rows, where, slices, QUARTER + " AS quarter, status, response_time",
                 "SELECT key_id, hour, hostname, bot, not_found, slice, slice_value, quarter, count(*) AS requests, "
                         + "CAST(sum(CASE WHEN status < 400 THEN 1 ELSE 0 END) AS BIGINT) AS successes, sum(response_time) AS time_sum "
@@ -211,11 +207,7 @@ public final class Summaries {
         return sliceEndpointsSelect("requests", where, List.of(slice));
     }
 
-    static String sliceEndpointsSelect(String rows, String where) {
-        return sliceEndpointsSelect(rows, where, ALL_SLICES);
-    }
-
-    private static String sliceEndpointsSelect(String rows, String where, List<Integer> slices) {
+    static String sliceEndpointsSelect(String rows, String where, List<Integer> slices) {
         return slices(rows, where, slices, "status, method, coalesce(route, path) AS endpoint, response_time",
                 "SELECT key_id, hour, hostname, bot, slice, slice_value, status, method, endpoint, count(*) AS requests, "
                         + "sum(response_time) AS time_sum FROM (%s) s GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9");
@@ -226,11 +218,7 @@ public final class Summaries {
         return sliceValuesSelect("requests", where, List.of(slice));
     }
 
-    static String sliceValuesSelect(String rows, String where) {
-        return sliceValuesSelect(rows, where, ALL_SLICES);
-    }
-
-    private static String sliceValuesSelect(String rows, String where, List<Integer> slices) {
+    static String sliceValuesSelect(String rows, String where, List<Integer> slices) {
         String split = "key_id, hour, hostname, bot, not_found, slice, slice_value, ";
         StringBuilder sets = new StringBuilder();
         for (String column : List.of("location", "client", "os", "device", "referrer")) {
@@ -249,12 +237,11 @@ public final class Summaries {
         return sliceUsersSelect("requests", where, null, List.of(slice));
     }
 
-    /** Users per hour, split and slice value, only the busiest {@code limit}; {@code where} appears once a slice. */
-    static String sliceUsersSelect(String rows, String where, int limit) {
-        return sliceUsersSelect(rows, where, limit, ALL_SLICES);
-    }
-
-    private static String sliceUsersSelect(String rows, String where, Integer limit, List<Integer> slices) {
+    /**
+     * Users per hour, split and value of {@code slices}, with {@code limit} only the busiest that many;
+     * {@code where} appears once a slice.
+     */
+    static String sliceUsersSelect(String rows, String where, Integer limit, List<Integer> slices) {
         String grouped = "SELECT key_id, hour, hostname, bot, not_found, slice, slice_value, user_key, count(*) AS requests, "
                 + "CAST(sum(CASE WHEN status < 400 THEN 1 ELSE 0 END) AS BIGINT) AS successes, max(created_at) AS last_seen, "
                 + "row_number() OVER (PARTITION BY key_id, hour, hostname, bot, not_found, slice, slice_value "
