@@ -50,7 +50,7 @@ final class DuckDbSummariesTest extends SummariesContract {
                     200, 3, "curl/8", "curl", "Unknown", "other", false, "DE", null, "Gin", null));
         }
         server.storage().insertRequests(keyId, rows);
-        assertThat(lateHours(key)).isPositive();
+        assertThat(lateHours(server, key)).isPositive();
         server.summarise();
         JsonObject after = dashboard(key, "period=7d");
         assertThat(after.get("estimated").getAsBoolean()).isTrue();

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The collector's HTTP layer over real sockets, attacked as a stranger would: connections that
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * refuses by itself, too many connections from one address; and a stop in the middle of a post.
  * Deadlines are short here so that each attack ends in seconds; the margins are wide.
  */
+@Isolated("times the server's timeouts by the clock and reads the JVM's log records")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpLayerTest {
 

@@ -26,6 +26,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The issue's target, on default flags: 1,000 connections held open from 20 client addresses,
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * closed by the header deadline (not before it), and threads and file descriptors stay bounded.
  * Prints the figures quoted in docs/reliability.md.
  */
+@Isolated("counts the JVM's threads and file descriptors, and times /api/health by the clock")
 class ThousandIdleConnectionsTest {
 
     private static final int CONNECTIONS = 1_000;

@@ -23,8 +23,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** Who may mint keys, how many, and from which address, over real sockets. */
+@Isolated("measures the growth of the JVM's heap")
 class KeyGenerationTest {
 
     static final String TOKEN = "a-long-random-admin-token-0123456789";
