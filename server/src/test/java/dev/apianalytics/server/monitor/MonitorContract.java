@@ -102,7 +102,8 @@ abstract class MonitorContract {
         try (TargetServer target = new TargetServer(); PlainTextPort notTls = new PlainTextPort()) {
             target.answerWith(503);
             long plain = create(key, target.url("/status"), "HEAD", 60, 2).get("id").getAsLong();
-            long tls = create(key, notTls.httpsUrl("/status"), "HEAD", 60, 2).get("id").getAsLong();
+            // room for the JVM's first TLS handshake on a loaded machine (2 s once timed out under the suite)
+            long tls = create(key, notTls.httpsUrl("/status"), "HEAD", 60, 10).get("id").getAsLong();
             JsonObject down = awaitPings(key, plain, 1);
             assertThat(down.getAsJsonObject("lastPing").get("status").getAsInt()).isEqualTo(503);
             assertThat(down.getAsJsonObject("lastPing").get("up").getAsBoolean()).isFalse();
