@@ -56,7 +56,7 @@ abstract class MonitorContract {
         String key = http.newKey();
         try (TargetServer target = new TargetServer()) {
             // a timeout with room for a loaded machine's first request; the slow answer takes twice as long
-            long id = create(key, target.url("/health"), "GET", 30, 3).get("id").getAsLong();
+            long id = create(key, target.url("/health"), "GET", 30, 5).get("id").getAsLong();
 
             JsonObject up = awaitPings(key, id, 1);
             assertThat(up.getAsJsonObject("lastPing").get("status").getAsInt()).as(up.getAsJsonObject("lastPing").toString()).isEqualTo(200);
@@ -65,7 +65,7 @@ abstract class MonitorContract {
             assertThat(target.requests()).isEqualTo(1);
 
             // slower than the monitor's timeout
-            target.answerAfter(6_000);
+            target.answerAfter(10_000);
             clock.advance(Duration.ofSeconds(30));
             JsonObject slow = awaitPings(key, id, 2);
             assertThat(slow.getAsJsonObject("lastPing").get("up").getAsBoolean()).isFalse();
@@ -101,8 +101,9 @@ abstract class MonitorContract {
         String key = http.newKey();
         try (TargetServer target = new TargetServer(); PlainTextPort notTls = new PlainTextPort()) {
             target.answerWith(503);
-            long plain = create(key, target.url("/status"), "HEAD", 60, 2).get("id").getAsLong();
-            // room for the JVM's first TLS handshake on a loaded machine (2 s once timed out under the suite)
+            // room for a loaded machine's first request and the JVM's first TLS handshake (2 s once
+            // timed out with the suite's test classes side by side)
+            long plain = create(key, target.url("/status"), "HEAD", 60, 10).get("id").getAsLong();
             long tls = create(key, notTls.httpsUrl("/status"), "HEAD", 60, 10).get("id").getAsLong();
             JsonObject down = awaitPings(key, plain, 1);
             assertThat(down.getAsJsonObject("lastPing").get("status").getAsInt()).isEqualTo(503);

@@ -29,7 +29,7 @@ class MonitorMetricsTest {
             Http http = new Http(server.url());
             String key = http.newKey();
             Http.Response created = http.post("/api/monitors", "{\"url\":\"" + target.url("/health")
-                    + "\",\"method\":\"GET\",\"intervalSeconds\":30,\"timeoutSeconds\":2}", "X-AUTH-TOKEN", key);
+                    + "\",\"method\":\"GET\",\"intervalSeconds\":30,\"timeoutSeconds\":10}", "X-AUTH-TOKEN", key);
             assertThat(created.status()).as(created.body()).isEqualTo(201);
             awaitPings(http, 1, 0, 0);
 

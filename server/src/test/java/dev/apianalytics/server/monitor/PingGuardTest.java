@@ -101,7 +101,7 @@ final class PingGuardTest {
                 Pinger pinger = new Pinger(addresses)) {
             for (PlainTextPort port : List.of(answering, closing)) {
                 for (int i = 0; i < 5; i++) {
-                    PingResult result = pinger.ping(port.httpsUrl("/health"), "HEAD", Duration.ofSeconds(5))
+                    PingResult result = pinger.ping(port.httpsUrl("/health"), "HEAD", Duration.ofSeconds(10))
                             .get(20, TimeUnit.SECONDS);
                     assertThat(result.up()).isFalse();
                     assertThat(result.failure()).startsWith("tls");

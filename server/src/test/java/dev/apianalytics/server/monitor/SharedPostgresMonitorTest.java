@@ -39,7 +39,7 @@ final class SharedPostgresMonitorTest {
             Http http = new Http(first.url());
             String key = http.newKey();
             Http.Response created = http.post("/api/monitors", "{\"url\":\"" + target.url("/health")
-                    + "\",\"method\":\"GET\",\"intervalSeconds\":30,\"timeoutSeconds\":2}", "X-AUTH-TOKEN", key);
+                    + "\",\"method\":\"GET\",\"intervalSeconds\":30,\"timeoutSeconds\":10}", "X-AUTH-TOKEN", key);
             assertThat(created.status()).as(created.body()).isEqualTo(201);
             long id = created.json().getAsJsonObject().get("id").getAsLong();
             MonitorStore store = new MonitorStore(first.storage());
