@@ -2,6 +2,8 @@ package dev.apianalytics.server.dashboard;
 
 import static dev.apianalytics.server.dashboard.SummariesContract.NOW;
 import static dev.apianalytics.server.dashboard.SummariesContract.SUMMARISED_LAG;
+import static dev.apianalytics.server.dashboard.SummariesContract.baseConfig;
+import static dev.apianalytics.server.dashboard.SummariesContract.dashboard;
 import static dev.apianalytics.server.dashboard.SummariesContract.lateHours;
 import static dev.apianalytics.server.dashboard.SummariesContract.longs;
 import static dev.apianalytics.server.dashboard.SummariesContract.requests;
@@ -10,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import dev.apianalytics.server.CollectorServer;
 import dev.apianalytics.server.Http;
-import dev.apianalytics.server.MutableClock;
 import dev.apianalytics.server.ServerConfig;
 import dev.apianalytics.server.TestEnvironment;
 import dev.apianalytics.server.dashboard.SeedData.Row;
@@ -48,22 +49,17 @@ final class LateRowsAttackTest {
 
     @Test
     void onDuckDbCostsLittleAndNeverHoldsUpAnotherKeysDelete(@TempDir Path directory) throws Exception {
-        attack("DuckDB", config().dataDir(directory));
+        attack("DuckDB", baseConfig().dataDir(directory));
     }
 
     @Test
     void onPostgresCostsLittleAndNeverHoldsUpAnotherKeysDelete() throws Exception {
         String url = TestEnvironment.freshPostgresSchemaUrl();
         try {
-            attack("PostgreSQL", config().databaseUrl(url).dbPoolSize(4));
+            attack("PostgreSQL", baseConfig().databaseUrl(url).dbPoolSize(4));
         } finally {
             TestEnvironment.dropSchema(url);
         }
-    }
-
-    private static ServerConfig.Builder config() {
-        return ServerConfig.builder().port(0).bind("127.0.0.1").geoDatabase(TestEnvironment.geoDatabase())
-                .clock(new MutableClock(NOW)).summaryMinRequests(0);
     }
 
     private void attack(String storage, ServerConfig.Builder config) throws Exception {
@@ -142,13 +138,13 @@ final class LateRowsAttackTest {
         assertThat(deleteMillis).as("another key's DELETE /api/data, ms").allMatch(ms -> ms < 1_000);
 
         // exact once the backlog is done, for the attacker and the bystander alike
-        JsonObject data = dashboard(attacker, "period=all");
+        JsonObject data = dashboard(http, attacker, "period=all");
         assertThat(data.get("estimated").getAsBoolean()).isTrue();
         Expected expected = new Expected(late, Instant.EPOCH, NOW, ZoneOffset.UTC, r -> true);
         assertThat(requests(data)).isEqualTo(10_000);
         assertThat(longs(data, "hours")).isEqualTo(expected.hours());
         assertThat(DashboardApiContract.endpoints(data, "requests")).isEqualTo(expected.endpoints());
-        JsonObject bystanderData = dashboard(bystander, "period=7d");
+        JsonObject bystanderData = dashboard(http, bystander, "period=7d");
         assertThat(requests(bystanderData)).isEqualTo(bystanderRows.size());
         assertThat(DashboardApiContract.endpoints(bystanderData, "requests"))
                 .isEqualTo(new Expected(bystanderRows, NOW.minus(Duration.ofDays(7)), NOW, ZoneOffset.UTC, r -> true).endpoints());
@@ -196,11 +192,5 @@ final class LateRowsAttackTest {
 
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    private JsonObject dashboard(String key, String query) {
-        Http.Response response = http.get("/api/dashboard?" + query, "X-AUTH-TOKEN", key);
-        assertThat(response.status()).as(response.body()).isEqualTo(200);
-        return response.json().getAsJsonObject();
     }
 }

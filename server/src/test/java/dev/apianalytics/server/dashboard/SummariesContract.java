@@ -50,8 +50,13 @@ abstract class SummariesContract {
     void cleanUp() {}
 
     ServerConfig.Builder config() throws Exception {
-        return storage(ServerConfig.builder().port(0).bind("127.0.0.1").geoDatabase(TestEnvironment.geoDatabase())
-                .clock(new MutableClock(NOW)).summaryMinRequests(0));
+        return storage(baseConfig());
+    }
+
+    /** A collector on loopback, its clock at {@link #NOW}, every view from summaries; its storage is for the caller to add. */
+    static ServerConfig.Builder baseConfig() {
+        return ServerConfig.builder().port(0).bind("127.0.0.1").geoDatabase(TestEnvironment.geoDatabase())
+                .clock(new MutableClock(NOW)).summaryMinRequests(0);
     }
 
     @BeforeAll
@@ -579,6 +584,10 @@ abstract class SummariesContract {
     }
 
     JsonObject dashboard(String key, String query) {
+        return dashboard(http, key, query);
+    }
+
+    static JsonObject dashboard(Http http, String key, String query) {
         Http.Response response = http.get("/api/dashboard?" + query, "X-AUTH-TOKEN", key);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json().getAsJsonObject();
