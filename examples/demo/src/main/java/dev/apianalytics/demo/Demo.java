@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -52,7 +53,7 @@ public final class Demo {
         say("Issued an API key");
 
         say("Starting the demo API on port " + options.apiPort() + ", instrumented with the Javalin adapter");
-        Javalin api = DemoApi.start(apiKey, collectorUrl, options.apiPort());
+        Javalin api = DemoApi.start(apiKey, collectorUrl, options.apiPort(), Monitors.INTERVAL);
         String apiUrl = "http://127.0.0.1:" + api.port();
         AlertReceiver alerts = AlertReceiver.start();
 
@@ -67,7 +68,7 @@ public final class Demo {
 
         say("Posting a month of history (daily and weekly rhythm, growth, a release, an incident) and two monitors...");
         long started = System.nanoTime();
-        long rows = backfill(collector, apiKey, apiUrl, alerts.url(), 1);
+        long rows = backfill(collector, apiKey, apiUrl, alerts.url(), 1, Monitors.INTERVAL);
         say(String.format("%,d requests of the last %d days stored in %.1f s", rows, History.DAYS,
                 (System.nanoTime() - started) / 1e9));
 
@@ -89,7 +90,7 @@ public final class Demo {
         started = System.nanoTime();
         collector.summarise();
         say(String.format("Summaries ready in %.1f s", (System.nanoTime() - started) / 1e9));
-        say("Running until Ctrl-C; a request every few seconds and a ping every " + Monitors.INTERVAL_SECONDS
+        say("Running until Ctrl-C; a request every few seconds and a ping every " + Monitors.INTERVAL.toSeconds()
                 + " s keep the dashboard moving");
 
         while (stopped.getCount() > 0) {
@@ -113,13 +114,13 @@ public final class Demo {
 
     /**
      * What a month of use would have left: alerts sent to {@code alertUrl}, two monitors of the
-     * demo API with their pings, and the requests of {@link History}, posted through ingestion.
+     * demo API with their pings (and live ones every {@code pingInterval} from now), and the requests of {@link History}, posted through ingestion.
      * Returns the requests stored.
      */
-    static long backfill(CollectorServer collector, String apiKey, String apiUrl, String alertUrl, double scale)
-            throws Exception {
+    static long backfill(CollectorServer collector, String apiKey, String apiUrl, String alertUrl, double scale,
+            Duration pingInterval) throws Exception {
         Instant now = Instant.now();
-        Monitors monitors = new Monitors(collector.url(), apiKey);
+        Monitors monitors = new Monitors(collector.url(), apiKey, pingInterval);
         monitors.alertTo(alertUrl);
         Monitors.recordPast(collector.storage(), monitors.add(apiUrl + "/health"), false, now);
         Monitors.recordPast(collector.storage(), monitors.add(apiUrl + "/api/v1/inventory"), true, now);

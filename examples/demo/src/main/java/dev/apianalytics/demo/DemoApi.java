@@ -16,7 +16,8 @@ final class DemoApi {
 
     private DemoApi() {}
 
-    static Javalin start(String apiKey, String collectorUrl, int port) {
+    /** The demo API on {@code port}; its inventory restarts on the first call for 1.5 {@code pingInterval}s. */
+    static Javalin start(String apiKey, String collectorUrl, int port, Duration pingInterval) {
         // readme:begin javalin-config
         Config config = Config.builder(apiKey)
                 .serverUrl(collectorUrl)
@@ -59,7 +60,7 @@ final class DemoApi {
             });
             // fails now and then, as a stock service behind it does, and while that service restarts
             // on the first call: one of the demo's monitors watches it, and alerts when it is down
-            StockService stock = new StockService();
+            StockService stock = new StockService(pingInterval.multipliedBy(3).dividedBy(2));
             cfg.routes.get("/api/v1/inventory", ctx -> {
                 if (stock.restarting() || ThreadLocalRandom.current().nextInt(12) == 0) {
                     json(ctx.status(HttpStatus.SERVICE_UNAVAILABLE), "{\"error\":\"stock service unavailable\"}");
@@ -73,21 +74,24 @@ final class DemoApi {
     }
 
     /**
-     * Unavailable for {@link #RESTART} from the first call: the inventory monitor's first two pings
-     * ({@link Monitors#INTERVAL_SECONDS} apart) fail and the third succeeds, so the monitoring page
-     * shows a "down" and a "recovered" alert within a minute or so of the demo's start.
+     * Unavailable for a ping interval and a half from the first call: the inventory monitor's first
+     * two pings (an interval apart) fail and the third succeeds, so the monitoring page shows a
+     * "down" and a "recovered" alert within a minute or so of the demo's start.
      */
     private static final class StockService {
 
-        static final Duration RESTART = Duration.ofSeconds(45);
-
+        private final Duration restart;
         private Instant restartedAt;
+
+        StockService(Duration restart) {
+            this.restart = restart;
+        }
 
         synchronized boolean restarting() {
             if (restartedAt == null) {
                 restartedAt = Instant.now();
             }
-            return Instant.now().isBefore(restartedAt.plus(RESTART));
+            return Instant.now().isBefore(restartedAt.plus(restart));
         }
     }
 

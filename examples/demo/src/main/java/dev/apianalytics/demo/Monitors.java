@@ -24,12 +24,13 @@ import java.util.regex.Pattern;
 /**
  * The demo's two uptime monitors against the demo API, registered through the collector's
  * monitoring API: {@code /health}, always up, and {@code /api/v1/inventory}, which fails now
- * and then. The collector pings both live every {@link #INTERVAL_SECONDS} seconds, and posts the
- * key's alerts to the demo's {@link AlertReceiver}.
+ * and then. The collector pings both live every {@link #INTERVAL} (the demo's test, shorter), and
+ * posts the key's alerts to the demo's {@link AlertReceiver}.
  */
 final class Monitors {
 
-    static final int INTERVAL_SECONDS = 30;
+    /** How often the collector pings the demo's API live: its shortest interval by default. */
+    static final Duration INTERVAL = Duration.ofSeconds(30);
     /** Failed pings in a row that make a monitor down: two, so that one failure now and then stays quiet. */
     static final int DOWN_AFTER = 2;
     /** The spacing of the month of pings written before the live ones. */
@@ -40,15 +41,18 @@ final class Monitors {
     private final HttpClient client = HttpClient.newHttpClient();
     private final String collectorUrl;
     private final String apiKey;
+    private final Duration interval;
 
-    Monitors(String collectorUrl, String apiKey) {
+    Monitors(String collectorUrl, String apiKey, Duration interval) {
         this.collectorUrl = collectorUrl;
         this.apiKey = apiKey;
+        this.interval = interval;
     }
 
-    /** Registers a monitor (GET every {@link #INTERVAL_SECONDS} seconds); returns its id. */
+    /** Registers a monitor (GET every interval, a ping timing out after 5 s); returns its id. */
     long add(String url) throws IOException, InterruptedException {
-        String body = "{\"url\":\"" + url + "\",\"method\":\"GET\",\"intervalSeconds\":" + INTERVAL_SECONDS + ",\"timeoutSeconds\":5}";
+        String body = "{\"url\":\"" + url + "\",\"method\":\"GET\",\"intervalSeconds\":" + interval.toSeconds()
+                + ",\"timeoutSeconds\":5}";
         HttpResponse<String> response = post("/api/monitors", body, 201);
         Matcher id = ID.matcher(response.body());
         if (!id.find()) {

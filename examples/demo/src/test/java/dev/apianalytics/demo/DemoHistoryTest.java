@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -35,6 +36,8 @@ class DemoHistoryTest {
     static Path dataDir;
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    /** Live pings this far apart, not the demo's 30 s: the inventory's outage is over in seconds. */
+    private static final Duration PING_INTERVAL = Duration.ofSeconds(5);
     private static CollectorServer collector;
     private static Javalin api;
     private static String apiKey;
@@ -43,12 +46,12 @@ class DemoHistoryTest {
 
     @BeforeAll
     static void backfill() throws Exception {
-        collector = CollectorServer.start(Demo.collectorConfig(0, dataDir).build());
+        collector = CollectorServer.start(Demo.collectorConfig(0, dataDir).monitorMinInterval(PING_INTERVAL).build());
         apiKey = get("/api/generate-api-key", false).replace("\"", "").trim();
-        api = DemoApi.start(apiKey, collector.url(), 0);
+        api = DemoApi.start(apiKey, collector.url(), 0, PING_INTERVAL);
         alerts = AlertReceiver.start();
         started = Instant.now();
-        long rows = Demo.backfill(collector, apiKey, "http://127.0.0.1:" + api.port(), alerts.url(), 0.03);
+        long rows = Demo.backfill(collector, apiKey, "http://127.0.0.1:" + api.port(), alerts.url(), 0.03, PING_INTERVAL);
         assertThat(rows).isGreaterThan(3_000);
     }
 
@@ -96,7 +99,7 @@ class DemoHistoryTest {
 
     @Test
     void theIncidentDayHasServerErrorsAndQuietDaysAlmostNone() throws Exception {
-        LocalDate incident = LocalDate.ofInstant(started.minus(java.time.Duration.ofDays(History.INCIDENT_DAYS_AGO)),
+        LocalDate incident = LocalDate.ofInstant(started.minus(Duration.ofDays(History.INCIDENT_DAYS_AGO)),
                 ZoneOffset.UTC);
         JsonObject errors = dashboard("&status=5xx");
         long onIncidentDay = 0;
@@ -135,7 +138,7 @@ class DemoHistoryTest {
     @Test
     void theInventoryOutageAtTheStartIsDeliveredToTheWebhookAndListed() throws Exception {
         // the second ping comes an interval after the first: wait for it with a wide margin
-        Instant deadline = started.plusSeconds(Monitors.INTERVAL_SECONDS * 4L);
+        Instant deadline = started.plus(PING_INTERVAL.multipliedBy(12));
         while (alerts.received().isEmpty() && Instant.now().isBefore(deadline)) {
             Thread.sleep(250);
         }
