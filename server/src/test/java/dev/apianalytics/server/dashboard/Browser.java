@@ -13,6 +13,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -82,7 +83,16 @@ public final class Browser implements AutoCloseable {
     }
 
     public String text(String css) {
-        return find(css).getText().strip();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return find(css).getText().strip();
+            } catch (StaleElementReferenceException rerendered) {
+                // the page replaced the element between finding and reading it: read the new one
+                if (attempt == 3) {
+                    throw rerendered;
+                }
+            }
+        }
     }
 
     public Object script(String javascript, Object... arguments) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.support.ui.Select;
 
 /** The monitoring page in a real browser: add a URL, see it up, then see it down with the reason. */
@@ -97,7 +98,9 @@ final class MonitoringBrowserTest {
 
     /** Reloads the monitor list (as the page does every 30 seconds) until the badge reads {@code state}. */
     private void reloadUntil(String state) {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() -> {
+        // a render between finding the button and clicking it is one more reload, not a failure
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                .ignoreException(StaleElementReferenceException.class).until(() -> {
             int loads = browser.loads();
             browser.find("#periods button[data-period='24h']").click();
             browser.awaitLoadAfter(loads);
