@@ -15,8 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +28,9 @@ import java.util.zip.GZIPInputStream;
  * A collector on a fixed loopback port whose behaviour a test switches while an app posts to
  * it: healthy (201), down (the port is closed: connection refused), slow (it stores the batch,
  * then answers after a delay), or refusing with a status and an optional {@code Retry-After}.
- * It keeps every post with what it answered, so a test can tell stored records from refused ones.
+ * It keeps every post with what it answered, so a test can tell stored records from refused ones,
+ * and stores a batch once per {@code Idempotency-Key}, as our collector does: an attempt whose
+ * answer was lost (a timeout, or the port closing under it) is sent again with the same key.
  */
 final class FlakyCollector implements AutoCloseable {
 
@@ -47,8 +51,8 @@ final class FlakyCollector implements AutoCloseable {
         }
     }
 
-    /** One post: the unique paths of its records and how the collector behaved when it came. */
-    record Post(List<String> paths, Behaviour behaviour) {}
+    /** One post: its {@code Idempotency-Key}, the unique paths of its records and how the collector behaved when it came. */
+    record Post(String idempotencyKey, List<String> paths, Behaviour behaviour) {}
 
     private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "flaky-collector");
@@ -92,15 +96,26 @@ final class FlakyCollector implements AutoCloseable {
         return List.copyOf(posts);
     }
 
-    /** The path of every record the collector stored (answered, or committed before a late answer), duplicates included. */
+    /**
+     * The path of every record the collector stored (answered, or committed before a late answer),
+     * duplicates included: a batch once per {@code Idempotency-Key}, a post without one each time.
+     */
     List<String> storedPaths() {
         List<String> stored = new ArrayList<>();
+        Set<String> keys = new HashSet<>();
         for (Post post : posts) {
-            if (post.behaviour().stores()) {
+            if (post.behaviour().stores() && (post.idempotencyKey() == null || keys.add(post.idempotencyKey()))) {
                 stored.addAll(post.paths());
             }
         }
         return stored;
+    }
+
+    /** Stored batches that came again with the same {@code Idempotency-Key}: attempts whose answer was lost. */
+    long resentStoredBatches() {
+        Set<String> keys = new HashSet<>();
+        return posts.stream().filter(post -> post.behaviour().stores() && post.idempotencyKey() != null)
+                .filter(post -> !keys.add(post.idempotencyKey())).count();
     }
 
     /** How many times each stored path was stored. */
@@ -141,7 +156,7 @@ final class FlakyCollector implements AutoCloseable {
                 }
             }
             // committed before answering, as a real collector does: a late answer does not undo it
-            posts.add(new Post(paths, answer));
+            posts.add(new Post(exchange.getRequestHeaders().getFirst("Idempotency-Key"), paths, answer));
             if (answer.retryAfter() != null) {
                 exchange.getResponseHeaders().set("Retry-After", answer.retryAfter());
             }
