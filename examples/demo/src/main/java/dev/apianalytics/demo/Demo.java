@@ -114,8 +114,8 @@ public final class Demo {
 
     /**
      * What a month of use would have left: alerts sent to {@code alertUrl}, two monitors of the
-     * demo API with their pings (and live ones every {@code pingInterval} from now), and the requests of {@link History}, posted through ingestion.
-     * Returns the requests stored.
+     * demo API with their pings (live ones every {@code pingInterval} from now), and the requests
+     * of {@link History}, posted through ingestion. Returns the requests stored.
      */
     static long backfill(CollectorServer collector, String apiKey, String apiUrl, String alertUrl, double scale,
             Duration pingInterval) throws Exception {

@@ -16,7 +16,7 @@ final class DemoApi {
 
     private DemoApi() {}
 
-    /** The demo API on {@code port}; its inventory restarts on the first call for 1.5 {@code pingInterval}s. */
+    /** The demo API on {@code port}, its inventory unavailable for a ping interval and a half from the first call. */
     static Javalin start(String apiKey, String collectorUrl, int port, Duration pingInterval) {
         // readme:begin javalin-config
         Config config = Config.builder(apiKey)
