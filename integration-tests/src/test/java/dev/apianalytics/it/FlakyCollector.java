@@ -96,26 +96,25 @@ final class FlakyCollector implements AutoCloseable {
         return List.copyOf(posts);
     }
 
-    /**
-     * The path of every record the collector stored (answered, or committed before a late answer),
-     * duplicates included: a batch once per {@code Idempotency-Key}, a post without one each time.
-     */
+    /** The path of every record the collector stored (answered, or committed before a late answer), duplicates included. */
     List<String> storedPaths() {
-        List<String> stored = new ArrayList<>();
-        Set<String> keys = new HashSet<>();
-        for (Post post : posts) {
-            if (post.behaviour().stores() && (post.idempotencyKey() == null || keys.add(post.idempotencyKey()))) {
-                stored.addAll(post.paths());
-            }
-        }
-        return stored;
+        return storedPosts(posts).stream().flatMap(post -> post.paths().stream()).toList();
     }
 
     /** Stored batches that came again with the same {@code Idempotency-Key}: attempts whose answer was lost. */
     long resentStoredBatches() {
+        List<Post> received = posts();
+        return received.stream().filter(post -> post.behaviour().stores()).count() - storedPosts(received).size();
+    }
+
+    /**
+     * Of {@code received}, the posts the collector stored: a batch once per {@code Idempotency-Key},
+     * a post without one each time.
+     */
+    private static List<Post> storedPosts(List<Post> received) {
         Set<String> keys = new HashSet<>();
-        return posts.stream().filter(post -> post.behaviour().stores() && post.idempotencyKey() != null)
-                .filter(post -> !keys.add(post.idempotencyKey())).count();
+        return received.stream().filter(post -> post.behaviour().stores())
+                .filter(post -> post.idempotencyKey() == null || keys.add(post.idempotencyKey())).toList();
     }
 
     /** How many times each stored path was stored. */
