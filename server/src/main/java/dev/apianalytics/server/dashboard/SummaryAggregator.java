@@ -106,18 +106,21 @@ final class SummaryAggregator {
         if (!unsummarised(query, span).isEmpty()) {
             return Optional.empty();
         }
-        Filters filters = Filters.of(query, localTimeFromHours(query, span) ? sql : null);
+        boolean daysCutHours = weekdayCutsHours(query, span);
+        Filters filters = Filters.of(query, localTimeFromSummaries(query, span) ? sql : null, daysCutHours);
         Instant summarisedUntil = SummaryJob.summarisedUntil(connection);
         if (summarisedUntil == null) {
             return Optional.empty();
         }
-        SummarySource current = new SummarySource(keyId, span.from(), span.to(), summarisedUntil);
+        SummarySource current = new SummarySource(keyId, span.from(), span.to(), summarisedUntil,
+                daysCutHours ? sql.localRanges(span.from(), span.to()) : null);
         boolean rowsGone = rowsFrom != null && span.previousFrom().isBefore(rowsFrom);
         if (!current.hasSummaries() || current.live().compareTo(MAX_LIVE) > 0
                 || !rowsGone && summarisedRequests(keyId, current) < Math.max(1, minimumRequests)) {
             return Optional.empty();
         }
-        SummarySource previous = span.allTime() ? null : new SummarySource(keyId, span.previousFrom(), span.from(), summarisedUntil);
+        SummarySource previous = span.allTime() ? null : new SummarySource(keyId, span.previousFrom(), span.from(), summarisedUntil,
+                daysCutHours ? sql.localRanges(span.previousFrom(), span.from()) : null);
         Instant finerFrom = SummaryJob.finerFrom(connection);
         if (filters.slice() != null
                 && (finerFrom == null || finerFrom.isAfter((previous == null ? current : previous).summarisedFrom()))) {
@@ -258,7 +261,8 @@ final class SummaryAggregator {
     /**
      * The query's filters that summaries cannot answer over the span, so that a view with them
      * reads the rows: all but the hostname and settings, unless they are one slice, or a local
-     * hour or weekday in a zone whose local hours are UTC hours.
+     * hour or weekday in a zone whose local hours are UTC hours, or a weekday alone in a zone of
+     * fixed offset ({@link #weekdayCutsHours}).
      */
     static List<String> unsummarised(DashboardQuery query, Span span) {
         if (SummarySource.Slice.of(query) != null) {
@@ -266,19 +270,53 @@ final class SummaryAggregator {
         }
         List<String> filters = rowFilters(query);
         boolean localTime = !filters.isEmpty() && LOCAL_TIME.containsAll(filters);
-        return localTime && localTimeFromHours(query, span) ? List.of() : filters;
+        return localTime && localTimeFromSummaries(query, span) ? List.of() : filters;
     }
 
     /** The filters of a local time, which summaries answer where local hours are UTC hours. */
     static final List<String> LOCAL_TIME = List.of("hour", "weekday");
 
     /**
-     * Whether the view has a local hour or weekday filter that whole UTC hours answer: where the
-     * zone's local hours are UTC hours over the span and its previous period (not in India, Nepal, ...).
+     * Whether the view has a local hour or weekday filter that the summaries answer: whole UTC
+     * hours where the zone's local hours are UTC hours over the span and its previous period, or
+     * a weekday in India, Nepal, ... ({@link #weekdayCutsHours}).
      */
-    private static boolean localTimeFromHours(DashboardQuery query, Span span) {
+    private static boolean localTimeFromSummaries(DashboardQuery query, Span span) {
         return (query.hour() != null || query.weekday() != null)
-                && aligned(query.zone(), span.previousFrom(), span.to(), HOUR_SECONDS);
+                && aligned(query.zone(), span.previousFrom(), span.to(), HOUR_SECONDS) || weekdayCutsHours(query, span);
+    }
+
+    /**
+     * The most days of one weekday a view and its previous period may span for the summaries to
+     * answer it where its days cut UTC hours: each day adds two ranges of rows to every summary
+     * read (a 30-day view and its previous period hold at most 9; all time over a long history
+     * would hold hundreds).
+     */
+    private static final int MAX_CUT_DAYS = 10;
+
+    /**
+     * Whether the view is filtered by a weekday alone in a zone whose local days start inside UTC
+     * hours and whose offset does not change over the span and its previous period (India, Nepal,
+     * Iran, ...; not Adelaide or Newfoundland across a change of clocks), for at most
+     * {@link #MAX_CUT_DAYS} days: then the summaries of the hours wholly in those days, and the rows
+     * of the part hours at their edges, answer it (a local hour there holds no whole UTC hour).
+     */
+    static boolean weekdayCutsHours(DashboardQuery query, Span span) {
+        if (query.weekday() == null || query.hour() != null
+                || aligned(query.zone(), span.previousFrom(), span.to(), HOUR_SECONDS)) {
+            return false;
+        }
+        var rules = query.zone().getRules();
+        // a day's range is reckoned from the offsets up to 15 hours around it (DashboardSql.localRanges)
+        Instant before = span.previousFrom().minus(Duration.ofDays(2));
+        ZoneOffsetTransition next = rules.nextTransition(before);
+        if (!rules.isFixedOffset() && next != null && next.getInstant().isBefore(span.to().plus(Duration.ofDays(2)))) {
+            return false;
+        }
+        long days = span.previousFrom().atZone(query.zone()).toLocalDate().datesUntil(
+                span.to().atZone(query.zone()).toLocalDate().plusDays(1))
+                .filter(day -> day.getDayOfWeek().getValue() == query.weekday()).count();
+        return days <= MAX_CUT_DAYS;
     }
 
     /** The query's filters but the hostname: what summaries answer only as one slice. */

