@@ -75,6 +75,7 @@ public final class DashboardBenchmark {
             "period=30d&tz=Europe/Paris&weekday=3",
             "period=30d&tz=Asia/Kolkata&hour=9",
             "period=30d&tz=Asia/Kolkata&weekday=3",
+            "period=30d&tz=Asia/Kathmandu&weekday=6",
             "period=30d&tz=Europe/Paris&user=user-123",
             "period=30d&tz=Europe/Paris&hide=/health",
             "period=24h&tz=Europe/Paris&status=4xx&country=DE",
