@@ -97,7 +97,8 @@ final class DashboardSql {
      * for a 30-day view and its previous period, each written for the stored hours and both live
      * parts) cost DuckDB about 10 ms of planning a statement, 0.15 s a view. With
      * {@code wholeHour}, true only for the hours that read so from start to end, where a zone's
-     * local days cut UTC hours (India's start at 18:30 UTC): exact for a fixed offset.
+     * local days cut UTC hours (India's start at 18:30 UTC): exact where clocks do not change
+     * within an hour of a local midnight (the end is read at the start's offset).
      */
     String localTimeOfHour(String hour, boolean epochSeconds, boolean wholeHour, List<Object> parameters) {
         String local = epochSeconds ? localEpoch(hour, hour, instant -> Long.toString(instant.getEpochSecond()))
@@ -365,6 +366,23 @@ final class DashboardSql {
             }
         }
         return ranges;
+    }
+
+    /**
+     * The UTC ranges of the query's weekday's local days from {@code from} to {@code to}, each from
+     * one local midnight to the next, exactly: the instants {@link #localEpoch} reads as that day
+     * where the zone's clocks never change within an hour of a midnight
+     * ({@link SummaryAggregator#weekdayCutsHours}).
+     */
+    List<Instant[]> localDays(Instant from, Instant to) {
+        ZoneId zone = query.zone();
+        List<Instant[]> days = new ArrayList<>();
+        for (LocalDate day = from.atZone(zone).toLocalDate(); day.atStartOfDay(zone).toInstant().isBefore(to); day = day.plusDays(1)) {
+            if (day.getDayOfWeek().getValue() == query.weekday()) {
+                days.add(new Instant[] {day.atStartOfDay(zone).toInstant(), day.plusDays(1).atStartOfDay(zone).toInstant()});
+            }
+        }
+        return days;
     }
 
     /**

@@ -76,6 +76,7 @@ public final class DashboardBenchmark {
             "period=30d&tz=Asia/Kolkata&hour=9",
             "period=30d&tz=Asia/Kolkata&weekday=3",
             "period=30d&tz=Asia/Kathmandu&weekday=6",
+            "period=30d&tz=America/St_Johns&weekday=7",
             "period=30d&tz=Europe/Paris&user=user-123",
             "period=30d&tz=Europe/Paris&hide=/health",
             "period=24h&tz=Europe/Paris&status=4xx&country=DE",

@@ -144,4 +144,39 @@ final class LocalTimeRangesTest {
                 + " AND CAST((CAST(floor(((extract(epoch FROM hour) + 19800) + 3599) / 86400) AS BIGINT) + 3) % 7 + 1 AS INTEGER) = ?");
         assertThat(parameters).containsExactly(3, 3);
     }
+
+    /**
+     * A weekday alone comes from the summaries in zones whose days cut UTC hours while their
+     * clocks change away from midnight (Newfoundland at 02:00), not where they changed at midnight
+     * (Iran until 2022), nor with an hour, which holds no whole UTC hour there.
+     */
+    @Test
+    void aWeekdayWhoseDaysCutHoursIsSummarisedUnlessClocksChangeAtMidnight() {
+        Span november = new Span(Instant.parse("2026-10-21T15:30:00Z"), Instant.parse("2026-11-20T15:30:00Z"),
+                Instant.parse("2026-09-21T15:30:00Z"), false, 86_400, 0);
+        assertThat(SummaryAggregator.weekdayCutsHours(query("Asia/Kolkata", "3"), november)).isTrue();
+        assertThat(SummaryAggregator.weekdayCutsHours(query("America/St_Johns", "7"), november)).isTrue();
+        assertThat(SummaryAggregator.weekdayCutsHours(query("Europe/Paris", "3"), november)).as("whole hours").isFalse();
+        DashboardQuery withHour = DashboardQuery.parse(Map.of("tz", List.of("Asia/Kolkata"), "weekday", List.of("3"),
+                "hour", List.of("9")));
+        assertThat(SummaryAggregator.weekdayCutsHours(withHour, november)).isFalse();
+        // Tehran went back from 00:00 to 23:00 on 22 September 2021
+        Span september2021 = new Span(Instant.parse("2021-09-10T00:00:00Z"), Instant.parse("2021-10-10T00:00:00Z"),
+                Instant.parse("2021-08-11T00:00:00Z"), false, 86_400, 0);
+        assertThat(SummaryAggregator.weekdayCutsHours(query("Asia/Tehran", "3"), september2021)).isFalse();
+        assertThat(SummaryAggregator.weekdayCutsHours(query("Asia/Tehran", "3"), november)).isTrue();
+    }
+
+    /** St John's left summer time at 02:00 on Sunday 1 November 2026: that day is 25 hours long. */
+    @Test
+    void localDaysRunFromMidnightToMidnightAcrossAChangeOfClocks() {
+        DashboardQuery sunday = query("America/St_Johns", "7");
+        List<Instant[]> days = new DashboardSql(Dialect.DUCKDB, sunday, FROM, TO).localDays(FROM, TO);
+        assertThat(days).extracting(day -> day[0] + " " + day[1]).containsExactly(
+                "2026-10-25T02:30:00Z 2026-10-26T02:30:00Z", "2026-11-01T02:30:00Z 2026-11-02T03:30:00Z");
+    }
+
+    private static DashboardQuery query(String zone, String weekday) {
+        return DashboardQuery.parse(Map.of("tz", List.of(zone), "weekday", List.of(weekday)));
+    }
 }

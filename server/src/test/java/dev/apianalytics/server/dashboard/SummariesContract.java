@@ -439,7 +439,8 @@ abstract class SummariesContract {
     }
 
     /**
-     * A weekday in a zone whose days start inside UTC hours (India's at 18:30 UTC, Nepal's at 18:15):
+     * A weekday in a zone whose days start inside UTC hours (India's at 18:30 UTC, Nepal's at 18:15,
+     * Newfoundland's at 02:30 or 03:30 as its clocks change):
      * the summaries of the hours wholly in its days, and the rows of the part hours at their edges,
      * match the rows to the request, the previous period and the activity's users included.
      */
@@ -453,20 +454,24 @@ abstract class SummariesContract {
         }
         // either side of Wednesday's start in India and in Nepal, and in the hour not yet summarised
         Row like = rows.get(0);
+        // and either side of Wednesday's and of Sunday 1 November's start and end in St John's, which
+        // left summer time at 02:00 that day
         for (String at : List.of("2026-11-17T18:29:59.999Z", "2026-11-17T18:30:00Z", "2026-11-17T18:14:59.999Z",
-                "2026-11-17T18:15:00Z", "2026-11-18T18:29:59.999Z", "2026-11-18T18:30:00Z", "2026-11-20T15:20:00Z")) {
+                "2026-11-17T18:15:00Z", "2026-11-18T18:29:59.999Z", "2026-11-18T18:30:00Z", "2026-11-20T15:20:00Z",
+                "2026-11-18T03:29:59.999Z", "2026-11-18T03:30:00Z", "2026-11-01T02:29:59.999Z", "2026-11-01T02:30:00Z",
+                "2026-11-02T03:29:59.999Z", "2026-11-02T03:30:00Z")) {
             rows.add(new Row(Instant.parse(at), like.hostname(), like.ip(), like.country(), like.path(), like.route(), like.method(),
                     like.status(), like.responseTime(), like.agent(), "edge-" + at, like.referrer()));
         }
         SeedData.post(http, key, rows);
         server.summarise();
-        for (String zoneName : List.of("Asia/Kolkata", "Asia/Kathmandu")) {
+        for (String zoneName : List.of("Asia/Kolkata", "Asia/Kathmandu", "America/St_Johns")) {
             ZoneId zone = ZoneId.of(zoneName);
             for (String period : List.of("24h", "7d", "30d")) {
                 Duration length = Duration.ofDays(period.equals("24h") ? 1 : period.equals("7d") ? 7 : 30);
                 Instant from = NOW.minus(length);
-                // either side of the edges above, and the day not yet summarised in full (Friday in India and Nepal)
-                for (int day : List.of(2, 3, 5)) {
+                // either side of the edges above, the day not yet summarised in full (Friday), the day of 25 hours
+                for (int day : List.of(2, 3, 5, 7)) {
                     int weekday = day;
                     java.util.function.Predicate<Row> onDay = r -> r.createdAt().atZone(zone).getDayOfWeek().getValue() == day;
                     String view = zoneName + " " + period + " weekday=" + weekday;
