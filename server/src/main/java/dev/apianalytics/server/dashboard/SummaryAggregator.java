@@ -107,6 +107,11 @@ final class SummaryAggregator {
             return Optional.empty();
         }
         boolean daysCutHours = weekdayCutsHours(query, span);
+        if (daysCutHours && rowsFrom != null && span.previousFrom().isBefore(rowsFrom)) {
+            // the edges of the days before the raw-row horizon were rows, deleted: the kept rows answer, and say so
+            rowsNeededFor = List.of("weekday");
+            return Optional.empty();
+        }
         Filters filters = Filters.of(query, localTimeFromSummaries(query, span) ? sql : null, daysCutHours);
         Instant summarisedUntil = SummaryJob.summarisedUntil(connection);
         if (summarisedUntil == null) {
@@ -150,7 +155,7 @@ final class SummaryAggregator {
         Hours hours = hours(current, filters, sql, span, byQuarter);
         Totals previousTotals = previous == null ? null : totals(previous, filters);
         List<Count> statuses = statuses(current, filters);
-        List<String> hostnames = hostnames(current);
+        List<String> hostnames = hostnames(current.unnarrowed());
         if (hiddenByPath != null && hiddenByPath.isDone() && pathsNeedRows(hiddenByPath)) {
             // the rows answer: spare the costliest panels
             return Optional.empty();

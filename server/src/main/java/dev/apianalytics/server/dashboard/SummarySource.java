@@ -58,6 +58,11 @@ final class SummarySource {
         return live;
     }
 
+    /** This source over its whole range, not narrowed to local days (the hostnames list those of the period). */
+    SummarySource unnarrowed() {
+        return localDays == null ? this : new SummarySource(keyId, from, to, summarisedTo);
+    }
+
     /** Whether any stored summary covers part of the range. */
     boolean hasSummaries() {
         return summarisedTo.isAfter(summarisedFrom);

@@ -118,6 +118,17 @@ abstract class RawRetentionContract {
                 .isEqualTo(newer.stream().filter(r -> "alice".equals(r.userId())).count()).isPositive();
         assertThat(user.get("rowsFrom").getAsString()).isEqualTo(horizon.toString());
 
+        // a weekday in India takes the part hours at its days' edges from the rows: with the previous
+        // period's gone, the kept rows answer it, and say so
+        java.time.ZoneId kolkata = java.time.ZoneId.of("Asia/Kolkata");
+        JsonObject wednesday = dashboard(http, key, "period=30d&tz=Asia/Kolkata&weekday=3");
+        assertThat(wednesday.get("estimated").getAsBoolean()).isFalse();
+        assertThat(SummariesContract.strings(wednesday, "rowsReadFor")).containsExactly("weekday");
+        assertThat(wednesday.get("rowsFrom").getAsString()).isEqualTo(horizon.toString());
+        assertThat(wednesday.getAsJsonObject("summary").getAsJsonObject("requests").get("current").getAsLong())
+                .isEqualTo(new Expected(rows, NOW.minus(KEPT), NOW, kolkata,
+                        r -> r.createdAt().atZone(kolkata).getDayOfWeek().getValue() == 3).requests()).isPositive();
+
         // the 6-month view (the 60 days of rows) still answers from the summaries, with every count it had before
         JsonObject longView = dashboard(http, key, "period=6m");
         assertThat(longView.get("estimated").getAsBoolean()).isTrue();

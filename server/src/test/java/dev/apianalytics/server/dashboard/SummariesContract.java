@@ -463,6 +463,15 @@ abstract class SummariesContract {
             rows.add(new Row(Instant.parse(at), like.hostname(), like.ip(), like.country(), like.path(), like.route(), like.method(),
                     like.status(), like.responseTime(), like.agent(), "edge-" + at, like.referrer()));
         }
+        // hostnames list the whole period's, whatever the weekday: one a Tuesday, one in Wednesday's
+        // first half hour in India (in a stored hour Tuesday shares), one in the hours not yet summarised
+        for (String[] host : List.of(new String[] {"tuesday.example", "2026-11-17T10:00:00Z", "4"},
+                new String[] {"edge.example", "2026-11-17T18:40:00Z", "3"}, new String[] {"tail.example", "2026-11-20T15:25:00Z", "1"})) {
+            for (int i = 0; i < Integer.parseInt(host[2]); i++) {
+                rows.add(new Row(Instant.parse(host[1]).plusSeconds(i), host[0], like.ip(), like.country(), like.path(), like.route(),
+                        like.method(), like.status(), like.responseTime(), like.agent(), like.userId(), like.referrer()));
+            }
+        }
         SeedData.post(http, key, rows);
         server.summarise();
         for (String zoneName : List.of("Asia/Kolkata", "Asia/Kathmandu", "America/St_Johns")) {
@@ -488,6 +497,8 @@ abstract class SummariesContract {
                     assertThat(longs(data, "hours")).as(view).isEqualTo(expected.hours());
                     assertThat(longs(data, "weekdays")).as(view).isEqualTo(expected.weekdays());
                     assertThat(DashboardApiContract.counts(data, "countries")).as(view).isEqualTo(expected.countBy(Row::country));
+                    assertThat(strings(data, "hostnames")).as(view)
+                            .isEqualTo(strings(dashboard(key, "period=" + period + "&tz=" + zoneName), "hostnames"));
                     assertThat(activity(data, zone, "requests")).as(view).isEqualTo(perBucket(rows, from, zone, period, false, onDay));
                     assertThat(activity(data, zone, "users")).as(view).isEqualTo(perBucket(rows, from, zone, period, true, onDay));
                 }
@@ -587,7 +598,7 @@ abstract class SummariesContract {
         }
     }
 
-    private static List<String> strings(JsonObject data, String array) {
+    static List<String> strings(JsonObject data, String array) {
         List<String> values = new ArrayList<>();
         data.getAsJsonArray(array).forEach(value -> values.add(value.getAsString()));
         return values;
