@@ -292,7 +292,7 @@ final class SummarySource {
      * {@code endpointsCondition}, when not null, is the same condition on the {@code endpoint} column
      * of {@code rollup_endpoints}, which then answers in place of the slice's endpoints;
      * {@code rowsCondition}, when not null, the same condition on the columns of {@code requests},
-     * binding nothing (the API version's, matched: {@link Summaries#versionIs}).
+     * binding nothing (the API version's, matched: {@link Summaries#versionIs}; a status's, as a number).
      */
     record Slice(int number, String condition, List<Object> values, String endpointsCondition, String rowsCondition) {
 
@@ -307,11 +307,13 @@ final class SummarySource {
         static Slice of(DashboardQuery query) {
             List<String> filters = SummaryAggregator.rowFilters(query);
             if (filters.equals(List.of("status"))) {
+                // on the rows, the status as a number (its text cost a tenth of a straddling-hours read in Nepal)
+                String rows = "status BETWEEN " + query.statusFrom() + " AND " + query.statusTo();
                 return query.statusFrom().equals(query.statusTo())
-                        ? new Slice(Summaries.SLICE_STATUS, "$ = ?", List.of(query.statusFrom().toString()))
+                        ? new Slice(Summaries.SLICE_STATUS, "$ = ?", List.of(query.statusFrom().toString()), null, rows)
                         // status codes are three digits: as text they sort as numbers
                         : new Slice(Summaries.SLICE_STATUS, "$ BETWEEN ? AND ?",
-                                List.of(query.statusFrom().toString(), query.statusTo().toString()));
+                                List.of(query.statusFrom().toString(), query.statusTo().toString()), null, rows);
             }
             if (filters.equals(List.of("endpoint", "method"))) {
                 return new Slice(Summaries.SLICE_ENDPOINT, "$ = ?", List.of(query.method() + " " + query.endpoint()));
