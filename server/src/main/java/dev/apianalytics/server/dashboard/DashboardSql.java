@@ -375,10 +375,14 @@ final class DashboardSql {
      * ({@link SummaryAggregator#weekdayCutsHours}).
      */
     List<Instant[]> localDays(Instant from, Instant to) {
-        ZoneId zone = query.zone();
+        return localDays(query.zone(), query.weekday(), from, to);
+    }
+
+    /** {@link #localDays(Instant, Instant)} of {@code weekday} (1 Monday to 7 Sunday) in {@code zone}. */
+    static List<Instant[]> localDays(ZoneId zone, int weekday, Instant from, Instant to) {
         List<Instant[]> days = new ArrayList<>();
         for (LocalDate day = from.atZone(zone).toLocalDate(); day.atStartOfDay(zone).toInstant().isBefore(to); day = day.plusDays(1)) {
-            if (day.getDayOfWeek().getValue() == query.weekday()) {
+            if (day.getDayOfWeek().getValue() == weekday) {
                 days.add(new Instant[] {day.atStartOfDay(zone).toInstant(), day.plusDays(1).atStartOfDay(zone).toInstant()});
             }
         }

@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
@@ -107,7 +108,8 @@ final class SummaryAggregator {
             return Optional.empty();
         }
         boolean daysCutHours = weekdayCutsHours(query, span);
-        if (daysCutHours && rowsFrom != null && span.previousFrom().isBefore(rowsFrom)) {
+        boolean rowsGone = rowsFrom != null && span.previousFrom().isBefore(rowsFrom);
+        if (daysCutHours && rowsGone) {
             // the edges of the days before the raw-row horizon were rows, deleted: the kept rows answer, and say so
             rowsNeededFor = List.of("weekday");
             return Optional.empty();
@@ -119,7 +121,6 @@ final class SummaryAggregator {
         }
         SummarySource current = new SummarySource(keyId, span.from(), span.to(), summarisedUntil,
                 daysCutHours ? sql.localDays(span.from(), span.to()) : null);
-        boolean rowsGone = rowsFrom != null && span.previousFrom().isBefore(rowsFrom);
         if (!current.hasSummaries() || current.live().compareTo(MAX_LIVE) > 0
                 || !rowsGone && summarisedRequests(keyId, current) < Math.max(1, minimumRequests)) {
             return Optional.empty();
@@ -327,13 +328,10 @@ final class SummaryAggregator {
                 return false;
             }
         }
-        long days = span.previousFrom().atZone(query.zone()).toLocalDate().datesUntil(
-                span.to().atZone(query.zone()).toLocalDate().plusDays(1))
-                .filter(day -> day.getDayOfWeek().getValue() == query.weekday()).count();
-        return days <= MAX_CUT_DAYS;
+        return DashboardSql.localDays(query.zone(), query.weekday(), span.previousFrom(), span.to()).size() <= MAX_CUT_DAYS;
     }
 
-    private static boolean nearMidnight(java.time.LocalDateTime time) {
+    private static boolean nearMidnight(LocalDateTime time) {
         long seconds = time.toLocalTime().toSecondOfDay();
         return Math.min(seconds, 86_400 - seconds) < CLOCKS_FROM_MIDNIGHT.toSeconds();
     }

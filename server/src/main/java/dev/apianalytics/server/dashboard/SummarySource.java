@@ -122,8 +122,9 @@ final class SummarySource {
     }
 
     /**
-     * Where rows of one range are: each range is queried on its own, as one range prunes the
-     * stored row groups by time where a disjunction of two would scan them all.
+     * Where rows of one range are: each range is queried on its own, as one range of bound values
+     * prunes the stored row groups by time where a disjunction of two would scan them all
+     * (a disjunction of literals, as {@link #liveParts} writes for local days, prunes too).
      */
     static final String LIVE_WHERE = "key_id = ? AND created_at >= ? AND created_at < ?";
 

@@ -20,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -120,7 +121,7 @@ abstract class RawRetentionContract {
 
         // a weekday in India takes the part hours at its days' edges from the rows: with the previous
         // period's gone, the kept rows answer it, and say so
-        java.time.ZoneId kolkata = java.time.ZoneId.of("Asia/Kolkata");
+        ZoneId kolkata = ZoneId.of("Asia/Kolkata");
         JsonObject wednesday = dashboard(http, key, "period=30d&tz=Asia/Kolkata&weekday=3");
         assertThat(wednesday.get("estimated").getAsBoolean()).isFalse();
         assertThat(SummariesContract.strings(wednesday, "rowsReadFor")).containsExactly("weekday");
