@@ -35,7 +35,7 @@ record SummaryBreakdowns(Map<Integer, List<Count>> values, Panels.Endpoints endp
     private static Map<Integer, List<Count>> values(Connection connection, SummarySource source, Filters filters)
             throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        String rows = source.select("rollup_values", "dimension, value, requests", filters, parameters);
+        String rows = source.selectByDay("rollup_values", "dimension, value, requests", filters, parameters);
         String text = "SELECT CAST(dimension AS INTEGER), value, CAST(sum(requests) AS BIGINT) FROM (" + rows + ") v GROUP BY 1, 2";
         Map<Integer, List<Count>> values = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(text)) {
@@ -53,7 +53,7 @@ record SummaryBreakdowns(Map<Integer, List<Count>> values, Panels.Endpoints endp
     private static Panels.Endpoints endpoints(Connection connection, SummarySource source, Filters filters, DashboardSql sql)
             throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        String rows = source.select("rollup_endpoints", "status, method, endpoint, requests, time_sum", filters, parameters);
+        String rows = source.selectByDay("rollup_endpoints", "status, method, endpoint, requests, time_sum", filters, parameters);
         String grouped = "SELECT method, endpoint, CAST(sum(requests) AS BIGINT) AS n" + Panels.statusClasses("requests")
                 + ", sum(time_sum) / sum(requests) AS mean FROM (" + rows + ") e GROUP BY method, endpoint";
         return Panels.endpoints(connection, sql, grouped, parameters);
@@ -61,7 +61,7 @@ record SummaryBreakdowns(Map<Integer, List<Count>> values, Panels.Endpoints endp
 
     private static List<UserRow> users(Connection connection, SummarySource source, Filters filters) throws SQLException {
         List<Object> parameters = new ArrayList<>();
-        String rows = source.select("rollup_top_users", "user_key, requests, successes, last_seen", filters, parameters);
+        String rows = source.selectByDay("rollup_top_users", "user_key, requests, successes, last_seen", filters, parameters);
         String text = "SELECT user_key, CAST(sum(requests) AS BIGINT), CAST(sum(successes) AS BIGINT), max(last_seen) FROM ("
                 + rows + ") u GROUP BY user_key ORDER BY 2 DESC, 1 LIMIT " + Panels.TOP;
         List<UserRow> users = new ArrayList<>();

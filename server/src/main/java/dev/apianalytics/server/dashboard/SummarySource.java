@@ -16,6 +16,7 @@ import java.util.function.UnaryOperator;
  * summarised at the end), so a view is exact to the second and includes the last minute.
  * Narrowed to some local days (a weekday in India, whose days start at 18:30 UTC), the stored
  * summaries are those of the hours wholly in those days, and the rows answer the rest of them.
+ * Panels that need no hours read whole UTC days from the days' summaries ({@link Summaries#DAY_TABLES}).
  */
 final class SummarySource {
 
@@ -87,11 +88,26 @@ final class SummarySource {
      * values to bind, in order.
      */
     String select(String table, String columns, UnaryOperator<String> live, Filters filters, List<Object> parameters) {
-        parameters.add(keyId);
-        parameters.add(Storage.utc(summarisedFrom));
-        parameters.add(Storage.utc(summarisedTo));
-        StringBuilder select = new StringBuilder("SELECT ").append(columns).append(" FROM ").append(table)
-                .append(" WHERE key_id = ? AND hour >= ? AND hour < ?").append(filters.sql(table, parameters));
+        return select(table, columns, live, filters, parameters, null);
+    }
+
+    /** {@link #select(String, String, UnaryOperator, Filters, List)}, whole UTC days read from {@code dayTable} when not null. */
+    private String select(String table, String columns, UnaryOperator<String> live, Filters filters, List<Object> parameters,
+            String dayTable) {
+        StringBuilder select = new StringBuilder();
+        Instant[] days = dayTable == null ? null : storedDays();
+        if (days == null) {
+            stored(select, table, "hour", summarisedFrom, summarisedTo, columns, filters, parameters);
+        } else {
+            // whole UTC days from their own summary, the hours before and after them from the hours'
+            stored(select, dayTable, "day", days[0], days[1], columns, filters, parameters);
+            if (summarisedFrom.isBefore(days[0])) {
+                stored(select, table, "hour", summarisedFrom, days[0], columns, filters, parameters);
+            }
+            if (days[1].isBefore(summarisedTo)) {
+                stored(select, table, "hour", days[1], summarisedTo, columns, filters, parameters);
+            }
+        }
         for (LivePart part : liveParts()) {
             parameters.addAll(part.parameters());
             select.append(" UNION ALL SELECT ").append(columns).append(" FROM (").append(live.apply(part.where()))
@@ -100,25 +116,61 @@ final class SummarySource {
         return select.toString();
     }
 
+    /** Appends the SELECT of {@code columns} of {@code table}'s rows whose {@code time} lies in {@code [start, end)}. */
+    private void stored(StringBuilder select, String table, String time, Instant start, Instant end, String columns,
+            Filters filters, List<Object> parameters) {
+        parameters.add(keyId);
+        parameters.add(Storage.utc(start));
+        parameters.add(Storage.utc(end));
+        select.append(select.length() == 0 ? "SELECT " : " UNION ALL SELECT ").append(columns).append(" FROM ").append(table)
+                .append(" WHERE key_id = ? AND ").append(time).append(" >= ? AND ").append(time).append(" < ?")
+                .append(filters.sql(table, parameters));
+    }
+
+    /** The whole UTC days among the stored hours, {@code [first, end)}, or null when they hold none. */
+    Instant[] storedDays() {
+        Instant first = summarisedFrom.truncatedTo(ChronoUnit.DAYS);
+        if (first.isBefore(summarisedFrom)) {
+            first = first.plus(1, ChronoUnit.DAYS);
+        }
+        Instant end = summarisedTo.truncatedTo(ChronoUnit.DAYS);
+        return first.isBefore(end) ? new Instant[] {first, end} : null;
+    }
+
     /**
      * SQL for {@code columns} of a summary over the range, narrowed by {@code filters}: of
      * {@code table} (a {@code rollup_} table), or of its slice table when the view is filtered by a
      * slice, stored and live alike.
      */
     String select(String table, String columns, Filters filters, List<Object> parameters) {
+        return select(table, columns, filters, parameters, false);
+    }
+
+    /**
+     * {@link #select(String, String, Filters, List)} of {@code columns} other than {@code hour}: the
+     * whole UTC days among the stored hours from the summary's day table
+     * ({@link Summaries#DAY_TABLES}) where it has one and the view neither is sliced nor keeps a
+     * local hour or weekday (a month's endpoints at 1M rows: 6,000 rows where the hours are 150,000).
+     */
+    String selectByDay(String table, String columns, Filters filters, List<Object> parameters) {
+        return select(table, columns, filters, parameters, filters.localTime() == null && localDays == null);
+    }
+
+    private String select(String table, String columns, Filters filters, List<Object> parameters, boolean byDay) {
         String read = filters.table(table);
         int slice = filters.slice() == null ? 0 : filters.slice().number();
-        return switch (read) {
-            case "rollup_endpoints" -> select(read, columns, Summaries::endpointsSelect, filters, parameters);
-            case "rollup_values" -> select(read, columns, Summaries::valuesSelect, filters, parameters);
-            case "rollup_top_users" -> select(read, columns, where -> Summaries.usersSelect(where, null), filters, parameters);
-            case "rollup_quarters" -> select(read, columns, Summaries::quartersSelect, filters, parameters);
-            case "rollup_slice_endpoints" -> select(read, columns, where -> Summaries.sliceEndpointsSelect(where, slice), filters, parameters);
-            case "rollup_slice_values" -> select(read, columns, where -> Summaries.sliceValuesSelect(where, slice), filters, parameters);
-            case "rollup_slice_quarters" -> select(read, columns, where -> Summaries.sliceQuartersSelect(where, slice), filters, parameters);
-            case "rollup_slice_top_users" -> select(read, columns, where -> Summaries.sliceUsersSelect(where, slice), filters, parameters);
+        UnaryOperator<String> live = switch (read) {
+            case "rollup_endpoints" -> Summaries::endpointsSelect;
+            case "rollup_values" -> Summaries::valuesSelect;
+            case "rollup_top_users" -> where -> Summaries.usersSelect(where, null);
+            case "rollup_quarters" -> Summaries::quartersSelect;
+            case "rollup_slice_endpoints" -> where -> Summaries.sliceEndpointsSelect(where, slice);
+            case "rollup_slice_values" -> where -> Summaries.sliceValuesSelect(where, slice);
+            case "rollup_slice_quarters" -> where -> Summaries.sliceQuartersSelect(where, slice);
+            case "rollup_slice_top_users" -> where -> Summaries.sliceUsersSelect(where, slice);
             default -> throw new IllegalArgumentException("no summary " + read);
         };
+        return select(read, columns, live, filters, parameters, byDay && filters.slice() == null ? Summaries.DAY_TABLES.get(read) : null);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -17,6 +18,10 @@ import java.util.stream.Stream;
  *   <li>{@code rollup_endpoints}: requests and total response time per method, endpoint and status;
  *   <li>{@code rollup_values}: requests per country, client, OS, device and referrer;
  *   <li>{@code rollup_top_users}: the {@link #TOP_USERS_PER_HOUR} busiest users of the hour;
+ *   <li>{@link #DAY_TABLES}: the endpoints and values summed over each UTC day, and the
+ *       {@link #TOP_USERS_PER_DAY} busiest of the hours' top users, so that a month's panels read
+ *       a day's rows where they read 24 hours' (the top users of a month: thousands of rows rather
+ *       than 36,000 per split);
  *   <li>{@code rollup_sketches}: a {@link LatencyHistogram} and {@link DistinctSketch}es of IP
  *       addresses, user ids and users, mergeable across hours;
  *   <li>{@code rollup_quarters} and {@code rollup_quarter_users}: requests, successes, response
@@ -35,6 +40,19 @@ public final class Summaries {
 
     /** Users kept per hour and split; a user outside them is not counted for that hour in "top users". */
     public static final int TOP_USERS_PER_HOUR = 50;
+
+    /**
+     * Users kept per UTC day and split in {@code rollup_day_users}, ten times the panel's ten: a user
+     * outside them is not counted for that day, as one outside an hour's top 50 is not for that hour.
+     */
+    public static final int TOP_USERS_PER_DAY = 100;
+    /**
+     * Hourly tables summarised again per UTC day, by the day table of each: the same columns, with
+     * {@code day} (its first hour) for {@code hour}. The job computes a day again whenever it stores
+     * or redoes any of its hours ({@link #daySelect}).
+     */
+    public static final Map<String, String> DAY_TABLES = Map.of("rollup_endpoints", "rollup_day_endpoints",
+            "rollup_values", "rollup_day_values", "rollup_top_users", "rollup_day_users");
 
     /** {@code rollup_values.dimension}: what {@code value} is. */
     public static final int COUNTRY = 1;
@@ -63,6 +81,8 @@ public final class Summaries {
      * summarised before them they start later ({@link SummaryJob#finerFrom}).
      */
     public static final List<String> FINER_TABLES = TABLES.subList(4, TABLES.size());
+    /** Every summary table of a key: {@link #TABLES}, whose rows are hours, and the {@link #DAY_TABLES}. */
+    public static final List<String> KEY_TABLES = Stream.concat(TABLES.stream(), DAY_TABLES.values().stream().sorted()).toList();
 
     /** {@code rollup_slice_*.slice}: what {@code slice_value} is. */
     public static final int SLICE_STATUS = 1;
@@ -179,6 +199,27 @@ public final class Summaries {
                 + ", row_number() OVER (PARTITION BY key_id, " + HOUR + ", hostname, bot, status = 404 ORDER BY count(*) DESC, "
                 + user + ") AS r FROM " + rows + " WHERE " + where + " AND " + user + " IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6) ranked "
                 + "WHERE r <= " + limit;
+    }
+
+    /**
+     * The rows of {@code hourly}'s day table ({@link #DAY_TABLES}) over the hours where {@code where}
+     * holds (whole days): the endpoints' and values' sums, the {@link #TOP_USERS_PER_DAY} busiest
+     * users per day and split with their requests, successes and last request.
+     */
+    static String daySelect(String hourly, String where) {
+        String day = "date_trunc('day', hour)";
+        return switch (hourly) {
+            case "rollup_endpoints" -> "SELECT key_id, " + day + ", hostname, bot, status, method, endpoint, "
+                    + "CAST(sum(requests) AS BIGINT), sum(time_sum) FROM rollup_endpoints WHERE " + where + " GROUP BY 1, 2, 3, 4, 5, 6, 7";
+            case "rollup_values" -> "SELECT key_id, " + day + ", hostname, bot, not_found, dimension, value, "
+                    + "CAST(sum(requests) AS BIGINT) FROM rollup_values WHERE " + where + " GROUP BY 1, 2, 3, 4, 5, 6, 7";
+            case "rollup_top_users" -> "SELECT key_id, day, hostname, bot, not_found, user_key, requests, successes, last_seen "
+                    + "FROM (SELECT key_id, " + day + " AS day, hostname, bot, not_found, user_key, CAST(sum(requests) AS BIGINT) "
+                    + "AS requests, CAST(sum(successes) AS BIGINT) AS successes, max(last_seen) AS last_seen, row_number() OVER "
+                    + "(PARTITION BY key_id, " + day + ", hostname, bot, not_found ORDER BY sum(requests) DESC, user_key) AS r "
+                    + "FROM rollup_top_users WHERE " + where + " GROUP BY 1, 2, 3, 4, 5, 6) ranked WHERE r <= " + TOP_USERS_PER_DAY;
+            default -> throw new IllegalArgumentException("no day table for " + hourly);
+        };
     }
 
     /** Requests, successes and total response time per hour, split and quarter of the hour. */
@@ -390,6 +431,22 @@ public final class Summaries {
             migrations.add(new Migration(id + "-key-value", null,
                     "CREATE INDEX IF NOT EXISTS " + table + "_key_value ON " + table + " (key_id, slice_value, hour)"));
             migrations.add(postgresIndex(id + "-key-hour", table));
+        }
+        String daySplit = split.replace("hour", "day");
+        Map<String, String> dayColumns = Map.of(
+                "rollup_endpoints", "status SMALLINT NOT NULL, method VARCHAR NOT NULL, endpoint VARCHAR NOT NULL, "
+                        + "requests BIGINT NOT NULL, time_sum FLOAT8 NOT NULL",
+                "rollup_values", "not_found BOOLEAN NOT NULL, dimension SMALLINT NOT NULL, value VARCHAR, requests BIGINT NOT NULL",
+                "rollup_top_users", "not_found BOOLEAN NOT NULL, user_key VARCHAR NOT NULL, requests BIGINT NOT NULL, "
+                        + "successes BIGINT NOT NULL, last_seen TIMESTAMP NOT NULL");
+        for (String hourly : List.of("rollup_endpoints", "rollup_values", "rollup_top_users")) {
+            String table = DAY_TABLES.get(hourly);
+            String id = "rollup-" + table.substring("rollup_".length()).replace('_', '-');
+            migrations.add(Migration.of(id, "CREATE TABLE IF NOT EXISTS " + table + " (" + daySplit + dayColumns.get(hourly) + ")"));
+            migrations.add(new Migration(id + "-key-day", null,
+                    "CREATE INDEX IF NOT EXISTS " + table + "_key_day ON " + table + " (key_id, day)"));
+            // the days summarised before the table came; the job keeps them from here on
+            migrations.add(Migration.of(id + "-fill", "INSERT INTO " + table + " " + daySelect(hourly, "1 = 1")));
         }
         return List.copyOf(migrations);
     }

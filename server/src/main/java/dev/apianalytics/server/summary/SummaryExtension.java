@@ -23,7 +23,7 @@ public final class SummaryExtension implements ServerExtension {
 
     @Override
     public List<String> keyOwnedTables() {
-        return Summaries.TABLES;
+        return Summaries.KEY_TABLES;
     }
 
     @Override

@@ -208,6 +208,7 @@ public final class SummaryJob {
         }
         Instant to = from.plus(CHUNK).isBefore(target) ? from.plus(CHUNK) : target;
         summarise(connection, "requests", "created_at >= ? AND created_at < ?", List.of(Storage.utc(from), Storage.utc(to)));
+        rollUpDays(connection, null, from, to);
         saveProgress(connection, SUMMARISED_UNTIL, to);
         return to;
     }
@@ -292,9 +293,26 @@ public final class SummaryJob {
                     + "WHERE r.key_id = ? AND r.created_at >= ? AND r.created_at < ?", keyId, first, last.plusHours(1));
             summarise(connection, "late_rows", "TRUE", List.of());
             execute(connection, "DROP TABLE late_rows");
+            rollUpDays(connection, keyId, first.toInstant(ZoneOffset.UTC), last.plusHours(1).toInstant(ZoneOffset.UTC));
         }
         execute(connection, "DROP TABLE late_claim");
         return claimed;
+    }
+
+    /**
+     * Computes the {@link Summaries#DAY_TABLES} again for the UTC days that hold the hours from
+     * {@code from} to {@code to}, of one key or (null) of all, from their hours: a day summarised
+     * in parts, or redone for late rows, is always its hours' sum.
+     */
+    private static void rollUpDays(Connection connection, Long keyId, Instant from, Instant to) throws SQLException {
+        LocalDateTime firstDay = Storage.utc(from.truncatedTo(ChronoUnit.DAYS));
+        LocalDateTime endDay = Storage.utc(to.minusNanos(1).truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS));
+        String key = keyId == null ? "" : "key_id = " + keyId + " AND ";
+        for (Map.Entry<String, String> table : Summaries.DAY_TABLES.entrySet()) {
+            update(connection, "DELETE FROM " + table.getValue() + " WHERE " + key + "day >= ? AND day < ?", firstDay, endDay);
+            update(connection, "INSERT INTO " + table.getValue() + " " + Summaries.daySelect(table.getKey(), key + "hour >= ? AND hour < ?"),
+                    firstDay, endDay);
+        }
     }
 
     private static void execute(Connection connection, String sql) throws SQLException {

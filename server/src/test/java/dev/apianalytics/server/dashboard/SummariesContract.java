@@ -547,6 +547,73 @@ abstract class SummariesContract {
                         .count());
     }
 
+    /**
+     * The panels of whole UTC days come from those days' summaries, which follow late rows and
+     * are filled, on an upgrade, from the hours summarised before they came.
+     */
+    @Test
+    void theDaysSummariesFollowLateRowsAndUpgrades() throws Exception {
+        String key = http.newKey();
+        List<Row> rows = SeedData.rows(23, 300, NOW, 5);
+        SeedData.post(http, key, rows);
+        server.summarise();
+        assertThat(dayRows(key)).as("days summarised").isPositive();
+        Map<String, Long> before = users(dashboard(key, "period=7d"));
+
+        // a client offline for three days sends dave's 40 requests into a day wholly summarised
+        Instant hour = NOW.minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS);
+        List<Row> late = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            Row like = rows.get(i);
+            late.add(new Row(hour.plusSeconds(60L * i), like.hostname(), like.ip(), like.country(), like.path(), like.route(),
+                    like.method(), 200, like.responseTime(), SeedData.AGENTS.get(0), "dave", like.referrer()));
+        }
+        SeedData.post(http, key, late);
+        server.summarise();
+        JsonObject after = dashboard(key, "period=7d");
+        assertThat(after.get("estimated").getAsBoolean()).isTrue();
+        Map<String, Long> expected = users(after);
+        assertThat(expected).containsEntry("dave", 40L);
+        expected.forEach((user, requests) -> assertThat(requests).as(user).isEqualTo(user.equals("dave") ? 40L : before.get(user)));
+
+        // a database summarised before the days' tables: their migrations fill them from the hours
+        String month = roundedDecimals(http.get("/api/dashboard?period=30d&tz=Europe/Paris", "X-AUTH-TOKEN", key).body());
+        for (String table : Summaries.DAY_TABLES.values()) {
+            execute("DELETE FROM " + table);
+            Migration fill = Summaries.migrations().stream().filter(m -> m.id().equals(table.replace("rollup_", "rollup-")
+                    .replace('_', '-') + "-fill")).findFirst().orElseThrow();
+            execute(fill.sql(server.storage().dialect()));
+        }
+        assertThat(users(dashboard(key, "period=7d"))).isEqualTo(expected);
+        assertThat(roundedDecimals(http.get("/api/dashboard?period=30d&tz=Europe/Paris", "X-AUTH-TOKEN", key).body()))
+                .isEqualTo(month);
+    }
+
+    /** The top users panel: requests by user. */
+    private static Map<String, Long> users(JsonObject data) {
+        Map<String, Long> users = new TreeMap<>();
+        for (JsonElement user : data.getAsJsonArray("users")) {
+            users.put(user.getAsJsonObject().get("key").getAsString(), user.getAsJsonObject().get("requests").getAsLong());
+        }
+        return users;
+    }
+
+    /** The key's rows in the day tables: some in each. */
+    private long dayRows(String key) throws Exception {
+        String counts = String.join(" * ", Summaries.DAY_TABLES.values().stream()
+                .map(table -> "(SELECT count(*) FROM " + table + " WHERE key_id = ?)").toList());
+        try (Connection connection = server.storage().connection();
+                PreparedStatement count = connection.prepareStatement("SELECT " + counts)) {
+            for (int i = 1; i <= Summaries.DAY_TABLES.size(); i++) {
+                count.setLong(i, server.storage().findKey(ApiKeys.hash(key)).orElseThrow());
+            }
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
     /** Requests or distinct users (user id, else IP) per activity bucket with any, keyed by the bucket's local start. */
     private static Map<String, Long> perBucket(List<Row> rows, Instant from, ZoneId zone, String period, boolean users) {
         return perBucket(rows, from, zone, period, users, r -> true);
