@@ -97,15 +97,15 @@ final class SummarySource {
         StringBuilder select = new StringBuilder();
         Instant[] days = dayTable == null ? null : storedDays();
         if (days == null) {
-            stored(select, table, "hour", summarisedFrom, summarisedTo, columns, filters, parameters);
+            stored(select, table, table, "hour", summarisedFrom, summarisedTo, columns, filters, parameters);
         } else {
             // whole UTC days from their own summary, the hours before and after them from the hours'
-            stored(select, dayTable, "day", days[0], days[1], columns, filters, parameters);
+            stored(select, dayTable, table, "day", days[0], days[1], columns, filters, parameters);
             if (summarisedFrom.isBefore(days[0])) {
-                stored(select, table, "hour", summarisedFrom, days[0], columns, filters, parameters);
+                stored(select, table, table, "hour", summarisedFrom, days[0], columns, filters, parameters);
             }
             if (days[1].isBefore(summarisedTo)) {
-                stored(select, table, "hour", days[1], summarisedTo, columns, filters, parameters);
+                stored(select, table, table, "hour", days[1], summarisedTo, columns, filters, parameters);
             }
         }
         for (LivePart part : liveParts()) {
@@ -116,15 +116,19 @@ final class SummarySource {
         return select.toString();
     }
 
-    /** Appends the SELECT of {@code columns} of {@code table}'s rows whose {@code time} lies in {@code [start, end)}. */
-    private void stored(StringBuilder select, String table, String time, Instant start, Instant end, String columns,
-            Filters filters, List<Object> parameters) {
+    /**
+     * Appends the SELECT of {@code columns} of {@code table}'s rows whose {@code time} lies in
+     * {@code [start, end)}, narrowed by {@code filters} as they narrow {@code summary}, the hourly
+     * table whose rows {@code table} holds (itself or its day table).
+     */
+    private void stored(StringBuilder select, String table, String summary, String time, Instant start, Instant end,
+            String columns, Filters filters, List<Object> parameters) {
         parameters.add(keyId);
         parameters.add(Storage.utc(start));
         parameters.add(Storage.utc(end));
         select.append(select.length() == 0 ? "SELECT " : " UNION ALL SELECT ").append(columns).append(" FROM ").append(table)
                 .append(" WHERE key_id = ? AND ").append(time).append(" >= ? AND ").append(time).append(" < ?")
-                .append(filters.sql(table, parameters));
+                .append(filters.sql(summary, parameters));
     }
 
     /** The whole UTC days among the stored hours, {@code [first, end)}, or null when they hold none. */
@@ -149,8 +153,8 @@ final class SummarySource {
     /**
      * {@link #select(String, String, Filters, List)} of {@code columns} other than {@code hour}: the
      * whole UTC days among the stored hours from the summary's day table
-     * ({@link Summaries#DAY_TABLES}) where it has one and the view neither is sliced nor keeps a
-     * local hour or weekday (a month's endpoints at 1M rows: 6,000 rows where the hours are 150,000).
+     * ({@link Summaries#DAY_TABLES}) where it has one and the view keeps no local hour or weekday
+     * (a month's endpoints at 1M rows: 6,000 rows where the hours are 150,000).
      */
     String selectByDay(String table, String columns, Filters filters, List<Object> parameters) {
         return select(table, columns, filters, parameters, filters.localTime() == null && localDays == null);
@@ -170,7 +174,7 @@ final class SummarySource {
             case "rollup_slice_top_users" -> where -> Summaries.sliceUsersSelect(where, slice);
             default -> throw new IllegalArgumentException("no summary " + read);
         };
-        return select(read, columns, live, filters, parameters, byDay && filters.slice() == null ? Summaries.DAY_TABLES.get(read) : null);
+        return select(read, columns, live, filters, parameters, byDay ? Summaries.dayTableOf(read) : null);
     }
 
     /**

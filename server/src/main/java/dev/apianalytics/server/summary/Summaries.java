@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -40,19 +39,76 @@ public final class Summaries {
 
     /** Users kept per hour and split; a user outside them is not counted for that hour in "top users". */
     public static final int TOP_USERS_PER_HOUR = 50;
+    /** Users kept per hour, split and slice value ({@link #TOP_USERS_PER_HOUR} would store more users than requests). */
+    public static final int TOP_USERS_PER_SLICE = 10;
 
     /**
-     * Users kept per UTC day and split in {@code rollup_day_users}, ten times the panel's ten: a user
-     * outside them is not counted for that day, as one outside an hour's top 50 is not for that hour.
+     * Users kept per UTC day and split (and slice value) in the day tables, for each kept per hour:
+     * a user outside them is not counted for that day, as one outside an hour's top 50 (10 of a
+     * slice value) is not for that hour.
      */
-    public static final int TOP_USERS_PER_DAY = 100;
+    public static final int DAY_USERS_PER_HOUR_USER = 2;
     /**
-     * Hourly tables summarised again per UTC day, by the day table of each: the same columns, with
-     * {@code day} (its first hour) for {@code hour}. The job computes a day again whenever it stores
-     * or redoes any of its hours ({@link #daySelect}).
+     * An hourly table summarised again per UTC day into {@code name}: the same columns, with
+     * {@code day} (its first hour) for {@code hour}; {@code groups} the columns it is grouped by
+     * after those two, {@code sums} its sums, or null for a top-users table, of which a day keeps
+     * the {@code usersKept} busiest per split (and slice value); {@code columns} declares what
+     * follows the split. The job computes a day again whenever it stores or redoes any of its hours.
      */
-    public static final Map<String, String> DAY_TABLES = Map.of("rollup_endpoints", "rollup_day_endpoints",
-            "rollup_values", "rollup_day_values", "rollup_top_users", "rollup_day_users");
+    public record DayTable(String hourly, String name, String groups, String sums, String columns, int usersKept) {
+
+        /** The day rows of the hours where {@code where} holds (whole days). */
+        public String select(String where) {
+            String day = "date_trunc('day', hour)";
+            int grouped = groups.split(",").length + 2;
+            if (sums != null) {
+                return "SELECT key_id, " + day + ", " + groups + ", " + sums + " FROM " + hourly + " WHERE " + where + " GROUP BY "
+                        + ordinals(grouped);
+            }
+            return "SELECT key_id, day, " + groups + ", user_key, requests, successes, last_seen FROM (SELECT key_id, " + day
+                    + " AS day, " + groups + ", user_key, CAST(sum(requests) AS BIGINT) AS requests, CAST(sum(successes) AS BIGINT) "
+                    + "AS successes, max(last_seen) AS last_seen, row_number() OVER (PARTITION BY key_id, " + day + ", " + groups
+                    + " ORDER BY sum(requests) DESC, user_key) AS r FROM " + hourly + " WHERE " + where + " GROUP BY "
+                    + ordinals(grouped + 1) + ") ranked WHERE r <= " + usersKept;
+        }
+
+        private static String ordinals(int count) {
+            return String.join(", ", Stream.iterate(1, i -> i <= count, i -> i + 1).map(String::valueOf).toList());
+        }
+    }
+
+    private static final String USER_COLUMNS = "user_key VARCHAR NOT NULL, requests BIGINT NOT NULL, successes BIGINT NOT NULL, "
+            + "last_seen TIMESTAMP NOT NULL";
+    private static final String ENDPOINT_COLUMNS = "status SMALLINT NOT NULL, method VARCHAR NOT NULL, endpoint VARCHAR NOT NULL, "
+            + "requests BIGINT NOT NULL, time_sum FLOAT8 NOT NULL";
+    private static final String VALUE_COLUMNS = "dimension SMALLINT NOT NULL, value VARCHAR, requests BIGINT NOT NULL";
+    private static final String SLICE_COLUMNS = "slice SMALLINT NOT NULL, slice_value VARCHAR, ";
+    private static final String ENDPOINT_SUMS = "CAST(sum(requests) AS BIGINT), sum(time_sum)";
+
+    /**
+     * The tables summarised again per UTC day ({@link DayTable}): the endpoints, values and top users,
+     * plain and per slice. A day keeps twice an hour's users (100, 20 of a slice value): the
+     * endpoint slice's top users of a month at 1M rows are 32,000 rows, where the hours' are 286,000.
+     */
+    public static final List<DayTable> DAY_TABLES = List.of(
+            new DayTable("rollup_endpoints", "rollup_day_endpoints", "hostname, bot, status, method, endpoint", ENDPOINT_SUMS,
+                    ENDPOINT_COLUMNS, 0),
+            new DayTable("rollup_values", "rollup_day_values", "hostname, bot, not_found, dimension, value",
+                    "CAST(sum(requests) AS BIGINT)", "not_found BOOLEAN NOT NULL, " + VALUE_COLUMNS, 0),
+            new DayTable("rollup_top_users", "rollup_day_users", "hostname, bot, not_found", null,
+                    "not_found BOOLEAN NOT NULL, " + USER_COLUMNS, DAY_USERS_PER_HOUR_USER * TOP_USERS_PER_HOUR),
+            new DayTable("rollup_slice_endpoints", "rollup_slice_day_endpoints",
+                    "hostname, bot, slice, slice_value, status, method, endpoint", ENDPOINT_SUMS, SLICE_COLUMNS + ENDPOINT_COLUMNS, 0),
+            new DayTable("rollup_slice_values", "rollup_slice_day_values",
+                    "hostname, bot, not_found, slice, slice_value, dimension, value", "CAST(sum(requests) AS BIGINT)",
+                    "not_found BOOLEAN NOT NULL, " + SLICE_COLUMNS + VALUE_COLUMNS, 0),
+            new DayTable("rollup_slice_top_users", "rollup_slice_day_users", "hostname, bot, not_found, slice, slice_value", null,
+                    "not_found BOOLEAN NOT NULL, " + SLICE_COLUMNS + USER_COLUMNS, DAY_USERS_PER_HOUR_USER * TOP_USERS_PER_SLICE));
+
+    /** The name of {@code hourly}'s day table, or null when it has none. */
+    public static String dayTableOf(String hourly) {
+        return DAY_TABLES.stream().filter(table -> table.hourly().equals(hourly)).map(DayTable::name).findFirst().orElse(null);
+    }
 
     /** {@code rollup_values.dimension}: what {@code value} is. */
     public static final int COUNTRY = 1;
@@ -82,7 +138,7 @@ public final class Summaries {
      */
     public static final List<String> FINER_TABLES = TABLES.subList(4, TABLES.size());
     /** Every summary table of a key: {@link #TABLES}, whose rows are hours, and the {@link #DAY_TABLES}. */
-    public static final List<String> KEY_TABLES = Stream.concat(TABLES.stream(), DAY_TABLES.values().stream().sorted()).toList();
+    public static final List<String> KEY_TABLES = Stream.concat(TABLES.stream(), DAY_TABLES.stream().map(DayTable::name)).toList();
 
     /** {@code rollup_slice_*.slice}: what {@code slice_value} is. */
     public static final int SLICE_STATUS = 1;
@@ -129,8 +185,6 @@ public final class Summaries {
      * planning all seven took a third of a sliced view's time in the database).
      */
     static final List<Integer> ALL_SLICES = Stream.iterate(1, slice -> slice <= SLICES.size(), slice -> slice + 1).toList();
-    /** Users kept per hour, split and slice value ({@link #TOP_USERS_PER_HOUR} would store more users than requests). */
-    public static final int TOP_USERS_PER_SLICE = 10;
 
     static final String HOUR = "date_trunc('hour', created_at)";
 
@@ -199,27 +253,6 @@ public final class Summaries {
                 + ", row_number() OVER (PARTITION BY key_id, " + HOUR + ", hostname, bot, status = 404 ORDER BY count(*) DESC, "
                 + user + ") AS r FROM " + rows + " WHERE " + where + " AND " + user + " IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6) ranked "
                 + "WHERE r <= " + limit;
-    }
-
-    /**
-     * The rows of {@code hourly}'s day table ({@link #DAY_TABLES}) over the hours where {@code where}
-     * holds (whole days): the endpoints' and values' sums, the {@link #TOP_USERS_PER_DAY} busiest
-     * users per day and split with their requests, successes and last request.
-     */
-    static String daySelect(String hourly, String where) {
-        String day = "date_trunc('day', hour)";
-        return switch (hourly) {
-            case "rollup_endpoints" -> "SELECT key_id, " + day + ", hostname, bot, status, method, endpoint, "
-                    + "CAST(sum(requests) AS BIGINT), sum(time_sum) FROM rollup_endpoints WHERE " + where + " GROUP BY 1, 2, 3, 4, 5, 6, 7";
-            case "rollup_values" -> "SELECT key_id, " + day + ", hostname, bot, not_found, dimension, value, "
-                    + "CAST(sum(requests) AS BIGINT) FROM rollup_values WHERE " + where + " GROUP BY 1, 2, 3, 4, 5, 6, 7";
-            case "rollup_top_users" -> "SELECT key_id, day, hostname, bot, not_found, user_key, requests, successes, last_seen "
-                    + "FROM (SELECT key_id, " + day + " AS day, hostname, bot, not_found, user_key, CAST(sum(requests) AS BIGINT) "
-                    + "AS requests, CAST(sum(successes) AS BIGINT) AS successes, max(last_seen) AS last_seen, row_number() OVER "
-                    + "(PARTITION BY key_id, " + day + ", hostname, bot, not_found ORDER BY sum(requests) DESC, user_key) AS r "
-                    + "FROM rollup_top_users WHERE " + where + " GROUP BY 1, 2, 3, 4, 5, 6) ranked WHERE r <= " + TOP_USERS_PER_DAY;
-            default -> throw new IllegalArgumentException("no day table for " + hourly);
-        };
     }
 
     /** Requests, successes and total response time per hour, split and quarter of the hour. */
@@ -433,20 +466,20 @@ public final class Summaries {
             migrations.add(postgresIndex(id + "-key-hour", table));
         }
         String daySplit = split.replace("hour", "day");
-        Map<String, String> dayColumns = Map.of(
-                "rollup_endpoints", "status SMALLINT NOT NULL, method VARCHAR NOT NULL, endpoint VARCHAR NOT NULL, "
-                        + "requests BIGINT NOT NULL, time_sum FLOAT8 NOT NULL",
-                "rollup_values", "not_found BOOLEAN NOT NULL, dimension SMALLINT NOT NULL, value VARCHAR, requests BIGINT NOT NULL",
-                "rollup_top_users", "not_found BOOLEAN NOT NULL, user_key VARCHAR NOT NULL, requests BIGINT NOT NULL, "
-                        + "successes BIGINT NOT NULL, last_seen TIMESTAMP NOT NULL");
-        for (String hourly : List.of("rollup_endpoints", "rollup_values", "rollup_top_users")) {
-            String table = DAY_TABLES.get(hourly);
-            String id = "rollup-" + table.substring("rollup_".length()).replace('_', '-');
-            migrations.add(Migration.of(id, "CREATE TABLE IF NOT EXISTS " + table + " (" + daySplit + dayColumns.get(hourly) + ")"));
+        for (DayTable table : DAY_TABLES) {
+            String id = "rollup-" + table.name().substring("rollup_".length()).replace('_', '-');
+            migrations.add(Migration.of(id, "CREATE TABLE IF NOT EXISTS " + table.name() + " (" + daySplit + table.columns() + ")"));
+            // a view reads a key's days, or a slice value's; the job replaces the days it summarised, of every key
             migrations.add(new Migration(id + "-key-day", null,
-                    "CREATE INDEX IF NOT EXISTS " + table + "_key_day ON " + table + " (key_id, day)"));
+                    "CREATE INDEX IF NOT EXISTS " + table.name() + "_key_day ON " + table.name() + " (key_id, day)"));
+            if (table.groups().contains("slice_value")) {
+                migrations.add(new Migration(id + "-key-slice", null, "CREATE INDEX IF NOT EXISTS " + table.name() + "_key_slice ON "
+                        + table.name() + " (key_id, slice, slice_value, day)"));
+            }
+            migrations.add(new Migration(id + "-day", null,
+                    "CREATE INDEX IF NOT EXISTS " + table.name() + "_day ON " + table.name() + " (day)"));
             // the days summarised before the table came; the job keeps them from here on
-            migrations.add(Migration.of(id + "-fill", "INSERT INTO " + table + " " + daySelect(hourly, "1 = 1")));
+            migrations.add(Migration.of(id + "-fill", "INSERT INTO " + table.name() + " " + table.select("1 = 1")));
         }
         return List.copyOf(migrations);
     }

@@ -178,6 +178,8 @@ public final class SummaryJob {
                 update(connection, "DELETE FROM " + table + " WHERE hour >= ? AND hour < ?", range.toArray());
             }
             long rows = summariseFiner(connection, "requests", "created_at >= ? AND created_at < ?", range, false);
+            rollUpDays(connection, null, from, covered, Summaries.DAY_TABLES.stream()
+                    .filter(table -> Summaries.FINER_TABLES.contains(table.hourly())).toList());
             span[0] = rows >= LIGHT_ROWS ? CHUNK : span[0].multipliedBy(8).compareTo(MAX_BACKFILL) > 0 ? MAX_BACKFILL
                     : span[0].multipliedBy(8);
             saveProgress(connection, FINER_FROM, from);
@@ -305,13 +307,18 @@ public final class SummaryJob {
      * in parts, or redone for late rows, is always its hours' sum.
      */
     private static void rollUpDays(Connection connection, Long keyId, Instant from, Instant to) throws SQLException {
+        rollUpDays(connection, keyId, from, to, Summaries.DAY_TABLES);
+    }
+
+    /** {@link #rollUpDays(Connection, Long, Instant, Instant)} of {@code tables} alone. */
+    private static void rollUpDays(Connection connection, Long keyId, Instant from, Instant to, List<Summaries.DayTable> tables)
+            throws SQLException {
         LocalDateTime firstDay = Storage.utc(from.truncatedTo(ChronoUnit.DAYS));
         LocalDateTime endDay = Storage.utc(to.minusNanos(1).truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS));
         String key = keyId == null ? "" : "key_id = " + keyId + " AND ";
-        for (Map.Entry<String, String> table : Summaries.DAY_TABLES.entrySet()) {
-            update(connection, "DELETE FROM " + table.getValue() + " WHERE " + key + "day >= ? AND day < ?", firstDay, endDay);
-            update(connection, "INSERT INTO " + table.getValue() + " " + Summaries.daySelect(table.getKey(), key + "hour >= ? AND hour < ?"),
-                    firstDay, endDay);
+        for (Summaries.DayTable table : tables) {
+            update(connection, "DELETE FROM " + table.name() + " WHERE " + key + "day >= ? AND day < ?", firstDay, endDay);
+            update(connection, "INSERT INTO " + table.name() + " " + table.select(key + "hour >= ? AND hour < ?"), firstDay, endDay);
         }
     }
 

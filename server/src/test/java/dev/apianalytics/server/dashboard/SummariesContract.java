@@ -575,18 +575,61 @@ abstract class SummariesContract {
         Map<String, Long> expected = users(after);
         assertThat(expected).containsEntry("dave", 40L);
         expected.forEach((user, requests) -> assertThat(requests).as(user).isEqualTo(user.equals("dave") ? 40L : before.get(user)));
+        JsonObject chrome = dashboard(key, "period=7d&client=Chrome");
+        assertThat(chrome.get("estimated").getAsBoolean()).isTrue();
+        assertThat(users(chrome)).containsEntry("dave", 40L);
 
         // a database summarised before the days' tables: their migrations fill them from the hours
-        String month = roundedDecimals(http.get("/api/dashboard?period=30d&tz=Europe/Paris", "X-AUTH-TOKEN", key).body());
-        for (String table : Summaries.DAY_TABLES.values()) {
-            execute("DELETE FROM " + table);
-            Migration fill = Summaries.migrations().stream().filter(m -> m.id().equals(table.replace("rollup_", "rollup-")
+        List<String> views = List.of("period=30d&tz=Europe/Paris", "period=30d&tz=Europe/Paris&country=DE",
+                "period=7d&tz=Europe/Paris&status=4xx", "period=30d&tz=Europe/Paris&hide=%2Fhealth");
+        List<String> answers = new ArrayList<>();
+        for (String view : views) {
+            answers.add(roundedDecimals(http.get("/api/dashboard?" + view, "X-AUTH-TOKEN", key).body()));
+        }
+        for (Summaries.DayTable table : Summaries.DAY_TABLES) {
+            execute("DELETE FROM " + table.name());
+            Migration fill = Summaries.migrations().stream().filter(m -> m.id().equals(table.name().replace("rollup_", "rollup-")
                     .replace('_', '-') + "-fill")).findFirst().orElseThrow();
             execute(fill.sql(server.storage().dialect()));
         }
         assertThat(users(dashboard(key, "period=7d"))).isEqualTo(expected);
-        assertThat(roundedDecimals(http.get("/api/dashboard?period=30d&tz=Europe/Paris", "X-AUTH-TOKEN", key).body()))
-                .isEqualTo(month);
+        for (int i = 0; i < views.size(); i++) {
+            assertThat(roundedDecimals(http.get("/api/dashboard?" + views.get(i), "X-AUTH-TOKEN", key).body())).as(views.get(i))
+                    .isEqualTo(answers.get(i));
+        }
+    }
+
+    /** A day keeps twice an hour's users, its busiest: 120 users over three hours, of whom a day keeps 100. */
+    @Test
+    void aDayKeepsItsBusiestUsers() throws Exception {
+        String key = http.newKey();
+        Row like = SeedData.rows(24, 1, NOW, 1).get(0);
+        Instant hour = NOW.minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.DAYS).plus(Duration.ofHours(9));
+        List<Row> rows = new ArrayList<>();
+        Map<String, Long> busiest = new TreeMap<>();
+        for (int user = 1; user <= 120; user++) {
+            // users 111 to 120 are the busiest, with 2 to 11 requests, the others one each
+            int requests = user > 110 ? user - 109 : 1;
+            for (int i = 0; i < requests; i++) {
+                rows.add(new Row(hour.plus(Duration.ofHours(user % 3)).plusSeconds(user * 10L + i), like.hostname(), like.ip(),
+                        like.country(), like.path(), like.route(), like.method(), 200, like.responseTime(), SeedData.AGENTS.get(0),
+                        "user-" + user, null));
+            }
+            if (user > 110) {
+                busiest.put("user-" + user, (long) requests);
+            }
+        }
+        SeedData.post(http, key, rows);
+        server.summarise();
+        assertThat(users(dashboard(key, "period=7d"))).isEqualTo(busiest);
+        try (Connection connection = server.storage().connection();
+                PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM rollup_day_users WHERE key_id = ?")) {
+            count.setLong(1, server.storage().findKey(ApiKeys.hash(key)).orElseThrow());
+            try (ResultSet kept = count.executeQuery()) {
+                kept.next();
+                assertThat(kept.getLong(1)).isEqualTo(Summaries.DAY_USERS_PER_HOUR_USER * Summaries.TOP_USERS_PER_HOUR);
+            }
+        }
     }
 
     /** The top users panel: requests by user. */
@@ -600,8 +643,8 @@ abstract class SummariesContract {
 
     /** The key's rows in the day tables: some in each. */
     private long dayRows(String key) throws Exception {
-        String counts = String.join(" * ", Summaries.DAY_TABLES.values().stream()
-                .map(table -> "(SELECT count(*) FROM " + table + " WHERE key_id = ?)").toList());
+        String counts = String.join(" * ", Summaries.DAY_TABLES.stream()
+                .map(table -> "(SELECT count(*) FROM " + table.name() + " WHERE key_id = ?)").toList());
         try (Connection connection = server.storage().connection();
                 PreparedStatement count = connection.prepareStatement("SELECT " + counts)) {
             for (int i = 1; i <= Summaries.DAY_TABLES.size(); i++) {
