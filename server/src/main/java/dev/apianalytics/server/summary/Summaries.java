@@ -478,6 +478,9 @@ public final class Summaries {
             }
             migrations.add(new Migration(id + "-day", null,
                     "CREATE INDEX IF NOT EXISTS " + table.name() + "_day ON " + table.name() + " (day)"));
+            // and reads every key's hours of those days (without it PostgreSQL scanned whole tables: 1.6 s a day at 1M rows)
+            migrations.add(new Migration(id + "-hourly-hour", null,
+                    "CREATE INDEX IF NOT EXISTS " + table.hourly() + "_hour ON " + table.hourly() + " (hour)"));
             // the days summarised before the table came; the job keeps them from here on
             migrations.add(Migration.of(id + "-fill", "INSERT INTO " + table.name() + " " + table.select("1 = 1")));
         }
