@@ -145,7 +145,8 @@ final class SummaryAggregator {
         if (summarisedUntil == null) {
             return Optional.empty();
         }
-        SummarySource current = new SummarySource(keyId, span.from(), span.to(), summarisedUntil,
+        Instant daysUntil = SummaryJob.daysUntil(connection);
+        SummarySource current = new SummarySource(keyId, span.from(), span.to(), summarisedUntil, daysUntil,
                 daysCutHours ? sql.localDays(span.from(), span.to()) : null);
         Instant finerFrom = SummaryJob.finerFrom(connection);
         if (!current.hasSummaries() || current.live().compareTo(MAX_LIVE) > 0
@@ -153,7 +154,7 @@ final class SummaryAggregator {
                         < Math.max(1, minimumRequests)) {
             return Optional.empty();
         }
-        SummarySource previous = span.allTime() ? null : new SummarySource(keyId, span.previousFrom(), span.from(), summarisedUntil,
+        SummarySource previous = span.allTime() ? null : new SummarySource(keyId, span.previousFrom(), span.from(), summarisedUntil, daysUntil,
                 daysCutHours ? sql.localDays(span.previousFrom(), span.from()) : null);
         if (filters.slice() != null
                 && (finerFrom == null || finerFrom.isAfter((previous == null ? current : previous).summarisedFrom()))) {

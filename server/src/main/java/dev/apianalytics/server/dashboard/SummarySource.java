@@ -2,6 +2,7 @@ package dev.apianalytics.server.dashboard;
 
 import dev.apianalytics.server.storage.Storage;
 import dev.apianalytics.server.summary.Summaries;
+import dev.apianalytics.server.summary.SummaryJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -26,18 +27,25 @@ final class SummarySource {
     private final Instant summarisedFrom;
     private final Instant summarisedTo;
     private final List<Instant[]> localDays;
+    private final Instant daysUntil;
 
     SummarySource(long keyId, Instant from, Instant to, Instant summarisedUntil) {
-        this(keyId, from, to, summarisedUntil, null);
+        this(keyId, from, to, summarisedUntil, null, null);
+    }
+
+    SummarySource(long keyId, Instant from, Instant to, Instant summarisedUntil, List<Instant[]> localDays) {
+        this(keyId, from, to, summarisedUntil, null, localDays);
     }
 
     /**
-     * {@code localDays}: the UTC ranges of the local days the view is narrowed to, when they cut
-     * UTC hours ({@link Filters#daysCutHours}), else null.
+     * {@code daysUntil}: until when the day tables hold every day ({@link SummaryJob#daysUntil}),
+     * or null to read none; {@code localDays}: the UTC ranges of the local days the view is
+     * narrowed to, when they cut UTC hours ({@link Filters#daysCutHours}), else null.
      */
-    SummarySource(long keyId, Instant from, Instant to, Instant summarisedUntil, List<Instant[]> localDays) {
+    SummarySource(long keyId, Instant from, Instant to, Instant summarisedUntil, Instant daysUntil, List<Instant[]> localDays) {
         this.keyId = keyId;
         this.localDays = localDays;
+        this.daysUntil = daysUntil;
         this.from = from;
         this.to = to;
         Instant firstWholeHour = Summaries.firstWholeHour(from);
@@ -61,7 +69,7 @@ final class SummarySource {
 
     /** This source over its whole range, not narrowed to local days (the hostnames list those of the period). */
     SummarySource unnarrowed() {
-        return localDays == null ? this : new SummarySource(keyId, from, to, summarisedTo);
+        return localDays == null ? this : new SummarySource(keyId, from, to, summarisedTo, daysUntil, null);
     }
 
     /** Whether any stored summary covers part of the range. */
@@ -131,13 +139,19 @@ final class SummarySource {
                 .append(filters.sql(summary, parameters));
     }
 
-    /** The whole UTC days among the stored hours, {@code [first, end)}, or null when they hold none. */
+    /** The whole UTC days among the stored hours that the day tables hold, {@code [first, end)}, or null when none. */
     Instant[] storedDays() {
+        if (daysUntil == null) {
+            return null;
+        }
         Instant first = summarisedFrom.truncatedTo(ChronoUnit.DAYS);
         if (first.isBefore(summarisedFrom)) {
             first = first.plus(1, ChronoUnit.DAYS);
         }
         Instant end = summarisedTo.truncatedTo(ChronoUnit.DAYS);
+        if (daysUntil.isBefore(end)) {
+            end = daysUntil;
+        }
         return first.isBefore(end) ? new Instant[] {first, end} : null;
     }
 

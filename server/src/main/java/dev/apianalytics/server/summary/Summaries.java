@@ -137,8 +137,12 @@ public final class Summaries {
      * summarised before them they start later ({@link SummaryJob#finerFrom}).
      */
     public static final List<String> FINER_TABLES = TABLES.subList(4, TABLES.size());
-    /** Every summary table of a key: {@link #TABLES}, whose rows are hours, and the {@link #DAY_TABLES}. */
-    public static final List<String> KEY_TABLES = Stream.concat(TABLES.stream(), DAY_TABLES.stream().map(DayTable::name)).toList();
+    /** The days of a key whose hours were redone for late rows and whose day tables are yet to be summed again. */
+    public static final String DAY_MARKS = "rollup_day_marks";
+
+    /** Every summary table of a key: {@link #TABLES}, whose rows are hours, the {@link #DAY_TABLES} and {@link #DAY_MARKS}. */
+    public static final List<String> KEY_TABLES = Stream.concat(Stream.concat(TABLES.stream(),
+            DAY_TABLES.stream().map(DayTable::name)), Stream.of(DAY_MARKS)).toList();
 
     /** {@code rollup_slice_*.slice}: what {@code slice_value} is. */
     public static final int SLICE_STATUS = 1;
@@ -303,11 +307,14 @@ public final class Summaries {
         for (String column : List.of("location", "client", "os", "device", "referrer")) {
             sets.append(sets.length() == 0 ? "" : ", ").append("(").append(split).append(column).append(")");
         }
-        // GROUPING() sets a bit per column not grouped, the first the highest: 15 is location's set
+        // GROUPING() sets a bit per column not grouped, the first the highest: 15 is location's set. The
+        // value is picked by the set, not coalesced: with one slice PostgreSQL merges slice_value with
+        // its column (device for the device slice), which every set groups and none sets to null
+        String grouping = "CASE GROUPING(location, client, os, device, referrer) WHEN 15 THEN %s WHEN 23 THEN %s WHEN 27 THEN %s "
+                + "WHEN 29 THEN %s ELSE %s END";
         return slices(rows, where, slices, "location, client, os, device, referrer",
-                "SELECT " + split + "CAST(CASE GROUPING(location, client, os, device, referrer) WHEN 15 THEN " + COUNTRY
-                        + " WHEN 23 THEN " + CLIENT + " WHEN 27 THEN " + OS + " WHEN 29 THEN " + DEVICE + " ELSE " + REFERRER
-                        + " END AS SMALLINT) AS dimension, coalesce(location, client, os, device, referrer) AS value, "
+                "SELECT " + split + "CAST(" + grouping.formatted(COUNTRY, CLIENT, OS, DEVICE, REFERRER) + " AS SMALLINT) AS dimension, "
+                        + grouping.formatted("location", "client", "os", "device", "referrer") + " AS value, "
                         + "count(*) AS requests FROM (%s) s GROUP BY GROUPING SETS (" + sets + ")");
     }
 
@@ -484,6 +491,11 @@ public final class Summaries {
             // the days summarised before the table came; the job keeps them from here on
             migrations.add(Migration.of(id + "-fill", "INSERT INTO " + table.name() + " " + table.select("1 = 1")));
         }
+        migrations.add(Migration.of("rollup-day-marks", "CREATE TABLE IF NOT EXISTS " + DAY_MARKS
+                + " (key_id BIGINT NOT NULL, day TIMESTAMP NOT NULL)"));
+        // the fills above hold every day summarised so far (row 3: SummaryJob.daysUntil)
+        migrations.add(Migration.of("rollup-days-until", "INSERT INTO rollup_progress (id, rolled_until) "
+                + "SELECT 3, date_trunc('day', rolled_until) FROM rollup_progress WHERE id = 1"));
         return List.copyOf(migrations);
     }
 

@@ -77,6 +77,11 @@ public final class SummaryJob {
      * the hourly ones stood, and {@link #backfillFiner} extends them back a day per transaction.
      */
     private static final int FINER_FROM = 2;
+    /**
+     * {@code rollup_progress} row holding {@link #daysUntil}: the day tables lag the hours where an
+     * older collector sharing the database summarised them.
+     */
+    private static final int DAYS_UNTIL = 3;
     /** {@link #finerFrom} once the finer summaries cover every hour that has rows. */
     private static final Instant EVERY_HOUR = Instant.EPOCH;
 
@@ -115,6 +120,14 @@ public final class SummaryJob {
      */
     public static Instant finerFrom(Connection connection) throws SQLException {
         return progress(connection, FINER_FROM);
+    }
+
+    /**
+     * Until when (a UTC midnight, exclusive) the day tables ({@link Summaries#DAY_TABLES}) hold
+     * every day, or null before the first run; views read no day after it from them.
+     */
+    public static Instant daysUntil(Connection connection) throws SQLException {
+        return progress(connection, DAYS_UNTIL);
     }
 
     private static String progressSelect(int id) {
@@ -206,19 +219,37 @@ public final class SummaryJob {
         }
         if (!from.isBefore(target)) {
             saveProgress(connection, SUMMARISED_UNTIL, from);
+            rollUpCompletedDays(connection, from);
             return from;
         }
         Instant to = from.plus(CHUNK).isBefore(target) ? from.plus(CHUNK) : target;
         summarise(connection, "requests", "created_at >= ? AND created_at < ?", List.of(Storage.utc(from), Storage.utc(to)));
-        // the days this completes, once each: a day of a key's hours costs PostgreSQL about a second
-        // to sum (1M rows a month), where summarising an hour costs a fraction of one
-        Instant firstDay = from.truncatedTo(ChronoUnit.DAYS);
-        Instant endDay = to.truncatedTo(ChronoUnit.DAYS);
+        saveProgress(connection, SUMMARISED_UNTIL, to);
+        rollUpCompletedDays(connection, to);
+        return to;
+    }
+
+    /**
+     * Sums the days completed before {@code summarised} since {@link #daysUntil}, once each (a day
+     * of a key's hours costs PostgreSQL about a second to sum at 1M rows a month, where summarising
+     * an hour costs a fraction of one), including days an older collector sharing the database
+     * summarised without them.
+     */
+    private static void rollUpCompletedDays(Connection connection, Instant summarised) throws SQLException {
+        Instant endDay = summarised.truncatedTo(ChronoUnit.DAYS);
+        Instant until = daysUntil(connection);
+        Instant firstDay = until;
+        if (firstDay == null) {
+            // a new database: its first hour's day, or nothing yet
+            Instant first = firstRequest(connection);
+            firstDay = first == null ? endDay : first.truncatedTo(ChronoUnit.DAYS);
+        }
         if (firstDay.isBefore(endDay)) {
             rollUpDays(connection, null, firstDay, endDay, Summaries.DAY_TABLES);
         }
-        saveProgress(connection, SUMMARISED_UNTIL, to);
-        return to;
+        if (!endDay.equals(until)) {
+            saveProgress(connection, DAYS_UNTIL, endDay);
+        }
     }
 
     /**
@@ -241,6 +272,43 @@ public final class SummaryJob {
         }
         if (hours > 0) {
             LOG.log(System.Logger.Level.DEBUG, "summaries: redid " + hours + " hour(s) that received late rows");
+        }
+        rollUpMarkedDays();
+    }
+
+    /**
+     * Sums again the days whose hours were redone for late rows ({@link Summaries#DAY_MARKS}),
+     * once per key and run however many chunks touched them: a statement per day table costs DuckDB
+     * about as much for a day as for a year of them, and an attack of late rows spread over 14
+     * months took ten chunks. Until then those days' panels lag their hours by the run's length, as
+     * late rows lag until redone; marks left by a run that stopped are taken by the next.
+     */
+    private void rollUpMarkedDays() throws SQLException {
+        List<Long> keys = new ArrayList<>();
+        try (Connection connection = storage.connection();
+                PreparedStatement select = connection.prepareStatement("SELECT DISTINCT key_id FROM " + Summaries.DAY_MARKS);
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                keys.add(rows.getLong(1));
+            }
+        }
+        for (long keyId : keys) {
+            storage.maintainKey(keyId, connection -> {
+                try (PreparedStatement select = connection.prepareStatement(
+                        "SELECT min(day), max(day) FROM " + Summaries.DAY_MARKS + " WHERE key_id = ?")) {
+                    select.setLong(1, keyId);
+                    try (ResultSet rows = select.executeQuery()) {
+                        rows.next();
+                        Instant first = Storage.instant(rows, 1);
+                        if (first != null) {
+                            update(connection, "DELETE FROM " + Summaries.DAY_MARKS + " WHERE key_id = ?", keyId);
+                            rollUpDays(connection, keyId, first, Storage.instant(rows, 2).plus(1, ChronoUnit.DAYS),
+                                    Summaries.DAY_TABLES);
+                        }
+                    }
+                }
+                return null;
+            });
         }
     }
 
@@ -301,8 +369,9 @@ public final class SummaryJob {
                     + "WHERE r.key_id = ? AND r.created_at >= ? AND r.created_at < ?", keyId, first, last.plusHours(1));
             summarise(connection, "late_rows", "TRUE", List.of());
             execute(connection, "DROP TABLE late_rows");
-            rollUpDays(connection, keyId, first.toInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS),
-                    endOfDay(last.plusHours(1).toInstant(ZoneOffset.UTC)), Summaries.DAY_TABLES);
+            // their days are summed again once the run's chunks are done (rollUpMarkedDays)
+            update(connection, "INSERT INTO " + Summaries.DAY_MARKS + " (key_id, day) SELECT DISTINCT CAST(? AS BIGINT), "
+                    + "date_trunc('day', hour) FROM late_claim", keyId);
         }
         execute(connection, "DROP TABLE late_claim");
         return claimed;
