@@ -140,7 +140,7 @@ final class SummarySource {
     }
 
     /** The whole UTC days among the stored hours that the day tables hold, {@code [first, end)}, or null when none. */
-    Instant[] storedDays() {
+    private Instant[] storedDays() {
         if (daysUntil == null) {
             return null;
         }

@@ -17,10 +17,10 @@ import java.util.stream.Stream;
  *   <li>{@code rollup_endpoints}: requests and total response time per method, endpoint and status;
  *   <li>{@code rollup_values}: requests per country, client, OS, device and referrer;
  *   <li>{@code rollup_top_users}: the {@link #TOP_USERS_PER_HOUR} busiest users of the hour;
- *   <li>{@link #DAY_TABLES}: the endpoints and values summed over each UTC day, and the
- *       {@link #TOP_USERS_PER_DAY} busiest of the hours' top users, so that a month's panels read
- *       a day's rows where they read 24 hours' (the top users of a month: thousands of rows rather
- *       than 36,000 per split);
+ *   <li>{@link #DAY_TABLES}: the endpoints and values summed over each UTC day, and the busiest
+ *       of the hours' top users, plain and per slice, so that a month's panels read a day's rows
+ *       where they read 24 hours' (the top users of a month: thousands of rows rather than 36,000
+ *       per split);
  *   <li>{@code rollup_sketches}: a {@link LatencyHistogram} and {@link DistinctSketch}es of IP
  *       addresses, user ids and users, mergeable across hours;
  *   <li>{@code rollup_quarters} and {@code rollup_quarter_users}: requests, successes, response
@@ -53,7 +53,8 @@ public final class Summaries {
      * {@code day} (its first hour) for {@code hour}; {@code groups} the columns it is grouped by
      * after those two, {@code sums} its sums, or null for a top-users table, of which a day keeps
      * the {@code usersKept} busiest per split (and slice value); {@code columns} declares what
-     * follows the split. The job computes a day again whenever it stores or redoes any of its hours.
+     * follows the split. The job sums a day once its hours are summarised, and again after redoing
+     * any of them for late rows ({@link #DAY_MARKS}).
      */
     public record DayTable(String hourly, String name, String groups, String sums, String columns, int usersKept) {
 
@@ -476,16 +477,16 @@ public final class Summaries {
         for (DayTable table : DAY_TABLES) {
             String id = "rollup-" + table.name().substring("rollup_".length()).replace('_', '-');
             migrations.add(Migration.of(id, "CREATE TABLE IF NOT EXISTS " + table.name() + " (" + daySplit + table.columns() + ")"));
-            // a view reads a key's days, or a slice value's; the job replaces the days it summarised, of every key
+            // a view reads a key's days, or a slice value's
             migrations.add(new Migration(id + "-key-day", null,
                     "CREATE INDEX IF NOT EXISTS " + table.name() + "_key_day ON " + table.name() + " (key_id, day)"));
             if (table.groups().contains("slice_value")) {
                 migrations.add(new Migration(id + "-key-slice", null, "CREATE INDEX IF NOT EXISTS " + table.name() + "_key_slice ON "
                         + table.name() + " (key_id, slice, slice_value, day)"));
             }
+            // the job replaces every key's completed days, reading every key's hours of them
             migrations.add(new Migration(id + "-day", null,
                     "CREATE INDEX IF NOT EXISTS " + table.name() + "_day ON " + table.name() + " (day)"));
-            // and reads every key's hours of those days (without it PostgreSQL scanned whole tables: 1.6 s a day at 1M rows)
             migrations.add(new Migration(id + "-hourly-hour", null,
                     "CREATE INDEX IF NOT EXISTS " + table.hourly() + "_hour ON " + table.hourly() + " (hour)"));
             // the days summarised before the table came; the job keeps them from here on

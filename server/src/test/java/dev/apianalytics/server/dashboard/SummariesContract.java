@@ -582,10 +582,7 @@ abstract class SummariesContract {
         // a database summarised before the days' tables: their migrations fill them from the hours
         List<String> views = List.of("period=30d&tz=Europe/Paris", "period=30d&tz=Europe/Paris&country=DE",
                 "period=7d&tz=Europe/Paris&status=4xx", "period=30d&tz=Europe/Paris&hide=%2Fhealth");
-        List<String> answers = new ArrayList<>();
-        for (String view : views) {
-            answers.add(roundedDecimals(http.get("/api/dashboard?" + view, "X-AUTH-TOKEN", key).body()));
-        }
+        List<String> answers = answers(key, views);
         for (Summaries.DayTable table : Summaries.DAY_TABLES) {
             execute("DELETE FROM " + table.name());
             Migration fill = Summaries.migrations().stream().filter(m -> m.id().equals(table.name().replace("rollup_", "rollup-")
@@ -593,10 +590,12 @@ abstract class SummariesContract {
             execute(fill.sql(server.storage().dialect()));
         }
         assertThat(users(dashboard(key, "period=7d"))).isEqualTo(expected);
-        for (int i = 0; i < views.size(); i++) {
-            assertThat(roundedDecimals(http.get("/api/dashboard?" + views.get(i), "X-AUTH-TOKEN", key).body())).as(views.get(i))
-                    .isEqualTo(answers.get(i));
-        }
+        assertThat(answers(key, views)).isEqualTo(answers);
+    }
+
+    /** The views' answers for {@code key} now, decimals rounded. */
+    private List<String> answers(String key, List<String> views) {
+        return views.stream().map(view -> roundedDecimals(http.get("/api/dashboard?" + view, "X-AUTH-TOKEN", key).body())).toList();
     }
 
     /** A day keeps twice an hour's users, its busiest: 120 users over three hours, of whom a day keeps 100. */
@@ -622,14 +621,8 @@ abstract class SummariesContract {
         SeedData.post(http, key, rows);
         server.summarise();
         assertThat(users(dashboard(key, "period=7d"))).isEqualTo(busiest);
-        try (Connection connection = server.storage().connection();
-                PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM rollup_day_users WHERE key_id = ?")) {
-            count.setLong(1, server.storage().findKey(ApiKeys.hash(key)).orElseThrow());
-            try (ResultSet kept = count.executeQuery()) {
-                kept.next();
-                assertThat(kept.getLong(1)).isEqualTo(Summaries.DAY_USERS_PER_HOUR_USER * Summaries.TOP_USERS_PER_HOUR);
-            }
-        }
+        assertThat(count(server, key, "SELECT count(*) FROM rollup_day_users WHERE key_id = ?"))
+                .isEqualTo(Summaries.DAY_USERS_PER_HOUR_USER * Summaries.TOP_USERS_PER_HOUR);
     }
 
     /**
@@ -642,30 +635,22 @@ abstract class SummariesContract {
         SeedData.post(http, key, SeedData.rows(25, 400, NOW, 6));
         server.summarise();
         List<String> views = List.of("period=7d&tz=Europe/Paris", "period=7d&tz=Europe/Paris&country=DE");
-        List<String> answers = new ArrayList<>();
-        for (String view : views) {
-            answers.add(roundedDecimals(http.get("/api/dashboard?" + view, "X-AUTH-TOKEN", key).body()));
-        }
+        List<String> answers = answers(key, views);
         // the last three days, as an older collector leaves them: summarised by the hour alone
-        Instant lagging = NOW.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3));
+        String lagging = "TIMESTAMP '" + NOW.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3)).toString().replace('T', ' ')
+                .replace("Z", "") + "'";
         for (Summaries.DayTable table : Summaries.DAY_TABLES) {
-            execute("DELETE FROM " + table.name() + " WHERE day >= TIMESTAMP '" + lagging.toString().replace('T', ' ').replace("Z", "") + "'");
+            execute("DELETE FROM " + table.name() + " WHERE day >= " + lagging);
         }
-        execute("UPDATE rollup_progress SET rolled_until = TIMESTAMP '" + lagging.toString().replace('T', ' ').replace("Z", "")
-                + "' WHERE id = 3");
-        for (int i = 0; i < views.size(); i++) {
-            JsonObject data = dashboard(key, views.get(i));
-            assertThat(data.get("estimated").getAsBoolean()).isTrue();
-            assertThat(roundedDecimals(data.toString())).as(views.get(i)).isEqualTo(roundedDecimals(
-                    com.google.gson.JsonParser.parseString(answers.get(i)).toString()));
+        execute("UPDATE rollup_progress SET rolled_until = " + lagging + " WHERE id = 3");
+        for (String view : views) {
+            assertThat(dashboard(key, view).get("estimated").getAsBoolean()).as(view).isTrue();
         }
+        assertThat(answers(key, views)).isEqualTo(answers);
         long before = dayRows(key);
         server.summarise();
         assertThat(dayRows(key)).as("the lagging days summed").isGreaterThan(before);
-        for (int i = 0; i < views.size(); i++) {
-            assertThat(roundedDecimals(http.get("/api/dashboard?" + views.get(i), "X-AUTH-TOKEN", key).body())).as(views.get(i))
-                    .isEqualTo(answers.get(i));
-        }
+        assertThat(answers(key, views)).isEqualTo(answers);
     }
 
     /**
@@ -708,18 +693,8 @@ abstract class SummariesContract {
 
     /** The key's rows in the day tables: some in each. */
     private long dayRows(String key) throws Exception {
-        String counts = String.join(" * ", Summaries.DAY_TABLES.stream()
-                .map(table -> "(SELECT count(*) FROM " + table.name() + " WHERE key_id = ?)").toList());
-        try (Connection connection = server.storage().connection();
-                PreparedStatement count = connection.prepareStatement("SELECT " + counts)) {
-            for (int i = 1; i <= Summaries.DAY_TABLES.size(); i++) {
-                count.setLong(i, server.storage().findKey(ApiKeys.hash(key)).orElseThrow());
-            }
-            try (ResultSet rows = count.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
+        return count(server, key, "SELECT " + String.join(" * ", Summaries.DAY_TABLES.stream()
+                .map(table -> "(SELECT count(*) FROM " + table.name() + " WHERE key_id = ?)").toList()));
     }
 
     /** Requests or distinct users (user id, else IP) per activity bucket with any, keyed by the bucket's local start. */
@@ -819,9 +794,16 @@ abstract class SummariesContract {
 
     /** The key's hours marked late and not yet redone. */
     static long lateHours(CollectorServer server, String key) throws Exception {
-        try (Connection connection = server.storage().connection();
-                PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM late_hours WHERE key_id = ?")) {
-            count.setLong(1, server.storage().findKey(ApiKeys.hash(key)).orElseThrow());
+        return count(server, key, "SELECT count(*) FROM late_hours WHERE key_id = ?");
+    }
+
+    /** The number {@code sql} selects for {@code key}, its id bound to every {@code ?}. */
+    static long count(CollectorServer server, String key, String sql) throws Exception {
+        long keyId = server.storage().findKey(ApiKeys.hash(key)).orElseThrow();
+        try (Connection connection = server.storage().connection(); PreparedStatement count = connection.prepareStatement(sql)) {
+            for (int i = 1; i <= sql.chars().filter(c -> c == '?').count(); i++) {
+                count.setLong(i, keyId);
+            }
             try (ResultSet rows = count.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);
