@@ -13,6 +13,7 @@ import dev.apianalytics.server.ServerConfig;
 import dev.apianalytics.server.TestEnvironment;
 import dev.apianalytics.server.dashboard.SeedData.Row;
 import dev.apianalytics.server.keys.ApiKeys;
+import dev.apianalytics.server.storage.Dialect;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -205,6 +206,39 @@ abstract class DashboardApiContract {
                 .isEqualTo(expected.hours()[9]);
     }
 
+    /**
+     * A local hour in a zone whose offsets are not whole hours, in the current and the previous
+     * period: Newfoundland's, whose clocks went from -2:30 to -3:30 on 1 November, and Nepal's
+     * +5:45. Among the hours, some whose UTC minutes run over a UTC midnight (20 in
+     * Newfoundland, 5 in Nepal).
+     */
+    @ParameterizedTest(name = "{0} hour={1}")
+    @MethodSource("hoursInHalfHourZones")
+    void aLocalHourInAHalfHourZoneCountsItsRowsAcrossClockChanges(String zoneId, int hour) {
+        ZoneId local = ZoneId.of(zoneId);
+        Instant from = NOW.minus(Duration.ofDays(30));
+        Predicate<Row> atHour = r -> r.createdAt().atZone(local).getHour() == hour;
+        Expected expected = new Expected(rows, from, NOW, local, atHour);
+        Expected previous = new Expected(rows, from.minus(Duration.ofDays(30)), from, local, atHour);
+        JsonObject data = dashboard("period=30d&tz=" + zoneId + "&hour=" + hour);
+        assertMetric(data.getAsJsonObject("summary"), "requests", expected.requests(), previous.requests());
+        assertMetric(data.getAsJsonObject("summary"), "users", expected.distinctIps(), previous.distinctIps());
+        assertThat(longs(data.getAsJsonArray("hours"))).isEqualTo(expected.hours());
+    }
+
+    static Stream<Arguments> hoursInHalfHourZones() {
+        return Stream.concat(Stream.of(0, 2, 10, 20).map(hour -> Arguments.of("America/St_Johns", hour)),
+                Stream.of(5, 9).map(hour -> Arguments.of("Asia/Kathmandu", hour)));
+    }
+
+    @Test
+    void newfoundlandsClocksChangeWithinTheSeededRows() {
+        ZoneId newfoundland = ZoneId.of("America/St_Johns");
+        assertThat(new Expected(rows, NOW.minus(Duration.ofDays(60)), NOW, newfoundland, r -> true)
+                .countBy(r -> Integer.toString(r.createdAt().atZone(newfoundland).getOffset().getTotalSeconds())))
+                .as("rows on both sides of the change").hasSize(2);
+    }
+
     Stream<Arguments> filters() {
         return Stream.of(
                 Arguments.of("status=4xx", (Predicate<Row>) r -> r.status() >= 400 && r.status() < 500),
@@ -291,6 +325,13 @@ abstract class DashboardApiContract {
             DashboardData copied = aggregator.compute(keyId, query, NOW, 1_000_000);
             DashboardData inPlace = aggregator.compute(keyId, query, NOW, 10);
             assertThat(connection.getAutoCommit()).as("the connection as it was, copied or not").isTrue();
+            if (server.storage().dialect() == Dialect.DUCKDB) {
+                try (PreparedStatement setting = connection.prepareStatement("SELECT current_setting('preserve_insertion_order')");
+                        ResultSet order = setting.executeQuery()) {
+                    order.next();
+                    assertThat(order.getBoolean(1)).as("the pooled session keeps its rows' order again").isTrue();
+                }
+            }
             assertThat(copied.summary().requests().current().longValue()).as("more rows than the small copy holds")
                     .isGreaterThan(10).isEqualTo(inPlace.summary().requests().current().longValue());
             assertThat(copied.summary().users()).isEqualTo(inPlace.summary().users());
