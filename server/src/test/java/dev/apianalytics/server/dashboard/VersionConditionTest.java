@@ -26,7 +26,9 @@ final class VersionConditionTest {
     private static final List<String> ENDPOINTS = List.of("/v2", "/v2/", "/v2/users/{id}", "/api/v2", "/api/v2/items",
             "/v2x/users", "/a/b/v2", "/v23/users", "/api/v23", "v2", "/v2v2", "/api/v2beta/x", "/V2/users", "/", "/health",
             "/v1/v2/x", "/api/x/v2", "/vendors", "/v/1", "/v2/line\nbreak", "/line\nbreak/v2", "/v2/v2", "/v2/v23/x", "/v23/v2",
-            "//v2", "/v2/v2x", "/v1/v2", "/v2/v1/", "/api/v2/v1", "/v2%/x", "/a_b/v2");
+            "//v2", "/v2/v2x", "/v1/v2", "/v2/v1/", "/api/v2/v1", "/v2%/x", "/a_b/v2", "/v2/v", "/v2/v12345678", "/v2/v1234567",
+            "/v2/v1x", "/v2/v\u0663", "/v2/v1\n", "/v2\n/x", "/x/v2\n", "/v02/users", "/v2/V1", "/v2//v1", "/v2/", "/api/v2/",
+            "/v23/v23", "/api/v23/v2", "/v2?x=/v1", "/v1/v2?q", "/ v2/v2");
 
     private static final Map<String, java.util.Optional<String>> EXPECTED = Map.of("/v2/users/{id}", java.util.Optional.of("v2"),
             "/api/v2/items", java.util.Optional.of("v2"), "/api/v23", java.util.Optional.of("v23"), "/v2", java.util.Optional.of("v2"),
