@@ -30,7 +30,8 @@ import org.duckdb.DuckDBConnection;
  * never races a deletion, and on PostgreSQL only one collector does the work.
  *
  * <p>Late hours cost what their rows cost, not what their number costs: a transaction claims up
- * to {@link #LATE_HOURS_PER_CHUNK} marked hours of one key, copies their rows in one join, and
+ * to {@link #LATE_HOURS_PER_CHUNK} marked hours of one key, fewer where their rows pass
+ * {@link #DEFAULT_LATE_ROWS_PER_CHUNK}, copies their rows in one join, and
  * summarises the copy with the same few statements as any other span. Keys take turns a chunk at
  * a time, each at most {@link #LATE_CHUNKS_PER_KEY} chunks per run, so a key flooding late rows
  * delays only its own summaries; another key's deletion never waits for it, and the key's own
@@ -56,6 +57,12 @@ public final class SummaryJob {
      * chunk costs a dozen statements whatever its size, plus its rows.
      */
     static final int LATE_HOURS_PER_CHUNK = 1024;
+    /**
+     * Rows of one key's late hours redone per transaction, but for an hour that alone holds more:
+     * a backlog of 10M rows posted at once was one transaction of more than five minutes on
+     * PostgreSQL, that held up every other key's summaries and the key's own deletion.
+     */
+    public static final int DEFAULT_LATE_ROWS_PER_CHUNK = 250_000;
     /** Chunks per key per run: a key with more late hours is caught up over the next runs. */
     static final int LATE_CHUNKS_PER_KEY = 8;
     /** Chunks per run over all keys, so one run stays short however many keys have late rows. */
@@ -88,6 +95,7 @@ public final class SummaryJob {
     private final Storage storage;
     private final Clock clock;
     private final Supplier<Instant> rawRowsFrom;
+    private final int lateRowsPerChunk;
     /** The key whose late hours were redone last: the next run starts after it, so every key gets its turn. */
     private volatile long lastLateKey;
 
@@ -100,9 +108,18 @@ public final class SummaryJob {
      * kept): the finer summaries are never backfilled from hours whose rows retention deletes.
      */
     public SummaryJob(Storage storage, Clock clock, Supplier<Instant> rawRowsFrom) {
+        this(storage, clock, rawRowsFrom, DEFAULT_LATE_ROWS_PER_CHUNK);
+    }
+
+    /** With at most {@code lateRowsPerChunk} rows of late hours redone per transaction (tests use a few hundred). */
+    public SummaryJob(Storage storage, Clock clock, Supplier<Instant> rawRowsFrom, int lateRowsPerChunk) {
+        if (lateRowsPerChunk < 1) {
+            throw new IllegalArgumentException("lateRowsPerChunk must be positive: " + lateRowsPerChunk);
+        }
         this.storage = storage;
         this.clock = clock;
         this.rawRowsFrom = rawRowsFrom;
+        this.lateRowsPerChunk = lateRowsPerChunk;
     }
 
     /** Until when every hour is summarised (exclusive), or null before the first run. */
@@ -266,7 +283,7 @@ public final class SummaryJob {
             }
             for (int i = 0; i < keys.size() && budget > 0; i++, budget--) {
                 long keyId = keys.get(i);
-                hours += storage.maintainKey(keyId, connection -> redoChunk(connection, keyId, summarised));
+                hours += storage.maintainKey(keyId, connection -> redoChunk(connection, keyId, summarised, lateRowsPerChunk));
                 lastLateKey = keyId;
             }
         }
@@ -334,12 +351,13 @@ public final class SummaryJob {
     }
 
     /**
-     * Redoes up to {@link #LATE_HOURS_PER_CHUNK} of one key's late hours, earliest first, with a
-     * fixed number of statements whatever their number; returns how many. The marks are claimed
-     * before the rows are read, so a late row committed meanwhile marks its hour again (or is
-     * already visible) and is never missed.
+     * Redoes up to {@link #LATE_HOURS_PER_CHUNK} of one key's late hours, earliest first, as many
+     * as hold {@code maxRows} rows (at least one), with a fixed number of statements whatever their
+     * number; returns how many. The marks are claimed before the rows are read, so a late row
+     * committed meanwhile marks its hour again (or is already visible) and is never missed.
      */
-    private static int redoChunk(Connection connection, long keyId, LocalDateTime summarised) throws SQLException {
+    private static int redoChunk(Connection connection, long keyId, LocalDateTime summarised, int maxRows)
+            throws SQLException {
         // each temporary table is filled by the statement that creates it: DuckDB 2.0 reads a table
         // created and then filled with a row group or more (122,880 rows) in one transaction as
         // empty, which once lost every late row of a big backlog (SummariesContract)
@@ -356,6 +374,17 @@ public final class SummaryJob {
             last = rows.getObject(3, LocalDateTime.class);
         }
         if (claimed > 0) {
+            LocalDateTime cut = hourPastRows(connection, keyId, first, last, maxRows);
+            if (cut != null) {
+                // the hours before the one that passes maxRows, or the first alone when it does
+                update(connection, "DELETE FROM late_claim WHERE hour >= ?", cut.equals(first) ? first.plusHours(1) : cut);
+                try (PreparedStatement select = connection.prepareStatement("SELECT count(*), max(hour) FROM late_claim");
+                        ResultSet rows = select.executeQuery()) {
+                    rows.next();
+                    claimed = rows.getInt(1);
+                    last = rows.getObject(2, LocalDateTime.class);
+                }
+            }
             String claim = " AND hour IN (SELECT hour FROM late_claim)";
             update(connection, "DELETE FROM late_hours WHERE key_id = ? AND hour >= ? AND hour <= ?" + claim, keyId, first, last);
             for (String table : Summaries.TABLES) {
@@ -375,6 +404,24 @@ public final class SummaryJob {
         }
         execute(connection, "DROP TABLE late_claim");
         return claimed;
+    }
+
+    /**
+     * The hour of the claimed hours' row after their first {@code maxRows} (in time order), or null
+     * when they hold no more: PostgreSQL walks its (key_id, created_at) index in order and stops
+     * there, so finding it costs about the rows the chunk keeps (a join with the claims would sort
+     * them all); DuckDB keeps the earliest in a heap while it scans the claimed range.
+     */
+    private static LocalDateTime hourPastRows(Connection connection, long keyId, LocalDateTime first, LocalDateTime last,
+            int maxRows) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT created_at FROM requests WHERE key_id = ? "
+                + "AND created_at >= ? AND created_at < ? AND " + Summaries.HOUR + " IN (SELECT hour FROM late_claim) "
+                + "ORDER BY created_at LIMIT 1 OFFSET " + maxRows)) {
+            Storage.bind(select, List.of(keyId, first, last.plusHours(1)));
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? rows.getObject(1, LocalDateTime.class).truncatedTo(ChronoUnit.HOURS) : null;
+            }
+        }
     }
 
     /**
