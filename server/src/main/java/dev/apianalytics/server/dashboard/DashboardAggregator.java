@@ -9,6 +9,7 @@ import dev.apianalytics.server.dashboard.DashboardData.Summary;
 import dev.apianalytics.server.dashboard.DashboardData.UserRow;
 import dev.apianalytics.server.storage.Dialect;
 import dev.apianalytics.server.storage.Storage;
+import dev.apianalytics.server.summary.SummaryJob;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -133,7 +134,19 @@ final class DashboardAggregator {
         }
     }
 
+    /**
+     * The period's hostnames, whatever the filters: from the summaries where there are any (a scan of
+     * a month's rows for them took 220 ms of a local hour's 0.94 s in India on PostgreSQL at 1M rows,
+     * 53-85 ms on DuckDB at 10M), otherwise from the rows.
+     */
     private List<String> hostnames(long keyId, Instant from, Instant to) throws SQLException {
+        Instant summarisedUntil = SummaryJob.summarisedUntil(connection);
+        if (summarisedUntil != null) {
+            SummarySource source = new SummarySource(keyId, from, to, summarisedUntil, SummaryJob.daysUntil(connection), null);
+            if (source.hasSummaries()) {
+                return SummaryAggregator.hostnames(connection, source);
+            }
+        }
         List<String> names = new ArrayList<>();
         String text = "SELECT hostname, count(*) FROM requests WHERE key_id = ? AND created_at >= ? AND created_at < ? "
                 + "AND hostname IS NOT NULL GROUP BY hostname ORDER BY 2 DESC, 1 LIMIT 50";

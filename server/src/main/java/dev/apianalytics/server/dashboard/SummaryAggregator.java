@@ -184,7 +184,7 @@ final class SummaryAggregator {
         Hours hours = hours(current, filters, sql, span, byQuarter, byQuarter || filters.slice() == null && finerHold(finerFrom, current));
         Totals previousTotals = previous == null ? null : totals(previous, filters);
         List<Count> statuses = statuses(current, filters);
-        List<String> hostnames = hostnames(current.unnarrowed());
+        List<String> hostnames = hostnames(connection, current.unnarrowed());
         if (hiddenByPath != null && hiddenByPath.isDone() && pathsNeedRows(hiddenByPath)) {
             // the rows answer: spare the costliest panels
             return Optional.empty();
@@ -558,7 +558,8 @@ final class SummaryAggregator {
                 new Metric(current.mean(), hasPrevious ? previous.mean() : null));
     }
 
-    private List<String> hostnames(SummarySource source) throws SQLException {
+    /** The period's hostnames, busiest first, from the summaries of {@code source} and its live rows. */
+    static List<String> hostnames(Connection connection, SummarySource source) throws SQLException {
         List<Object> parameters = new ArrayList<>();
         String rows = source.selectByDay("rollup_endpoints", "hostname, requests", Filters.NONE, parameters);
         String text = "SELECT hostname, sum(requests) FROM (" + rows + ") e WHERE hostname IS NOT NULL "

@@ -224,6 +224,9 @@ abstract class DashboardApiContract {
         assertMetric(data.getAsJsonObject("summary"), "requests", expected.requests(), previous.requests());
         assertMetric(data.getAsJsonObject("summary"), "users", expected.distinctIps(), previous.distinctIps());
         assertThat(longs(data.getAsJsonArray("hours"))).isEqualTo(expected.hours());
+        // the period's hostnames, whatever the filter, as the unfiltered view lists them
+        assertThat(data.getAsJsonArray("hostnames")).isEqualTo(dashboard("period=30d&tz=" + zoneId).getAsJsonArray("hostnames"))
+                .isNotEmpty();
     }
 
     static Stream<Arguments> hoursInHalfHourZones() {
