@@ -636,6 +636,7 @@ abstract class SummariesContract {
         server.summarise();
         List<String> views = List.of("period=7d&tz=Europe/Paris", "period=7d&tz=Europe/Paris&country=DE");
         List<String> answers = answers(key, views);
+        long summed = dayRows(key);
         // the last three days, as an older collector leaves them: summarised by the hour alone
         String lagging = "TIMESTAMP '" + NOW.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3)).toString().replace('T', ' ')
                 .replace("Z", "") + "'";
@@ -643,13 +644,16 @@ abstract class SummariesContract {
             execute("DELETE FROM " + table.name() + " WHERE day >= " + lagging);
         }
         execute("UPDATE rollup_progress SET rolled_until = " + lagging + " WHERE id = 3");
+        long taken = dayRows(key);
+        assertThat(taken).as("the lagging days taken out").isLessThan(summed);
         for (String view : views) {
             assertThat(dashboard(key, view).get("estimated").getAsBoolean()).as(view).isTrue();
         }
         assertThat(answers(key, views)).isEqualTo(answers);
-        long before = dayRows(key);
+        // (read just after the update: the collector's own run of the job, once a minute, may sum
+        // them before the views are asked; today's partial day, summed for late rows, stays out)
         server.summarise();
-        assertThat(dayRows(key)).as("the lagging days summed").isGreaterThan(before);
+        assertThat(dayRows(key)).as("the lagging days summed").isGreaterThan(taken);
         assertThat(answers(key, views)).isEqualTo(answers);
     }
 
