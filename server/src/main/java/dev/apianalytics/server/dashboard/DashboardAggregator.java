@@ -8,7 +8,6 @@ import dev.apianalytics.server.dashboard.DashboardData.Percentiles;
 import dev.apianalytics.server.dashboard.DashboardData.Summary;
 import dev.apianalytics.server.dashboard.DashboardData.UserRow;
 import dev.apianalytics.server.storage.Dialect;
-import dev.apianalytics.server.storage.Schema;
 import dev.apianalytics.server.storage.Storage;
 import dev.apianalytics.server.summary.SummaryJob;
 import java.sql.Connection;
@@ -144,7 +143,7 @@ final class DashboardAggregator {
      */
     private List<String> hostnames(long keyId, Instant from, Instant to) throws SQLException {
         Instant summarisedUntil = SummaryJob.summarisedUntil(connection);
-        if (summarisedUntil != null && !lateHours(keyId, from, summarisedUntil)) {
+        if (summarisedUntil != null && !SummaryJob.hasLateHours(connection, keyId, from, summarisedUntil)) {
             SummarySource source = new SummarySource(keyId, from, to, summarisedUntil, SummaryJob.daysUntil(connection), null);
             if (source.hasSummaries()) {
                 return SummaryAggregator.hostnames(connection, source);
@@ -162,17 +161,6 @@ final class DashboardAggregator {
             }
         }
         return names;
-    }
-
-    /** Whether any hour of the key from {@code from} until {@code until} is marked for the job to redo. */
-    private boolean lateHours(long keyId, Instant from, Instant until) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT 1 FROM " + Schema.LATE_HOURS + " WHERE key_id = ? AND hour >= ? AND hour < ? LIMIT 1")) {
-            DashboardSql.bind(select, List.of(keyId, Storage.utc(from.truncatedTo(ChronoUnit.HOURS)), Storage.utc(until)));
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next();
-            }
-        }
     }
 
     private Summary summary(DashboardSql sql, long keyId, Instant previousFrom, Instant from, Instant to, boolean allTime)

@@ -147,6 +147,20 @@ public final class SummaryJob {
         return progress(connection, DAYS_UNTIL);
     }
 
+    /**
+     * Whether any of the key's summarised hours from {@code from} until {@code until} waits to be
+     * redone for late rows: until then its summaries lack those rows.
+     */
+    public static boolean hasLateHours(Connection connection, long keyId, Instant from, Instant until) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT 1 FROM late_hours WHERE key_id = ? AND hour >= ? AND hour < ? LIMIT 1")) {
+            Storage.bind(select, List.of(keyId, Storage.utc(from.truncatedTo(ChronoUnit.HOURS)), Storage.utc(until)));
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
     private static String progressSelect(int id) {
         return "SELECT rolled_until FROM rollup_progress WHERE id = " + id;
     }
@@ -363,32 +377,20 @@ public final class SummaryJob {
         // empty, which once lost every late row of a big backlog (SummariesContract)
         update(connection, "CREATE TEMP TABLE late_claim AS SELECT DISTINCT hour FROM late_hours WHERE key_id = ? "
                 + "AND hour < ? ORDER BY hour LIMIT " + LATE_HOURS_PER_CHUNK, keyId, summarised);
-        int claimed;
-        LocalDateTime first;
-        LocalDateTime last;
-        try (PreparedStatement select = connection.prepareStatement("SELECT count(*), min(hour), max(hour) FROM late_claim");
-                ResultSet rows = select.executeQuery()) {
-            rows.next();
-            claimed = rows.getInt(1);
-            first = rows.getObject(2, LocalDateTime.class);
-            last = rows.getObject(3, LocalDateTime.class);
-        }
-        if (claimed > 0) {
-            LocalDateTime cut = hourPastRows(connection, keyId, first, last, maxRows);
+        Claim claim = Claim.read(connection);
+        if (claim.hours() > 0) {
+            LocalDateTime cut = hourPastRows(connection, keyId, claim.first(), claim.last(), maxRows);
             if (cut != null) {
                 // the hours before the one that passes maxRows, or the first alone when it does
-                update(connection, "DELETE FROM late_claim WHERE hour >= ?", cut.equals(first) ? first.plusHours(1) : cut);
-                try (PreparedStatement select = connection.prepareStatement("SELECT count(*), max(hour) FROM late_claim");
-                        ResultSet rows = select.executeQuery()) {
-                    rows.next();
-                    claimed = rows.getInt(1);
-                    last = rows.getObject(2, LocalDateTime.class);
-                }
+                update(connection, "DELETE FROM late_claim WHERE hour >= ?", cut.equals(claim.first()) ? cut.plusHours(1) : cut);
+                claim = Claim.read(connection);
             }
-            String claim = " AND hour IN (SELECT hour FROM late_claim)";
-            update(connection, "DELETE FROM late_hours WHERE key_id = ? AND hour >= ? AND hour <= ?" + claim, keyId, first, last);
+            LocalDateTime first = claim.first();
+            LocalDateTime last = claim.last();
+            String claimed = " AND hour IN (SELECT hour FROM late_claim)";
+            update(connection, "DELETE FROM late_hours WHERE key_id = ? AND hour >= ? AND hour <= ?" + claimed, keyId, first, last);
             for (String table : Summaries.TABLES) {
-                update(connection, "DELETE FROM " + table + " WHERE key_id = ? AND hour >= ? AND hour <= ?" + claim,
+                update(connection, "DELETE FROM " + table + " WHERE key_id = ? AND hour >= ? AND hour <= ?" + claimed,
                         keyId, first, last);
             }
             // the rows of the claimed hours, in one join (the range lets DuckDB skip row groups and
@@ -403,7 +405,19 @@ public final class SummaryJob {
                     + "date_trunc('day', hour) FROM late_claim", keyId);
         }
         execute(connection, "DROP TABLE late_claim");
-        return claimed;
+        return claim.hours();
+    }
+
+    /** The hours in {@code late_claim}: how many, the first and the last (null when none). */
+    private record Claim(int hours, LocalDateTime first, LocalDateTime last) {
+
+        static Claim read(Connection connection) throws SQLException {
+            try (PreparedStatement select = connection.prepareStatement("SELECT count(*), min(hour), max(hour) FROM late_claim");
+                    ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return new Claim(rows.getInt(1), rows.getObject(2, LocalDateTime.class), rows.getObject(3, LocalDateTime.class));
+            }
+        }
     }
 
     /**
