@@ -33,6 +33,13 @@ public final class PostgresStorage extends SqlStorage {
     private static final long MAINTENANCE_LOCK = MIGRATION_LOCK + 1;
     /** Held while partitions are made, so that collectors sharing the database make each once. */
     private static final long PARTITIONS_LOCK = MIGRATION_LOCK + 2;
+    /**
+     * The memory a sort or hash of the summary job may take, for its transaction only: with the
+     * default 4 MB PostgreSQL sorts a day's slices on disk where a hash of 32 MB would do (a day of
+     * 1M rows a month: 5.1 s, against 1.1 s hashed); it plans a hash only when its guess of the
+     * groups, several times the real number, fits twice this. Memory is taken as used, not as allowed.
+     */
+    private static final String MAINTENANCE_MEMORY = "SET LOCAL work_mem = '128MB'";
     /** The first of the two integers of each key's maintenance lock. */
     private static final int KEY_MAINTENANCE_LOCKS = 0x6b657973;
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
@@ -254,6 +261,7 @@ public final class PostgresStorage extends SqlStorage {
     void lockMaintenance(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SELECT pg_advisory_xact_lock(" + MAINTENANCE_LOCK + ")");
+            statement.execute(MAINTENANCE_MEMORY);
         }
     }
 
@@ -267,6 +275,7 @@ public final class PostgresStorage extends SqlStorage {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SELECT pg_advisory_xact_lock_shared(" + MAINTENANCE_LOCK + "), pg_advisory_xact_lock("
                     + KEY_MAINTENANCE_LOCKS + ", " + (int) keyId + ")");
+            statement.execute(MAINTENANCE_MEMORY);
         }
     }
 

@@ -117,8 +117,6 @@ public final class Summaries {
     public static final int OS = 3;
     public static final int DEVICE = 4;
     public static final int REFERRER = 5;
-    /** How often {@link #valuesSelect} repeats its WHERE clause. */
-    public static final int VALUES_WHERE_COUNT = 5;
 
     /**
      * The sketches of each slice, in a table per slice: a view reads one slice's sketches, and
@@ -190,6 +188,14 @@ public final class Summaries {
      * planning all seven took a third of a sliced view's time in the database).
      */
     static final List<Integer> ALL_SLICES = Stream.iterate(1, slice -> slice <= SLICES.size(), slice -> slice + 1).toList();
+
+    /**
+     * The job's copy of the rows it summarises ({@link #copiedRowsSelect}), which its statements
+     * read in place of {@code requests}: some thirty passes over the rows (each slice reads them
+     * again, per table) and the API version's regular expression (five times a row) cost
+     * PostgreSQL, which scans the whole week's partition for each, far more than one copy.
+     */
+    static final String COPIED_ROWS = "summary_rows";
 
     static final String HOUR = "date_trunc('hour', created_at)";
 
@@ -347,11 +353,26 @@ public final class Summaries {
         StringBuilder union = new StringBuilder();
         for (int slice : slices) {
             union.append(union.length() == 0 ? "" : " UNION ALL ").append("SELECT ").append(SPLIT).append(", CAST(").append(slice)
-                    .append(" AS SMALLINT) AS slice, ").append(SLICES.get(slice - 1)).append(" AS slice_value, ").append(columns)
-                    .append(" FROM ").append(rows).append(" WHERE ").append(where).append(" AND ").append(SLICES.get(slice - 1))
+                    .append(" AS SMALLINT) AS slice, ").append(sliceValue(rows, slice)).append(" AS slice_value, ").append(columns)
+                    .append(" FROM ").append(rows).append(" WHERE ").append(where).append(" AND ").append(sliceValue(rows, slice))
                     .append(" IS NOT NULL");
         }
         return String.format(outer, union);
+    }
+
+    /**
+     * The columns of {@code rows} (a table like {@code requests}, or a join with one) that the
+     * summaries read, with each slice's value worked out ({@code slice_1} ...), for
+     * {@link #COPIED_ROWS}.
+     */
+    static String copiedRowsSelect(String rows, String where) {
+        return "SELECT key_id, created_at, hostname, bot, status, method, route, path, response_time, ip_address, user_id, "
+                + "location, client, os, device, referrer" + sliceColumns("requests") + " FROM " + rows + " WHERE " + where;
+    }
+
+    /** The value of {@code slice} in {@code rows}: worked out, or read from {@link #COPIED_ROWS}. */
+    private static String sliceValue(String rows, int slice) {
+        return rows.equals(COPIED_ROWS) ? "slice_" + slice : SLICES.get(slice - 1);
     }
 
     /**
@@ -365,7 +386,7 @@ public final class Summaries {
 
     static String sketchRowsSelect(String rows, String where) {
         return "SELECT key_id, CAST(extract(epoch FROM " + HOUR + ") AS BIGINT) AS hour, hostname, bot, status = 404 AS not_found, "
-                + "response_time, ip_address, user_id, " + QUARTER + " AS quarter" + sliceColumns() + " FROM " + rows + " WHERE " + where;
+                + "response_time, ip_address, user_id, " + QUARTER + " AS quarter" + sliceColumns(rows) + " FROM " + rows + " WHERE " + where;
     }
 
     /**
@@ -378,10 +399,10 @@ public final class Summaries {
                 + "hostname, bot, status = 404 AS not_found FROM requests WHERE " + where;
     }
 
-    private static String sliceColumns() {
+    private static String sliceColumns(String rows) {
         StringBuilder columns = new StringBuilder();
         for (int slice = 1; slice <= SLICES.size(); slice++) {
-            columns.append(", ").append(SLICES.get(slice - 1)).append(" AS slice_").append(slice);
+            columns.append(", ").append(sliceValue(rows, slice)).append(" AS slice_").append(slice);
         }
         return columns.toString();
     }

@@ -221,7 +221,9 @@ public final class SummaryJob {
             for (String table : Summaries.FINER_TABLES) {
                 update(connection, "DELETE FROM " + table + " WHERE hour >= ? AND hour < ?", range.toArray());
             }
-            long rows = summariseFiner(connection, "requests", "created_at >= ? AND created_at < ?", range, false);
+            copyRows(connection, "requests", "created_at >= ? AND created_at < ?", range);
+            long rows = summariseFiner(connection, false);
+            execute(connection, "DROP TABLE " + Summaries.COPIED_ROWS);
             rollUpDays(connection, null, from.truncatedTo(ChronoUnit.DAYS), endOfDay(covered), Summaries.DAY_TABLES.stream()
                     .filter(table -> Summaries.FINER_TABLES.contains(table.hourly())).toList());
             span[0] = rows >= LIGHT_ROWS ? CHUNK : span[0].multipliedBy(8).compareTo(MAX_BACKFILL) > 0 ? MAX_BACKFILL
@@ -395,11 +397,8 @@ public final class SummaryJob {
             }
             // the rows of the claimed hours, in one join (the range lets DuckDB skip row groups and
             // PostgreSQL use its (key_id, created_at) index)
-            update(connection, "CREATE TEMP TABLE late_rows AS SELECT r.* FROM requests r JOIN late_claim c "
-                    + "ON r.created_at >= c.hour AND r.created_at < c.hour + INTERVAL '1 hour' "
-                    + "WHERE r.key_id = ? AND r.created_at >= ? AND r.created_at < ?", keyId, first, last.plusHours(1));
-            summarise(connection, "late_rows", "TRUE", List.of());
-            execute(connection, "DROP TABLE late_rows");
+            summarise(connection, "requests r JOIN late_claim c ON r.created_at >= c.hour AND r.created_at < c.hour + INTERVAL '1 hour'",
+                    "r.key_id = ? AND r.created_at >= ? AND r.created_at < ?", List.of(keyId, first, last.plusHours(1)));
             // their days are summed again once the run's chunks are done (rollUpMarkedDays)
             update(connection, "INSERT INTO " + Summaries.DAY_MARKS + " (key_id, day) SELECT DISTINCT CAST(? AS BIGINT), "
                     + "date_trunc('day', hour) FROM late_claim", keyId);
@@ -473,25 +472,42 @@ public final class SummaryJob {
         }
     }
 
-    /** Stores the summaries of the rows in {@code rows} (a table like {@code requests}) matching {@code where} (in whole hours). */
+    /**
+     * Stores the summaries of the rows in {@code rows} (a table like {@code requests}, or a join
+     * with one) matching {@code where} (in whole hours), read once into {@link Summaries#COPIED_ROWS}.
+     */
     static void summarise(Connection connection, String rows, String where, List<Object> parameters) throws SQLException {
+        copyRows(connection, rows, where, parameters);
+        String copied = Summaries.COPIED_ROWS;
         insert(connection, "INSERT INTO rollup_endpoints (key_id, hour, hostname, bot, status, method, endpoint, requests, "
-                + "time_sum) " + Summaries.endpointsSelect(rows, where), parameters, 1);
+                + "time_sum) " + Summaries.endpointsSelect(copied, "TRUE"));
         insert(connection, "INSERT INTO rollup_values (key_id, hour, hostname, bot, not_found, dimension, value, requests) "
-                + Summaries.valuesSelect(rows, where), parameters, Summaries.VALUES_WHERE_COUNT);
+                + Summaries.valuesSelect(copied, "TRUE"));
         insert(connection, "INSERT INTO rollup_top_users (key_id, hour, hostname, bot, not_found, user_key, requests, "
-                + "successes, last_seen) " + Summaries.usersSelect(rows, where, Summaries.TOP_USERS_PER_HOUR), parameters, 1);
-        summariseFiner(connection, rows, where, parameters, true);
+                + "successes, last_seen) " + Summaries.usersSelect(copied, "TRUE", Summaries.TOP_USERS_PER_HOUR));
+        summariseFiner(connection, true);
+        execute(connection, "DROP TABLE " + copied);
     }
 
     /**
-     * Stores the finer summaries of the rows (quarter hours, slices), and with {@code hourly} the
-     * hourly sketches, which come from the same pass over the rows; returns how many rows it read.
+     * Copies the rows the summaries are made of into {@link Summaries#COPIED_ROWS}, in one
+     * statement that creates and fills the table (see {@link #redoChunk} on DuckDB).
      */
-    private static long summariseFiner(Connection connection, String rows, String where, List<Object> parameters,
-            boolean hourly) throws SQLException {
+    private static void copyRows(Connection connection, String rows, String where, List<Object> parameters) throws SQLException {
+        update(connection, "CREATE TEMP TABLE " + Summaries.COPIED_ROWS + " AS " + Summaries.copiedRowsSelect(rows, where),
+                parameters.toArray());
+    }
+
+    /**
+     * Stores the finer summaries of {@link Summaries#COPIED_ROWS} (quarter hours, slices), and with
+     * {@code hourly} the hourly sketches, which come from the same pass over the rows; returns how
+     * many rows it read.
+     */
+    private static long summariseFiner(Connection connection, boolean hourly) throws SQLException {
+        String rows = Summaries.COPIED_ROWS;
+        String where = "TRUE";
         int quarters = insert(connection, "INSERT INTO rollup_quarters (key_id, hour, hostname, bot, not_found, quarter, requests, "
-                + "successes, time_sum) " + Summaries.quartersSelect(rows, where), parameters, 1);
+                + "successes, time_sum) " + Summaries.quartersSelect(rows, where));
         if (quarters == 0) {
             return 0;
         }
@@ -499,18 +515,16 @@ public final class SummaryJob {
         List<Integer> all = Summaries.ALL_SLICES;
         int slices = all.size();
         insert(connection, "INSERT INTO rollup_slice_endpoints (key_id, hour, hostname, bot, slice, slice_value, status, method, "
-                + "endpoint, requests, time_sum) " + Summaries.sliceEndpointsSelect(rows, where, all), parameters, slices);
+                + "endpoint, requests, time_sum) " + Summaries.sliceEndpointsSelect(rows, where, all));
         insert(connection, "INSERT INTO rollup_slice_values (key_id, hour, hostname, bot, not_found, slice, slice_value, dimension, "
-                + "value, requests) " + Summaries.sliceValuesSelect(rows, where, all), parameters, slices);
+                + "value, requests) " + Summaries.sliceValuesSelect(rows, where, all));
         insert(connection, "INSERT INTO rollup_slice_quarters (key_id, hour, hostname, bot, not_found, slice, slice_value, quarter, "
-                + "requests, successes, time_sum) " + Summaries.sliceQuartersSelect(rows, where, all), parameters, slices);
+                + "requests, successes, time_sum) " + Summaries.sliceQuartersSelect(rows, where, all));
         insert(connection, "INSERT INTO rollup_slice_top_users (key_id, hour, hostname, bot, not_found, slice, slice_value, user_key, "
-                + "requests, successes, last_seen) " + Summaries.sliceUsersSelect(rows, where, Summaries.TOP_USERS_PER_SLICE, all), parameters,
-                slices);
+                + "requests, successes, last_seen) " + Summaries.sliceUsersSelect(rows, where, Summaries.TOP_USERS_PER_SLICE, all));
         // rows in key and hour order, so that one key's hour is in memory at a time however many keys there are
         try (PreparedStatement select = connection.prepareStatement(Summaries.sketchRowsSelect(rows, where) + " ORDER BY 1, 2");
                 SketchWriter writer = new SketchWriter(connection, hourly)) {
-            bind(select, parameters, 1);
             select.setFetchSize(10_000);
             Map<Split, HourSketches> hour = new HashMap<>();
             long currentKey = 0;
@@ -766,20 +780,10 @@ public final class SummaryJob {
 
     private record SliceValue(int slice, String value) {}
 
-    private static int insert(Connection connection, String sql, List<Object> parameters, int repeat) throws SQLException {
+    private static int insert(Connection connection, String sql) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(sql)) {
-            bind(insert, parameters, repeat);
             return insert.executeUpdate();
         }
-    }
-
-    /** Binds {@code parameters} {@code repeat} times over, for SQL whose WHERE clause appears that often. */
-    private static void bind(PreparedStatement statement, List<Object> parameters, int repeat) throws SQLException {
-        List<Object> repeated = new ArrayList<>(parameters.size() * repeat);
-        for (int r = 0; r < repeat; r++) {
-            repeated.addAll(parameters);
-        }
-        Storage.bind(statement, repeated);
     }
 
     private static Instant firstRequest(Connection connection) throws SQLException {
