@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -464,6 +463,6 @@ final class AlertStore {
 
     /** The database keeps microseconds; truncating here keeps claims' equality checks exact. */
     static LocalDateTime utc(Instant instant) {
-        return LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+        return Storage.utc(instant.truncatedTo(ChronoUnit.MICROS));
     }
 }
