@@ -221,9 +221,7 @@ public final class SummaryJob {
             for (String table : Summaries.FINER_TABLES) {
                 update(connection, "DELETE FROM " + table + " WHERE hour >= ? AND hour < ?", range.toArray());
             }
-            copyRows(connection, "requests", "created_at >= ? AND created_at < ?", range);
-            long rows = summariseFiner(connection, false);
-            execute(connection, "DROP TABLE " + Summaries.COPIED_ROWS);
+            long rows = summarise(connection, "requests", "created_at >= ? AND created_at < ?", range, false);
             rollUpDays(connection, null, from.truncatedTo(ChronoUnit.DAYS), endOfDay(covered), Summaries.DAY_TABLES.stream()
                     .filter(table -> Summaries.FINER_TABLES.contains(table.hourly())).toList());
             span[0] = rows >= LIGHT_ROWS ? CHUNK : span[0].multipliedBy(8).compareTo(MAX_BACKFILL) > 0 ? MAX_BACKFILL
@@ -256,7 +254,7 @@ public final class SummaryJob {
             return from;
         }
         Instant to = from.plus(CHUNK).isBefore(target) ? from.plus(CHUNK) : target;
-        summarise(connection, "requests", "created_at >= ? AND created_at < ?", List.of(Storage.utc(from), Storage.utc(to)));
+        summarise(connection, "requests", "created_at >= ? AND created_at < ?", List.of(Storage.utc(from), Storage.utc(to)), true);
         saveProgress(connection, SUMMARISED_UNTIL, to);
         rollUpCompletedDays(connection, to);
         return to;
@@ -398,7 +396,7 @@ public final class SummaryJob {
             // the rows of the claimed hours, in one join (the range lets DuckDB skip row groups and
             // PostgreSQL use its (key_id, created_at) index)
             summarise(connection, "requests r JOIN late_claim c ON r.created_at >= c.hour AND r.created_at < c.hour + INTERVAL '1 hour'",
-                    "r.key_id = ? AND r.created_at >= ? AND r.created_at < ?", List.of(keyId, first, last.plusHours(1)));
+                    "r.key_id = ? AND r.created_at >= ? AND r.created_at < ?", List.of(keyId, first, last.plusHours(1)), true);
             // their days are summed again once the run's chunks are done (rollUpMarkedDays)
             update(connection, "INSERT INTO " + Summaries.DAY_MARKS + " (key_id, day) SELECT DISTINCT CAST(? AS BIGINT), "
                     + "date_trunc('day', hour) FROM late_claim", keyId);
@@ -474,28 +472,25 @@ public final class SummaryJob {
 
     /**
      * Stores the summaries of the rows in {@code rows} (a table like {@code requests}, or a join
-     * with one) matching {@code where} (in whole hours), read once into {@link Summaries#COPIED_ROWS}.
+     * with one) matching {@code where} (in whole hours), read once into {@link Summaries#COPIED_ROWS}
+     * by one statement that creates and fills it (see {@link #redoChunk} on DuckDB): the hourly
+     * tables with {@code hourly}, the finer ones always; returns how many rows it read.
      */
-    static void summarise(Connection connection, String rows, String where, List<Object> parameters) throws SQLException {
-        copyRows(connection, rows, where, parameters);
+    static long summarise(Connection connection, String rows, String where, List<Object> parameters, boolean hourly)
+            throws SQLException {
         String copied = Summaries.COPIED_ROWS;
-        insert(connection, "INSERT INTO rollup_endpoints (key_id, hour, hostname, bot, status, method, endpoint, requests, "
-                + "time_sum) " + Summaries.endpointsSelect(copied, "TRUE"));
-        insert(connection, "INSERT INTO rollup_values (key_id, hour, hostname, bot, not_found, dimension, value, requests) "
-                + Summaries.valuesSelect(copied, "TRUE"));
-        insert(connection, "INSERT INTO rollup_top_users (key_id, hour, hostname, bot, not_found, user_key, requests, "
-                + "successes, last_seen) " + Summaries.usersSelect(copied, "TRUE", Summaries.TOP_USERS_PER_HOUR));
-        summariseFiner(connection, true);
+        update(connection, "CREATE TEMP TABLE " + copied + " AS " + Summaries.copiedRowsSelect(rows, where), parameters.toArray());
+        if (hourly) {
+            update(connection, "INSERT INTO rollup_endpoints (key_id, hour, hostname, bot, status, method, endpoint, requests, "
+                    + "time_sum) " + Summaries.endpointsSelect(copied, "TRUE"));
+            update(connection, "INSERT INTO rollup_values (key_id, hour, hostname, bot, not_found, dimension, value, requests) "
+                    + Summaries.valuesSelect(copied, "TRUE"));
+            update(connection, "INSERT INTO rollup_top_users (key_id, hour, hostname, bot, not_found, user_key, requests, "
+                    + "successes, last_seen) " + Summaries.usersSelect(copied, "TRUE", Summaries.TOP_USERS_PER_HOUR));
+        }
+        long read = summariseFiner(connection, hourly);
         execute(connection, "DROP TABLE " + copied);
-    }
-
-    /**
-     * Copies the rows the summaries are made of into {@link Summaries#COPIED_ROWS}, in one
-     * statement that creates and fills the table (see {@link #redoChunk} on DuckDB).
-     */
-    private static void copyRows(Connection connection, String rows, String where, List<Object> parameters) throws SQLException {
-        update(connection, "CREATE TEMP TABLE " + Summaries.COPIED_ROWS + " AS " + Summaries.copiedRowsSelect(rows, where),
-                parameters.toArray());
+        return read;
     }
 
     /**
@@ -506,7 +501,7 @@ public final class SummaryJob {
     private static long summariseFiner(Connection connection, boolean hourly) throws SQLException {
         String rows = Summaries.COPIED_ROWS;
         String where = "TRUE";
-        int quarters = insert(connection, "INSERT INTO rollup_quarters (key_id, hour, hostname, bot, not_found, quarter, requests, "
+        int quarters = update(connection, "INSERT INTO rollup_quarters (key_id, hour, hostname, bot, not_found, quarter, requests, "
                 + "successes, time_sum) " + Summaries.quartersSelect(rows, where));
         if (quarters == 0) {
             return 0;
@@ -514,13 +509,13 @@ public final class SummaryJob {
         long read = 0;
         List<Integer> all = Summaries.ALL_SLICES;
         int slices = all.size();
-        insert(connection, "INSERT INTO rollup_slice_endpoints (key_id, hour, hostname, bot, slice, slice_value, status, method, "
+        update(connection, "INSERT INTO rollup_slice_endpoints (key_id, hour, hostname, bot, slice, slice_value, status, method, "
                 + "endpoint, requests, time_sum) " + Summaries.sliceEndpointsSelect(rows, where, all));
-        insert(connection, "INSERT INTO rollup_slice_values (key_id, hour, hostname, bot, not_found, slice, slice_value, dimension, "
+        update(connection, "INSERT INTO rollup_slice_values (key_id, hour, hostname, bot, not_found, slice, slice_value, dimension, "
                 + "value, requests) " + Summaries.sliceValuesSelect(rows, where, all));
-        insert(connection, "INSERT INTO rollup_slice_quarters (key_id, hour, hostname, bot, not_found, slice, slice_value, quarter, "
+        update(connection, "INSERT INTO rollup_slice_quarters (key_id, hour, hostname, bot, not_found, slice, slice_value, quarter, "
                 + "requests, successes, time_sum) " + Summaries.sliceQuartersSelect(rows, where, all));
-        insert(connection, "INSERT INTO rollup_slice_top_users (key_id, hour, hostname, bot, not_found, slice, slice_value, user_key, "
+        update(connection, "INSERT INTO rollup_slice_top_users (key_id, hour, hostname, bot, not_found, slice, slice_value, user_key, "
                 + "requests, successes, last_seen) " + Summaries.sliceUsersSelect(rows, where, Summaries.TOP_USERS_PER_SLICE, all));
         // rows in key and hour order, so that one key's hour is in memory at a time however many keys there are
         try (PreparedStatement select = connection.prepareStatement(Summaries.sketchRowsSelect(rows, where) + " ORDER BY 1, 2");
@@ -779,12 +774,6 @@ public final class SummaryJob {
     }
 
     private record SliceValue(int slice, String value) {}
-
-    private static int insert(Connection connection, String sql) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(sql)) {
-            return insert.executeUpdate();
-        }
-    }
 
     private static Instant firstRequest(Connection connection) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT min(created_at) FROM requests");
