@@ -41,12 +41,13 @@ final class SummarySketches {
 
     /**
      * Merges the stored sketches and those of the live rows; {@code full} adds latency and users per
-     * bucket, {@code byQuarter} counts those users per quarter hour (zones offset by 30 or 45 minutes).
+     * bucket, {@code byQuarter} counts those users per quarter hour (zones offset by 30 or 45
+     * minutes), {@code sliceQuarters} whether the slices' sketches hold them over the stored hours.
      */
     static Sketches read(Connection connection, SummarySource source, Filters filters, DashboardSql sql, Span span,
-            boolean full, boolean byQuarter) throws SQLException {
+            boolean full, boolean byQuarter, boolean sliceQuarters) throws SQLException {
         Sketches sketches = new Sketches();
-        mergeStored(connection, source, filters, sql, span, full, byQuarter, sketches);
+        mergeStored(connection, source, filters, sql, span, full, byQuarter, sliceQuarters, sketches);
         if (full && byQuarter && filters.slice() == null) {
             mergeQuarterUsers(connection, source, filters, sql, span, sketches);
         }
@@ -57,9 +58,9 @@ final class SummarySketches {
     }
 
     private static void mergeStored(Connection connection, SummarySource source, Filters filters, DashboardSql sql, Span span,
-            boolean full, boolean byQuarter, Sketches sketches) throws SQLException {
-        // a slice has no users per quarter hour: its hours are merged whole where a bucket holds them whole
-        boolean hourlyUsers = full && (!byQuarter || needsStraddlingUsers(filters, span, true));
+            boolean full, boolean byQuarter, boolean sliceQuarters, Sketches sketches) throws SQLException {
+        // a slice's hours are merged whole where a bucket holds them whole, the others by straddlingUsers
+        boolean hourlyUsers = full && (!byQuarter || needsStraddlingUsers(filters, span, true, sliceQuarters));
         String columns = full ? "hour, ips, user_ids, latency" + (hourlyUsers ? ", users" : "") : "hour, ips, user_ids";
         List<Object> parameters = new ArrayList<>(List.of(source.keyId(), Storage.utc(source.summarisedFrom()),
                 Storage.utc(source.summarisedTo())));
@@ -110,12 +111,13 @@ final class SummarySketches {
 
     /**
      * Whether a sliced view's distinct users per activity bucket are counted from the rows in the
-     * database rather than merged from sketches: in a zone offset by 30 or 45 minutes, buckets
-     * shorter than a day share a third or more of their hours, whose rows would be read one by
-     * one (a 7-day view of 10M rows: 0.56 s where counting them takes 0.1 s).
+     * database rather than merged from sketches: in a zone offset by 30 or 45 minutes, with hours
+     * summarised before the slices kept users per quarter hour, buckets shorter than a day share a
+     * third or more of their hours, whose rows would be read one by one (a 7-day view of 10M rows:
+     * 0.56 s where counting them takes 0.1 s).
      */
-    static boolean usersFromRows(Filters filters, Span span, boolean byQuarter) {
-        return byQuarter && filters.slice() != null && span.bucket() < 86_400;
+    static boolean usersFromRows(Filters filters, Span span, boolean byQuarter, boolean sliceQuarters) {
+        return byQuarter && filters.slice() != null && !sliceQuarters && span.bucket() < 86_400;
     }
 
     /** Whether the hour starting at {@code hour} lies in two activity buckets (their edges are at :15, :30 or :45). */
@@ -125,35 +127,86 @@ final class SummarySketches {
 
     /**
      * Whether a sliced view in a zone offset by 30 or 45 minutes needs {@link #straddlingUsers}:
-     * the slices keep users per hour, not per quarter hour.
+     * the slice's users per hour go to the buckets that hold their hours whole.
      */
-    static boolean needsStraddlingUsers(Filters filters, Span span, boolean byQuarter) {
-        return byQuarter && filters.slice() != null && !usersFromRows(filters, span, byQuarter);
+    static boolean needsStraddlingUsers(Filters filters, Span span, boolean byQuarter, boolean sliceQuarters) {
+        return byQuarter && filters.slice() != null && !usersFromRows(filters, span, byQuarter, sliceQuarters);
     }
 
     /**
-     * The users of the stored hours that two activity buckets share, by bucket index, from their
-     * rows, each in the bucket of its quarter hour (a day in India starts at 18:30 UTC: one hour a
-     * day): they complete the sketches {@link #read} merges for the hours each bucket holds whole.
+     * The users of the stored hours that two activity buckets share (a day in India starts at
+     * 18:30 UTC: one hour a day), by bucket index, each in the bucket of its quarter hour: from the
+     * slice's sketches with {@code sliceQuarters}, else from the rows. They complete the sketches
+     * {@link #read} merges for the hours each bucket holds whole.
      */
     static Map<Long, DistinctSketch> straddlingUsers(Connection connection, SummarySource source, Filters filters,
-            DashboardSql sql, Span span) throws SQLException {
+            DashboardSql sql, Span span, boolean sliceQuarters) throws SQLException {
+        List<Instant> straddling = new ArrayList<>();
+        for (Instant hour = source.summarisedFrom(); hour.isBefore(source.summarisedTo()); hour = hour.plusSeconds(3600)) {
+            if (straddles(hour, sql, span)) {
+                straddling.add(hour);
+            }
+        }
+        if (straddling.isEmpty()) {
+            return new HashMap<>();
+        }
+        return sliceQuarters ? storedStraddlingUsers(connection, source, filters, sql, span, straddling)
+                : straddlingUsersFromRows(connection, source, filters, sql, span, straddling);
+    }
+
+    /** {@link #straddlingUsers} from the slice's users per quarter hour ({@code quarter_users}). */
+    private static Map<Long, DistinctSketch> storedStraddlingUsers(Connection connection, SummarySource source, Filters filters,
+            DashboardSql sql, Span span, List<Instant> straddling) throws SQLException {
+        Map<Long, DistinctSketch> users = new HashMap<>();
+        String table = filters.table("rollup_sketches");
+        List<Object> parameters = new ArrayList<>(List.of(source.keyId()));
+        // the hours as literals: PostgreSQL reads them through its (key_id, slice_value, hour) index,
+        // DuckDB skips the row groups outside them
+        String stored = "SELECT hour, users, quarter_users FROM " + table + " WHERE key_id = ? AND hour IN ("
+                + String.join(", ", straddling.stream().map(DashboardSql::literal).toList()) + ")" + filters.sql(table, parameters);
+        try (PreparedStatement select = connection.prepareStatement(stored)) {
+            PostgresStorage.preferBinaryResults(select);
+            DashboardSql.bind(select, parameters);
+            select.setFetchSize(1_000);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Instant hour = Storage.instant(rows, 1);
+                    byte[] quarters = rows.getBytes(3);
+                    if (quarters == null) {
+                        // an hour summarised by an older collector sharing the database: its users count in both buckets
+                        byte[] whole = rows.getBytes(2);
+                        bucketUsers(users, sql, span, hour).mergeBytes(whole);
+                        bucketUsers(users, sql, span, hour.plusSeconds(3599)).mergeBytes(whole);
+                        continue;
+                    }
+                    List<byte[]> parts = DistinctSketch.splitBytes(quarters);
+                    for (int quarter = 0; quarter < parts.size(); quarter++) {
+                        bucketUsers(users, sql, span, hour.plusSeconds(QUARTER_SECONDS * quarter)).mergeBytes(parts.get(quarter));
+                    }
+                }
+            }
+        }
+        return users;
+    }
+
+    private static DistinctSketch bucketUsers(Map<Long, DistinctSketch> users, DashboardSql sql, Span span, Instant time) {
+        return users.computeIfAbsent(SummaryAggregator.bucketIndex(sql, span, time), i -> new DistinctSketch());
+    }
+
+    /** {@link #straddlingUsers} from the rows of the straddling hours. */
+    private static Map<Long, DistinctSketch> straddlingUsersFromRows(Connection connection, SummarySource source, Filters filters,
+            DashboardSql sql, Span span, List<Instant> straddling) throws SQLException {
         Map<Long, DistinctSketch> users = new HashMap<>();
         List<Object> parameters = new ArrayList<>();
         List<String> hours = new ArrayList<>();
-        for (Instant hour = source.summarisedFrom(); hour.isBefore(source.summarisedTo()); hour = hour.plusSeconds(3600)) {
-            if (straddles(hour, sql, span)) {
-                // each hour a range of its own, its bounds literals: PostgreSQL reads it through its
-                // (key_id, created_at) index, DuckDB through the row groups it lies in (30 hours of
-                // 10M rows: 70 ms where one disjunction of the ranges took 171 ms, bound ones twice that)
-                parameters.add(source.keyId());
-                hours.add(Summaries.userRowsSelect("key_id = ? AND "
-                        + DashboardSql.within("created_at", List.<Instant[]>of(new Instant[] {hour, hour.plusSeconds(3600)}))
-                        + filters.rowsSliceSql(parameters)));
-            }
-        }
-        if (hours.isEmpty()) {
-            return users;
+        for (Instant hour : straddling) {
+            // each hour a range of its own, its bounds literals: PostgreSQL reads it through its
+            // (key_id, created_at) index, DuckDB through the row groups it lies in (30 hours of
+            // 10M rows: 70 ms where one disjunction of the ranges took 171 ms, bound ones twice that)
+            parameters.add(source.keyId());
+            hours.add(Summaries.userRowsSelect("key_id = ? AND "
+                    + DashboardSql.within("created_at", List.<Instant[]>of(new Instant[] {hour, hour.plusSeconds(3600)}))
+                    + filters.rowsSliceSql(parameters)));
         }
         String rows = "SELECT DISTINCT hour, quarter, coalesce(user_id, ip_address) FROM (" + String.join(" UNION ALL ", hours)
                 + ") straddling WHERE 1 = 1" + filters.sketchRowsSql(parameters);
@@ -165,8 +218,7 @@ final class SummarySketches {
                 while (found.next()) {
                     String user = found.getString(3);
                     long start = found.getLong(1) + QUARTER_SECONDS * found.getInt(2);
-                    usersByQuarter.computeIfAbsent(start, time -> users.computeIfAbsent(
-                            SummaryAggregator.bucketIndex(sql, span, Instant.ofEpochSecond(time)), i -> new DistinctSketch())).add(user);
+                    usersByQuarter.computeIfAbsent(start, time -> bucketUsers(users, sql, span, Instant.ofEpochSecond(time))).add(user);
                 }
             }
         }

@@ -1,6 +1,9 @@
 package dev.apianalytics.server.summary;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -31,6 +34,13 @@ public final class DistinctSketch {
 
     static final byte EXACT_TAG = 1;
     static final byte DENSE_TAG = 2;
+    /**
+     * The dense form in half the bytes, two registers a byte (the even-numbered one in the high
+     * half), while no register passes 15: a register past 15 takes 2<sup>15</sup> values on
+     * average, so this is the form of every dense sketch short of tens of thousands of values.
+     */
+    static final byte PACKED_TAG = 3;
+    private static final int PACKED_MAX_RANK = 15;
 
     /** Sorted distinct hashes while exact; unused once dense. */
     private long[] hashes = new long[0];
@@ -132,6 +142,15 @@ public final class DistinctSketch {
      * @throws IllegalArgumentException if {@code bytes} is not a sketch
      */
     public void mergeBytes(byte[] bytes) {
+        if (registers != null && bytes != null && bytes.length > 0 && bytes[0] == PACKED_TAG) {
+            checkPacked(bytes);
+            for (int i = 0; i < REGISTERS; i += 2) {
+                int pair = bytes[1 + i / 2];
+                registers[i] = (byte) Math.max(registers[i], (pair >> 4) & 0xF);
+                registers[i + 1] = (byte) Math.max(registers[i + 1], pair & 0xF);
+            }
+            return;
+        }
         if (registers == null || bytes == null || bytes.length == 0 || bytes[0] != DENSE_TAG) {
             merge(fromBytes(bytes));
             return;
@@ -152,9 +171,18 @@ public final class DistinctSketch {
 
     /**
      * Tag {@value #EXACT_TAG}, then the number of hashes (one byte) and the hashes big-endian
-     * (nothing after the tag when empty); or tag {@value #DENSE_TAG} then the 2048 registers.
+     * (nothing after the tag when empty); or tag {@value #PACKED_TAG} then the 2048 registers in
+     * 1024 bytes; or, where a register passes 15, tag {@value #DENSE_TAG} then the registers a byte each.
      */
     public byte[] toBytes() {
+        if (registers != null && packs(registers)) {
+            byte[] bytes = new byte[1 + REGISTERS / 2];
+            bytes[0] = PACKED_TAG;
+            for (int i = 0; i < REGISTERS; i += 2) {
+                bytes[1 + i / 2] = (byte) (registers[i] << 4 | registers[i + 1]);
+            }
+            return bytes;
+        }
         if (registers != null) {
             byte[] bytes = new byte[1 + REGISTERS];
             bytes[0] = DENSE_TAG;
@@ -177,6 +205,46 @@ public final class DistinctSketch {
     }
 
     /**
+     * Several sketches as one stored value (the users of an hour's four quarters): each one's
+     * {@link #toBytes()} after its length in two bytes, big-endian; null is an empty sketch.
+     */
+    public static byte[] joinBytes(DistinctSketch... sketches) {
+        List<byte[]> parts = new ArrayList<>(sketches.length);
+        int length = 0;
+        for (DistinctSketch sketch : sketches) {
+            byte[] part = (sketch == null ? new DistinctSketch() : sketch).toBytes();
+            parts.add(part);
+            length += 2 + part.length;
+        }
+        ByteBuffer joined = ByteBuffer.allocate(length);
+        for (byte[] part : parts) {
+            joined.putShort((short) part.length).put(part);
+        }
+        return joined.array();
+    }
+
+    /**
+     * The sketches {@link #joinBytes} wrote, in order, each as {@link #toBytes()} wrote it.
+     *
+     * @throws IllegalArgumentException if {@code joined} is not such a value
+     */
+    public static List<byte[]> splitBytes(byte[] joined) {
+        List<byte[]> parts = new ArrayList<>(4);
+        ByteBuffer buffer = ByteBuffer.wrap(joined);
+        while (buffer.hasRemaining()) {
+            int length = buffer.remaining() < 2 ? -1 : Short.toUnsignedInt(buffer.getShort());
+            if (length < 1 || length > buffer.remaining()) {
+                throw new IllegalArgumentException("corrupt joined distinct sketches: a part of " + length + " bytes where "
+                        + buffer.remaining() + " remain");
+            }
+            byte[] part = new byte[length];
+            buffer.get(part);
+            parts.add(part);
+        }
+        return parts;
+    }
+
+    /**
      * Reads what {@link #toBytes()} wrote; null or empty is an empty sketch.
      *
      * @throws IllegalArgumentException if {@code bytes} is not a sketch
@@ -189,6 +257,7 @@ public final class DistinctSketch {
         switch (bytes[0]) {
             case EXACT_TAG -> sketch.hashes = readExact(bytes);
             case DENSE_TAG -> sketch.registers = readDense(bytes);
+            case PACKED_TAG -> sketch.registers = readPacked(bytes);
             default -> throw new IllegalArgumentException("not a distinct sketch: unknown format tag " + bytes[0]);
         }
         return sketch;
@@ -220,6 +289,33 @@ public final class DistinctSketch {
             hashes[i] = hash;
         }
         return hashes;
+    }
+
+    private static boolean packs(byte[] registers) {
+        for (byte register : registers) {
+            if (register > PACKED_MAX_RANK) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] readPacked(byte[] bytes) {
+        checkPacked(bytes);
+        byte[] registers = new byte[REGISTERS];
+        for (int i = 0; i < REGISTERS; i += 2) {
+            registers[i] = (byte) ((bytes[1 + i / 2] >> 4) & 0xF);
+            registers[i + 1] = (byte) (bytes[1 + i / 2] & 0xF);
+        }
+        return registers;
+    }
+
+    /** Throws unless {@code bytes} (tag {@value #PACKED_TAG}) hold {@link #REGISTERS} half-byte registers; any half byte is a rank. */
+    private static void checkPacked(byte[] bytes) {
+        if (bytes.length != 1 + REGISTERS / 2) {
+            throw new IllegalArgumentException("corrupt distinct sketch: packed form needs " + (1 + REGISTERS / 2)
+                    + " bytes, got " + bytes.length);
+        }
     }
 
     private static byte[] readDense(byte[] bytes) {

@@ -29,7 +29,9 @@ import java.util.stream.Stream;
  *   <li>{@code rollup_slice_*} and {@link #SLICE_SKETCH_TABLES}: the endpoints, values, top
  *       users, quarter hours and sketches again, per
  *       {@linkplain #SLICES slice}: per status code, method and endpoint, country, client, OS,
- *       device and API version, so that a view filtered by one of them is answered without the rows.
+ *       device and API version, so that a view filtered by one of them is answered without the rows;
+ *       a slice value's sketches hold its users per quarter hour too, for the zones offset by 30 or
+ *       45 minutes.
  * </ul>
  *
  * <p>The SELECTs below turn request rows into summary rows; {@link SummaryJob} stores their
@@ -518,6 +520,14 @@ public final class Summaries {
         // the fills above hold every day summarised so far (row 3: SummaryJob.daysUntil)
         migrations.add(Migration.of("rollup-days-until", "INSERT INTO rollup_progress (id, rolled_until) "
                 + "SELECT 3, date_trunc('day', rolled_until) FROM rollup_progress WHERE id = 1"));
+        // each slice value's users per quarter hour, null in the hours summarised before them (row 4: SummaryJob.sliceQuarterUsersFrom)
+        for (String table : SLICE_SKETCH_TABLES) {
+            migrations.add(new Migration("rollup-" + table.substring("rollup_".length()).replace('_', '-') + "-quarter-users",
+                    "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS quarter_users BLOB",
+                    "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS quarter_users BYTEA"));
+        }
+        migrations.add(Migration.of("rollup-slice-quarter-users-from", "INSERT INTO rollup_progress (id, rolled_until) "
+                + "SELECT 4, rolled_until FROM rollup_progress WHERE id = 1"));
         return List.copyOf(migrations);
     }
 

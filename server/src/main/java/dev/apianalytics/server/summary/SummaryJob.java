@@ -89,6 +89,12 @@ public final class SummaryJob {
      * older collector sharing the database summarised them.
      */
     private static final int DAYS_UNTIL = 3;
+    /**
+     * {@code rollup_progress} row holding {@link #sliceQuarterUsersFrom}: the slices' users per
+     * quarter hour came after the slices, so on a database summarised before them they start where
+     * the hours stood at the upgrade, and go back with the finer summaries' backfill that follows.
+     */
+    private static final int SLICE_QUARTER_USERS_FROM = 4;
     /** {@link #finerFrom} once the finer summaries cover every hour that has rows. */
     private static final Instant EVERY_HOUR = Instant.EPOCH;
 
@@ -137,6 +143,16 @@ public final class SummaryJob {
      */
     public static Instant finerFrom(Connection connection) throws SQLException {
         return progress(connection, FINER_FROM);
+    }
+
+    /**
+     * From which hour on the slices' sketches hold their users per quarter hour
+     * ({@code quarter_users}), up to {@link #summarisedUntil}; null before the first run. Before it,
+     * a view of a zone offset by 30 or 45 minutes reads the users of the hours two of its activity
+     * buckets share from the rows.
+     */
+    public static Instant sliceQuarterUsersFrom(Connection connection) throws SQLException {
+        return progress(connection, SLICE_QUARTER_USERS_FROM);
     }
 
     /**
@@ -213,6 +229,9 @@ public final class SummaryJob {
             Instant lower = floor != null && floor.isAfter(firstHour[0]) ? floor : firstHour[0];
             if (!covered.isAfter(lower)) {
                 saveProgress(connection, FINER_FROM, EVERY_HOUR);
+                if (covered.equals(sliceQuarterUsersFrom(connection))) {
+                    saveProgress(connection, SLICE_QUARTER_USERS_FROM, EVERY_HOUR);
+                }
                 return false;
             }
             Instant from = covered.minus(span[0]).isAfter(lower) ? covered.minus(span[0]) : lower;
@@ -227,6 +246,9 @@ public final class SummaryJob {
             span[0] = rows >= LIGHT_ROWS ? CHUNK : span[0].multipliedBy(8).compareTo(MAX_BACKFILL) > 0 ? MAX_BACKFILL
                     : span[0].multipliedBy(8);
             saveProgress(connection, FINER_FROM, from);
+            if (covered.equals(sliceQuarterUsersFrom(connection))) {
+                saveProgress(connection, SLICE_QUARTER_USERS_FROM, from);
+            }
             return true;
         })) {
             LOG.log(System.Logger.Level.DEBUG, "summaries: finer summaries extended back");
@@ -247,6 +269,9 @@ public final class SummaryJob {
         if (finerFrom(connection) == null) {
             // a new database, or the first run since the finer summaries came: they start here
             saveProgress(connection, FINER_FROM, from);
+        }
+        if (sliceQuarterUsersFrom(connection) == null) {
+            saveProgress(connection, SLICE_QUARTER_USERS_FROM, from);
         }
         if (!from.isBefore(target)) {
             saveProgress(connection, SUMMARISED_UNTIL, from);
@@ -542,11 +567,12 @@ public final class SummaryJob {
                     String userId = found.getString(8);
                     String userKey = userId != null ? userId : ip;
                     Long user = userKey == null ? null : DistinctSketch.hash(userKey);
-                    sketches.add(responseTime, ip, userId, user, found.getInt(9));
+                    int quarter = found.getInt(9);
+                    sketches.add(responseTime, ip, userId, user, quarter);
                     for (int slice = 1; slice <= slices; slice++) {
                         String value = found.getString(9 + slice);
                         if (value != null) {
-                            sketches.slice(slice, value).add(responseTime, ip, userId, user);
+                            sketches.slice(slice, value).add(responseTime, ip, userId, user, quarter);
                         }
                     }
                 }
@@ -558,7 +584,7 @@ public final class SummaryJob {
 
     /**
      * Writes the sketches of each hour: the hourly ones (when asked), the users per quarter and the
-     * sketches per slice value.
+     * sketches per slice value, each with its users per quarter in one value ({@code quarter_users}).
      * Hours with few requests (late rows scattered over months) would cost a statement each, so
      * rows go many at a time through {@link BulkInsert}. Holds only serialised sketches, a
      * bounded number of them.
@@ -577,7 +603,7 @@ public final class SummaryJob {
                 this.quarters = new BulkInsert(connection, "rollup_quarter_users", "key_id, hour, hostname, bot, not_found, quarter, users");
                 for (String table : Summaries.SLICE_SKETCH_TABLES) {
                     slices.add(new BulkInsert(connection, table, "key_id, hour, hostname, bot, not_found, slice_value, latency, "
-                            + "ips, user_ids, users"));
+                            + "ips, user_ids, users, quarter_users"));
                 }
             } catch (SQLException | RuntimeException e) {
                 try {
@@ -602,7 +628,8 @@ public final class SummaryJob {
                 for (Map.Entry<SliceValue, Sketches> slice : sketches.slices.entrySet()) {
                     byte[][] bytes = slice.getValue().toBytes();
                     slices.get(slice.getKey().slice() - 1).add(split.keyId(), split.hour(), split.hostname(), split.bot(),
-                            split.notFound(), slice.getKey().value(), bytes[0], bytes[1], bytes[2], bytes[3]);
+                            split.notFound(), slice.getKey().value(), bytes[0], bytes[1], bytes[2], bytes[3],
+                            DistinctSketch.joinBytes(slice.getValue().quarterUsers));
                 }
                 for (short quarter = 0; quarter < 4; quarter++) {
                     DistinctSketch users = sketches.quarterUsers[quarter];
@@ -731,20 +758,31 @@ public final class SummaryJob {
     /** One hour of one key, split as the summaries are. */
     private record Split(long keyId, LocalDateTime hour, String hostname, boolean bot, boolean notFound) {}
 
-    /** The mergeable summaries of some rows. */
+    /**
+     * The mergeable summaries of some rows, with their users per quarter hour (a quarter with
+     * requests has a sketch, however few users).
+     */
     private static class Sketches {
         final LatencyHistogram latency = new LatencyHistogram();
         final DistinctSketch ips = new DistinctSketch();
         final DistinctSketch userIds = new DistinctSketch();
         final DistinctSketch users = new DistinctSketch();
+        final DistinctSketch[] quarterUsers = new DistinctSketch[4];
 
-        /** Counts a request; {@code user} is the {@link DistinctSketch#hash} of its user id, else IP, null without either. */
-        void add(double responseTime, String ip, String userId, Long user) {
+        /**
+         * Counts a request made in {@code quarter} of its hour; {@code user} is the
+         * {@link DistinctSketch#hash} of its user id, else IP, null without either.
+         */
+        void add(double responseTime, String ip, String userId, Long user, int quarter) {
             latency.add(responseTime);
             ips.add(ip);
             userIds.add(userId);
+            if (quarterUsers[quarter] == null) {
+                quarterUsers[quarter] = new DistinctSketch();
+            }
             if (user != null) {
                 users.addHash(user);
+                quarterUsers[quarter].addHash(user);
             }
         }
 
@@ -753,20 +791,9 @@ public final class SummaryJob {
         }
     }
 
-    /** The sketches of one hour and split, with its users per quarter hour and its sketches per slice value. */
+    /** The sketches of one hour and split, with its sketches per slice value. */
     private static final class HourSketches extends Sketches {
-        final DistinctSketch[] quarterUsers = new DistinctSketch[4];
         final Map<SliceValue, Sketches> slices = new HashMap<>();
-
-        void add(double responseTime, String ip, String userId, Long user, int quarter) {
-            add(responseTime, ip, userId, user);
-            if (quarterUsers[quarter] == null) {
-                quarterUsers[quarter] = new DistinctSketch();
-            }
-            if (user != null) {
-                quarterUsers[quarter].addHash(user);
-            }
-        }
 
         Sketches slice(int slice, String value) {
             return slices.computeIfAbsent(new SliceValue(slice, value), v -> new Sketches());

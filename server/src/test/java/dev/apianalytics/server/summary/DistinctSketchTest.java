@@ -68,7 +68,7 @@ class DistinctSketchTest {
         assertThat(a.toBytes()[0]).isEqualTo(DistinctSketch.EXACT_TAG);
 
         a.add(ip(1, 128));
-        assertThat(a.toBytes()[0]).isEqualTo(DistinctSketch.DENSE_TAG);
+        assertThat(a.toBytes()[0]).isEqualTo(DistinctSketch.PACKED_TAG);
         assertThat(a.estimate()).isCloseTo(129, withinPercentage(6));
     }
 
@@ -81,7 +81,7 @@ class DistinctSketchTest {
             b.add(userId(3, i));
         }
         a.merge(b);
-        assertThat(a.toBytes()[0]).isEqualTo(DistinctSketch.DENSE_TAG);
+        assertThat(a.toBytes()[0]).isEqualTo(DistinctSketch.PACKED_TAG);
         assertThat(a.estimate()).isCloseTo(240, withinPercentage(6));
     }
 
@@ -213,18 +213,90 @@ class DistinctSketchTest {
         for (int i = 0; i < 1_000; i++) {
             dense.add(userId(2, i));
         }
-        var other = new DistinctSketch();
-        for (int i = 0; i < 5_000; i++) {
-            other.add(userId(3, i));
-        }
+        var other = wide(3);
         byte[] before = dense.toBytes();
         byte[] badRegister = other.toBytes();
         badRegister[badRegister.length - 1] = 55;
-        for (byte[] bytes : List.of(badRegister, Arrays.copyOf(other.toBytes(), 100), new byte[] {9, 1})) {
+        for (byte[] bytes : List.of(badRegister, Arrays.copyOf(other.toBytes(), 100), Arrays.copyOf(before, 1_000), new byte[] {9, 1})) {
             assertThatThrownBy(() -> dense.mergeBytes(bytes)).isExactlyInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("sketch");
             assertThat(dense.toBytes()).isEqualTo(before);
         }
+    }
+
+    @Test
+    void joinedSketchesSplitIntoTheirOwnBytesInOrder() {
+        var exact = new DistinctSketch();
+        exact.add("a");
+        var dense = new DistinctSketch();
+        for (int i = 0; i < 1_000; i++) {
+            dense.add(userId(4, i));
+        }
+        byte[] joined = DistinctSketch.joinBytes(exact, null, dense, new DistinctSketch());
+
+        List<byte[]> parts = DistinctSketch.splitBytes(joined);
+        assertThat(parts).hasSize(4);
+        assertThat(parts.get(0)).isEqualTo(exact.toBytes());
+        assertThat(parts.get(1)).isEqualTo(new DistinctSketch().toBytes());
+        assertThat(parts.get(2)).isEqualTo(dense.toBytes());
+        assertThat(parts.get(3)).isEqualTo(new DistinctSketch().toBytes());
+        assertThat(joined).hasSize(4 * 2 + 10 + 1 + 1025 + 1);
+    }
+
+    @Property(tries = 2_000)
+    void arbitraryBytesSplitOrAreAnIllegalArgument(@ForAll byte[] bytes) {
+        try {
+            DistinctSketch.splitBytes(bytes).forEach(part -> DistinctSketch.fromBytes(part).estimate());
+        } catch (IllegalArgumentException expected) {
+            // the only failure allowed
+        }
+    }
+
+    /**
+     * A dense sketch is stored two registers a byte while none passes 15, a byte each once one
+     * does; either form reads back, and merges, as the sketch it was.
+     */
+    @Test
+    void denseSketchesArePackedWhileEveryRegisterFitsHalfAByte() {
+        var packed = new DistinctSketch();
+        for (int i = 0; i < 1_000; i++) {
+            packed.add(userId(5, i));
+        }
+        assertThat(packed.toBytes()).hasSize(1 + 1024);
+        assertThat(packed.toBytes()[0]).isEqualTo(DistinctSketch.PACKED_TAG);
+
+        var wide = wide(6);
+        assertThat(wide.toBytes()).hasSize(1 + 2048);
+        assertThat(wide.toBytes()[0]).isEqualTo(DistinctSketch.DENSE_TAG);
+
+        for (var sketch : List.of(packed, wide)) {
+            assertThat(copy(sketch).toBytes()).isEqualTo(sketch.toBytes());
+            assertThat(copy(sketch).estimate()).isEqualTo(sketch.estimate());
+        }
+        var viaSketch = copy(wide);
+        viaSketch.merge(packed);
+        var viaBytes = copy(wide);
+        viaBytes.mergeBytes(packed.toBytes());
+        assertThat(viaBytes.toBytes()).isEqualTo(viaSketch.toBytes());
+        var exact = new DistinctSketch();
+        exact.add("a");
+        exact.mergeBytes(packed.toBytes());
+        packed.add("a");
+        assertThat(exact.toBytes()).isEqualTo(packed.toBytes());
+    }
+
+    /** A dense sketch of 1,000 values and one of rank 16 or more (one value in 2^15 has one): stored a register a byte. */
+    private static DistinctSketch wide(long seed) {
+        var wide = new DistinctSketch();
+        for (int i = 0; i < 1_000; i++) {
+            wide.add(userId(seed, i));
+        }
+        int rare = 0;
+        while (Long.numberOfLeadingZeros(DistinctSketch.hash("rare-" + rare) << DistinctSketch.PRECISION) < 15) {
+            rare++;
+        }
+        wide.add("rare-" + rare);
+        return wide;
     }
 
     @Test
@@ -242,11 +314,12 @@ class DistinctSketchTest {
         exact.add("a");
         exact.add("b");
         byte[] exactBytes = exact.toBytes();
-        var dense = new DistinctSketch();
+        byte[] denseBytes = wide(1).toBytes();
+        var packed = new DistinctSketch();
         for (int i = 0; i < 1_000; i++) {
-            dense.add(userId(1, i));
+            packed.add(userId(1, i));
         }
-        byte[] denseBytes = dense.toBytes();
+        byte[] packedBytes = packed.toBytes();
 
         byte[] unsorted = exactBytes.clone();
         System.arraycopy(exactBytes, 2, unsorted, 10, 8);
@@ -270,6 +343,10 @@ class DistinctSketchTest {
                 Arrays.copyOf(denseBytes, denseBytes.length - 1),
                 Arrays.copyOf(denseBytes, denseBytes.length + 8),
                 new byte[] {DistinctSketch.DENSE_TAG},
+                new byte[] {DistinctSketch.PACKED_TAG},
+                Arrays.copyOf(packedBytes, packedBytes.length - 1),
+                Arrays.copyOf(packedBytes, packedBytes.length + 1),
+                Arrays.copyOf(denseBytes, 1 + 1024),
                 badRegister, negativeRegister);
         for (byte[] bytes : corrupt) {
             assertThatThrownBy(() -> DistinctSketch.fromBytes(bytes))
@@ -295,7 +372,7 @@ class DistinctSketchTest {
             byte[] bytes = new byte[random.nextInt(2_100)];
             random.nextBytes(bytes);
             if (bytes.length > 0) {
-                bytes[0] = (byte) (1 + random.nextInt(2));
+                bytes[0] = (byte) (1 + random.nextInt(3));
             }
             try {
                 DistinctSketch.fromBytes(bytes).estimate();
