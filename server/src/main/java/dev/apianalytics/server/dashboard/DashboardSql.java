@@ -315,9 +315,13 @@ final class DashboardSql {
     }
 
     /**
-     * SELECT of when a request was made, between {@code from} and {@code to}, whose path a hidden
-     * pattern matches but whose route, its endpoint in the summaries, none does: while there is
-     * none, the endpoint slices answer the hidden endpoints exactly.
+     * SELECT of when the last request was made, between {@code from} and {@code to}, whose path a
+     * hidden pattern matches but whose route, its endpoint in the summaries, none does (null when
+     * none was): while there is none, the endpoint slices answer the hidden endpoints exactly.
+     * Usually there is none, so every row is read, and as an aggregate PostgreSQL reads the
+     * partitions in parallel (60 days of 10M rows: 0.66 s, where {@code LIMIT 1}, planned as if a
+     * match came early, read them one after the other in 1.6 s); {@code count(*)} keeps it from
+     * taking {@code max} from the index in order instead (2.8 s).
      */
     String hiddenOnlyByPath(long keyId, Instant from, Instant to, List<Object> parameters) {
         parameters.add(keyId);
@@ -326,8 +330,8 @@ final class DashboardSql {
         List<String> patterns = likes(query);
         parameters.addAll(patterns);
         parameters.addAll(patterns);
-        return "SELECT created_at FROM requests WHERE key_id = ? AND created_at >= ? AND created_at < ? AND route IS NOT NULL"
-                + " AND NOT " + anyLike("route", patterns.size()) + " AND " + anyLike("path", patterns.size()) + " LIMIT 1";
+        return "SELECT max(created_at), count(*) FROM requests WHERE key_id = ? AND created_at >= ? AND created_at < ? "
+                + "AND route IS NOT NULL AND NOT " + anyLike("route", patterns.size()) + " AND " + anyLike("path", patterns.size());
     }
 
     /** The query's hidden-endpoint patterns as LIKE patterns ({@link #like}). */

@@ -122,7 +122,8 @@ final class HiddenPathChecks {
         try (PreparedStatement select = connection.prepareStatement(sql.hiddenOnlyByPath(keyId, from, to, parameters))) {
             DashboardSql.bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? Storage.instant(rows, 1) : null;
+                rows.next();
+                return Storage.instant(rows, 1);
             }
         }
     }
