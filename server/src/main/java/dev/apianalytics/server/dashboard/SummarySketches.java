@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * The mergeable summaries of a period (response times, distinct addresses, user ids, users per
@@ -154,10 +156,18 @@ final class SummarySketches {
                 : straddlingUsersFromRows(connection, source, filters, sql, span, straddling);
     }
 
-    /** {@link #straddlingUsers} from the slice's users per quarter hour ({@code quarter_users}). */
+    /**
+     * {@link #straddlingUsers} from the slice's users per quarter hour ({@code quarter_users}), and
+     * from the rows for an hour some of whose sketches lack them: one an older collector sharing
+     * the database summarised during a rolling upgrade (users are a union, so the rows of the
+     * whole hour merge with the quarters that are there).
+     *
+     * @throws IllegalArgumentException if a stored value is not four quarters' sketches
+     */
     private static Map<Long, DistinctSketch> storedStraddlingUsers(Connection connection, SummarySource source, Filters filters,
             DashboardSql sql, Span span, List<Instant> straddling) throws SQLException {
         Map<Long, DistinctSketch> users = new HashMap<>();
+        SortedSet<Instant> unsplit = new TreeSet<>();
         String table = filters.table("rollup_sketches");
         List<Object> parameters = new ArrayList<>(List.of(source.keyId()));
         // the hours as literals: PostgreSQL reads them through its (key_id, slice_value, hour) index,
@@ -173,18 +183,22 @@ final class SummarySketches {
                     Instant hour = Storage.instant(rows, 1);
                     byte[] quarters = rows.getBytes(3);
                     if (quarters == null) {
-                        // an hour summarised by an older collector sharing the database: its users count in both buckets
-                        byte[] whole = rows.getBytes(2);
-                        bucketUsers(users, sql, span, hour).mergeBytes(whole);
-                        bucketUsers(users, sql, span, hour.plusSeconds(3599)).mergeBytes(whole);
+                        unsplit.add(hour);
                         continue;
                     }
                     List<byte[]> parts = DistinctSketch.splitBytes(quarters);
+                    if (parts.size() != 4) {
+                        throw new IllegalArgumentException("corrupt quarter users: " + parts.size() + " sketches, not 4, at " + hour);
+                    }
                     for (int quarter = 0; quarter < parts.size(); quarter++) {
                         bucketUsers(users, sql, span, hour.plusSeconds(QUARTER_SECONDS * quarter)).mergeBytes(parts.get(quarter));
                     }
                 }
             }
+        }
+        if (!unsplit.isEmpty()) {
+            straddlingUsersFromRows(connection, source, filters, sql, span, List.copyOf(unsplit))
+                    .forEach((index, fromRows) -> users.computeIfAbsent(index, i -> new DistinctSketch()).merge(fromRows));
         }
         return users;
     }

@@ -37,7 +37,8 @@ public final class DistinctSketch {
     /**
      * The dense form in half the bytes, two registers a byte (the even-numbered one in the high
      * half), while no register passes 15: a register past 15 takes 2<sup>15</sup> values on
-     * average, so this is the form of every dense sketch short of tens of thousands of values.
+     * average, so this is the form of nearly every dense sketch short of tens of thousands of
+     * values. Collectors before it cannot read it: see {@link #toPackedBytes()}.
      */
     static final byte PACKED_TAG = 3;
     private static final int PACKED_MAX_RANK = 15;
@@ -171,10 +172,25 @@ public final class DistinctSketch {
 
     /**
      * Tag {@value #EXACT_TAG}, then the number of hashes (one byte) and the hashes big-endian
-     * (nothing after the tag when empty); or tag {@value #PACKED_TAG} then the 2048 registers in
-     * 1024 bytes; or, where a register passes 15, tag {@value #DENSE_TAG} then the registers a byte each.
+     * (nothing after the tag when empty); or tag {@value #DENSE_TAG} then the 2048 registers.
      */
     public byte[] toBytes() {
+        if (registers != null) {
+            byte[] bytes = new byte[1 + REGISTERS];
+            bytes[0] = DENSE_TAG;
+            System.arraycopy(registers, 0, bytes, 1, REGISTERS);
+            return bytes;
+        }
+        return exactBytes();
+    }
+
+    /**
+     * {@link #toBytes()}, but a dense sketch whose registers all fit half a byte as tag
+     * {@value #PACKED_TAG} then the 2048 registers in 1024 bytes. Only for values that collectors
+     * before that form never read ({@code quarter_users}); the others keep {@link #toBytes()}, so
+     * that an older collector sharing the database during a rolling upgrade still reads them.
+     */
+    public byte[] toPackedBytes() {
         if (registers != null && packs(registers)) {
             byte[] bytes = new byte[1 + REGISTERS / 2];
             bytes[0] = PACKED_TAG;
@@ -183,12 +199,10 @@ public final class DistinctSketch {
             }
             return bytes;
         }
-        if (registers != null) {
-            byte[] bytes = new byte[1 + REGISTERS];
-            bytes[0] = DENSE_TAG;
-            System.arraycopy(registers, 0, bytes, 1, REGISTERS);
-            return bytes;
-        }
+        return toBytes();
+    }
+
+    private byte[] exactBytes() {
         if (hashes.length == 0) {
             return new byte[] {EXACT_TAG};
         }
@@ -206,13 +220,13 @@ public final class DistinctSketch {
 
     /**
      * Several sketches as one stored value (the users of an hour's four quarters): each one's
-     * {@link #toBytes()} after its length in two bytes, big-endian; null is an empty sketch.
+     * {@link #toPackedBytes()} after its length in two bytes, big-endian; null is an empty sketch.
      */
     public static byte[] joinBytes(DistinctSketch... sketches) {
         List<byte[]> parts = new ArrayList<>(sketches.length);
         int length = 0;
         for (DistinctSketch sketch : sketches) {
-            byte[] part = (sketch == null ? new DistinctSketch() : sketch).toBytes();
+            byte[] part = (sketch == null ? new DistinctSketch() : sketch).toPackedBytes();
             parts.add(part);
             length += 2 + part.length;
         }
@@ -224,7 +238,7 @@ public final class DistinctSketch {
     }
 
     /**
-     * The sketches {@link #joinBytes} wrote, in order, each as {@link #toBytes()} wrote it.
+     * The sketches {@link #joinBytes} wrote, in order, each as {@link #toPackedBytes()} wrote it.
      *
      * @throws IllegalArgumentException if {@code joined} is not such a value
      */
@@ -245,7 +259,7 @@ public final class DistinctSketch {
     }
 
     /**
-     * Reads what {@link #toBytes()} wrote; null or empty is an empty sketch.
+     * Reads what {@link #toBytes()} or {@link #toPackedBytes()} wrote; null or empty is an empty sketch.
      *
      * @throws IllegalArgumentException if {@code bytes} is not a sketch
      */

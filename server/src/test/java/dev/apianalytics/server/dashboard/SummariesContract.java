@@ -410,8 +410,9 @@ abstract class SummariesContract {
     /**
      * The users of the hours that two activity buckets share come from the slices' users per
      * quarter hour: with the summarised rows deleted, sliced views in India, Nepal and
-     * Newfoundland are as before. On a database summarised before those were kept, the older
-     * hours take them from the rows, and match them too.
+     * Newfoundland are as before. Hours whose sketches lack them (an older collector's, during a
+     * rolling upgrade) and hours summarised before they were kept (an upgraded database) take
+     * them from the rows, and match them too.
      */
     @Test
     void slicedViewsInHalfAndThreeQuarterHourZonesNeedNoRows() throws Exception {
@@ -434,6 +435,7 @@ abstract class SummariesContract {
         for (String table : Summaries.SLICE_SKETCH_TABLES) {
             execute("UPDATE " + table + " SET quarter_users = NULL WHERE key_id = " + upgradedId);
         }
+        assertSlicedViewsInHalfAndThreeQuarterHourZonesMatch(upgraded, rows);
         Instant quartersFrom;
         try (Connection connection = server.storage().connection()) {
             quartersFrom = SummaryJob.sliceQuarterUsersFrom(connection);

@@ -68,7 +68,7 @@ class DistinctSketchTest {
         assertThat(a.toBytes()[0]).isEqualTo(DistinctSketch.EXACT_TAG);
 
         a.add(ip(1, 128));
-        assertThat(a.toBytes()[0]).isEqualTo(DistinctSketch.PACKED_TAG);
+        assertThat(a.toBytes()[0]).isEqualTo(DistinctSketch.DENSE_TAG);
         assertThat(a.estimate()).isCloseTo(129, withinPercentage(6));
     }
 
@@ -81,7 +81,7 @@ class DistinctSketchTest {
             b.add(userId(3, i));
         }
         a.merge(b);
-        assertThat(a.toBytes()[0]).isEqualTo(DistinctSketch.PACKED_TAG);
+        assertThat(a.toBytes()[0]).isEqualTo(DistinctSketch.DENSE_TAG);
         assertThat(a.estimate()).isCloseTo(240, withinPercentage(6));
     }
 
@@ -217,7 +217,8 @@ class DistinctSketchTest {
         byte[] before = dense.toBytes();
         byte[] badRegister = other.toBytes();
         badRegister[badRegister.length - 1] = 55;
-        for (byte[] bytes : List.of(badRegister, Arrays.copyOf(other.toBytes(), 100), Arrays.copyOf(before, 1_000), new byte[] {9, 1})) {
+        for (byte[] bytes : List.of(badRegister, Arrays.copyOf(other.toBytes(), 100), Arrays.copyOf(dense.toPackedBytes(), 1_000),
+                new byte[] {9, 1})) {
             assertThatThrownBy(() -> dense.mergeBytes(bytes)).isExactlyInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("sketch");
             assertThat(dense.toBytes()).isEqualTo(before);
@@ -238,7 +239,7 @@ class DistinctSketchTest {
         assertThat(parts).hasSize(4);
         assertThat(parts.get(0)).isEqualTo(exact.toBytes());
         assertThat(parts.get(1)).isEqualTo(new DistinctSketch().toBytes());
-        assertThat(parts.get(2)).isEqualTo(dense.toBytes());
+        assertThat(parts.get(2)).isEqualTo(dense.toPackedBytes());
         assertThat(parts.get(3)).isEqualTo(new DistinctSketch().toBytes());
         assertThat(joined).hasSize(4 * 2 + 10 + 1 + 1025 + 1);
     }
@@ -253,8 +254,10 @@ class DistinctSketchTest {
     }
 
     /**
-     * A dense sketch is stored two registers a byte while none passes 15, a byte each once one
-     * does; either form reads back, and merges, as the sketch it was.
+     * The packed form holds a dense sketch two registers a byte, the even-numbered one in the high
+     * half, while none passes 15, and is the plain dense form once one does; either reads back, and
+     * merges, as the sketch it was. {@link DistinctSketch#toBytes()} keeps the plain form, which
+     * collectors before the packed one read.
      */
     @Test
     void denseSketchesArePackedWhileEveryRegisterFitsHalfAByte() {
@@ -262,25 +265,31 @@ class DistinctSketchTest {
         for (int i = 0; i < 1_000; i++) {
             packed.add(userId(5, i));
         }
-        assertThat(packed.toBytes()).hasSize(1 + 1024);
-        assertThat(packed.toBytes()[0]).isEqualTo(DistinctSketch.PACKED_TAG);
+        byte[] packedBytes = packed.toPackedBytes();
+        byte[] plain = packed.toBytes();
+        assertThat(packedBytes).hasSize(1 + 1024);
+        assertThat(packedBytes[0]).isEqualTo(DistinctSketch.PACKED_TAG);
+        assertThat(plain[0]).isEqualTo(DistinctSketch.DENSE_TAG);
+        // the layout is persisted: pinned against the registers of the plain form
+        for (int i = 0; i < 2048; i += 2) {
+            assertThat(packedBytes[1 + i / 2]).as("registers %d and %d", i, i + 1).isEqualTo((byte) (plain[1 + i] << 4 | plain[2 + i]));
+        }
 
         var wide = wide(6);
-        assertThat(wide.toBytes()).hasSize(1 + 2048);
-        assertThat(wide.toBytes()[0]).isEqualTo(DistinctSketch.DENSE_TAG);
+        assertThat(wide.toPackedBytes()).isEqualTo(wide.toBytes()).hasSize(1 + 2048);
 
         for (var sketch : List.of(packed, wide)) {
-            assertThat(copy(sketch).toBytes()).isEqualTo(sketch.toBytes());
-            assertThat(copy(sketch).estimate()).isEqualTo(sketch.estimate());
+            assertThat(DistinctSketch.fromBytes(sketch.toPackedBytes()).toBytes()).isEqualTo(sketch.toBytes());
+            assertThat(DistinctSketch.fromBytes(sketch.toPackedBytes()).estimate()).isEqualTo(sketch.estimate());
         }
         var viaSketch = copy(wide);
         viaSketch.merge(packed);
         var viaBytes = copy(wide);
-        viaBytes.mergeBytes(packed.toBytes());
+        viaBytes.mergeBytes(packedBytes);
         assertThat(viaBytes.toBytes()).isEqualTo(viaSketch.toBytes());
         var exact = new DistinctSketch();
         exact.add("a");
-        exact.mergeBytes(packed.toBytes());
+        exact.mergeBytes(packedBytes);
         packed.add("a");
         assertThat(exact.toBytes()).isEqualTo(packed.toBytes());
     }
@@ -319,7 +328,7 @@ class DistinctSketchTest {
         for (int i = 0; i < 1_000; i++) {
             packed.add(userId(1, i));
         }
-        byte[] packedBytes = packed.toBytes();
+        byte[] packedBytes = packed.toPackedBytes();
 
         byte[] unsorted = exactBytes.clone();
         System.arraycopy(exactBytes, 2, unsorted, 10, 8);
