@@ -186,10 +186,9 @@ public final class DistinctSketch {
 
     /**
      * {@link #toBytes()}, but a dense sketch whose registers all fit half a byte as tag
-     * {@value #PACKED_TAG} then the 2048 registers in 1024 bytes. Collectors before that form cannot
-     * read it: the summary job writes it where none will (DuckDB's file, which one process owns;
-     * {@code quarter_users}), and {@link #toBytes()} elsewhere, so that an older collector sharing
-     * a PostgreSQL database during a rolling upgrade still reads its sketches.
+     * {@value #PACKED_TAG} then the 2048 registers in 1024 bytes. Only for values that collectors
+     * before that form never read ({@code quarter_users}); the others keep {@link #toBytes()}, so
+     * that an older collector sharing the database during a rolling upgrade still reads them.
      */
     public byte[] toPackedBytes() {
         if (registers != null && packs(registers)) {

@@ -588,21 +588,14 @@ public final class SummaryJob {
      * Hours with few requests (late rows scattered over months) would cost a statement each, so
      * rows go many at a time through {@link BulkInsert}. Holds only serialised sketches, a
      * bounded number of them.
-     *
-     * <p>On DuckDB every distinct-count sketch is stored packed ({@link DistinctSketch#toPackedBytes}):
-     * one process owns the file, so no collector older than that form reads it, and a view reads
-     * about half the bytes. PostgreSQL may be shared by an older collector during a rolling
-     * upgrade, so there only {@code quarter_users}, which older collectors never read, is packed.
      */
     private static final class SketchWriter implements AutoCloseable {
-        private final boolean packed;
         private final BulkInsert hourly;
         private final BulkInsert quarters;
         /** By slice number from 1. */
         private final List<BulkInsert> slices = new ArrayList<>();
 
         SketchWriter(Connection connection, boolean hourly) throws SQLException {
-            this.packed = connection.isWrapperFor(DuckDBConnection.class);
             // an appender failing to open closes the ones opened before it
             try {
                 this.hourly = hourly ? new BulkInsert(connection, "rollup_sketches",
@@ -628,12 +621,12 @@ public final class SummaryJob {
                 Split split = entry.getKey();
                 HourSketches sketches = entry.getValue();
                 if (hourly != null) {
-                    byte[][] bytes = sketches.toBytes(packed);
+                    byte[][] bytes = sketches.toBytes();
                     hourly.add(split.keyId(), split.hour(), split.hostname(), split.bot(), split.notFound(), bytes[0], bytes[1],
                             bytes[2], bytes[3]);
                 }
                 for (Map.Entry<SliceValue, Sketches> slice : sketches.slices.entrySet()) {
-                    byte[][] bytes = slice.getValue().toBytes(packed);
+                    byte[][] bytes = slice.getValue().toBytes();
                     slices.get(slice.getKey().slice() - 1).add(split.keyId(), split.hour(), split.hostname(), split.bot(),
                             split.notFound(), slice.getKey().value(), bytes[0], bytes[1], bytes[2], bytes[3],
                             DistinctSketch.joinBytes(slice.getValue().quarterUsers));
@@ -642,7 +635,7 @@ public final class SummaryJob {
                     DistinctSketch users = sketches.quarterUsers[quarter];
                     if (users != null) {
                         quarters.add(split.keyId(), split.hour(), split.hostname(), split.bot(), split.notFound(), quarter,
-                                packed ? users.toPackedBytes() : users.toBytes());
+                                users.toBytes());
                     }
                 }
             }
@@ -793,11 +786,8 @@ public final class SummaryJob {
             }
         }
 
-        /** The latency histogram and the three distinct-count sketches, those {@code packed} or not. */
-        byte[][] toBytes(boolean packed) {
-            return packed
-                    ? new byte[][] {latency.toBytes(), ips.toPackedBytes(), userIds.toPackedBytes(), users.toPackedBytes()}
-                    : new byte[][] {latency.toBytes(), ips.toBytes(), userIds.toBytes(), users.toBytes()};
+        byte[][] toBytes() {
+            return new byte[][] {latency.toBytes(), ips.toBytes(), userIds.toBytes(), users.toBytes()};
         }
     }
 
