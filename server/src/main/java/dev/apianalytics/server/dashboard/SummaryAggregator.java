@@ -209,8 +209,7 @@ final class SummaryAggregator {
                     : null;
             sketches = join(currentSketches);
             if (straddlingUsers != null) {
-                join(straddlingUsers).forEach((index, users) ->
-                        sketches.bucketUsers.computeIfAbsent(index, i -> new DistinctSketch()).merge(users));
+                SummarySketches.mergeByBucket(sketches.bucketUsers, join(straddlingUsers));
             }
             activity = activity(hours, sketches, usersPerBucket, sql, span);
             hourOfDay = hours.hourOfDay;

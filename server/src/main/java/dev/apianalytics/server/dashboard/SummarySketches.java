@@ -37,7 +37,7 @@ final class SummarySketches {
 
         /** The users of the activity bucket that holds {@code hour}. */
         DistinctSketch usersAt(Instant hour, DashboardSql sql, Span span) {
-            return bucketUsers.computeIfAbsent(SummaryAggregator.bucketIndex(sql, span, hour), i -> new DistinctSketch());
+            return bucketUsers(bucketUsers, sql, span, hour);
         }
     }
 
@@ -69,21 +69,35 @@ final class SummarySketches {
         String table = filters.table("rollup_sketches");
         String stored = "SELECT " + columns + " FROM " + table + " WHERE key_id = ? AND hour >= ? AND hour < ?"
                 + filters.sql(table, parameters);
-        try (PreparedStatement select = connection.prepareStatement(stored)) {
-            PostgresStorage.preferBinaryResults(select);
-            DashboardSql.bind(select, parameters);
-            select.setFetchSize(1_000);
-            try (ResultSet rows = select.executeQuery()) {
+        forEachStored(connection, stored, parameters, row -> {
+            sketches.ips.mergeBytes(row.getBytes(2));
+            sketches.userIds.mergeBytes(row.getBytes(3));
+            if (full) {
+                sketches.latency.merge(LatencyHistogram.fromBytes(row.getBytes(4)));
+            }
+            Instant hour = hourlyUsers ? Storage.instant(row, 1) : null;
+            if (hourlyUsers && !(byQuarter && straddles(hour, sql, span))) {
+                sketches.usersAt(hour, sql, span).mergeBytes(row.getBytes(5));
+            }
+        });
+    }
+
+    /** What to do with one row of stored summaries. */
+    @FunctionalInterface
+    private interface StoredRow {
+        void read(ResultSet row) throws SQLException;
+    }
+
+    /** Runs {@code select} over stored summaries, their sketches read as bytes, and hands each row to {@code each}. */
+    private static void forEachStored(Connection connection, String select, List<Object> parameters, StoredRow each)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(select)) {
+            PostgresStorage.preferBinaryResults(statement);
+            DashboardSql.bind(statement, parameters);
+            statement.setFetchSize(1_000);
+            try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    sketches.ips.mergeBytes(rows.getBytes(2));
-                    sketches.userIds.mergeBytes(rows.getBytes(3));
-                    if (full) {
-                        sketches.latency.merge(LatencyHistogram.fromBytes(rows.getBytes(4)));
-                    }
-                    Instant hour = hourlyUsers ? Storage.instant(rows, 1) : null;
-                    if (hourlyUsers && !(byQuarter && straddles(hour, sql, span))) {
-                        sketches.usersAt(hour, sql, span).mergeBytes(rows.getBytes(5));
-                    }
+                    each.read(rows);
                 }
             }
         }
@@ -96,17 +110,8 @@ final class SummarySketches {
                 Storage.utc(source.summarisedTo())));
         String stored = "SELECT hour, quarter, users FROM rollup_quarter_users WHERE key_id = ? AND hour >= ? AND hour < ?"
                 + filters.sql("rollup_quarter_users", parameters);
-        try (PreparedStatement select = connection.prepareStatement(stored)) {
-            PostgresStorage.preferBinaryResults(select);
-            DashboardSql.bind(select, parameters);
-            select.setFetchSize(1_000);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    Instant quarter = Storage.instant(rows, 1).plusSeconds(QUARTER_SECONDS * rows.getInt(2));
-                    sketches.usersAt(quarter, sql, span).mergeBytes(rows.getBytes(3));
-                }
-            }
-        }
+        forEachStored(connection, stored, parameters, row -> sketches.usersAt(
+                Storage.instant(row, 1).plusSeconds(QUARTER_SECONDS * row.getInt(2)), sql, span).mergeBytes(row.getBytes(3)));
     }
 
     private static final long QUARTER_SECONDS = 900;
@@ -174,37 +179,35 @@ final class SummarySketches {
         // DuckDB skips the row groups outside them
         String stored = "SELECT hour, users, quarter_users FROM " + table + " WHERE key_id = ? AND hour IN ("
                 + String.join(", ", straddling.stream().map(DashboardSql::literal).toList()) + ")" + filters.sql(table, parameters);
-        try (PreparedStatement select = connection.prepareStatement(stored)) {
-            PostgresStorage.preferBinaryResults(select);
-            DashboardSql.bind(select, parameters);
-            select.setFetchSize(1_000);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    Instant hour = Storage.instant(rows, 1);
-                    byte[] quarters = rows.getBytes(3);
-                    if (quarters == null) {
-                        unsplit.add(hour);
-                        continue;
-                    }
-                    List<byte[]> parts = DistinctSketch.splitBytes(quarters);
-                    if (parts.size() != 4) {
-                        throw new IllegalArgumentException("corrupt quarter users: " + parts.size() + " sketches, not 4, at " + hour);
-                    }
-                    for (int quarter = 0; quarter < parts.size(); quarter++) {
-                        bucketUsers(users, sql, span, hour.plusSeconds(QUARTER_SECONDS * quarter)).mergeBytes(parts.get(quarter));
-                    }
-                }
+        forEachStored(connection, stored, parameters, row -> {
+            Instant hour = Storage.instant(row, 1);
+            byte[] quarters = row.getBytes(3);
+            if (quarters == null) {
+                unsplit.add(hour);
+                return;
             }
-        }
+            List<byte[]> parts = DistinctSketch.splitBytes(quarters);
+            if (parts.size() != 4) {
+                throw new IllegalArgumentException("corrupt quarter users: " + parts.size() + " sketches, not 4, at " + hour);
+            }
+            for (int quarter = 0; quarter < parts.size(); quarter++) {
+                bucketUsers(users, sql, span, hour.plusSeconds(QUARTER_SECONDS * quarter)).mergeBytes(parts.get(quarter));
+            }
+        });
         if (!unsplit.isEmpty()) {
-            straddlingUsersFromRows(connection, source, filters, sql, span, List.copyOf(unsplit))
-                    .forEach((index, fromRows) -> users.computeIfAbsent(index, i -> new DistinctSketch()).merge(fromRows));
+            mergeByBucket(users, straddlingUsersFromRows(connection, source, filters, sql, span, List.copyOf(unsplit)));
         }
         return users;
     }
 
+    /** The users of the activity bucket that holds {@code time}, in {@code users} by bucket index. */
     private static DistinctSketch bucketUsers(Map<Long, DistinctSketch> users, DashboardSql sql, Span span, Instant time) {
         return users.computeIfAbsent(SummaryAggregator.bucketIndex(sql, span, time), i -> new DistinctSketch());
+    }
+
+    /** Merges users by bucket index ({@link #straddlingUsers}) into {@code into}. */
+    static void mergeByBucket(Map<Long, DistinctSketch> into, Map<Long, DistinctSketch> users) {
+        users.forEach((index, sketch) -> into.computeIfAbsent(index, i -> new DistinctSketch()).merge(sketch));
     }
 
     /** {@link #straddlingUsers} from the rows of the straddling hours. */

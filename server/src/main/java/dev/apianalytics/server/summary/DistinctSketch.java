@@ -145,10 +145,8 @@ public final class DistinctSketch {
     public void mergeBytes(byte[] bytes) {
         if (registers != null && bytes != null && bytes.length > 0 && bytes[0] == PACKED_TAG) {
             checkPacked(bytes);
-            for (int i = 0; i < REGISTERS; i += 2) {
-                int pair = bytes[1 + i / 2];
-                registers[i] = (byte) Math.max(registers[i], (pair >> 4) & 0xF);
-                registers[i + 1] = (byte) Math.max(registers[i + 1], pair & 0xF);
+            for (int i = 0; i < REGISTERS; i++) {
+                registers[i] = (byte) Math.max(registers[i], packedRegister(bytes, i));
             }
             return;
         }
@@ -181,7 +179,19 @@ public final class DistinctSketch {
             System.arraycopy(registers, 0, bytes, 1, REGISTERS);
             return bytes;
         }
-        return exactBytes();
+        if (hashes.length == 0) {
+            return new byte[] {EXACT_TAG};
+        }
+        byte[] bytes = new byte[2 + 8 * hashes.length];
+        bytes[0] = EXACT_TAG;
+        bytes[1] = (byte) hashes.length;
+        for (int i = 0; i < hashes.length; i++) {
+            long hash = hashes[i];
+            for (int b = 0; b < 8; b++) {
+                bytes[2 + 8 * i + b] = (byte) (hash >>> (56 - 8 * b));
+            }
+        }
+        return bytes;
     }
 
     /**
@@ -200,22 +210,6 @@ public final class DistinctSketch {
             return bytes;
         }
         return toBytes();
-    }
-
-    private byte[] exactBytes() {
-        if (hashes.length == 0) {
-            return new byte[] {EXACT_TAG};
-        }
-        byte[] bytes = new byte[2 + 8 * hashes.length];
-        bytes[0] = EXACT_TAG;
-        bytes[1] = (byte) hashes.length;
-        for (int i = 0; i < hashes.length; i++) {
-            long hash = hashes[i];
-            for (int b = 0; b < 8; b++) {
-                bytes[2 + 8 * i + b] = (byte) (hash >>> (56 - 8 * b));
-            }
-        }
-        return bytes;
     }
 
     /**
@@ -317,11 +311,15 @@ public final class DistinctSketch {
     private static byte[] readPacked(byte[] bytes) {
         checkPacked(bytes);
         byte[] registers = new byte[REGISTERS];
-        for (int i = 0; i < REGISTERS; i += 2) {
-            registers[i] = (byte) ((bytes[1 + i / 2] >> 4) & 0xF);
-            registers[i + 1] = (byte) (bytes[1 + i / 2] & 0xF);
+        for (int i = 0; i < REGISTERS; i++) {
+            registers[i] = (byte) packedRegister(bytes, i);
         }
         return registers;
+    }
+
+    /** Register {@code i} of the packed form: the high half of its byte when even, the low half when odd. */
+    private static int packedRegister(byte[] packed, int i) {
+        return packed[1 + i / 2] >> (i % 2 == 0 ? 4 : 0) & 0xF;
     }
 
     /** Throws unless {@code bytes} (tag {@value #PACKED_TAG}) hold {@link #REGISTERS} half-byte registers; any half byte is a rank. */

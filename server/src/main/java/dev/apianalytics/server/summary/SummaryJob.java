@@ -228,10 +228,7 @@ public final class SummaryJob {
             }
             Instant lower = floor != null && floor.isAfter(firstHour[0]) ? floor : firstHour[0];
             if (!covered.isAfter(lower)) {
-                saveProgress(connection, FINER_FROM, EVERY_HOUR);
-                if (covered.equals(sliceQuarterUsersFrom(connection))) {
-                    saveProgress(connection, SLICE_QUARTER_USERS_FROM, EVERY_HOUR);
-                }
+                saveFinerFrom(connection, covered, EVERY_HOUR);
                 return false;
             }
             Instant from = covered.minus(span[0]).isAfter(lower) ? covered.minus(span[0]) : lower;
@@ -245,13 +242,22 @@ public final class SummaryJob {
                     .filter(table -> Summaries.FINER_TABLES.contains(table.hourly())).toList());
             span[0] = rows >= LIGHT_ROWS ? CHUNK : span[0].multipliedBy(8).compareTo(MAX_BACKFILL) > 0 ? MAX_BACKFILL
                     : span[0].multipliedBy(8);
-            saveProgress(connection, FINER_FROM, from);
-            if (covered.equals(sliceQuarterUsersFrom(connection))) {
-                saveProgress(connection, SLICE_QUARTER_USERS_FROM, from);
-            }
+            saveFinerFrom(connection, covered, from);
             return true;
         })) {
             LOG.log(System.Logger.Level.DEBUG, "summaries: finer summaries extended back");
+        }
+    }
+
+    /**
+     * Saves that the finer summaries, which started at {@code covered}, now start at {@code from},
+     * and the slices' users per quarter hour with them where those started there too: the
+     * backfill writes them as it goes.
+     */
+    private static void saveFinerFrom(Connection connection, Instant covered, Instant from) throws SQLException {
+        saveProgress(connection, FINER_FROM, from);
+        if (covered.equals(sliceQuarterUsersFrom(connection))) {
+            saveProgress(connection, SLICE_QUARTER_USERS_FROM, from);
         }
     }
 
