@@ -78,6 +78,15 @@ final class CollectorApi implements ServerExtension {
             }
         });
 
+        // minutes after start-up, so that an upgraded database gets its indexes that day, not an hour later
+        context.every(RETENTION_INTERVAL, Duration.ofMinutes(3), "user indexes of closed request partitions", () -> {
+            try {
+                context.storage().indexClosedRequestPartitions(context.clock().instant());
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
         context.register(Job.RETENTION,
                 new RetentionJob(context.storage(), context.clock(), config.retention(), context.keys()::forget)::run);
         if (!config.retention().isZero()) {

@@ -1,6 +1,7 @@
 package dev.apianalytics.server.dashboard;
 
 import dev.apianalytics.server.storage.Dialect;
+import dev.apianalytics.server.storage.Schema;
 import dev.apianalytics.server.storage.Storage;
 import dev.apianalytics.server.summary.Summaries;
 import java.sql.PreparedStatement;
@@ -28,8 +29,8 @@ final class DashboardSql {
 
     /** The endpoint a request belongs to: its route template, or its path when the framework knew none. */
     static final String ENDPOINT = "coalesce(route, path)";
-    /** Who made a request: the user id where the middleware mapped one, otherwise the IP address. */
-    static final String USER = "coalesce(user_id, ip_address)";
+    /** Who made a request ({@link Schema#USER_KEY}). */
+    static final String USER = Schema.USER_KEY;
     static final String SUCCESS = "CASE WHEN status < 400 THEN 1 ELSE 0 END";
     /** More daylight-saving changes than any period holds (two a year for a century). */
     private static final int MAX_TRANSITIONS = 200;

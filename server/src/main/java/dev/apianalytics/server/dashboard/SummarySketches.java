@@ -225,7 +225,7 @@ final class SummarySketches {
                     + DashboardSql.within("created_at", List.<Instant[]>of(new Instant[] {hour, hour.plusSeconds(3600)}))
                     + filters.rowsSliceSql(parameters)));
         }
-        String rows = "SELECT DISTINCT hour, quarter, coalesce(user_id, ip_address) FROM (" + String.join(" UNION ALL ", hours)
+        String rows = "SELECT DISTINCT hour, quarter, " + DashboardSql.USER + " FROM (" + String.join(" UNION ALL ", hours)
                 + ") straddling WHERE 1 = 1" + filters.sketchRowsSql(parameters);
         try (PreparedStatement select = connection.prepareStatement(rows)) {
             DashboardSql.bind(select, parameters);

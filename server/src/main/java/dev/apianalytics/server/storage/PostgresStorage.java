@@ -33,6 +33,8 @@ public final class PostgresStorage extends SqlStorage {
     private static final long MAINTENANCE_LOCK = MIGRATION_LOCK + 1;
     /** Held while partitions are made, so that collectors sharing the database make each once. */
     private static final long PARTITIONS_LOCK = MIGRATION_LOCK + 2;
+    /** Held while closed partitions are indexed: one collector builds, the others skip that hour. */
+    static final long PARTITION_INDEX_LOCK = MIGRATION_LOCK + 3;
     /**
      * The memory a sort or hash of the summary job may take, for its transaction only: with the
      * default 4 MB PostgreSQL sorts a day's slices on disk where a hash of 32 MB would do (a day of
@@ -165,6 +167,24 @@ public final class PostgresStorage extends SqlStorage {
                 throw e;
             } finally {
                 connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    @Override
+    public int indexClosedRequestPartitions(Instant now) throws SQLException {
+        // CREATE INDEX CONCURRENTLY runs outside a transaction, so the lock is the session's
+        try (Connection connection = connection(); Statement statement = connection.createStatement()) {
+            try (ResultSet locked = statement.executeQuery("SELECT pg_try_advisory_lock(" + PARTITION_INDEX_LOCK + ")")) {
+                locked.next();
+                if (!locked.getBoolean(1)) {
+                    return 0;
+                }
+            }
+            try {
+                return RequestPartitions.indexClosed(connection, now);
+            } finally {
+                statement.execute("SELECT pg_advisory_unlock(" + PARTITION_INDEX_LOCK + ")");
             }
         }
     }

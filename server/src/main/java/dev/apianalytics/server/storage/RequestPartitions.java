@@ -1,10 +1,12 @@
 package dev.apianalytics.server.storage;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -30,6 +32,12 @@ final class RequestPartitions {
     static final int WEEKS_BEHIND = 13;
     /** Weeks made after the current one: the daily job can miss a month before rows reach the default. */
     static final int WEEKS_AHEAD = 5;
+    /**
+     * How long after its last instant a partition counts as closed and gets its user index: rows
+     * arrive seconds after they were made, a retried batch hours after, and a backfill (the demo's
+     * month, an import) pays the index on the rows it puts in a closed week.
+     */
+    static final Duration CLOSED_AFTER = Duration.ofDays(1);
     /** How long a drop or attach waits for its lock (queries queue behind a waiting one) before leaving it to the next run. */
     private static final String LOCK_TIMEOUT = "2s";
 
@@ -122,5 +130,60 @@ final class RequestPartitions {
             }
         }
         return rows;
+    }
+
+    /**
+     * Gives every closed partition (see {@link #CLOSED_AFTER}) an index on its rows' key and user
+     * ({@link Schema#USER_KEY}), for the dashboard's user filter, which would otherwise scan the
+     * key's rows of the period: 1.5 s for 60 days of 10M rows, a few ms with the index. The open
+     * weeks have none, as one index on every partition cost PostgreSQL's ingestion a quarter of
+     * its rows a second (a user lands anywhere in it, where {@code created_at} appends); their
+     * rows are a week's at most. Each index is built {@code CONCURRENTLY}, so rows and reads go
+     * on while it builds; one a failed build left invalid is dropped and built again. Without
+     * {@code created_at} in it, PostgreSQL keeps each user's rows of a week as one entry and a
+     * list of rows, a fraction of an index per row. Needs {@code connection} in autocommit;
+     * returns how many indexes it built.
+     */
+    static int indexClosed(Connection connection, Instant now) throws SQLException {
+        LocalDateTime closedBefore = LocalDateTime.ofInstant(now.minus(CLOSED_AFTER), ZoneOffset.UTC);
+        int built = 0;
+        try (Statement statement = connection.createStatement()) {
+            for (Partition partition : list(connection)) {
+                if (partition.to().isAfter(closedBefore)) {
+                    break;
+                }
+                String index = userIndex(partition.name());
+                Boolean valid = indexValid(connection, index);
+                if (Boolean.TRUE.equals(valid)) {
+                    continue;
+                }
+                if (valid != null) {
+                    statement.execute("DROP INDEX CONCURRENTLY IF EXISTS " + index);
+                }
+                long start = System.nanoTime();
+                statement.execute("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + index + " ON " + partition.name()
+                        + " (key_id, (" + Schema.USER_KEY + "))");
+                built++;
+                LOG.log(System.Logger.Level.INFO, "indexed the users of closed partition " + partition.name() + " in "
+                        + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+            }
+        }
+        return built;
+    }
+
+    /** The name of the user index of {@code partition}. */
+    static String userIndex(String partition) {
+        return partition + "_users";
+    }
+
+    /** Whether index {@code name} is valid, or null when there is none. */
+    private static Boolean indexValid(Connection connection, String name) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT i.indisvalid FROM pg_index i "
+                + "JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = ? AND pg_table_is_visible(c.oid)")) {
+            select.setString(1, name);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? rows.getBoolean(1) : null;
+            }
+        }
     }
 }

@@ -9,6 +9,13 @@ import java.util.List;
  */
 public final class Schema {
 
+    /**
+     * Who made a request: the user id where the middleware mapped one, otherwise the IP address.
+     * The dashboard's user filter and the user indexes of closed partitions spell it alike, so
+     * that PostgreSQL matches the one to the other.
+     */
+    public static final String USER_KEY = "coalesce(user_id, ip_address)";
+
     /** Column order of {@code requests}; the DuckDB appender and PostgreSQL COPY rely on it. */
     static final String REQUEST_COLUMNS = "key_id, created_at, hostname, ip_address, path, route, method, status, "
             + "response_time, user_agent, client, os, device, bot, location, user_id, framework, referrer";

@@ -140,6 +140,16 @@ public interface Storage extends AutoCloseable {
     }
 
     /**
+     * Indexes what no longer changes for the reads the dashboard cannot answer from summaries:
+     * on PostgreSQL, the users of the {@code requests} partitions whose week ended a day ago and
+     * more (see the server internals); nothing on DuckDB. Runs hourly; several collectors sharing
+     * a database take turns. Returns how many indexes it built.
+     */
+    default int indexClosedRequestPartitions(Instant now) throws SQLException {
+        return 0;
+    }
+
+    /**
      * Drops, in the caller's transaction (a {@link #maintain} one), every partition of
      * {@code requests} whose rows were all made before {@code before}; returns how many rows
      * went with them. DuckDB has no partitions: it returns 0 and {@link #deleteRequestsBefore}

@@ -1,6 +1,7 @@
 package dev.apianalytics.server.summary;
 
 import dev.apianalytics.server.storage.Migration;
+import dev.apianalytics.server.storage.Schema;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -256,7 +257,7 @@ public final class Summaries {
     }
 
     static String usersSelect(String rows, String where, Integer limit) {
-        String user = "coalesce(user_id, ip_address)";
+        String user = Schema.USER_KEY;
         String grouped = "SELECT " + SPLIT + ", " + user + " AS user_key, count(*) AS requests, "
                 + "CAST(sum(CASE WHEN status < 400 THEN 1 ELSE 0 END) AS BIGINT) AS successes, max(created_at) AS last_seen";
         if (limit == null) {
@@ -342,7 +343,7 @@ public final class Summaries {
                 + "row_number() OVER (PARTITION BY key_id, hour, hostname, bot, not_found, slice, slice_value "
                 + "ORDER BY count(*) DESC, user_key) AS r FROM (%s) s WHERE user_key IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7, 8";
         return "SELECT key_id, hour, hostname, bot, not_found, slice, slice_value, user_key, requests, successes, last_seen FROM ("
-                + slices(rows, where, slices, "coalesce(user_id, ip_address) AS user_key, status, created_at", grouped)
+                + slices(rows, where, slices, Schema.USER_KEY + " AS user_key, status, created_at", grouped)
                 + ") ranked" + (limit == null ? "" : " WHERE r <= " + limit);
     }
 

@@ -191,6 +191,77 @@ class PostgresStorageTest extends StorageContractTest {
         }
     }
 
+    /**
+     * The weeks that ended a day ago get an index on the key and user, which the dashboard's user
+     * filter uses; the open weeks none (it would cost every row ingested). An index a failed
+     * build left invalid is built again, and a collector finding another at work leaves it be.
+     */
+    @Test
+    void closedWeeksGetAUserIndexThatTheUserFilterUses() throws Exception {
+        Instant closed = Instant.parse("2025-01-06T00:00:00Z"); // a Monday
+        Instant open = closed.plus(Duration.ofDays(7));
+        Instant now = open.plus(Duration.ofHours(23)); // the week before ended 23 hours ago: not yet closed
+        storage.prepareRequestPartitions(now);
+        long key = storage.createKey(hash(), closed);
+        List<StoredRequest> rows = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            rows.add(row(closed.plusSeconds(60L * i), "h", "10.0.0." + i % 7, 200, "US", i % 2 == 0 ? "user-" + i % 20 : null));
+            rows.add(row(open.plusSeconds(60L * i), "h", "10.0.0." + i % 7, 200, "US", "user-" + i % 20));
+        }
+        storage.insertRequests(key, rows);
+        storage.insertRequests(key, List.of(row(closed.minusSeconds(60), "h", "10.0.0.1", 200, "US", null),
+                row(closed.minusSeconds(30), "h", "10.0.0.1", 200, "US", null)));
+        try (Connection connection = storage.connection(); Statement statement = connection.createStatement()) {
+            // a build that failed halfway (here on a duplicate), as a crash or a cancel would leave one
+            assertThatThrownBy(() -> statement.execute("CREATE UNIQUE INDEX CONCURRENTLY requests_w20241230_users "
+                    + "ON requests_w20241230 ((1))")).isInstanceOf(SQLException.class);
+        }
+        assertThat(userIndexes()).as("the failed build is not valid").isEmpty();
+
+        try (Connection other = storage.connection(); Statement statement = other.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + PostgresStorage.PARTITION_INDEX_LOCK + ")");
+            assertThat(storage.indexClosedRequestPartitions(now)).as("another collector is at it").isZero();
+            statement.execute("SELECT pg_advisory_unlock(" + PostgresStorage.PARTITION_INDEX_LOCK + ")");
+        }
+        assertThat(storage.indexClosedRequestPartitions(now)).as("the weeks before the last").isEqualTo(RequestPartitions.WEEKS_BEHIND - 1);
+        assertThat(userIndexes()).noneSatisfy(definition -> assertThat(definition).contains("requests_w20250106 "));
+        Instant dayAfter = open.plus(Duration.ofHours(25));
+        assertThat(storage.indexClosedRequestPartitions(dayAfter)).as("the last week, a day after its end").isOne();
+        assertThat(storage.indexClosedRequestPartitions(dayAfter)).as("nothing left to build").isZero();
+        assertThat(userIndexes()).as("valid, not unique, on the user key, the closed weeks only")
+                .hasSize(RequestPartitions.WEEKS_BEHIND).allSatisfy(definition -> assertThat(definition)
+                        .startsWith("CREATE INDEX ").contains("(key_id, COALESCE(user_id, ip_address))"))
+                .anySatisfy(definition -> assertThat(definition).contains("requests_w20241230 "))
+                .anySatisfy(definition -> assertThat(definition).contains("requests_w20250106 "))
+                .noneSatisfy(definition -> assertThat(definition).contains("requests_w20250113"));
+
+        try (Connection connection = storage.connection(); Statement statement = connection.createStatement()) {
+            statement.execute("ANALYZE requests_w20250106");
+            statement.execute("SET enable_seqscan = off");
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet lines = statement.executeQuery("EXPLAIN SELECT * FROM requests WHERE key_id = " + key
+                    + " AND created_at >= '2025-01-06' AND created_at < '2025-01-20' AND " + Schema.USER_KEY + " = 'user-4'")) {
+                while (lines.next()) {
+                    plan.append(lines.getString(1)).append('\n');
+                }
+            }
+            assertThat(plan).as("the closed week read by its user index").contains("requests_w20250106_users");
+        }
+    }
+
+    private List<String> userIndexes() throws SQLException {
+        List<String> definitions = new ArrayList<>();
+        try (Connection connection = storage.connection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                        + "JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname LIKE 'requests%users' "
+                        + "AND pg_table_is_visible(c.oid) AND i.indisvalid")) {
+            while (rows.next()) {
+                definitions.add(rows.getString(1));
+            }
+        }
+        return definitions;
+    }
+
     private static List<RequestPartitions.Partition> partitions(Storage storage) throws SQLException {
         try (Connection connection = storage.connection()) {
             return RequestPartitions.list(connection);
