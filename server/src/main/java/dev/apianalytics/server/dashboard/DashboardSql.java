@@ -56,7 +56,7 @@ final class DashboardSql {
         this.query = query;
         this.from = from;
         this.to = to;
-        this.localEpoch = localEpoch(epochSeconds(), "created_at", DashboardSql::literal);
+        this.localEpoch = localEpoch(epochOf("created_at"), "created_at", DashboardSql::literal);
     }
 
     /**
@@ -103,7 +103,7 @@ final class DashboardSql {
      */
     String localTimeOfHour(String hour, boolean epochSeconds, boolean wholeHour, List<Object> parameters) {
         String local = epochSeconds ? localEpoch(hour, hour, instant -> Long.toString(instant.getEpochSecond()))
-                : localEpoch("extract(epoch FROM " + hour + ")", hour, DashboardSql::literal);
+                : localEpoch(epochOf(hour), hour, DashboardSql::literal);
         List<String> readings = wholeHour ? List.of(local, "(" + local + " + 3599)") : List.of(local);
         StringBuilder condition = new StringBuilder("1 = 1");
         for (String reading : readings) {
@@ -175,8 +175,15 @@ final class DashboardSql {
         return "CAST(floor((" + localEpoch + " + " + shift + ") / " + bucket + ") AS BIGINT)";
     }
 
-    String epochSeconds() {
-        return "extract(epoch FROM created_at)";
+    /**
+     * Seconds since the epoch of TIMESTAMP {@code column}. PostgreSQL's {@code extract} returns a
+     * {@code numeric} from version 14 on, whose arithmetic made a local hour's test cost 120 ms
+     * over the 416,000 rows of an hour a day for 30 days of 10M rows, where {@code date_part}'s
+     * double costs 45 ms. A double holds a microsecond-precise epoch of this century to within
+     * 0.25 µs, so the local hours, days and buckets computed from it come out as exact.
+     */
+    String epochOf(String column) {
+        return dialect == Dialect.POSTGRESQL ? "date_part('epoch', " + column + ")" : "extract(epoch FROM " + column + ")";
     }
 
     /** Several percentiles of response time as one array, computed from one sort. */
@@ -239,15 +246,21 @@ final class DashboardSql {
         equal(where, parameters, "os", query.os());
         equal(where, parameters, "device", query.device());
         String hourByMinutes = query.hour() == null || dialect != Dialect.DUCKDB ? null : localHourByMinutes(query.hour());
+        // an hour's ranges, one a day, let DuckDB skip few row groups, and cost more to test than they save
+        List<Instant[]> ranges = hourByMinutes == null || query.weekday() != null ? localRanges(from, to) : null;
+        // where the zone keeps one offset, the ranges hold exactly the hour's or weekday's instants, and
+        // no row's local time need be computed (PostgreSQL: 45 ms for the 416,000 rows of an hour a day, 10M rows)
+        boolean rangesExact = ranges != null && oneOffset(from, to);
         if (hourByMinutes != null) {
             where.append(" AND ").append(hourByMinutes);
-        } else {
+        } else if (!rangesExact) {
             equal(where, parameters, hourOfDay(), query.hour());
         }
-        equal(where, parameters, weekday(), query.weekday());
-        if (hourByMinutes == null || query.weekday() != null) {
-            // an hour's ranges, one a day, let DuckDB skip few row groups, and cost more to test than they save
-            where.append(localTimeRanges(from, to));
+        if (!rangesExact) {
+            equal(where, parameters, weekday(), query.weekday());
+        }
+        if (ranges != null) {
+            where.append(" AND ").append(within("created_at", ranges));
         }
         if (query.version() != null) {
             // the version of the endpoint, as the versions panel and the version slice read it
@@ -383,6 +396,16 @@ final class DashboardSql {
     /** The day of the week, 0 Monday to 6 Sunday, of a wall-clock reading (the epoch's first day was a Thursday). */
     static int weekdayIndexOf(long localEpochSeconds) {
         return (int) Math.floorMod(Math.floorDiv(localEpochSeconds, 86_400) + 3, 7);
+    }
+
+    /**
+     * Whether the zone's offset stays the same from two days before {@code from} to two days after
+     * {@code to}: then {@link #localRanges} (which start the day before {@code from}) are exact.
+     */
+    private boolean oneOffset(Instant from, Instant to) {
+        ZoneRules rules = query.zone().getRules();
+        ZoneOffsetTransition next = rules.nextTransition(from.minus(2, ChronoUnit.DAYS));
+        return rules.isFixedOffset() || next == null || !next.getInstant().isBefore(to.plus(2, ChronoUnit.DAYS));
     }
 
     /**
