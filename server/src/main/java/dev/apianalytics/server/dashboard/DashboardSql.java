@@ -332,10 +332,12 @@ final class DashboardSql {
      * SELECT of when the last request was made, between {@code from} and {@code to}, whose path a
      * hidden pattern matches but whose route, its endpoint in the summaries, none does (null when
      * none was): while there is none, the endpoint slices answer the hidden endpoints exactly.
-     * Usually there is none, so every row is read, and as an aggregate PostgreSQL reads the
-     * partitions in parallel (60 days of 10M rows: 0.66 s, where {@code LIMIT 1}, planned as if a
-     * match came early, read them one after the other in 1.6 s); {@code count(*)} keeps it from
-     * taking {@code max} from the index in order instead (2.8 s).
+     * Usually there is none. PostgreSQL finds the paths of closed weeks in their path indexes
+     * ({@link Schema#PATH_NOT_ROUTE}) and scans the open weeks' rows, as an aggregate in
+     * parallel (where {@code LIMIT 1}, planned as if a match came early, read the partitions one
+     * after the other); {@code count(*)} keeps it from taking {@code max} from the
+     * {@code created_at} index in order instead. The patterns must be planned as the values they
+     * are, for the path index to serve them ({@link Storage#planWithValues}).
      */
     String hiddenOnlyByPath(long keyId, Instant from, Instant to, List<Object> parameters) {
         parameters.add(keyId);
@@ -345,7 +347,8 @@ final class DashboardSql {
         parameters.addAll(patterns);
         parameters.addAll(patterns);
         return "SELECT max(created_at), count(*) FROM requests WHERE key_id = ? AND created_at >= ? AND created_at < ? "
-                + "AND route IS NOT NULL AND NOT " + anyLike("route", patterns.size()) + " AND " + anyLike("path", patterns.size());
+                + "AND " + Schema.PATH_NOT_ROUTE + " AND " + anyLike("path", patterns.size())
+                + " AND NOT " + anyLike("route", patterns.size());
     }
 
     /** The query's hidden-endpoint patterns as LIKE patterns ({@link #like}). */

@@ -120,6 +120,7 @@ final class HiddenPathChecks {
             throws SQLException {
         List<Object> parameters = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(sql.hiddenOnlyByPath(keyId, from, to, parameters))) {
+            Storage.planWithValues(select);
             DashboardSql.bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 rows.next();

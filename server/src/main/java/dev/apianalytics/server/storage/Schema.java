@@ -16,6 +16,14 @@ public final class Schema {
      */
     public static final String USER_KEY = "coalesce(user_id, ip_address)";
 
+    /**
+     * The rows whose path differs from their route: only these can be hidden by their path alone
+     * (a path equal to its route matches a pattern exactly when the route does). The check for
+     * them and the path indexes of closed partitions spell it alike, so that PostgreSQL reads
+     * those indexes for it.
+     */
+    public static final String PATH_NOT_ROUTE = "route IS NOT NULL AND path <> route";
+
     /** Column order of {@code requests}; the DuckDB appender and PostgreSQL COPY rely on it. */
     static final String REQUEST_COLUMNS = "key_id, created_at, hostname, ip_address, path, route, method, status, "
             + "response_time, user_agent, client, os, device, bot, location, user_id, framework, referrer";

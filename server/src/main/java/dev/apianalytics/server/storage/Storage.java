@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import org.postgresql.PGStatement;
 
 /**
  * Where the collector keeps keys and requests: {@link DuckDbStorage} (embedded, the default) or
@@ -141,8 +142,8 @@ public interface Storage extends AutoCloseable {
 
     /**
      * Indexes what no longer changes for the reads the dashboard cannot answer from summaries:
-     * on PostgreSQL, the users of the {@code requests} partitions whose week ended a day ago and
-     * more (see the server internals); nothing on DuckDB. Runs hourly; several collectors sharing
+     * on PostgreSQL, the users and paths of the {@code requests} partitions whose week ended a day
+     * ago and more (see the server internals); nothing on DuckDB. Runs hourly; several collectors sharing
      * a database take turns. Returns how many indexes it built.
      */
     default int indexClosedRequestPartitions(Instant now) throws SQLException {
@@ -182,6 +183,18 @@ public interface Storage extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * Has PostgreSQL plan {@code statement} with the values bound to it, each time it runs: a LIKE
+     * pattern uses an index for its constant prefix only when planned as its value, and the driver
+     * would otherwise prepare a statement run a few times on a connection once on the server,
+     * where PostgreSQL may settle on one plan for any value. Nothing on DuckDB.
+     */
+    static void planWithValues(PreparedStatement statement) throws SQLException {
+        if (statement.isWrapperFor(PGStatement.class)) {
+            statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+        }
+    }
 
     /** Binds {@code parameters} in order: numbers as numbers, everything else (timestamps, text) as objects. */
     static void bind(PreparedStatement statement, List<?> parameters) throws SQLException {

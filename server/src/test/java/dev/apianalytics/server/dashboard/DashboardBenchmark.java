@@ -104,7 +104,7 @@ public final class DashboardBenchmark {
         HiddenPathChecks keptChecks = flags.contains("checks-kept") ? new HiddenPathChecks(Clock.systemUTC()) : null;
         // "keep" leaves the seeded key (and DuckDB's directory) behind for timing queries by hand
         boolean keep = flags.contains("keep");
-        // "unindexed" leaves PostgreSQL's closed weeks without the user indexes a collector builds
+        // "unindexed" leaves PostgreSQL's closed weeks without the indexes a collector builds
         // "only=REGEX" times the views the expression finds in, such as only=30d&tz=Europe/Paris$
         java.util.regex.Pattern only = flags.stream().filter(flag -> flag.startsWith("only=")).findFirst()
                 .map(flag -> java.util.regex.Pattern.compile(flag.substring("only=".length()))).orElse(null);
@@ -140,10 +140,10 @@ public final class DashboardBenchmark {
             Instant summarised = new SummaryJob(storage, Clock.fixed(now, ZoneOffset.UTC)).run();
             System.out.printf("summarised every hour until %s in %.1f s%n", summarised, (System.nanoTime() - started) / 1e9);
             if (!flags.contains("unindexed")) {
-                // PostgreSQL's user indexes of the closed weeks, as a running collector builds them hourly
+                // PostgreSQL's indexes of the closed weeks, as a running collector builds them hourly
                 started = System.nanoTime();
                 int indexed = storage.indexClosedRequestPartitions(now);
-                System.out.printf("indexed the users of %d closed partition(s) in %.1f s%n", indexed, (System.nanoTime() - started) / 1e9);
+                System.out.printf("built %d index(es) of closed partitions in %.1f s%n", indexed, (System.nanoTime() - started) / 1e9);
             }
             for (String view : runs > 0 ? VIEWS : List.<String>of()) {
                 if (only != null && !only.matcher(view).find()) {
