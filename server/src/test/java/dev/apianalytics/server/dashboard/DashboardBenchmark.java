@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -125,7 +126,11 @@ public final class DashboardBenchmark {
         try {
             storage.migrate(Schema.migrations());
             storage.migrate(Summaries.migrations());
-            Instant now = Instant.now();
+            // "minute=M" times the views as at minute M of the hour, the last such minute before now: a
+            // period starts at that minute, and its first hour's rows up to the next hour are read raw
+            Instant now = flags.stream().filter(flag -> flag.startsWith("minute=")).findFirst()
+                    .map(flag -> atMinute(Instant.now(), Integer.parseInt(flag.substring("minute=".length()))))
+                    .orElseGet(Instant::now);
             // PostgreSQL's weekly partitions, as a collector makes them when it starts
             storage.prepareRequestPartitions(now);
             if (!reuse) {
@@ -166,6 +171,12 @@ public final class DashboardBenchmark {
     }
 
     /** Times one view both ways, alternating run by run so that both see the same machine. */
+    /** The last instant at minute {@code minute} of an hour, second 30, not after {@code now}. */
+    static Instant atMinute(Instant now, int minute) {
+        Instant at = now.truncatedTo(ChronoUnit.HOURS).plusSeconds(minute * 60L + 30);
+        return at.isAfter(now) ? at.minus(Duration.ofHours(1)) : at;
+    }
+
     private static void time(Storage storage, ExecutorService threads, long keyId, String view, Instant now, int runs,
             boolean rowsToo, HiddenPathChecks keptChecks) throws Exception {
         DashboardQuery query = DashboardQuery.parse(parameters(view));
