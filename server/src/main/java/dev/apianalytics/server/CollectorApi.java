@@ -16,8 +16,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The collector's own endpoints: ingestion, the data API, deletion, health; and the retention
@@ -33,6 +37,14 @@ final class CollectorApi implements ServerExtension {
     static final Duration BATCH_ID_LIFETIME = Duration.ofHours(24);
 
     private CountryLookup countries = CountryLookup.none();
+    /** Builds the closed weeks' indexes ({@link dev.apianalytics.server.storage.Storage#indexClosedRequestPartitions}). */
+    private final ExecutorService indexBuilder = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "api-analytics-index-builder");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Whether a run of {@link #indexBuilder} is under way: an hour's run waits for none. */
+    private final AtomicBoolean indexing = new AtomicBoolean();
 
     @Override
     public List<String> keyOwnedTables() {
@@ -78,12 +90,21 @@ final class CollectorApi implements ServerExtension {
             }
         });
 
-        // minutes after start-up, so that an upgraded database gets its indexes that day, not an hour later
-        context.every(RETENTION_INTERVAL, Duration.ofMinutes(3), "user indexes of closed request partitions", () -> {
-            try {
-                context.storage().indexClosedRequestPartitions(context.clock().instant());
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
+        // minutes after start-up, so that an upgraded database gets its indexes that day, not an hour later;
+        // on a thread of its own, as a build can take minutes where the shared job threads are two
+        context.every(RETENTION_INTERVAL, Duration.ofMinutes(3), "indexes of closed request partitions", () -> {
+            if (indexing.compareAndSet(false, true)) {
+                indexBuilder.execute(() -> {
+                    try {
+                        Instant now = context.clock().instant();
+                        context.storage().indexClosedRequestPartitions(now, config.rawRowsFrom(now));
+                    } catch (SQLException | RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "cannot index the closed request partitions yet; "
+                                + "the next run, in " + RETENTION_INTERVAL + ", tries again", e);
+                    } finally {
+                        indexing.set(false);
+                    }
+                });
             }
         });
 
@@ -114,6 +135,7 @@ final class CollectorApi implements ServerExtension {
 
     @Override
     public void close() {
+        indexBuilder.shutdownNow();
         try {
             countries.close();
         } catch (IOException ignored) {

@@ -247,10 +247,10 @@ final class DashboardSql {
         equal(where, parameters, "device", query.device());
         String hourByMinutes = query.hour() == null || dialect != Dialect.DUCKDB ? null : localHourByMinutes(query.hour());
         // an hour's ranges, one a day, let DuckDB skip few row groups, and cost more to test than they save
-        List<Instant[]> ranges = hourByMinutes == null || query.weekday() != null ? localRanges(from, to) : null;
-        // where the zone keeps one offset, the ranges hold exactly the hour's or weekday's instants, and
-        // no row's local time need be computed (PostgreSQL: 45 ms for the 416,000 rows of an hour a day, 10M rows)
-        boolean rangesExact = ranges != null && oneOffset(from, to);
+        LocalRanges ranges = hourByMinutes == null || query.weekday() != null ? localRangesOf(from, to) : null;
+        // where the zone keeps one offset around each, the ranges hold exactly the hour's or weekday's instants,
+        // and no row's local time need be computed (PostgreSQL: 45 ms for the 416,000 rows of an hour a day, 10M rows)
+        boolean rangesExact = ranges != null && ranges.exact();
         if (hourByMinutes != null) {
             where.append(" AND ").append(hourByMinutes);
         } else if (!rangesExact) {
@@ -260,7 +260,7 @@ final class DashboardSql {
             equal(where, parameters, weekday(), query.weekday());
         }
         if (ranges != null) {
-            where.append(" AND ").append(within("created_at", ranges));
+            where.append(" AND ").append(within("created_at", ranges.ranges()));
         }
         if (query.version() != null) {
             // the version of the endpoint, as the versions panel and the version slice read it
@@ -403,16 +403,6 @@ final class DashboardSql {
     }
 
     /**
-     * Whether the zone's offset stays the same from two days before {@code from} to two days after
-     * {@code to}: then {@link #localRanges} (which start the day before {@code from}) are exact.
-     */
-    private boolean oneOffset(Instant from, Instant to) {
-        ZoneRules rules = query.zone().getRules();
-        ZoneOffsetTransition next = rules.nextTransition(from.minus(2, ChronoUnit.DAYS));
-        return rules.isFixedOffset() || next == null || !next.getInstant().isBefore(to.plus(2, ChronoUnit.DAYS));
-    }
-
-    /**
      * The UTC ranges of {@link #localTimeRanges}, or null for none. Each holds every instant whose
      * local time (as {@link #localEpoch} computes it) falls in the hour or day, whatever the clocks
      * do: a local time L is read at instant L minus the offset then in force, so the range runs
@@ -421,11 +411,24 @@ final class DashboardSql {
      * whole; one that clocks skip, in part or whole, is covered where it exists).
      */
     List<Instant[]> localRanges(Instant from, Instant to) {
+        LocalRanges local = localRangesOf(from, to);
+        return local == null ? null : local.ranges();
+    }
+
+    /**
+     * The UTC ranges of a local hour or weekday, and whether each is exactly the instants that
+     * read as that hour or day: the zone keeps one offset around it.
+     */
+    record LocalRanges(List<Instant[]> ranges, boolean exact) {}
+
+    /** {@link #localRanges}, with whether they are exact; null for none. */
+    LocalRanges localRangesOf(Instant from, Instant to) {
         if (query.hour() == null && query.weekday() == null) {
             return null;
         }
         ZoneId zone = query.zone();
         List<Instant[]> ranges = new ArrayList<>();
+        boolean exact = true;
         // from the day before: where clocks go back over midnight, an instant after from can read as that day
         for (LocalDate day = from.atZone(zone).toLocalDate().minusDays(1); !day.atStartOfDay(zone).toInstant().isAfter(to);
                 day = day.plusDays(1)) {
@@ -442,9 +445,10 @@ final class DashboardSql {
                     return null;
                 }
                 ranges.add(new Instant[] {first, last});
+                exact &= offsets[0] == offsets[1];
             }
         }
-        return ranges;
+        return new LocalRanges(ranges, exact);
     }
 
     /**

@@ -172,7 +172,7 @@ public final class PostgresStorage extends SqlStorage {
     }
 
     @Override
-    public int indexClosedRequestPartitions(Instant now) throws SQLException {
+    public int indexClosedRequestPartitions(Instant now, Instant dropsBefore) throws SQLException {
         // CREATE INDEX CONCURRENTLY runs outside a transaction, so the lock is the session's
         try (Connection connection = connection(); Statement statement = connection.createStatement()) {
             try (ResultSet locked = statement.executeQuery("SELECT pg_try_advisory_lock(" + PARTITION_INDEX_LOCK + ")")) {
@@ -182,7 +182,7 @@ public final class PostgresStorage extends SqlStorage {
                 }
             }
             try {
-                return RequestPartitions.indexClosed(connection, now);
+                return RequestPartitions.indexClosed(connection, now, dropsBefore);
             } finally {
                 statement.execute("SELECT pg_advisory_unlock(" + PARTITION_INDEX_LOCK + ")");
             }

@@ -143,10 +143,11 @@ public interface Storage extends AutoCloseable {
     /**
      * Indexes what no longer changes for the reads the dashboard cannot answer from summaries:
      * on PostgreSQL, the users and paths of the {@code requests} partitions whose week ended a day
-     * ago and more (see the server internals); nothing on DuckDB. Runs hourly; several collectors sharing
-     * a database take turns. Returns how many indexes it built.
+     * ago and more, but those the raw-row retention drops within a week after {@code dropsBefore}
+     * (null: none), see the server internals; nothing on DuckDB. Runs hourly; several collectors
+     * sharing a database take turns. Returns how many indexes it built.
      */
-    default int indexClosedRequestPartitions(Instant now) throws SQLException {
+    default int indexClosedRequestPartitions(Instant now, Instant dropsBefore) throws SQLException {
         return 0;
     }
 

@@ -147,7 +147,7 @@ public final class DashboardBenchmark {
             if (!flags.contains("unindexed")) {
                 // PostgreSQL's indexes of the closed weeks, as a running collector builds them hourly
                 started = System.nanoTime();
-                int indexed = storage.indexClosedRequestPartitions(now);
+                int indexed = storage.indexClosedRequestPartitions(now, null);
                 System.out.printf("built %d index(es) of closed partitions in %.1f s%n", indexed, (System.nanoTime() - started) / 1e9);
             }
             for (String view : runs > 0 ? VIEWS : List.<String>of()) {

@@ -90,6 +90,67 @@ final class LocalTimeRangesTest {
         }
     }
 
+    /**
+     * Where the ranges are called exact, the rows query drops the local time's expression and
+     * takes them alone, so each must be exactly its local hour or day: for every change of clocks
+     * of the zones above, with the week's end up to three days either side of it.
+     */
+    @Test
+    void rangesCalledExactAreExactlyTheirLocalHourOrDay() {
+        for (String name : List.of("Europe/Paris", "Pacific/Chatham", "Pacific/Auckland", "America/St_Johns", "Australia/Lord_Howe",
+                "America/Santiago", "Pacific/Apia", "Europe/Dublin", "Africa/Casablanca")) {
+            ZoneId zone = ZoneId.of(name);
+            ZoneRules rules = zone.getRules();
+            for (ZoneOffsetTransition change = rules.nextTransition(Instant.parse("2015-01-01T00:00:00Z"));
+                    change != null && change.getInstant().isBefore(Instant.parse("2028-01-01T00:00:00Z"));
+                    change = rules.nextTransition(change.getInstant())) {
+                for (int shift = -72; shift <= 72; shift += 6) {
+                    Instant to = change.getInstant().plus(shift, ChronoUnit.HOURS);
+                    Instant from = to.minus(7, ChronoUnit.DAYS);
+                    for (String filter : List.of("hour=0", "hour=9", "hour=23", "weekday=1", "weekday=3", "weekday=5", "weekday=7")) {
+                        String[] parts = filter.split("=");
+                        DashboardQuery query = DashboardQuery.parse(Map.of("tz", List.of(name), parts[0], List.of(parts[1])));
+                        DashboardSql.LocalRanges ranges = new DashboardSql(Dialect.POSTGRESQL, query, from, to).localRangesOf(from, to);
+                        if (!ranges.exact()) {
+                            continue;
+                        }
+                        for (Instant[] range : ranges.ranges()) {
+                            LocalDateTime start = range[0].atZone(zone).toLocalDateTime();
+                            LocalDateTime end = range[1].atZone(zone).toLocalDateTime();
+                            String what = name + " " + filter + " until " + to + ": " + range[0] + " - " + range[1];
+                            assertThat(rules.getOffset(range[0])).as(what).isEqualTo(rules.getOffset(range[1].minusNanos(1)));
+                            if (parts[0].equals("hour")) {
+                                assertThat(start).as(what).isEqualTo(start.toLocalDate().atTime(Integer.parseInt(parts[1]), 0));
+                                assertThat(end).as(what).isEqualTo(start.plusHours(1));
+                            } else {
+                                assertThat(start).as(what).isEqualTo(start.toLocalDate().atStartOfDay());
+                                assertThat(start.getDayOfWeek().getValue()).as(what).isEqualTo(Integer.parseInt(parts[1]));
+                                assertThat(end).as(what).isEqualTo(start.plusDays(1));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A weekday in New Zealand two days before its clocks go forward: the range of the Friday that
+     * ends the week is widened by the change (its offsets are read 15 hours either side), so the
+     * rows keep the weekday's expression; an hour in India, whose offset never changes, does not.
+     */
+    @Test
+    void theRowsKeepTheExpressionWhereAChangeOfClocksWidensARange() {
+        Instant to = Instant.parse("2024-09-26T12:00:00Z"); // Friday 00:00 in Auckland; clocks go forward on the 29th
+        Instant from = to.minus(7, ChronoUnit.DAYS);
+        String friday = new DashboardSql(Dialect.POSTGRESQL, DashboardQuery.parse(Map.of("tz", List.of("Pacific/Auckland"),
+                "weekday", List.of("5"))), from, to).where(1, from, to, new ArrayList<>());
+        assertThat(friday).contains("% 7 + 1 AS INTEGER) = ?");
+        String nine = new DashboardSql(Dialect.POSTGRESQL, DashboardQuery.parse(Map.of("tz", List.of("Asia/Kolkata"),
+                "hour", List.of("9"))), from, to).where(1, from, to, new ArrayList<>());
+        assertThat(nine).doesNotContain("% 24").contains("created_at >= CAST('2024-09-20 03:30:00.000000' AS TIMESTAMP)");
+    }
+
     private static List<Instant[]> localRanges(String zone, Instant from, Instant to, String filter, int value) {
         DashboardQuery query = DashboardQuery.parse(Map.of("tz", List.of(zone), filter, List.of(Integer.toString(value))));
         return new DashboardSql(Dialect.DUCKDB, query, from, to).localRanges(from, to);

@@ -224,16 +224,20 @@ class PostgresStorageTest extends StorageContractTest {
 
         try (Connection other = storage.connection(); Statement statement = other.createStatement()) {
             statement.execute("SELECT pg_advisory_lock(" + PostgresStorage.PARTITION_INDEX_LOCK + ")");
-            assertThat(storage.indexClosedRequestPartitions(now)).as("another collector is at it").isZero();
+            assertThat(storage.indexClosedRequestPartitions(now, null)).as("another collector is at it").isZero();
             statement.execute("SELECT pg_advisory_unlock(" + PostgresStorage.PARTITION_INDEX_LOCK + ")");
         }
         int kinds = RequestPartitions.CLOSED_INDEXES.size();
-        assertThat(storage.indexClosedRequestPartitions(now)).as("the weeks before the last")
-                .isEqualTo(kinds * (RequestPartitions.WEEKS_BEHIND - 1));
+        Instant horizon = Instant.parse("2024-12-16T00:00:00Z");
+        assertThat(storage.indexClosedRequestPartitions(now, horizon))
+                .as("not the weeks the raw-row retention drops within a week: those from 23 and 30 December only")
+                .isEqualTo(kinds * 2);
+        assertThat(storage.indexClosedRequestPartitions(now, null)).as("the other weeks before the last")
+                .isEqualTo(kinds * (RequestPartitions.WEEKS_BEHIND - 3));
         assertThat(closedIndexes("users")).noneSatisfy(definition -> assertThat(definition).contains("requests_w20250106 "));
         Instant dayAfter = open.plus(Duration.ofHours(25));
-        assertThat(storage.indexClosedRequestPartitions(dayAfter)).as("the last week, a day after its end").isEqualTo(kinds);
-        assertThat(storage.indexClosedRequestPartitions(dayAfter)).as("nothing left to build").isZero();
+        assertThat(storage.indexClosedRequestPartitions(dayAfter, null)).as("the last week, a day after its end").isEqualTo(kinds);
+        assertThat(storage.indexClosedRequestPartitions(dayAfter, null)).as("nothing left to build").isZero();
         assertThat(closedIndexes("users")).as("valid, not unique, on the user key, the closed weeks only")
                 .hasSize(RequestPartitions.WEEKS_BEHIND).allSatisfy(definition -> assertThat(definition)
                         .startsWith("CREATE INDEX ").contains("(key_id, COALESCE(user_id, ip_address))"))
