@@ -116,9 +116,13 @@ final class SummarySource {
                 stored(select, table, table, "hour", days[1], summarisedTo, columns, filters, parameters);
             }
         }
+        boolean sliced = table.startsWith("rollup_slice_");
         for (LivePart part : liveParts()) {
             parameters.addAll(part.parameters());
-            select.append(" UNION ALL SELECT ").append(columns).append(" FROM (").append(live.apply(part.where()))
+            // a sliced summary of the live rows is worked out from the slice's rows alone: the slice's
+            // value (the API version: a regular expression a row) is not computed for the others
+            String where = sliced ? part.where() + filters.rowsSliceSql(parameters) : part.where();
+            select.append(" UNION ALL SELECT ").append(columns).append(" FROM (").append(live.apply(where))
                     .append(") live WHERE 1 = 1").append(filters.liveSql(table, parameters));
         }
         return select.toString();
