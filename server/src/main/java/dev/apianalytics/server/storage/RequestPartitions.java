@@ -149,8 +149,9 @@ final class RequestPartitions {
      *
      * <ul>
      *   <li>{@code _users}: the key and user ({@link Schema#USER_KEY}), for the dashboard's user
-     *       filter (1.5 s; 0.33 s with it, most of that the open week's scan). Without {@code created_at}, PostgreSQL keeps each
-     *       user's rows of a week as one entry and a list of rows: 77 MB for 8M rows.
+     *       filter (1.5 s; 0.33 s with it, most of that the open week's scan). Without
+     *       {@code created_at}, PostgreSQL keeps each user's rows of a week as one entry and a list
+     *       of rows: 77 MB for 8M rows.
      *   <li>{@code _paths}: the key and path of rows whose path is not their route
      *       ({@link Schema#PATH_NOT_ROUTE}), for the check of paths hidden by their path alone
      *       (0.65 s, 0.16 s with it, the open week scanned); {@code text_pattern_ops}, so that a
