@@ -362,20 +362,6 @@ final class DashboardSql {
     }
 
     /**
-     * For a local hour or weekday filter, the UTC ranges that hour or those days occupy between
-     * {@code from} and {@code to}, as literals: the filter's own expression must be computed for
-     * every row, but ranges let DuckDB skip the row groups outside them and PostgreSQL read only
-     * those ranges of its index (a 30-day view at 10M rows read from the rows: 1.4 s with the
-     * expression alone). Where the zone's offset changes, the ranges may hold more than the
-     * filter, and the expression decides; elsewhere the ranges alone do ({@link #where}).
-     * Empty when there is no such filter, or the period holds more ranges than are worth writing out.
-     */
-    String localTimeRanges(Instant from, Instant to) {
-        List<Instant[]> ranges = localRanges(from, to);
-        return ranges == null ? "" : " AND " + within("created_at", ranges);
-    }
-
-    /**
      * {@code column} in any of {@code ranges} (each {@code [start, end)}), their bounds written as
      * literals, which DuckDB pushes into its scan to skip row groups, where it does not push a
      * disjunction of bound values. False when there are no ranges.
@@ -403,9 +389,15 @@ final class DashboardSql {
     }
 
     /**
-     * The UTC ranges of {@link #localTimeRanges}, or null for none. Each holds every instant whose
-     * local time (as {@link #localEpoch} computes it) falls in the hour or day, whatever the clocks
-     * do: a local time L is read at instant L minus the offset then in force, so the range runs
+     * For a local hour or weekday filter, the UTC ranges that hour or those days occupy between
+     * {@code from} and {@code to} ({@link #within} writes them as literals): the filter's own
+     * expression costs a computation a row, but ranges let DuckDB skip the row groups outside them
+     * and PostgreSQL read only those ranges of its index (a 30-day view at 10M rows read from the
+     * rows: 1.4 s with the expression alone). Where the zone's offset changes, the ranges may hold
+     * more than the filter, and the expression decides; elsewhere the ranges alone do
+     * ({@link #where}). Null when there is no such filter, or the period holds more ranges than are
+     * worth writing out. Each holds every instant whose local time (as {@link #localEpoch}
+     * computes it) falls in the hour or day, whatever the clocks do: a local time L is read at instant L minus the offset then in force, so the range runs
      * from its start less the largest offset the zone had around it to its end less the smallest
      * (an hour that happens twice when clocks go back, or half of it, as in Chatham, is covered
      * whole; one that clocks skip, in part or whole, is covered where it exists).

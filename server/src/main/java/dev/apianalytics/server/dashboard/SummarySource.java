@@ -116,13 +116,9 @@ final class SummarySource {
                 stored(select, table, table, "hour", days[1], summarisedTo, columns, filters, parameters);
             }
         }
-        boolean sliced = table.startsWith("rollup_slice_");
         for (LivePart part : liveParts()) {
             parameters.addAll(part.parameters());
-            // a sliced summary of the live rows is worked out from the slice's rows alone: the slice's
-            // value (the API version: a regular expression a row) is not computed for the others
-            String where = sliced ? part.where() + filters.rowsSliceSql(parameters) : part.where();
-            select.append(" UNION ALL SELECT ").append(columns).append(" FROM (").append(live.apply(where))
+            select.append(" UNION ALL SELECT ").append(columns).append(" FROM (").append(live.apply(part.where()))
                     .append(") live WHERE 1 = 1").append(filters.liveSql(table, parameters));
         }
         return select.toString();
@@ -181,17 +177,20 @@ final class SummarySource {
     private String select(String table, String columns, Filters filters, List<Object> parameters, boolean byDay) {
         String read = filters.table(table);
         int slice = filters.slice() == null ? 0 : filters.slice().number();
-        // the live rows of a slice table are the slice's rows alone (see the other select)
+        // a slice table's live rows are the slice's rows alone (its condition bound after the part's
+        // bounds, as the live parts are written), whose value is then known where working it out costs
+        // (the API version: a regular expression a row), not worked out for the others
+        UnaryOperator<String> sliceRows = where -> where + filters.rowsSliceSql(parameters);
         String value = filters.slice() == null ? null : filters.slice().knownValue();
         UnaryOperator<String> live = switch (read) {
             case "rollup_endpoints" -> Summaries::endpointsSelect;
             case "rollup_values" -> Summaries::valuesSelect;
             case "rollup_top_users" -> where -> Summaries.usersSelect(where, null);
             case "rollup_quarters" -> Summaries::quartersSelect;
-            case "rollup_slice_endpoints" -> where -> Summaries.sliceEndpointsSelect(where, slice, value);
-            case "rollup_slice_values" -> where -> Summaries.sliceValuesSelect(where, slice, value);
-            case "rollup_slice_quarters" -> where -> Summaries.sliceQuartersSelect(where, slice, value);
-            case "rollup_slice_top_users" -> where -> Summaries.sliceUsersSelect(where, slice, value);
+            case "rollup_slice_endpoints" -> where -> Summaries.sliceEndpointsSelect(sliceRows.apply(where), slice, value);
+            case "rollup_slice_values" -> where -> Summaries.sliceValuesSelect(sliceRows.apply(where), slice, value);
+            case "rollup_slice_quarters" -> where -> Summaries.sliceQuartersSelect(sliceRows.apply(where), slice, value);
+            case "rollup_slice_top_users" -> where -> Summaries.sliceUsersSelect(sliceRows.apply(where), slice, value);
             default -> throw new IllegalArgumentException("no summary " + read);
         };
         return select(read, columns, live, filters, parameters, byDay ? Summaries.dayTableOf(read) : null);

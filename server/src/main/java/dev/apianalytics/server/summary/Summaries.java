@@ -293,17 +293,14 @@ public final class Summaries {
 
     /**
      * The quarter hours per slice: {@link #quartersSelect} with {@code slice} and {@code slice_value}; {@code where}
-     * appears once a slice. The dashboard's live rows ask for their view's {@code slice} alone.
+     * appears once a slice. The dashboard's live rows ask for their view's {@code slice} alone, and
+     * give its {@code value} where {@code where} keeps that value's rows only (else null, see {@link #slices}).
      */
     public static String sliceQuartersSelect(String where, int slice, String value) {
         return sliceQuartersSelect("requests", where, List.of(slice), value);
     }
 
-    static String sliceQuartersSelect(String rows, String where, List<Integer> slices) {
-        return sliceQuartersSelect(rows, where, slices, null);
-    }
-
-    private static String sliceQuartersSelect(String rows, String where, List<Integer> slices, String value) {
+    static String sliceQuartersSelect(String rows, String where, List<Integer> slices, String value) {
         return slices(rows, where, slices, value, QUARTER + " AS quarter, status, response_time",
                 "SELECT key_id, hour, hostname, bot, not_found, slice, slice_value, quarter, count(*) AS requests, "
                         + "CAST(sum(CASE WHEN status < 400 THEN 1 ELSE 0 END) AS BIGINT) AS successes, sum(response_time) AS time_sum "
@@ -315,11 +312,7 @@ public final class Summaries {
         return sliceEndpointsSelect("requests", where, List.of(slice), value);
     }
 
-    static String sliceEndpointsSelect(String rows, String where, List<Integer> slices) {
-        return sliceEndpointsSelect(rows, where, slices, null);
-    }
-
-    private static String sliceEndpointsSelect(String rows, String where, List<Integer> slices, String value) {
+    static String sliceEndpointsSelect(String rows, String where, List<Integer> slices, String value) {
         return slices(rows, where, slices, value, "status, method, coalesce(route, path) AS endpoint, response_time",
                 "SELECT key_id, hour, hostname, bot, slice, slice_value, status, method, endpoint, count(*) AS requests, "
                         + "sum(response_time) AS time_sum FROM (%s) s GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9");
@@ -330,11 +323,7 @@ public final class Summaries {
         return sliceValuesSelect("requests", where, List.of(slice), value);
     }
 
-    static String sliceValuesSelect(String rows, String where, List<Integer> slices) {
-        return sliceValuesSelect(rows, where, slices, null);
-    }
-
-    private static String sliceValuesSelect(String rows, String where, List<Integer> slices, String value) {
+    static String sliceValuesSelect(String rows, String where, List<Integer> slices, String value) {
         String split = "key_id, hour, hostname, bot, not_found, slice, slice_value, ";
         StringBuilder sets = new StringBuilder();
         for (String column : List.of("location", "client", "os", "device", "referrer")) {
@@ -360,11 +349,7 @@ public final class Summaries {
      * Users per hour, split and value of {@code slices}, with {@code limit} only the busiest that many;
      * {@code where} appears once a slice.
      */
-    static String sliceUsersSelect(String rows, String where, Integer limit, List<Integer> slices) {
-        return sliceUsersSelect(rows, where, limit, slices, null);
-    }
-
-    private static String sliceUsersSelect(String rows, String where, Integer limit, List<Integer> slices, String value) {
+    static String sliceUsersSelect(String rows, String where, Integer limit, List<Integer> slices, String value) {
         String grouped = "SELECT key_id, hour, hostname, bot, not_found, slice, slice_value, user_key, count(*) AS requests, "
                 + "CAST(sum(CASE WHEN status < 400 THEN 1 ELSE 0 END) AS BIGINT) AS successes, max(created_at) AS last_seen, "
                 + "row_number() OVER (PARTITION BY key_id, hour, hostname, bot, not_found, slice, slice_value "

@@ -541,13 +541,13 @@ public final class SummaryJob {
         List<Integer> all = Summaries.ALL_SLICES;
         int slices = all.size();
         update(connection, "INSERT INTO rollup_slice_endpoints (key_id, hour, hostname, bot, slice, slice_value, status, method, "
-                + "endpoint, requests, time_sum) " + Summaries.sliceEndpointsSelect(rows, where, all));
+                + "endpoint, requests, time_sum) " + Summaries.sliceEndpointsSelect(rows, where, all, null));
         update(connection, "INSERT INTO rollup_slice_values (key_id, hour, hostname, bot, not_found, slice, slice_value, dimension, "
-                + "value, requests) " + Summaries.sliceValuesSelect(rows, where, all));
+                + "value, requests) " + Summaries.sliceValuesSelect(rows, where, all, null));
         update(connection, "INSERT INTO rollup_slice_quarters (key_id, hour, hostname, bot, not_found, slice, slice_value, quarter, "
-                + "requests, successes, time_sum) " + Summaries.sliceQuartersSelect(rows, where, all));
+                + "requests, successes, time_sum) " + Summaries.sliceQuartersSelect(rows, where, all, null));
         update(connection, "INSERT INTO rollup_slice_top_users (key_id, hour, hostname, bot, not_found, slice, slice_value, user_key, "
-                + "requests, successes, last_seen) " + Summaries.sliceUsersSelect(rows, where, Summaries.TOP_USERS_PER_SLICE, all));
+                + "requests, successes, last_seen) " + Summaries.sliceUsersSelect(rows, where, Summaries.TOP_USERS_PER_SLICE, all, null));
         // rows in key and hour order, so that one key's hour is in memory at a time however many keys there are
         try (PreparedStatement select = connection.prepareStatement(Summaries.sketchRowsSelect(rows, where) + " ORDER BY 1, 2");
                 SketchWriter writer = new SketchWriter(connection, hourly)) {

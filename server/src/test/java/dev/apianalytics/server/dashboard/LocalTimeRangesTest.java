@@ -25,7 +25,8 @@ final class LocalTimeRangesTest {
     private static final Instant TO = Instant.parse("2026-11-03T00:00:00Z");
 
     private static String ranges(Map<String, List<String>> parameters) {
-        return new DashboardSql(Dialect.DUCKDB, DashboardQuery.parse(parameters), FROM, TO).localTimeRanges(FROM, TO);
+        List<Instant[]> ranges = new DashboardSql(Dialect.DUCKDB, DashboardQuery.parse(parameters), FROM, TO).localRanges(FROM, TO);
+        return ranges == null ? "" : " AND " + DashboardSql.within("created_at", ranges);
     }
 
     @Test
