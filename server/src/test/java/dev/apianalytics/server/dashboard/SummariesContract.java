@@ -377,8 +377,13 @@ abstract class SummariesContract {
         execute("DELETE FROM requests WHERE key_id = " + keyId);
         for (String zoneName : List.of("Asia/Kolkata", "Asia/Kathmandu", "Australia/Eucla")) {
             ZoneId zone = ZoneId.of(zoneName);
-            for (String period : List.of("24h", "7d")) {
-                Instant from = NOW.minus(Duration.ofDays(period.equals("24h") ? 1 : 7));
+            // buckets of an hour (every hour shared by two), of three hours and of a day (an hour a day shared)
+            for (String period : List.of("24h", "7d", "30d")) {
+                Instant from = NOW.minus(Duration.ofDays(switch (period) {
+                    case "24h" -> 1;
+                    case "7d" -> 7;
+                    default -> 30;
+                }));
                 JsonObject data = dashboard(key, "period=" + period + "&tz=" + zoneName);
                 Expected expected = new Expected(rows, from, NOW, zone, r -> true);
                 String view = zoneName + " " + period;
