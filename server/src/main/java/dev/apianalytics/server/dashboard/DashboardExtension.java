@@ -57,7 +57,7 @@ public final class DashboardExtension implements ServerExtension {
             SummaryAggregator summaries = new SummaryAggregator(connection, context.storage(), partThreads, hiddenPaths);
             data = summarised(summaries, context, keyId, query, now, rowsFrom).orElse(null);
             if (data == null) {
-                data = new DashboardAggregator(connection, context.storage().dialect()).compute(keyId, query, now);
+                data = new DashboardAggregator(connection, context.storage(), partThreads).compute(keyId, query, now);
                 if (!summaries.rowsNeededFor().isEmpty()) {
                     data = data.withRowsReadFor(summaries.rowsNeededFor());
                 }

@@ -27,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -325,8 +327,8 @@ abstract class DashboardApiContract {
             }
             assertThat(connection.getAutoCommit()).as("the connection as it was").isTrue();
             DashboardAggregator aggregator = new DashboardAggregator(connection, server.storage().dialect());
-            DashboardData copied = aggregator.compute(keyId, query, NOW, 1_000_000);
-            DashboardData inPlace = aggregator.compute(keyId, query, NOW, 10);
+            DashboardData copied = aggregator.compute(keyId, query, NOW, 1_000_000, 0);
+            DashboardData inPlace = aggregator.compute(keyId, query, NOW, 10, 0);
             assertThat(connection.getAutoCommit()).as("the connection as it was, copied or not").isTrue();
             if (server.storage().dialect() == Dialect.DUCKDB) {
                 try (PreparedStatement setting = connection.prepareStatement("SELECT current_setting('preserve_insertion_order')");
@@ -352,6 +354,44 @@ abstract class DashboardApiContract {
                 assertThat(count.getLong(1)).as("copies dropped").isZero();
             }
         }
+    }
+
+    /**
+     * A view tallied in Java as its rows stream past (PostgreSQL's way with a few hundred thousand
+     * rows) says what the panels' queries say: filtered or not, in zones offset by whole, half and
+     * three quarter hours, with a previous period or without; and a view with more rows than the
+     * tally takes is left to the queries.
+     */
+    @ParameterizedTest
+    @MethodSource("talliedViews")
+    void aViewTalliedAsItsRowsStreamIsTheViewItsQueriesCompute(String view) throws Exception {
+        long keyId = server.storage().findKey(ApiKeys.hash(key)).orElseThrow();
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        for (String pair : view.replace("USER", rows.get(0).user()).split("&")) {
+            parameters.put(pair.substring(0, pair.indexOf('=')), List.of(pair.substring(pair.indexOf('=') + 1)));
+        }
+        DashboardQuery query = DashboardQuery.parse(parameters);
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try (Connection connection = server.storage().connection()) {
+            DashboardAggregator aggregator = new DashboardAggregator(connection, server.storage(), threads);
+            DashboardData queried = aggregator.compute(keyId, query, NOW, 0, 0);
+            DashboardData tallied = aggregator.streamed(keyId, query, NOW, 1_000_000).orElseThrow();
+            assertThat(queried.summary().requests().current().longValue()).as("rows in the view").isPositive();
+            assertThat(tallied).as(view).usingRecursiveComparison()
+                    .withComparatorForType((a, b) -> Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a)) ? 0 : Double.compare(a, b),
+                            Double.class)
+                    .isEqualTo(queried);
+            assertThat(aggregator.streamed(keyId, query, NOW, 5)).as("more rows than the tally takes").isEmpty();
+            assertThat(connection.getAutoCommit()).as("the connection as it was").isTrue();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    static Stream<String> talliedViews() {
+        return Stream.of("period=30d&tz=Europe/Paris", "period=all&tz=Asia/Kolkata", "period=7d&tz=Asia/Kolkata&hour=9",
+                "period=30d&tz=Asia/Kathmandu&status=2xx&country=DE", "period=30d&tz=America/St_Johns&weekday=7&excludeBots=true",
+                "period=30d&tz=Europe/Paris&user=USER", "period=24h&tz=Europe/Paris&endpoint=/v1/users/{id}&method=GET");
     }
 
     @Test

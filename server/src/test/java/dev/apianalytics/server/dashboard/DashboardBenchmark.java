@@ -190,7 +190,7 @@ public final class DashboardBenchmark {
                         keptChecks == null ? new HiddenPathChecks(Clock.systemUTC()) : keptChecks)
                         .compute(keyId, query, now, 0, null).isPresent();
                 if (!usedSummaries) {
-                    new DashboardAggregator(connection, storage.dialect()).compute(keyId, query, now);
+                    new DashboardAggregator(connection, storage, threads).compute(keyId, query, now);
                 }
             }
             summarised[run] = (System.nanoTime() - start) / 1e6;
@@ -199,7 +199,7 @@ public final class DashboardBenchmark {
             }
             start = System.nanoTime();
             try (Connection connection = storage.connection()) {
-                new DashboardAggregator(connection, storage.dialect()).compute(keyId, query, now);
+                new DashboardAggregator(connection, storage, threads).compute(keyId, query, now);
             }
             fromRows[run] = (System.nanoTime() - start) / 1e6;
         }
