@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -47,22 +48,31 @@ final class DashboardAggregator {
     /** Where a streamed view takes a second connection, and its thread; null for none. */
     private final Storage storage;
     private final Executor executor;
+    /** The collector's permit to tally a view's rows ({@link #streamed}): one view at a time holds that memory. */
+    private final Semaphore tallying;
 
+    /** Works on {@code connection} alone. */
     DashboardAggregator(Connection connection, Dialect dialect) {
-        this(connection, dialect, "requests", null, null);
+        this(connection, dialect, "requests", null, null, new Semaphore(1));
     }
 
-    /** Works on {@code connection}, and where {@code storage} spares one, on a second in {@code executor}'s threads. */
-    DashboardAggregator(Connection connection, Storage storage, Executor executor) {
-        this(connection, storage.dialect(), "requests", storage, executor);
+    /**
+     * Works on {@code connection}, and where {@code storage} spares one, on a second in
+     * {@code executor}'s threads; tallies a view's rows while it holds {@code tallying}'s permit,
+     * the collector's one.
+     */
+    DashboardAggregator(Connection connection, Storage storage, Executor executor, Semaphore tallying) {
+        this(connection, storage.dialect(), "requests", storage, executor, tallying);
     }
 
-    private DashboardAggregator(Connection connection, Dialect dialect, String source, Storage storage, Executor executor) {
+    private DashboardAggregator(Connection connection, Dialect dialect, String source, Storage storage, Executor executor,
+            Semaphore tallying) {
         this.connection = connection;
         this.dialect = dialect;
         this.source = source;
         this.storage = storage;
         this.executor = executor;
+        this.tallying = tallying;
     }
 
     DashboardData compute(long keyId, DashboardQuery query, Instant now) throws SQLException {
@@ -95,7 +105,7 @@ final class DashboardAggregator {
                     maxCopied);
             if (filtered.isPresent()) {
                 try (FilteredRows copied = filtered.get()) {
-                    return new DashboardAggregator(connection, dialect, copied.table(), null, null).panels(keyId, query, span, sql);
+                    return new DashboardAggregator(connection, dialect, copied.table(), null, null, tallying).panels(keyId, query, span, sql);
                 }
             }
         }
@@ -106,15 +116,15 @@ final class DashboardAggregator {
      * The most rows (the period's and the previous period's) a view tallies in Java: 500,000 on
      * PostgreSQL, where a local hour in India over 30 days of 10M rows is 416,000 (0.56-0.71 s
      * tallied, 2.4 s in a dozen queries); none on DuckDB, whose queries read those rows in 0.16 s.
-     * At most {@link #STREAMING}'s permits of such views run at once, each holding some 40 MB at
-     * 500,000 rows (100,000 addresses, 140,000 users) and no more than about 100 MB whatever the
-     * rows; a view with more rows, or arriving while those run, reads its panels in the database.
+     * One such view runs at a time in a collector (its {@code tallying} permit), within
+     * {@link #MAX_TALLY_BYTES} a half; a view with more rows, or arriving while one runs, reads its
+     * panels in the database.
      */
     static int maxStreamedRows(Dialect dialect) {
         return dialect == Dialect.POSTGRESQL ? 500_000 : 0;
     }
 
-    private static final Semaphore STREAMING = new Semaphore(2);
+    private static final System.Logger LOG = System.getLogger(DashboardAggregator.class.getName());
     /** The columns {@link RowTally#add} reads, in its order. */
     private static final String STREAMED_COLUMNS = "created_at, status, response_time, ip_address, user_id, location, client, "
             + "os, device, referrer, method, " + DashboardSql.ENDPOINT;
@@ -127,62 +137,120 @@ final class DashboardAggregator {
 
     /**
      * The dashboard from the rows tallied in Java as they stream past, once ({@link RowTally}), or
-     * empty when they are more than {@code maxRows} (what was read is dropped, a fraction
-     * of what the database then takes) or other views are being tallied. Where the storage spares a
-     * second connection, the first half of the period streams on it beside the second half: a
-     * stream keeps one core busy, the database's and the tally's turns alternating.
+     * empty when they are more than {@code maxRows} or hold more than {@link #MAX_TALLY_BYTES} of
+     * distinct values (what was read is dropped, a fraction of what the database then takes), while
+     * another view is being tallied, or when reading them failed (the queries then answer, or say
+     * what failed). Where the storage spares a second connection, the first half of the period
+     * streams on it beside the second half: a stream keeps one core busy, the database's turns and
+     * the tally's alternating.
      */
     private Optional<DashboardData> streamed(long keyId, DashboardQuery query, Span span, DashboardSql sql, int maxRows)
             throws SQLException {
-        if (!STREAMING.tryAcquire()) {
+        if (!tallying.tryAcquire()) {
             return Optional.empty();
         }
+        AtomicLong budget = new AtomicLong(maxRows);
         CompletableFuture<Optional<RowTally>> firstHalf = null;
         try {
-            AtomicLong budget = new AtomicLong(maxRows);
             Instant middle = span.from().plus(Duration.between(span.from(), span.to()).dividedBy(2));
-            firstHalf = onSpareConnection(own -> tally(own, sql, keyId, span, span.from(), middle, budget));
+            firstHalf = onSpareConnection(own -> tally(own, sql, keyId, span, span.from(), middle, budget, false));
             Optional<RowTally> current = tally(connection, sql, keyId, span, firstHalf == null ? span.from() : middle, span.to(),
-                    budget);
+                    budget, false);
             Optional<RowTally> previous = span.allTime() || current.isEmpty() ? Optional.empty()
-                    : headlineTally(sql, keyId, span, budget);
+                    : tally(connection, sql, keyId, span, span.previousFrom(), span.from(), budget, true);
+            if (current.isEmpty() || !span.allTime() && previous.isEmpty()) {
+                return Optional.empty();
+            }
             Optional<RowTally> first = firstHalf == null ? Optional.of(new RowTally(sql, span.bucket(), span.shift()))
-                    : join(firstHalf);
-            if (current.isEmpty() || first.isEmpty() || !span.allTime() && previous.isEmpty()) {
+                    : firstHalf.join();
+            if (first.isEmpty()) {
                 return Optional.empty();
             }
             current.get().merge(first.get());
             return Optional.of(tallied(keyId, query, span, current.get(), previous.orElse(null)));
+        } catch (SQLException | CompletionException e) {
+            LOG.log(System.Logger.Level.WARNING, "a view's rows were not tallied, the queries answer: " + e.getMessage());
+            return Optional.empty();
         } finally {
+            // whatever happened, the other half stops at its next row, and its memory and connection are let go first
+            budget.set(Long.MIN_VALUE / 2);
             if (firstHalf != null) {
-                // whatever happened here, the other half's memory and connection are let go first
                 firstHalf.handle((tally, failure) -> null).join();
             }
-            STREAMING.release();
+            tallying.release();
         }
     }
 
-    /** The rows of the view between the instants tallied on {@code on}, or empty when the budget ran out. */
-    private static Optional<RowTally> tally(Connection on, DashboardSql sql, long keyId, Span span, Instant from, Instant to,
-            AtomicLong budget) throws SQLException {
-        RowTally tally = new RowTally(sql, span.bucket(), span.shift());
-        boolean all = stream(on, sql, keyId, from, to, budget, row -> tally.add(Storage.instant(row, 1), row.getInt(2),
-                row.getDouble(3), row.getString(4), row.getString(5), row.getString(6), row.getString(7), row.getString(8),
-                row.getString(9), row.getString(10), row.getString(11), row.getString(12)));
-        return all ? Optional.of(tally) : Optional.empty();
-    }
+    /**
+     * The most a tally of one half of a view may hold, by {@link RowTally#bytes}: some 18 MB for
+     * each half of a local hour in India over 30 days of 10M rows (416,000 rows, 100,000
+     * addresses, 140,000 users). With at most one view tallied at a time in a collector, its
+     * two halves and the batches of rows they read (2,000 each) hold at most some 90 MB, whatever
+     * the rows: distinct paths and referrers of 2 KB each end a tally early, not the heap.
+     */
+    static final long MAX_TALLY_BYTES = 32L << 20;
 
-    /** The previous period's headline, tallied, or empty when the budget ran out. */
-    private Optional<RowTally> headlineTally(DashboardSql sql, long keyId, Span span, AtomicLong budget) throws SQLException {
+    /**
+     * The rows of the view between the instants tallied on {@code on} (only their headline with
+     * {@code headline}), or empty when they ran past the shared budget or {@link #MAX_TALLY_BYTES}.
+     */
+    private static Optional<RowTally> tally(Connection on, DashboardSql sql, long keyId, Span span, Instant from, Instant to,
+            AtomicLong budget, boolean headline) throws SQLException {
         RowTally tally = new RowTally(sql, span.bucket(), span.shift());
-        boolean all = stream(connection, sql, keyId, span.previousFrom(), span.from(), budget,
-                row -> tally.addHeadline(row.getInt(2), row.getDouble(3), row.getString(4), row.getString(5)));
-        return all ? Optional.of(tally) : Optional.empty();
+        long rowsLeft = budget.get();
+        if (rowsLeft < 0) {
+            return Optional.empty();
+        }
+        List<Object> parameters = DashboardSql.list();
+        // the user filter as one condition, which the closed weeks' index of users answers
+        String text = "SELECT " + STREAMED_COLUMNS + " FROM requests WHERE " + sql.where(keyId, from, to, parameters)
+                + " LIMIT " + (rowsLeft + 1);
+        // a cursor, which PostgreSQL's driver opens only inside a transaction, brings the rows a batch at a time
+        boolean autoCommit = on.getAutoCommit();
+        if (autoCommit) {
+            on.setAutoCommit(false);
+        }
+        try {
+            // prepared for binary results, the statement would be planned without its values from its
+            // sixth run on a pooled connection: every week's partition read, 2 s for 0.6
+            PostgresStorage.planWithValuesInTransaction(on);
+            try (PreparedStatement select = on.prepareStatement(text)) {
+                // numbers and timestamps in binary: cheaper for the database to send than text
+                PostgresStorage.preferBinaryResults(select);
+                DashboardSql.bind(select, parameters);
+                select.setFetchSize(2_000);
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        if (budget.decrementAndGet() < 0 || tally.bytes() > MAX_TALLY_BYTES) {
+                            return Optional.empty();
+                        }
+                        if (headline) {
+                            tally.addHeadline(row.getInt(2), row.getDouble(3), row.getString(4), row.getString(5));
+                        } else {
+                            tally.add(Storage.instant(row, 1), row.getInt(2), row.getDouble(3), row.getString(4),
+                                    row.getString(5), row.getString(6), row.getString(7), row.getString(8), row.getString(9),
+                                    row.getString(10), row.getString(11), row.getString(12));
+                        }
+                    }
+                }
+            }
+            return Optional.of(tally);
+        } finally {
+            if (autoCommit) {
+                // it only read: the transaction opened here ends, the pooled connection as it was
+                try {
+                    on.rollback();
+                } finally {
+                    on.setAutoCommit(true);
+                }
+            }
+        }
     }
 
     /**
      * Runs the work on a second connection in the executor when the storage spares one
-     * ({@link Storage#spareConnections}); null when it does not (or this aggregator has none).
+     * ({@link Storage#spareConnections}); null when it does not, this aggregator has none, or the
+     * executor takes no more work (the collector is stopping).
      */
     private <T> CompletableFuture<T> onSpareConnection(Storage.SqlWork<T> work) {
         if (storage == null || !storage.spareConnections().tryAcquire()) {
@@ -199,60 +267,10 @@ final class DashboardAggregator {
                     spares.release();
                 }
             }, executor);
-        } catch (RuntimeException | Error e) {
+        } catch (RejectedExecutionException e) {
             // not started: the permit is not held
             spares.release();
-            throw e;
-        }
-    }
-
-    private static <T> T join(CompletableFuture<T> result) throws SQLException {
-        try {
-            return result.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof SQLException failure) {
-                throw failure;
-            }
-            throw e;
-        }
-    }
-
-    /** What to do with one streamed row. */
-    @FunctionalInterface
-    private interface StreamedRow {
-        void read(ResultSet row) throws SQLException;
-    }
-
-    /**
-     * Streams the view's rows between the instants on {@code on} to {@code each} while the budget
-     * lasts; false when it ran out. A cursor, which PostgreSQL's driver opens only inside a
-     * transaction, brings the rows a batch at a time; the transaction is rolled back after (it only read).
-     */
-    private static boolean stream(Connection on, DashboardSql sql, long keyId, Instant from, Instant to, AtomicLong budget,
-            StreamedRow each) throws SQLException {
-        List<Object> parameters = DashboardSql.list();
-        // the user filter as one condition, which the closed weeks' index of users answers
-        String text = "SELECT " + STREAMED_COLUMNS + " FROM requests WHERE " + sql.where(keyId, from, to, parameters)
-                + " LIMIT " + (budget.get() + 1);
-        boolean autoCommit = on.getAutoCommit();
-        on.setAutoCommit(false);
-        try (PreparedStatement select = on.prepareStatement(text)) {
-            // numbers and timestamps in binary: cheaper for the database to send than text
-            PostgresStorage.preferBinaryResults(select);
-            DashboardSql.bind(select, parameters);
-            select.setFetchSize(10_000);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    if (budget.decrementAndGet() < 0) {
-                        return false;
-                    }
-                    each.read(rows);
-                }
-            }
-            return true;
-        } finally {
-            on.rollback();
-            on.setAutoCommit(autoCommit);
+            return null;
         }
     }
 
@@ -513,7 +531,7 @@ final class DashboardAggregator {
             where += " AND " + expression + " IS NOT NULL";
         }
         String text = "SELECT " + expression + " AS k, count(*) AS n FROM " + source + " WHERE " + where
-                + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT " + limit;
+                + " GROUP BY 1 ORDER BY 2 DESC, " + sql.byCodePoint(expression) + " LIMIT " + limit;
         List<Count> counts = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(text)) {
             DashboardSql.bind(select, parameters);
@@ -617,7 +635,8 @@ final class DashboardAggregator {
         List<Object> parameters = DashboardSql.list();
         String where = sql.where(keyId, from, to, parameters) + " AND " + DashboardSql.USER + " IS NOT NULL";
         String text = "SELECT " + DashboardSql.USER + " AS u, count(*) AS n, avg(" + DashboardSql.SUCCESS + "), max(created_at) "
-                + "FROM " + source + " WHERE " + where + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT " + TOP;
+                + "FROM " + source + " WHERE " + where + " GROUP BY 1 ORDER BY 2 DESC, " + sql.byCodePoint(DashboardSql.USER)
+                + " LIMIT " + TOP;
         List<UserRow> users = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(text)) {
             DashboardSql.bind(select, parameters);

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 
 /**
  * The dashboard's server side: {@code GET /api/dashboard} answers every panel for a period and
@@ -28,12 +29,14 @@ public final class DashboardExtension implements ServerExtension {
 
     private static final System.Logger LOG = System.getLogger(DashboardExtension.class.getName());
 
-    /** Reads parts of a summarised dashboard (sketches, some rows, the hidden patterns' check) beside its other panels. */
+    /** Reads parts of a summarised dashboard (sketches, some rows, the hidden patterns' check) beside its other panels, and half a streamed view's rows. */
     private final ExecutorService partThreads = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "api-analytics-dashboard-parts");
         thread.setDaemon(true);
         return thread;
     });
+    /** One view's rows tallied at a time, which bounds the memory that takes ({@link DashboardAggregator}). */
+    private final Semaphore tallying = new Semaphore(1);
 
     @Override
     public void install(Router router, ServerContext context) {
@@ -57,7 +60,7 @@ public final class DashboardExtension implements ServerExtension {
             SummaryAggregator summaries = new SummaryAggregator(connection, context.storage(), partThreads, hiddenPaths);
             data = summarised(summaries, context, keyId, query, now, rowsFrom).orElse(null);
             if (data == null) {
-                data = new DashboardAggregator(connection, context.storage(), partThreads).compute(keyId, query, now);
+                data = new DashboardAggregator(connection, context.storage(), partThreads, tallying).compute(keyId, query, now);
                 if (!summaries.rowsNeededFor().isEmpty()) {
                     data = data.withRowsReadFor(summaries.rowsNeededFor());
                 }

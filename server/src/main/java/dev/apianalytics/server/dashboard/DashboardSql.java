@@ -186,6 +186,15 @@ final class DashboardSql {
         return dialect == Dialect.POSTGRESQL ? "date_part('epoch', " + column + ")" : "extract(epoch FROM " + column + ")";
     }
 
+    /**
+     * {@code column} (text) to sort by code point: with PostgreSQL's "C" collation, whatever the
+     * database's (an en_US database puts "alice" before "Bob"); DuckDB sorts so already. Ties in
+     * the panels are ranked so on both databases, as {@link Panels#CODE_POINT_ORDER} ranks them.
+     */
+    String byCodePoint(String column) {
+        return dialect == Dialect.POSTGRESQL ? column + " COLLATE \"C\"" : column;
+    }
+
     /** Several percentiles of response time as one array, computed from one sort. */
     String percentiles(double... fractions) {
         StringBuilder list = new StringBuilder();

@@ -31,11 +31,31 @@ final class Panels {
 
     private Panels() {}
 
+    /**
+     * Text by code point: the order of PostgreSQL's "C" collation and DuckDB's, in which the
+     * queries rank ties ({@link DashboardSql#byCodePoint}); {@link String#compareTo} compares
+     * UTF-16 units, which put characters past U+FFFF before U+E000 to U+FFFF.
+     */
+    static final Comparator<String> CODE_POINT_ORDER = (a, b) -> {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int x = a.codePointAt(i);
+            int y = b.codePointAt(j);
+            if (x != y) {
+                return Integer.compare(x, y);
+            }
+            i += Character.charCount(x);
+            j += Character.charCount(y);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    };
+
     /** The most frequent values first, ties by value; "unknown" (null) included. */
     static List<Count> top(List<Count> counts, int limit) {
         return counts.stream()
                 .sorted(Comparator.comparingLong(Count::count).reversed()
-                        .thenComparing(Count::key, Comparator.nullsLast(Comparator.naturalOrder())))
+                        .thenComparing(Count::key, Comparator.nullsLast(CODE_POINT_ORDER)))
                 .limit(limit)
                 .toList();
     }
@@ -108,16 +128,17 @@ final class Panels {
      */
     static Endpoints endpoints(Connection connection, DashboardSql sql, String grouped, List<Object> parameters)
             throws SQLException {
-        String ranked = "SELECT g.*, row_number() OVER (ORDER BY n DESC) AS r, row_number() OVER (ORDER BY s2 DESC) AS r2, "
-                + "row_number() OVER (ORDER BY s3 DESC) AS r3, row_number() OVER (ORDER BY s4 DESC) AS r4, "
-                + "row_number() OVER (ORDER BY s5 DESC) AS r5 FROM (" + grouped + ") g";
-        String text = "WITH ranked AS MATERIALIZED (" + ranked + ") "
+        // ties ranked whole (busiest first, then by endpoint and method), as RowTally ranks them
+        String ties = "n DESC, " + sql.byCodePoint("endpoint") + ", " + sql.byCodePoint("method");
+        String ranked = "SELECT g.*, row_number() OVER (ORDER BY " + ties + ") AS r, row_number() OVER (ORDER BY s2 DESC, " + ties
+                + ") AS r2, row_number() OVER (ORDER BY s3 DESC, " + ties + ") AS r3, row_number() OVER (ORDER BY s4 DESC, " + ties
+                + ") AS r4, row_number() OVER (ORDER BY s5 DESC, " + ties + ") AS r5 FROM (" + grouped + ") g";
+        String text = "SELECT * FROM (WITH ranked AS MATERIALIZED (" + ranked + ") "
                 + "SELECT 0 AS tag, method, endpoint, n, s2, s3, s4, s5, mean FROM ranked WHERE r <= " + TOP_ENDPOINTS
                 + " OR r2 <= " + TOP_ENDPOINTS + " OR r3 <= " + TOP_ENDPOINTS + " OR r4 <= " + TOP_ENDPOINTS
                 + " OR r5 <= " + TOP_ENDPOINTS
                 + " UNION ALL SELECT 1, NULL, v, CAST(sum(n) AS BIGINT), 0, 0, 0, 0, NULL FROM (SELECT " + sql.version("endpoint")
-                + " AS v, n FROM ranked) versions GROUP BY v"
-                + " ORDER BY 1, 4 DESC, 3, 2";
+                + " AS v, n FROM ranked) versions GROUP BY v) tagged ORDER BY tag, " + ties;
         List<EndpointRow> endpoints = new ArrayList<>();
         List<Count> versions = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(text)) {

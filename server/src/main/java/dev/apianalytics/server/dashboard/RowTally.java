@@ -28,18 +28,19 @@ import java.util.regex.Pattern;
  * local hours, weekdays and activity buckets ({@link DashboardSql#localEpochOf}). Distinct
  * addresses, user ids and users per bucket are counted by their 64-bit hashes
  * ({@link DistinctSketch#hash}; two values of 500,000 share one with a chance of about one in
- * 10<sup>8</sup>), so a row costs some 24 bytes of them and 8 of its response time, and each user
- * about 150: a caller bounds how many rows it adds.
+ * 10<sup>8</sup>). Ties are ranked by code point, as PostgreSQL's "C" collation and DuckDB rank
+ * them in the queries. What it holds is estimated by {@link #bytes}, for the caller to bound.
  */
 final class RowTally {
 
     /** An API version in an endpoint's first or second segment, as {@link DashboardSql#version} reads it. */
-    private static final Pattern VERSION = Pattern.compile("^/(?:[^/]+/)?(v[0-9]{1,7})(?:/|$)");
+    private static final Pattern VERSION = Pattern.compile("^/(?:[^/]+/)?(v[0-9]{1,7})(?:/|\\z)");
 
     private final DashboardSql sql;
     private final long bucket;
     private final long shift;
 
+    private long bytes;
     private long requests;
     private long successes;
     private double timeSum;
@@ -80,16 +81,18 @@ final class RowTally {
         private boolean zero;
         private int size;
 
-        void add(long hash) {
+        /** Adds a hash; true when it is new. */
+        boolean add(long hash) {
             if (hash == 0) {
+                boolean added = !zero;
                 zero = true;
-                return;
+                return added;
             }
             int mask = slots.length - 1;
             int i = (int) (hash ^ hash >>> 32) & mask;
             while (slots[i] != 0) {
                 if (slots[i] == hash) {
-                    return;
+                    return false;
                 }
                 i = (i + 1) & mask;
             }
@@ -97,6 +100,7 @@ final class RowTally {
             if (++size * 2 > slots.length) {
                 grow();
             }
+            return true;
         }
 
         private void grow() {
@@ -155,6 +159,7 @@ final class RowTally {
 
     /** Adds what {@code other}, a tally of other rows of the same view, counted. */
     void merge(RowTally other) {
+        bytes += other.bytes;
         ips.addAll(other.ips);
         userIds.addAll(other.userIds);
         times = Arrays.copyOf(times, (int) (requests + other.requests));
@@ -212,24 +217,44 @@ final class RowTally {
         requests++;
         successes += status < 400 ? 1 : 0;
         timeSum += time;
-        if (ip != null) {
-            ips.add(DistinctSketch.hash(ip));
+        if (ip != null && ips.add(DistinctSketch.hash(ip))) {
+            bytes += HASH_BYTES;
         }
-        if (userId != null) {
-            userIds.add(DistinctSketch.hash(userId));
+        if (userId != null && userIds.add(DistinctSketch.hash(userId))) {
+            bytes += HASH_BYTES;
         }
     }
 
+    /** What a distinct hash holds: a slot of 8 bytes in a table at most half full, and the table's growth. */
+    private static final long HASH_BYTES = 32;
+
+    /** What a map entry keyed by {@code key} holds: the string, its node and its tally. */
+    private static long entryBytes(String key) {
+        return 120 + 2L * (key == null ? 0 : key.length());
+    }
+
+    /**
+     * An estimate of the bytes the tally holds, higher than the truth: 8 a row (its response time),
+     * {@value #HASH_BYTES} a distinct hash, and some 120 plus the text for each distinct user,
+     * endpoint and value.
+     */
+    long bytes() {
+        return bytes;
+    }
+
     /** Counts one row of the view. */
-    void add(Instant at, int status, double time, String ip, String userId, String country, String client, String os,
+    void add(Instant at, int status, double responseTime, String ip, String userId, String country, String client, String os,
             String device, String referrer, String method, String endpoint) {
+        // -0.0 ranks as 0.0, as in the queries
+        double time = responseTime == 0 ? 0.0 : responseTime;
         addHeadline(status, time, ip, userId);
         boolean success = status < 400;
         int index = (int) requests - 1;
-        if (index == times.length) {
-            times = Arrays.copyOf(times, times.length * 2);
+        if (index >= times.length) {
+            times = Arrays.copyOf(times, Math.max(1024, times.length * 2));
         }
         times[index] = time;
+        bytes += Double.BYTES;
         histogram[histogramBucket(time)]++;
         long local = sql.localEpochOf(at);
         String user = userId != null ? userId : ip;
@@ -244,16 +269,28 @@ final class RowTally {
         inBucket.successes += success ? 1 : 0;
         inBucket.timeSum += time;
         if (user != null) {
-            inBucket.users.add(DistinctSketch.hash(user));
-            UserTally byUser = users.computeIfAbsent(user, u -> new UserTally());
+            if (inBucket.users.add(DistinctSketch.hash(user))) {
+                bytes += HASH_BYTES;
+            }
+            UserTally byUser = users.get(user);
+            if (byUser == null) {
+                byUser = new UserTally();
+                users.put(user, byUser);
+                bytes += entryBytes(user);
+            }
             byUser.requests++;
             byUser.successes += success ? 1 : 0;
             if (byUser.last == null || at.isAfter(byUser.last)) {
                 byUser.last = at;
             }
         }
-        EndpointTally byEndpoint = endpoints.computeIfAbsent(endpoint, e -> new HashMap<>(4))
-                .computeIfAbsent(method, m -> new EndpointTally());
+        Map<String, EndpointTally> byMethod = endpoints.computeIfAbsent(endpoint, e -> new HashMap<>(4));
+        EndpointTally byEndpoint = byMethod.get(method);
+        if (byEndpoint == null) {
+            byEndpoint = new EndpointTally();
+            byMethod.put(method, byEndpoint);
+            bytes += entryBytes(endpoint) + entryBytes(method);
+        }
         byEndpoint.requests++;
         if (status >= 200 && status < 600) {
             byEndpoint.classes[status / 100]++;
@@ -271,8 +308,14 @@ final class RowTally {
         weekdays[(int) Math.floorMod(Math.floorDiv(local, 86_400) + 3, 7L)]++;
     }
 
-    private static void count(Map<String, long[]> counts, String key) {
-        counts.computeIfAbsent(key, k -> new long[1])[0]++;
+    private void count(Map<String, long[]> counts, String key) {
+        long[] count = counts.get(key);
+        if (count == null) {
+            counts.put(key, new long[] {1});
+            bytes += entryBytes(key);
+        } else {
+            count[0]++;
+        }
     }
 
     /** The histogram panel's bucket of a response time, as the rows' {@code CASE} puts it. */
@@ -349,8 +392,8 @@ final class RowTally {
             all.add(tally);
         }));
         Comparator<EndpointTally> table = Comparator.comparingLong((EndpointTally tally) -> tally.requests).reversed()
-                .thenComparing(tally -> tally.endpoint, Comparator.nullsLast(Comparator.naturalOrder()))
-                .thenComparing(tally -> tally.method, Comparator.nullsLast(Comparator.naturalOrder()));
+                .thenComparing(tally -> tally.endpoint, Comparator.nullsLast(Panels.CODE_POINT_ORDER))
+                .thenComparing(tally -> tally.method, Comparator.nullsLast(Panels.CODE_POINT_ORDER));
         Set<EndpointTally> shown = new LinkedHashSet<>();
         for (int ranking = 0; ranking <= 5; ranking = ranking == 0 ? 2 : ranking + 1) {
             // overall (0), then per status class (2 to 5)
@@ -419,7 +462,7 @@ final class RowTally {
     List<UserRow> users(int limit) {
         Comparator<Map.Entry<String, UserTally>> busiestFirst = Comparator
                 .comparingLong((Map.Entry<String, UserTally> e) -> e.getValue().requests).reversed()
-                .thenComparing(Map.Entry::getKey);
+                .thenComparing(Map.Entry::getKey, Panels.CODE_POINT_ORDER);
         // the least busy of the kept users on top, replaced by a busier one: no sort of every user
         PriorityQueue<Map.Entry<String, UserTally>> kept = new PriorityQueue<>(limit + 1, busiestFirst.reversed());
         for (Map.Entry<String, UserTally> user : users.entrySet()) {

@@ -282,6 +282,20 @@ public final class PostgresStorage extends SqlStorage {
         }
     }
 
+    /**
+     * Has PostgreSQL plan each statement of the connection's open transaction with the values
+     * bound to it, however often the driver has prepared it (a prepared statement is otherwise
+     * planned once for any value from its sixth run); the setting ends with the transaction.
+     * Does nothing to other databases' connections.
+     */
+    public static void planWithValuesInTransaction(Connection connection) throws SQLException {
+        if (connection.isWrapperFor(PGConnection.class)) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+            }
+        }
+    }
+
     @Override
     void lockMaintenance(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -373,7 +374,7 @@ abstract class DashboardApiContract {
         DashboardQuery query = DashboardQuery.parse(parameters);
         ExecutorService threads = Executors.newCachedThreadPool();
         try (Connection connection = server.storage().connection()) {
-            DashboardAggregator aggregator = new DashboardAggregator(connection, server.storage(), threads);
+            DashboardAggregator aggregator = new DashboardAggregator(connection, server.storage(), threads, new Semaphore(1));
             DashboardData queried = aggregator.compute(keyId, query, NOW, 0, 0);
             DashboardData tallied = aggregator.streamed(keyId, query, NOW, 1_000_000).orElseThrow();
             assertThat(queried.summary().requests().current().longValue()).as("rows in the view").isPositive();
@@ -386,6 +387,58 @@ abstract class DashboardApiContract {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    /**
+     * The tally ranks what the queries rank where ties and cut-offs decide: 70 endpoints for a table
+     * of 50 with equal counts at the edge, more users and referrers than shown with equal counts
+     * and names that sort apart by case, accent and characters past U+FFFF, statuses outside 2xx
+     * to 5xx, a response time of -0.0, rows on the instant the two halves meet. A budget of the
+     * view's rows tallies it, one fewer does not; one connection or two, the permits are given back.
+     */
+    @Test
+    void aTallyRanksTiesAndCutOffsAsTheQueriesDo() throws Exception {
+        String crafted = http.newKey();
+        List<String> names = List.of("alice", "Bob", "bob", "Émile", "zed", "\uD83D\uDE00user", "\uFFFDx", "Alpha", "alpha",
+                "_under", "0zero", "éclair", "Zoe", "\u00e9");
+        int[] statuses = {101, 200, 201, 302, 404, 503, 600, 999};
+        Instant from = NOW.minus(Duration.ofDays(30));
+        Instant middle = from.plus(Duration.ofDays(15));
+        List<Row> craftedRows = new java.util.ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            String endpoint = "/x/" + names.get(i % names.size()) + "/" + (i / names.size());
+            for (int j = 0; j <= i % 4; j++) {
+                int n = craftedRows.size();
+                Instant at = n % 9 == 0 ? middle : NOW.minus(Duration.ofHours(1 + n % 600));
+                SeedData.Agent agent = SeedData.AGENTS.get(n % SeedData.AGENTS.size());
+                craftedRows.add(new Row(at, "api.example.com", "10.0.0." + n % 23, null, endpoint, null, j % 2 == 0 ? "GET" : "POST",
+                        statuses[(i + j) % statuses.length], n % 17 == 0 ? -0.0 : n % 13 * 1.5, agent, names.get(n % names.size()),
+                        n % 3 == 0 ? null : "https://" + names.get(n % 13) + ".example/"));
+            }
+        }
+        SeedData.post(http, crafted, craftedRows);
+        long keyId = server.storage().findKey(ApiKeys.hash(crafted)).orElseThrow();
+        DashboardQuery query = DashboardQuery.parse(Map.of("period", List.of("30d"), "tz", List.of("Europe/Paris")));
+        ExecutorService threads = Executors.newCachedThreadPool();
+        int spares = server.storage().spareConnections().availablePermits();
+        try (Connection connection = server.storage().connection()) {
+            DashboardData queried = new DashboardAggregator(connection, server.storage().dialect()).compute(keyId, query, NOW, 0, 0);
+            assertThat(queried.endpoints()).as("the top 50 and the top 50 of each status class").hasSizeGreaterThan(50);
+            int rowsInView = craftedRows.size();
+            for (DashboardAggregator aggregator : List.of(new DashboardAggregator(connection, server.storage(), threads, new Semaphore(1)),
+                    new DashboardAggregator(connection, server.storage().dialect()))) {
+                DashboardData tallied = aggregator.streamed(keyId, query, NOW, rowsInView).orElseThrow();
+                assertThat(tallied).usingRecursiveComparison()
+                        .withComparatorForType((x, y) -> Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x)) ? 0 : Double.compare(x, y),
+                                Double.class)
+                        .isEqualTo(queried);
+                assertThat(aggregator.streamed(keyId, query, NOW, rowsInView - 1)).as("one row short of the budget").isEmpty();
+            }
+            assertThat(connection.getAutoCommit()).isTrue();
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(server.storage().spareConnections().availablePermits()).as("spare connections given back").isEqualTo(spares);
     }
 
     static Stream<String> talliedViews() {
