@@ -113,7 +113,7 @@ final class DashboardAggregator {
     }
 
     /**
-     * The most rows (the period's and the previous period's) a view tallies in Java: 500,000 on
+     * The most rows of a period (and as many of the previous one) a view tallies in Java: 500,000 on
      * PostgreSQL, where a local hour in India over 30 days of 10M rows is 416,000 (0.56-0.71 s
      * tallied, 2.4 s in a dozen queries); none on DuckDB, whose queries read those rows in 0.16 s.
      * One such view runs at a time in a collector (its {@code tallying} permit), within
@@ -137,7 +137,7 @@ final class DashboardAggregator {
 
     /**
      * The dashboard from the rows tallied in Java as they stream past, once ({@link RowTally}), or
-     * empty when they are more than {@code maxRows} or hold more than {@link #MAX_TALLY_BYTES} of
+     * empty when the period's or the previous period's are more than {@code maxRows} or hold more than {@link #MAX_TALLY_BYTES} of
      * distinct values (what was read is dropped, a fraction of what the database then takes), while
      * another view is being tallied, or when reading them failed (the queries then answer, or say
      * what failed). Where the storage spares a second connection, the first half of the period
@@ -156,8 +156,9 @@ final class DashboardAggregator {
             firstHalf = onSpareConnection(own -> tally(own, sql, keyId, span, span.from(), middle, budget, false));
             Optional<RowTally> current = tally(connection, sql, keyId, span, firstHalf == null ? span.from() : middle, span.to(),
                     budget, false);
+            // the previous period's headline holds no more than its distinct addresses and user ids: a budget of its own
             Optional<RowTally> previous = span.allTime() || current.isEmpty() ? Optional.empty()
-                    : tally(connection, sql, keyId, span, span.previousFrom(), span.from(), budget, true);
+                    : tally(connection, sql, keyId, span, span.previousFrom(), span.from(), new AtomicLong(maxRows), true);
             if (current.isEmpty() || !span.allTime() && previous.isEmpty()) {
                 return Optional.empty();
             }
@@ -182,13 +183,14 @@ final class DashboardAggregator {
     }
 
     /**
-     * The most a tally of one half of a view may hold, by {@link RowTally#bytes}: some 18 MB for
-     * each half of a local hour in India over 30 days of 10M rows (416,000 rows, 100,000
-     * addresses, 140,000 users). With at most one view tallied at a time in a collector, its
-     * two halves and the batches of rows they read (2,000 each) hold at most some 90 MB, whatever
-     * the rows: distinct paths and referrers of 2 KB each end a tally early, not the heap.
+     * The most a tally of one half of a view may hold, by {@link RowTally#bytes}, which errs high:
+     * each half of 24 hours of 10M rows a month (333,000 rows, 100,000 addresses and users, 24
+     * buckets of them) is some 40 MB by it. With at most one view tallied at a time in a
+     * collector, its two halves, the previous period's headline and the batches of rows they read
+     * (2,000 each) hold at most some 130 MB whatever the rows: distinct paths and referrers of
+     * 2 KB each end a tally early, not the heap.
      */
-    static final long MAX_TALLY_BYTES = 32L << 20;
+    static final long MAX_TALLY_BYTES = 48L << 20;
 
     /**
      * The rows of the view between the instants tallied on {@code on} (only their headline with
