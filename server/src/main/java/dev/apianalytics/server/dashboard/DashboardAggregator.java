@@ -31,10 +31,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Computes every panel of the dashboard in the database with about a dozen grouped queries over
- * the key's filtered rows (the small breakdowns share one scan, the endpoint table and the
- * versions another), so the page receives a few
- * kilobytes however many rows the key has.
+ * Computes every panel of the dashboard from the key's filtered rows: on DuckDB in the database,
+ * with about a dozen grouped queries (the small breakdowns share one scan, the endpoint table and
+ * the versions another), so the page receives a few kilobytes however many rows the key has; on
+ * PostgreSQL by tallying the rows as they stream past once ({@link RowTally}) while they are few
+ * enough, else with the same queries.
  */
 final class DashboardAggregator {
 
@@ -51,7 +52,7 @@ final class DashboardAggregator {
     /** The collector's permit to tally a view's rows ({@link #streamed}): one view at a time holds that memory. */
     private final Semaphore tallying;
 
-    /** Works on {@code connection} alone. */
+    /** Works on {@code connection} alone, with its panels' queries ({@link #streamed} tallies on it alone). */
     DashboardAggregator(Connection connection, Dialect dialect) {
         this(connection, dialect, "requests", null, null, new Semaphore(1));
     }
@@ -76,7 +77,8 @@ final class DashboardAggregator {
     }
 
     DashboardData compute(long keyId, DashboardQuery query, Instant now) throws SQLException {
-        return compute(keyId, query, now, FilteredRows.maxRows(dialect), maxStreamedRows(dialect));
+        // an aggregator without the collector's storage has not its permit to tally, and queries
+        return compute(keyId, query, now, FilteredRows.maxRows(dialect), storage == null ? 0 : maxStreamedRows(dialect));
     }
 
     /**
@@ -125,9 +127,10 @@ final class DashboardAggregator {
     }
 
     private static final System.Logger LOG = System.getLogger(DashboardAggregator.class.getName());
-    /** The columns {@link RowTally#add} reads, in its order. */
+    /** The columns {@link RowTally#add} reads, in its order; {@link RowTally#addHeadline} reads the second to the fifth. */
     private static final String STREAMED_COLUMNS = "created_at, status, response_time, ip_address, user_id, location, client, "
             + "os, device, referrer, method, " + DashboardSql.ENDPOINT;
+    private static final String HEADLINE_COLUMNS = "created_at, status, response_time, ip_address, user_id";
 
     /** The view tallied as its rows stream past, or empty when they are more than {@code maxRows} (see {@link #compute}). */
     Optional<DashboardData> streamed(long keyId, DashboardQuery query, Instant now, int maxRows) throws SQLException {
@@ -137,49 +140,78 @@ final class DashboardAggregator {
 
     /**
      * The dashboard from the rows tallied in Java as they stream past, once ({@link RowTally}), or
-     * empty when the period's or the previous period's are more than {@code maxRows} or hold more than {@link #MAX_TALLY_BYTES} of
-     * distinct values (what was read is dropped, a fraction of what the database then takes), while
-     * another view is being tallied, or when reading them failed (the queries then answer, or say
-     * what failed). Where the storage spares a second connection, the first half of the period
-     * streams on it beside the second half: a stream keeps one core busy, the database's turns and
-     * the tally's alternating.
+     * empty when the period's are more than {@code maxRows} or hold more than
+     * {@link #MAX_TALLY_BYTES} of distinct values (what was read is dropped, a fraction of what the
+     * database then takes), while another view is being tallied, or when reading them failed (the
+     * queries then answer, or say what failed). Where the storage spares a second connection, the
+     * first half of the period streams on it beside the second half: a stream keeps one core busy,
+     * the database's turns and the tally's alternating. The previous period's headline is tallied
+     * too, or, past the same bounds, queried.
      */
     private Optional<DashboardData> streamed(long keyId, DashboardQuery query, Span span, DashboardSql sql, int maxRows)
             throws SQLException {
         if (!tallying.tryAcquire()) {
             return Optional.empty();
         }
+        // the rows the halves may yet read; negative once either gives up, which stops the other
         AtomicLong budget = new AtomicLong(maxRows);
         CompletableFuture<Optional<RowTally>> firstHalf = null;
         try {
             Instant middle = span.from().plus(Duration.between(span.from(), span.to()).dividedBy(2));
-            firstHalf = onSpareConnection(own -> tally(own, sql, keyId, span, span.from(), middle, budget, false));
+            firstHalf = onSpareConnection(own -> {
+                try {
+                    return stopOthersUnless(tally(own, sql, keyId, span, span.from(), middle, maxRows, budget, false), budget);
+                } catch (SQLException | RuntimeException e) {
+                    budget.set(GIVEN_UP);
+                    throw e;
+                }
+            });
             Optional<RowTally> current = tally(connection, sql, keyId, span, firstHalf == null ? span.from() : middle, span.to(),
-                    budget, false);
-            // the previous period's headline holds no more than its distinct addresses and user ids: a budget of its own
-            Optional<RowTally> previous = span.allTime() || current.isEmpty() ? Optional.empty()
-                    : tally(connection, sql, keyId, span, span.previousFrom(), span.from(), new AtomicLong(maxRows), true);
-            if (current.isEmpty() || !span.allTime() && previous.isEmpty()) {
+                    maxRows, budget, false);
+            if (current.isEmpty() || budget.get() < 0) {
                 return Optional.empty();
             }
+            double[] previous = span.allTime() ? null : previousHeadline(sql, keyId, span, maxRows);
             Optional<RowTally> first = firstHalf == null ? Optional.of(new RowTally(sql, span.bucket(), span.shift()))
                     : firstHalf.join();
             if (first.isEmpty()) {
                 return Optional.empty();
             }
             current.get().merge(first.get());
-            return Optional.of(tallied(keyId, query, span, current.get(), previous.orElse(null)));
-        } catch (SQLException | CompletionException e) {
-            LOG.log(System.Logger.Level.WARNING, "a view's rows were not tallied, the queries answer: " + e.getMessage());
+            return Optional.of(tallied(keyId, query, span, current.get(), previous));
+        } catch (SQLException | RuntimeException e) {
+            // a failure here (CompletionException from the other half among them) costs the view its speed, not its answer
+            LOG.log(System.Logger.Level.WARNING, "a view's rows were not tallied, the queries answer: " + e);
             return Optional.empty();
         } finally {
             // whatever happened, the other half stops at its next row, and its memory and connection are let go first
-            budget.set(Long.MIN_VALUE / 2);
+            budget.set(GIVEN_UP);
             if (firstHalf != null) {
                 firstHalf.handle((tally, failure) -> null).join();
             }
             tallying.release();
         }
+    }
+
+    /** The budget of rows once a half has given up: far enough below zero that no half's count brings it back. */
+    private static final long GIVEN_UP = Long.MIN_VALUE / 2;
+
+    /** {@code tally}, having stopped the other half when it is empty (it gave up). */
+    private static Optional<RowTally> stopOthersUnless(Optional<RowTally> tally, AtomicLong budget) {
+        if (tally.isEmpty()) {
+            budget.set(GIVEN_UP);
+        }
+        return tally;
+    }
+
+    /**
+     * The previous period's headline as {@link #headline} gives it: tallied (its own budget of
+     * rows, and only its distinct hashes held), or queried when its rows are more than that.
+     */
+    private double[] previousHeadline(DashboardSql sql, long keyId, Span span, int maxRows) throws SQLException {
+        Optional<RowTally> tally = tally(connection, sql, keyId, span, span.previousFrom(), span.from(), maxRows,
+                new AtomicLong(maxRows), true);
+        return tally.isPresent() ? tally.get().headline() : headline(sql, keyId, span.previousFrom(), span.from());
     }
 
     /**
@@ -197,16 +229,16 @@ final class DashboardAggregator {
      * {@code headline}), or empty when they ran past the shared budget or {@link #MAX_TALLY_BYTES}.
      */
     private static Optional<RowTally> tally(Connection on, DashboardSql sql, long keyId, Span span, Instant from, Instant to,
-            AtomicLong budget, boolean headline) throws SQLException {
+            int maxRows, AtomicLong budget, boolean headline) throws SQLException {
         RowTally tally = new RowTally(sql, span.bucket(), span.shift());
-        long rowsLeft = budget.get();
-        if (rowsLeft < 0) {
+        if (budget.get() < 0) {
             return Optional.empty();
         }
         List<Object> parameters = DashboardSql.list();
-        // the user filter as one condition, which the closed weeks' index of users answers
-        String text = "SELECT " + STREAMED_COLUMNS + " FROM requests WHERE " + sql.where(keyId, from, to, parameters)
-                + " LIMIT " + (rowsLeft + 1);
+        // the user filter as one condition, which the closed weeks' index of users answers; one LIMIT
+        // for every stream, so that the driver prepares one statement (the budget stops a stream earlier)
+        String text = "SELECT " + (headline ? HEADLINE_COLUMNS : STREAMED_COLUMNS) + " FROM requests WHERE "
+                + sql.where(keyId, from, to, parameters) + " LIMIT " + (maxRows + 1);
         // a cursor, which PostgreSQL's driver opens only inside a transaction, brings the rows a batch at a time
         boolean autoCommit = on.getAutoCommit();
         if (autoCommit) {
@@ -276,15 +308,10 @@ final class DashboardAggregator {
         }
     }
 
-    private DashboardData tallied(long keyId, DashboardQuery query, Span span, RowTally current, RowTally previous)
+    /** The view's panels from {@code current}, and its previous period's {@link #headline} ({@code null} for none). */
+    private DashboardData tallied(long keyId, DashboardQuery query, Span span, RowTally current, double[] previous)
             throws SQLException {
-        Summary summary = new Summary(
-                new Metric(current.requests(), previous == null ? null : previous.requests()),
-                new Metric(current.distinctIps(), previous == null ? null : previous.distinctIps()),
-                new Metric(current.distinctUserIds(), previous == null ? null : previous.distinctUserIds()),
-                new Metric(ratio(current.successes(), current.requests()),
-                        previous == null ? null : ratio(previous.successes(), previous.requests())),
-                new Metric(nanToNull(current.meanTime()), previous == null ? null : nanToNull(previous.meanTime())));
+        Summary summary = summary(current.headline(), previous);
         Panels.Endpoints endpoints = current.endpoints();
         return new DashboardData(
                 query.period().name,
@@ -403,8 +430,11 @@ final class DashboardAggregator {
     private Summary summary(DashboardSql sql, long keyId, Instant previousFrom, Instant from, Instant to, boolean allTime)
             throws SQLException {
         // two plain scans beat one scan with FILTER clauses: DuckDB's filtered DISTINCT aggregates are slow
-        double[] current = headline(sql, keyId, from, to);
-        double[] previous = allTime ? null : headline(sql, keyId, previousFrom, from);
+        return summary(headline(sql, keyId, from, to), allTime ? null : headline(sql, keyId, previousFrom, from));
+    }
+
+    /** The headline from the period's {@link #headline} and the previous one's (null for none). */
+    private static Summary summary(double[] current, double[] previous) {
         return new Summary(
                 new Metric((long) current[0], previous == null ? null : (long) previous[0]),
                 new Metric((long) current[1], previous == null ? null : (long) previous[1]),

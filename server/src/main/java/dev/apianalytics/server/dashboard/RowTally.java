@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,10 +74,15 @@ final class RowTally {
     /**
      * Distinct 64-bit hashes: an open-addressing table, linear probing, grown at half full. Written
      * here because the JDK has no set of primitive longs, and boxing one per row (or sorting every
-     * hash at the end) cost a third of the tally.
+     * hash at the end) cost a third of the tally. A slot is chosen by the high bits of the hash
+     * times a random odd number, so that values made to share the bits of a fixed slot function
+     * (the hash is public) cannot crowd one run of slots.
      */
     private static final class Hashes {
+        private final long multiplier = ThreadLocalRandom.current().nextLong() | 1;
         private long[] slots = new long[64];
+        /** 64 less the bits of a slot's index. */
+        private int shift = 64 - 6;
         /** Whether the hash 0, which marks an empty slot, was added. */
         private boolean zero;
         private int size;
@@ -89,7 +95,7 @@ final class RowTally {
                 return added;
             }
             int mask = slots.length - 1;
-            int i = (int) (hash ^ hash >>> 32) & mask;
+            int i = slot(hash);
             while (slots[i] != 0) {
                 if (slots[i] == hash) {
                     return false;
@@ -103,13 +109,18 @@ final class RowTally {
             return true;
         }
 
+        private int slot(long hash) {
+            return (int) ((hash * multiplier) >>> shift);
+        }
+
         private void grow() {
             long[] old = slots;
             slots = new long[old.length * 2];
+            shift--;
             int mask = slots.length - 1;
             for (long hash : old) {
                 if (hash != 0) {
-                    int i = (int) (hash ^ hash >>> 32) & mask;
+                    int i = slot(hash);
                     while (slots[i] != 0) {
                         i = (i + 1) & mask;
                     }
@@ -230,13 +241,19 @@ final class RowTally {
 
     /** What a map entry keyed by {@code key} holds: the string, its node and its tally. */
     private static long entryBytes(String key) {
-        return 120 + 2L * (key == null ? 0 : key.length());
+        return 160 + 2L * (key == null ? 0 : key.length());
     }
 
+    /** What an endpoint and method hold beyond their strings: the map of methods, the tally and its classes. */
+    private static final long ENDPOINT_BYTES = 400;
+    /** What an activity bucket holds beyond its users' hashes: its tally and an empty table. */
+    private static final long BUCKET_BYTES = 800;
+
     /**
-     * An estimate of the bytes the tally holds, higher than the truth: 8 a row (its response time),
-     * {@value #HASH_BYTES} a distinct hash, and some 120 plus the text for each distinct user,
-     * endpoint and value.
+     * An estimate of the bytes the tally holds: 8 a row (its response time), {@value #HASH_BYTES}
+     * a distinct hash, some 160 plus the text for each distinct user and value, and more for each
+     * endpoint and activity bucket; more than a 64-bit JVM with compressed references holds, by the
+     * sizes of its objects.
      */
     long bytes() {
         return bytes;
@@ -261,7 +278,12 @@ final class RowTally {
         long bucketIndex = Math.floorDiv(local + shift, bucket);
         if (lastBucket == null || bucketIndex != lastBucketIndex) {
             // rows come mostly in time order: a bucket's are looked up once a run
-            lastBucket = buckets.computeIfAbsent(bucketIndex, i -> new BucketTally());
+            lastBucket = buckets.get(bucketIndex);
+            if (lastBucket == null) {
+                lastBucket = new BucketTally();
+                buckets.put(bucketIndex, lastBucket);
+                bytes += BUCKET_BYTES;
+            }
             lastBucketIndex = bucketIndex;
         }
         BucketTally inBucket = lastBucket;
@@ -289,7 +311,7 @@ final class RowTally {
         if (byEndpoint == null) {
             byEndpoint = new EndpointTally();
             byMethod.put(method, byEndpoint);
-            bytes += entryBytes(endpoint) + entryBytes(method);
+            bytes += ENDPOINT_BYTES + entryBytes(endpoint) + entryBytes(method);
         }
         byEndpoint.requests++;
         if (status >= 200 && status < 600) {
@@ -329,25 +351,13 @@ final class RowTally {
         return edges.length - 1;
     }
 
-    long requests() {
-        return requests;
-    }
-
-    long successes() {
-        return successes;
-    }
-
-    long distinctIps() {
-        return ips.distinct();
-    }
-
-    long distinctUserIds() {
-        return userIds.distinct();
-    }
-
-    /** The mean response time, NaN without rows. */
-    double meanTime() {
-        return requests == 0 ? Double.NaN : timeSum / requests;
+    /**
+     * Requests, distinct addresses, distinct user ids, successes and the mean response time (NaN
+     * without rows), as {@link DashboardAggregator}'s headline query gives them.
+     */
+    double[] headline() {
+        return new double[] {requests, ips.distinct(), userIds.distinct(), successes,
+                requests == 0 ? Double.NaN : timeSum / requests};
     }
 
     /** The percentiles of response time, interpolated between the nearest ranks as {@code percentile_cont}. */

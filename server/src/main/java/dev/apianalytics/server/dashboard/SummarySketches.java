@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,18 +44,20 @@ final class SummarySketches {
 
     /**
      * Merges the stored sketches and those of the live rows; {@code full} adds latency and users per
-     * bucket, {@code byQuarter} counts those users per quarter hour (zones offset by 30 or 45
-     * minutes), {@code sliceQuarters} whether the slices' sketches hold them over the stored hours.
+     * bucket, {@code byQuarter} counts those users per quarter hour where two buckets share an hour
+     * (zones offset by 30 or 45 minutes), {@code sliceQuarters} whether the slices' sketches hold
+     * them over the stored hours.
      */
     static Sketches read(Connection connection, SummarySource source, Filters filters, DashboardSql sql, Span span,
             boolean full, boolean byQuarter, boolean sliceQuarters) throws SQLException {
         Sketches sketches = new Sketches();
-        mergeStored(connection, source, filters, sql, span, full, byQuarter, sliceQuarters, sketches);
-        if (full && byQuarter && filters.slice() == null) {
-            List<Instant> straddling = straddlingHours(source, sql, span);
-            if (!straddling.isEmpty()) {
-                mergeQuarterUsers(connection, source, filters, sql, span, sketches, straddling);
-            }
+        List<Instant> straddling = full && byQuarter && filters.slice() == null ? straddlingHours(source, sql, span) : List.of();
+        // an hourly users sketch is read where some stored hour lies whole in a bucket (not in a
+        // 24-hour view in India, whose buckets of an hour all start at :30)
+        boolean wholeHours = straddling.size() < Duration.between(source.summarisedFrom(), source.summarisedTo()).toHours();
+        mergeStored(connection, source, filters, sql, span, full, byQuarter, sliceQuarters, wholeHours, sketches);
+        if (!straddling.isEmpty()) {
+            mergeQuarterUsers(connection, source, filters, sql, span, sketches, straddling);
         }
         for (SummarySource.LivePart part : source.liveParts()) {
             addLive(connection, part, filters, sql, span, full, byQuarter, sketches);
@@ -63,10 +66,11 @@ final class SummarySketches {
     }
 
     private static void mergeStored(Connection connection, SummarySource source, Filters filters, DashboardSql sql, Span span,
-            boolean full, boolean byQuarter, boolean sliceQuarters, Sketches sketches) throws SQLException {
+            boolean full, boolean byQuarter, boolean sliceQuarters, boolean wholeHours, Sketches sketches) throws SQLException {
         // hours are merged whole where a bucket holds them whole, the others by quarter hour
         // (mergeQuarterUsers, or a slice's straddlingUsers)
-        boolean hourlyUsers = full && (!byQuarter || filters.slice() == null || needsStraddlingUsers(filters, span, true, sliceQuarters));
+        boolean hourlyUsers = full && (!byQuarter || filters.slice() == null && wholeHours
+                || needsStraddlingUsers(filters, span, true, sliceQuarters));
         String columns = full ? "hour, ips, user_ids, latency" + (hourlyUsers ? ", users" : "") : "hour, ips, user_ids";
         List<Object> parameters = new ArrayList<>(List.of(source.keyId(), Storage.utc(source.summarisedFrom()),
                 Storage.utc(source.summarisedTo())));

@@ -394,7 +394,8 @@ abstract class DashboardApiContract {
      * of 50 with equal counts at the edge, more users and referrers than shown with equal counts
      * and names that sort apart by case, accent and characters past U+FFFF, statuses outside 2xx
      * to 5xx, a response time of -0.0, rows on the instant the two halves meet. A budget of the
-     * view's rows tallies it, one fewer does not; one connection or two, the permits are given back.
+     * view's rows tallies it, one fewer does not, and a previous period past it is queried; one
+     * connection or two, the permits are given back.
      */
     @Test
     void aTallyRanksTiesAndCutOffsAsTheQueriesDo() throws Exception {
@@ -416,6 +417,11 @@ abstract class DashboardApiContract {
                         n % 3 == 0 ? null : "https://" + names.get(n % 13) + ".example/"));
             }
         }
+        for (int extra = 0; extra < 5; extra++) {
+            // the day before the last holds more rows than the last (for the previous period's budget below)
+            craftedRows.add(new Row(NOW.minus(Duration.ofHours(30)), "api.example.com", "10.0.1." + extra, null, "/x/extra", null,
+                    "GET", 200, extra, SeedData.AGENTS.get(0), null, null));
+        }
         SeedData.post(http, crafted, craftedRows);
         long keyId = server.storage().findKey(ApiKeys.hash(crafted)).orElseThrow();
         DashboardQuery query = DashboardQuery.parse(Map.of("period", List.of("30d"), "tz", List.of("Europe/Paris")));
@@ -434,6 +440,20 @@ abstract class DashboardApiContract {
                         .isEqualTo(queried);
                 assertThat(aggregator.streamed(keyId, query, NOW, rowsInView - 1)).as("one row short of the budget").isEmpty();
             }
+            // a previous period with more rows than the tally takes: its headline is queried, the rest tallied
+            DashboardQuery day = DashboardQuery.parse(Map.of("period", List.of("24h"), "tz", List.of("Europe/Paris")));
+            Instant dayAgo = NOW.minus(Duration.ofDays(1));
+            long today = craftedRows.stream().filter(r -> !r.createdAt().isBefore(dayAgo) && r.createdAt().isBefore(NOW)).count();
+            long yesterday = craftedRows.stream()
+                    .filter(r -> !r.createdAt().isBefore(dayAgo.minus(Duration.ofDays(1))) && r.createdAt().isBefore(dayAgo)).count();
+            assertThat(yesterday).as("the seed's previous day holds more rows than its day").isGreaterThan(today).isGreaterThan(0);
+            DashboardData dayQueried = new DashboardAggregator(connection, server.storage().dialect()).compute(keyId, day, NOW, 0, 0);
+            assertThat(new DashboardAggregator(connection, server.storage(), threads, new Semaphore(1))
+                    .streamed(keyId, day, NOW, (int) today).orElseThrow())
+                    .usingRecursiveComparison()
+                    .withComparatorForType((x, y) -> Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x)) ? 0 : Double.compare(x, y),
+                            Double.class)
+                    .isEqualTo(dayQueried);
             assertThat(connection.getAutoCommit()).isTrue();
         } finally {
             threads.shutdownNow();
