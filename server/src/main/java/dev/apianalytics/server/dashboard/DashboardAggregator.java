@@ -215,12 +215,12 @@ final class DashboardAggregator {
     }
 
     /**
-     * The most a tally of one half of a view may hold, by {@link RowTally#bytes}, which errs high:
-     * each half of 24 hours of 10M rows a month (333,000 rows, 100,000 addresses and users, 24
-     * buckets of them) is some 40 MB by it. With at most one view tallied at a time in a
-     * collector, its two halves, the previous period's headline and the batches of rows they read
-     * (2,000 each) hold at most some 130 MB whatever the rows: distinct paths and referrers of
-     * 2 KB each end a tally early, not the heap.
+     * The most a tally of one half of a view may hold, by {@link RowTally#bytes} (reckoned from the
+     * sizes of the JVM's objects): each half of 24 hours of 10M rows a month (333,000 rows, 100,000
+     * addresses and users, 24 buckets of them) is some 40 MB by it. With at most one view tallied
+     * at a time in a collector, its two halves, the previous period's headline and the batches of
+     * rows they read (2,000 each) hold about 130 MB at most whatever the rows: distinct paths and
+     * referrers of 2 KB each end a tally early, not the heap.
      */
     static final long MAX_TALLY_BYTES = 48L << 20;
 
