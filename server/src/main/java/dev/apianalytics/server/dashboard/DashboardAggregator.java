@@ -28,6 +28,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -142,7 +143,7 @@ final class DashboardAggregator {
      * The dashboard from the rows tallied in Java as they stream past, once ({@link RowTally}), or
      * empty when the period's are more than {@code maxRows} or hold more than
      * {@link #MAX_TALLY_BYTES} of distinct values (what was read is dropped, a fraction of what the
-     * database then takes), while another view is being tallied, or when reading them failed (the
+     * database then takes), while another view is still being tallied after a wait, or when reading them failed (the
      * queries then answer, or say what failed). Where the storage spares a second connection, the
      * first half of the period streams on it beside the second half: a stream keeps one core busy,
      * the database's turns and the tally's alternating. The previous period's headline is tallied
@@ -150,7 +151,7 @@ final class DashboardAggregator {
      */
     private Optional<DashboardData> streamed(long keyId, DashboardQuery query, Span span, DashboardSql sql, int maxRows)
             throws SQLException {
-        if (!tallying.tryAcquire()) {
+        if (!awaitTurn()) {
             return Optional.empty();
         }
         // the rows the halves may yet read; negative once either gives up, which stops the other
@@ -190,6 +191,23 @@ final class DashboardAggregator {
                 firstHalf.handle((tally, failure) -> null).join();
             }
             tallying.release();
+        }
+    }
+
+    /**
+     * How long a view waits for the view being tallied: about what one takes at 10M rows (0.5-0.7
+     * s), so that a second view at the same moment is tallied after it rather than queried for
+     * seconds beside it, and a crowd of them waits no longer than that before its queries.
+     */
+    private static final long TALLY_WAIT_MILLIS = 1_000;
+
+    /** Takes the collector's permit to tally, waiting {@link #TALLY_WAIT_MILLIS} at most; false without it. */
+    private boolean awaitTurn() {
+        try {
+            return tallying.tryAcquire(TALLY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
