@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -305,23 +304,12 @@ final class DashboardAggregator {
      * executor takes no more work (the collector is stopping).
      */
     private <T> CompletableFuture<T> onSpareConnection(Storage.SqlWork<T> work) {
-        if (storage == null || !storage.spareConnections().tryAcquire()) {
+        if (storage == null) {
             return null;
         }
-        Semaphore spares = storage.spareConnections();
         try {
-            return CompletableFuture.supplyAsync(() -> {
-                try (Connection own = storage.connection()) {
-                    return work.run(own);
-                } catch (SQLException e) {
-                    throw new CompletionException(e);
-                } finally {
-                    spares.release();
-                }
-            }, executor);
+            return storage.onSpareConnection(executor, work);
         } catch (RejectedExecutionException e) {
-            // not started: the permit is not held
-            spares.release();
             return null;
         }
     }

@@ -31,7 +31,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
 
 /**
  * Computes the dashboard from the hourly summaries ({@link Summaries}) instead of the rows: a
@@ -520,27 +519,12 @@ final class SummaryAggregator {
      * waiting for another could wait for ever.
      */
     private <T> CompletableFuture<T> onOwnConnection(Storage.SqlWork<T> work) throws SQLException {
-        Semaphore spares = storage.spareConnections();
-        if (!spares.tryAcquire()) {
+        CompletableFuture<T> future = storage.onSpareConnection(executor, work);
+        if (future == null) {
             return CompletableFuture.completedFuture(work.run(connection));
         }
-        try {
-            CompletableFuture<T> future = CompletableFuture.supplyAsync(() -> {
-                try (Connection own = storage.connection()) {
-                    return work.run(own);
-                } catch (SQLException e) {
-                    throw new CompletionException(e);
-                } finally {
-                    spares.release();
-                }
-            }, executor);
-            started.add(future);
-            return future;
-        } catch (RuntimeException | Error e) {
-            // not started (the executor shut down, no thread to be had): the permit is not held
-            spares.release();
-            throw e;
-        }
+        started.add(future);
+        return future;
     }
 
     private static <T> T join(CompletableFuture<T> result) throws SQLException {

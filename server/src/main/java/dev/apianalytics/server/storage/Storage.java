@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import org.postgresql.PGStatement;
@@ -173,6 +176,34 @@ public interface Storage extends AutoCloseable {
      * are always held by work that waits for none. Unbounded without a pool.
      */
     Semaphore spareConnections();
+
+    /**
+     * Starts {@code work} on a connection of its own in one of {@code executor}'s threads when a
+     * spare one is to be had ({@link #spareConnections}), its permit given back when the work ends;
+     * null when none is spared. An {@link SQLException} of the work completes the future with a
+     * {@link CompletionException}; an executor that takes no more work throws, the permit given back.
+     */
+    default <T> CompletableFuture<T> onSpareConnection(Executor executor, SqlWork<T> work) {
+        Semaphore spares = spareConnections();
+        if (!spares.tryAcquire()) {
+            return null;
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try (Connection own = connection()) {
+                    return work.run(own);
+                } catch (SQLException e) {
+                    throw new CompletionException(e);
+                } finally {
+                    spares.release();
+                }
+            }, executor);
+        } catch (RuntimeException | Error e) {
+            // not started (the executor shut down, no thread to be had): the permit is not held
+            spares.release();
+            throw e;
+        }
+    }
 
     /** The connection pool's live figures (connections active, idle, waited for), for the collector's metrics; none without a pool. */
     default Optional<HikariPoolMXBean> pool() {
