@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * measurement, divided by the requests wrk completed; so is the server JVM's CPU time, a figure
  * that other processes on a shared machine disturb far less than throughput.
  *
- * <p>Options: {@code --frameworks servlet,javalin,vertx,vertx-ideal,spring,webflux,micronaut --seconds 5 --pairs 5 --warmup 5
+ * <p>Options: {@code --frameworks servlet,servlet-ideal,javalin,vertx,vertx-ideal,spring,webflux,micronaut --seconds 5 --pairs 5 --warmup 5
  * --connections 50 --threads 1 --gzip true --variety true --wrk /usr/bin/wrk}; {@code --gzip false} makes the
  * middleware post plain JSON, which shows how much of its cost is compression. With {@code --variety true}
  * wrk sends {@code load/variety.lua}'s mix of paths, queries and user agents, so batches compress as real
@@ -39,8 +39,12 @@ import java.util.regex.Pattern;
  * where the time goes ({@code jfr print --events jdk.ExecutionSample}). {@code --batch-size N} sets the
  * middleware's batch size (unset: {@code Config}'s default). The sink offers the compact form, as our collector
  * does, so after its first post the middleware sends that; {@code --compact false} keeps it on the family's JSON,
- * as with another collector. {@code vertx-ideal} measures the floor under any middleware on Vert.x: in place of
+ * as with another collector. {@code vertx-ideal} and {@code servlet-ideal} measure the floor under any middleware on
+ * Vert.x and on the servlet hello world: in place of
  * ours, a bare capture of each request into a bounded queue that a timer drains and discards ({@link IdealCapture}).
+ * {@code --pin true} (Linux, two cores or more) runs the server JVM on the last core alone and wrk, this driver and
+ * its sink on the others, so that load generator and server do not take turns on the same cores: the server's
+ * throughput is then bound by its own CPU, and the pairs spread far less.
  */
 public final class AdapterLoadBenchmark {
 
@@ -50,6 +54,7 @@ public final class AdapterLoadBenchmark {
 
     private final Map<String, String> options;
     private final HttpClient control = HttpClient.newHttpClient();
+    private final int cores = Runtime.getRuntime().availableProcessors();
     /** wrk's script for request variety, or {@code null} for one identical request. */
     private Path script;
 
@@ -106,6 +111,7 @@ public final class AdapterLoadBenchmark {
                 "batch-size", ""));
         options.put("wrk", "/usr/bin/wrk");
         options.put("compact", "true");
+        options.put("pin", "false");
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + options.keySet());
@@ -120,6 +126,10 @@ public final class AdapterLoadBenchmark {
     }
 
     private void run() throws Exception {
+        if (pinned()) {
+            // this driver's threads (the sink among them) share the load generator's cores
+            exec("taskset", "-a", "-p", "-c", loadCores(), Long.toString(ProcessHandle.current().pid()));
+        }
         if (Boolean.parseBoolean(options.get("variety"))) {
             script = Files.createTempFile("variety", ".lua");
             script.toFile().deleteOnExit();
@@ -168,7 +178,8 @@ public final class AdapterLoadBenchmark {
     private Result measure(String framework, CollectorSink sink) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = System.getProperty("java.class.path");
-        List<String> command = new ArrayList<>(List.of(javaBin, "-Xms512m", "-Xmx512m"));
+        List<String> command = new ArrayList<>(pinned() ? List.of("taskset", "-c", serverCore()) : List.of());
+        command.addAll(List.of(javaBin, "-Xms512m", "-Xmx512m"));
         if (!options.get("jfr").isEmpty()) {
             command.add("-XX:StartFlightRecording=settings=profile,filename="
                     + Path.of(options.get("jfr"), framework + ".jfr").toAbsolutePath());
@@ -232,7 +243,8 @@ public final class AdapterLoadBenchmark {
 
     private Measurement measureOne(String url, int seconds, URI stats) throws Exception {
         ServerStats before = stats(stats);
-        List<String> command = new ArrayList<>(List.of(options.get("wrk"), "-t" + options.get("threads"),
+        List<String> command = new ArrayList<>(pinned() ? List.of("taskset", "-c", loadCores()) : List.of());
+        command.addAll(List.of(options.get("wrk"), "-t" + options.get("threads"),
                 "-c" + options.get("connections"), "-d" + seconds + "s"));
         if (script != null) {
             command.addAll(List.of("-s", script.toString()));
@@ -260,6 +272,32 @@ public final class AdapterLoadBenchmark {
         }
         return new Measurement(perSecond, requests, errors, after.allocatedBytes() - before.allocatedBytes(),
                 after.uploaderBytes() - before.uploaderBytes(), after.cpuNanos() - before.cpuNanos());
+    }
+
+    private boolean pinned() {
+        return Boolean.parseBoolean(options.get("pin"));
+    }
+
+    /** The core the server runs on when pinned: the last one (counted before this driver pins itself). */
+    private String serverCore() {
+        if (cores < 2) {
+            throw new IllegalStateException("--pin true needs two cores or more; this machine has " + cores);
+        }
+        return Integer.toString(cores - 1);
+    }
+
+    /** The cores the load generator and this driver run on when pinned: all but the server's. */
+    private String loadCores() {
+        int server = Integer.parseInt(serverCore());
+        return server == 1 ? "0" : "0-" + (server - 1);
+    }
+
+    private static void exec(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+        }
     }
 
     private ServerStats stats(URI uri) throws IOException, InterruptedException {

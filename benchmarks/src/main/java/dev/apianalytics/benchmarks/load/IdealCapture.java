@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The floor under any request middleware, as issue 13 defines it: per request one small record
- * offered to a bounded queue, which a timer drains once a second and discards. No mappers, no
+ * offered to a bounded queue, which a timer drains ten times a second and discards. No mappers, no
  * encoding, no upload: what a middleware costs beyond this is the price of its own work.
  */
 final class IdealCapture implements AutoCloseable {
@@ -30,7 +30,8 @@ final class IdealCapture implements AutoCloseable {
     });
 
     IdealCapture() {
-        timer.scheduleWithFixedDelay(this::drain, 1, 1, TimeUnit.SECONDS);
+        // ten times a second: a single-core Vert.x hello world serves over 100,000 requests a second
+        timer.scheduleWithFixedDelay(this::drain, 100, 100, TimeUnit.MILLISECONDS);
     }
 
     void capture(Capture capture) {

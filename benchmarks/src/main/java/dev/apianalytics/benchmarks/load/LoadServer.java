@@ -19,7 +19,7 @@ import java.util.List;
  * twice, without and with the API Analytics middleware, on two loopback ports, plus a control
  * port that reports the JVM's allocated bytes, its CPU time and the uploader's counters.
  *
- * <p>Usage: {@code LoadServer <servlet|javalin|vertx|vertx-ideal|spring|webflux|micronaut> <collectorUrl> [gzip: true|false] [batch size]}. Prints one line
+ * <p>Usage: {@code LoadServer <servlet|servlet-ideal|javalin|vertx|vertx-ideal|spring|webflux|micronaut> <collectorUrl> [gzip: true|false] [batch size]}. Prints one line
  * {@code READY <withoutPort> <withPort> <controlPort>} when it serves, and stops when its
  * standard input closes.
  */
@@ -27,6 +27,8 @@ public final class LoadServer {
 
     static final String HELLO = "Hello, World!";
     static final byte[] HELLO_BYTES = HELLO.getBytes(StandardCharsets.UTF_8);
+    /** The suffix of a framework's name that puts the floor, a bare capture, in place of the middleware. */
+    private static final String IDEAL = "-ideal";
 
     /** One running hello-world app. */
     interface App extends AutoCloseable {
@@ -49,7 +51,7 @@ public final class LoadServer {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: LoadServer <servlet|javalin|vertx|vertx-ideal|spring|webflux|micronaut> <collectorUrl> [gzip: true|false]");
+            System.err.println("usage: LoadServer <servlet|servlet-ideal|javalin|vertx|vertx-ideal|spring|webflux|micronaut> <collectorUrl> [gzip: true|false]");
             System.exit(2);
         }
         String framework = args[0];
@@ -60,10 +62,11 @@ public final class LoadServer {
         }
         Config config = builder.build();
         List<App> apps = new ArrayList<>();
-        // "vertx-ideal": the floor, a bare capture (IdealCapture) in place of the middleware
-        boolean ideal = framework.equals("vertx-ideal");
-        apps.add(start(ideal ? "vertx" : framework, null));
-        apps.add(ideal ? VertxApp.startIdeal() : start(framework, config));
+        // "vertx-ideal", "servlet-ideal": the floor, a bare capture (IdealCapture) in place of the middleware
+        boolean ideal = framework.endsWith(IDEAL);
+        String base = ideal ? framework.substring(0, framework.length() - IDEAL.length()) : framework;
+        apps.add(start(base, null));
+        apps.add(ideal ? startIdeal(base) : start(framework, config));
         App measured = apps.get(1);
 
         HttpServer control = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -90,6 +93,17 @@ public final class LoadServer {
             app.close();
         }
         System.exit(0);
+    }
+
+    private static App startIdeal(String framework) throws Exception {
+        switch (framework) {
+            case "vertx":
+                return VertxApp.startIdeal();
+            case "servlet":
+                return JettyServletApp.startIdeal();
+            default:
+                throw new IllegalArgumentException("no ideal capture for " + framework + "; use vertx-ideal or servlet-ideal");
+        }
     }
 
     private static App start(String framework, Config config) throws Exception {
