@@ -37,7 +37,12 @@ public final class ApiAnalyticsFilter implements Filter {
     /** The name sent to the collector. */
     public static final String FRAMEWORK = "Servlet";
 
-    private static final String SEEN = ApiAnalyticsFilter.class.getName() + ".seen";
+    /**
+     * Whether this thread is inside a tracked request's chain, so that a filter registered twice
+     * records the request once. A thread-local rather than a request attribute: the chain runs
+     * on one thread, and a container's attribute map costs an allocation per request.
+     */
+    private static final ThreadLocal<Boolean> INSIDE = new ThreadLocal<>();
 
     private Config config;
     private volatile ApiAnalytics analytics;
@@ -88,7 +93,7 @@ public final class ApiAnalyticsFilter implements Filter {
         ApiAnalytics current = analytics;
         if (current == null || !(request instanceof HttpServletRequest)
                 || !(response instanceof HttpServletResponse) || request.getDispatcherType() != DispatcherType.REQUEST
-                || !current.tracks(((HttpServletRequest) request).getRequestURI()) || request.getAttribute(SEEN) != null) {
+                || INSIDE.get() != null || !current.tracks(((HttpServletRequest) request).getRequestURI())) {
             chain.doFilter(request, response);
             return;
         }
@@ -96,12 +101,13 @@ public final class ApiAnalyticsFilter implements Filter {
         long startMillis = System.currentTimeMillis();
         HttpServletRequest httpRequest = (HttpServletRequest) request;
         HttpServletResponse httpResponse = (HttpServletResponse) response;
-        request.setAttribute(SEEN, Boolean.TRUE);
+        INSIDE.set(Boolean.TRUE);
         boolean failed = true;
         try {
             chain.doFilter(request, response);
             failed = false;
         } finally {
+            INSIDE.remove();
             finish(current, httpRequest, httpResponse, failed, startNanos, startMillis);
         }
     }

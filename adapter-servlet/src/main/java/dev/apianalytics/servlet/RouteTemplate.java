@@ -19,7 +19,7 @@ final class RouteTemplate {
         String pattern = spring == null ? null : spring.toString();
         if (pattern != null && !pattern.isEmpty()) {
             // "/**" is Spring Boot's static-resource catch-all: it names no route
-            return "/**".equals(pattern) ? null : context + pattern;
+            return "/**".equals(pattern) ? null : withContext(context, pattern);
         }
         HttpServletMapping mapping = request.getHttpServletMapping();
         if (mapping == null || mapping.getMappingMatch() == null) {
@@ -27,10 +27,10 @@ final class RouteTemplate {
         }
         switch (mapping.getMappingMatch()) {
             case CONTEXT_ROOT:
-                return context + "/";
+                return withContext(context, "/");
             case EXACT:
             case PATH:
-                return context + mapping.getPattern();
+                return withContext(context, mapping.getPattern());
             case EXTENSION:
                 // "*.do" matches in any directory: "/*.do" reads as a path like the others
                 return context + "/" + mapping.getPattern();
@@ -38,5 +38,10 @@ final class RouteTemplate {
                 // the default servlet serves whatever nothing else matched
                 return null;
         }
+    }
+
+    /** The pattern under the context path; the pattern itself at the root context, the usual case, without a copy. */
+    private static String withContext(String context, String pattern) {
+        return context.isEmpty() ? pattern : context + pattern;
     }
 }

@@ -57,6 +57,8 @@ public final class Uploader implements AutoCloseable {
 
     private final DeliveryLog log;
     private final RateLimitedLog overflowLog = new RateLimitedLog(MINUTE_NANOS);
+    // written once: a full queue is the overloaded moment, when a message built per request costs most
+    private final String queueFullMessage;
     // records given up because close()'s deadline passed (worker only), for the last warning
     private long givenUpAtClose;
 
@@ -73,6 +75,8 @@ public final class Uploader implements AutoCloseable {
     Uploader(Config config, String framework, Consumer<List<RequestRecord>> shipper) {
         this.shipper = shipper;
         this.config = config;
+        this.queueFullMessage = "API Analytics queue is full (" + config.queueCapacity()
+                + " records); dropping records until the collector catches up";
         this.batchSize = config.batchSize();
         this.client = new CollectorClient(config);
         this.queue = new RecordQueue(config.queueCapacity());
@@ -109,8 +113,7 @@ public final class Uploader implements AutoCloseable {
         if (!queue.offer(record)) {
             dropped.increment();
             droppedQueueFull.increment();
-            overflowLog.warn("API Analytics queue is full (" + config.queueCapacity()
-                    + " records); dropping records until the collector catches up", null);
+            overflowLog.warn(queueFullMessage, null);
             return;
         }
         if (finished && queue.withdraw(record)) {
