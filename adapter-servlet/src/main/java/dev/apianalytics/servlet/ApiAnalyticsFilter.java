@@ -38,11 +38,11 @@ public final class ApiAnalyticsFilter implements Filter {
     public static final String FRAMEWORK = "Servlet";
 
     /**
-     * Whether this thread is inside a tracked request's chain, so that a filter registered twice
-     * records the request once. A thread-local rather than a request attribute: the chain runs
-     * on one thread, and a container's attribute map costs an allocation per request.
+     * Marks a request this filter records, so that a filter registered twice records it once. An
+     * attribute travels with the request, also to a thread that a filter in between continues the
+     * chain on; a thread-local would not (and on Jetty the attribute costs a map per request).
      */
-    private static final ThreadLocal<Boolean> INSIDE = new ThreadLocal<>();
+    private static final String SEEN = ApiAnalyticsFilter.class.getName() + ".seen";
 
     private Config config;
     private volatile ApiAnalytics analytics;
@@ -93,7 +93,7 @@ public final class ApiAnalyticsFilter implements Filter {
         ApiAnalytics current = analytics;
         if (current == null || !(request instanceof HttpServletRequest)
                 || !(response instanceof HttpServletResponse) || request.getDispatcherType() != DispatcherType.REQUEST
-                || INSIDE.get() != null || !current.tracks(((HttpServletRequest) request).getRequestURI())) {
+                || !current.tracks(((HttpServletRequest) request).getRequestURI()) || request.getAttribute(SEEN) != null) {
             chain.doFilter(request, response);
             return;
         }
@@ -101,13 +101,12 @@ public final class ApiAnalyticsFilter implements Filter {
         long startMillis = System.currentTimeMillis();
         HttpServletRequest httpRequest = (HttpServletRequest) request;
         HttpServletResponse httpResponse = (HttpServletResponse) response;
-        INSIDE.set(Boolean.TRUE);
+        request.setAttribute(SEEN, Boolean.TRUE);
         boolean failed = true;
         try {
             chain.doFilter(request, response);
             failed = false;
         } finally {
-            INSIDE.remove();
             finish(current, httpRequest, httpResponse, failed, startNanos, startMillis);
         }
     }

@@ -33,7 +33,7 @@ final class RouteTemplate {
                 return withContext(context, mapping.getPattern());
             case EXTENSION:
                 // "*.do" matches in any directory: "/*.do" reads as a path like the others
-                return context + "/" + mapping.getPattern();
+                return withContext(context, "/" + mapping.getPattern());
             default:
                 // the default servlet serves whatever nothing else matched
                 return null;
@@ -42,6 +42,6 @@ final class RouteTemplate {
 
     /** The pattern under the context path; the pattern itself at the root context, the usual case, without a copy. */
     private static String withContext(String context, String pattern) {
-        return context.isEmpty() ? pattern : context + pattern;
+        return context == null || context.isEmpty() ? pattern : context + pattern;
     }
 }
