@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
  * ours, a bare capture of each request into a bounded queue that a timer drains and discards ({@link IdealCapture}).
  * {@code --pin true} (Linux, two cores or more) runs the server JVM on the last core alone and wrk, this driver and
  * its sink on the others, so that load generator and server do not take turns on the same cores: the server's
- * throughput is then bound by its own CPU, and the pairs spread far less.
+ * throughput is then bound by its own CPU, and everything the middleware spends, on any of its threads, shows.
  */
 public final class AdapterLoadBenchmark {
 
