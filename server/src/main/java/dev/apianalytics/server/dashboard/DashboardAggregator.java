@@ -265,27 +265,21 @@ final class DashboardAggregator {
             // prepared for binary results, the statement would be planned without its values from its
             // sixth run on a pooled connection: every week's partition read, 2 s for 0.6
             PostgresStorage.planWithValuesInTransaction(on);
-            try (PreparedStatement select = on.prepareStatement(text)) {
-                // numbers and timestamps in binary: cheaper for the database to send than text
-                PostgresStorage.preferBinaryResults(select);
-                DashboardSql.bind(select, parameters);
-                select.setFetchSize(2_000);
-                try (ResultSet row = select.executeQuery()) {
-                    while (row.next()) {
-                        if (budget.decrementAndGet() < 0 || tally.bytes() > MAX_TALLY_BYTES) {
-                            return Optional.empty();
-                        }
-                        if (headline) {
-                            tally.addHeadline(row.getInt(2), row.getDouble(3), row.getString(4), row.getString(5));
-                        } else {
-                            tally.add(Storage.instant(row, 1), row.getInt(2), row.getDouble(3), row.getString(4),
-                                    row.getString(5), row.getString(6), row.getString(7), row.getString(8), row.getString(9),
-                                    row.getString(10), row.getString(11), row.getString(12));
-                        }
-                    }
+            // numbers and timestamps in binary: cheaper for the database to send than text
+            boolean whole = DashboardSql.stream(on, text, parameters, 2_000, row -> {
+                if (budget.decrementAndGet() < 0 || tally.bytes() > MAX_TALLY_BYTES) {
+                    return false;
                 }
-            }
-            return Optional.of(tally);
+                if (headline) {
+                    tally.addHeadline(row.getInt(2), row.getDouble(3), row.getString(4), row.getString(5));
+                } else {
+                    tally.add(Storage.instant(row, 1), row.getInt(2), row.getDouble(3), row.getString(4),
+                            row.getString(5), row.getString(6), row.getString(7), row.getString(8), row.getString(9),
+                            row.getString(10), row.getString(11), row.getString(12));
+                }
+                return true;
+            });
+            return whole ? Optional.of(tally) : Optional.empty();
         } finally {
             if (autoCommit) {
                 // it only read: the transaction opened here ends, the pooled connection as it was

@@ -1,10 +1,13 @@
 package dev.apianalytics.server.dashboard;
 
 import dev.apianalytics.server.storage.Dialect;
+import dev.apianalytics.server.storage.PostgresStorage;
 import dev.apianalytics.server.storage.Schema;
 import dev.apianalytics.server.storage.Storage;
 import dev.apianalytics.server.summary.Summaries;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -515,6 +518,34 @@ final class DashboardSql {
 
     static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
         Storage.bind(statement, parameters);
+    }
+
+    /** What to do with one row of a {@link #stream}; {@code false} stops the stream there. */
+    @FunctionalInterface
+    interface RowReader {
+        boolean read(ResultSet row) throws SQLException;
+    }
+
+    /**
+     * Runs {@code select} on PostgreSQL with its parameters, its numbers, timestamps and bytes in
+     * binary, {@code fetchSize} rows at a time (a cursor, when the connection is in a transaction),
+     * and hands each row to {@code each}; whether every row was read.
+     */
+    static boolean stream(Connection connection, String select, List<Object> parameters, int fetchSize, RowReader each)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(select)) {
+            PostgresStorage.preferBinaryResults(statement);
+            bind(statement, parameters);
+            statement.setFetchSize(fetchSize);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    if (!each.read(rows)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     static List<Object> list() {

@@ -1,7 +1,6 @@
 package dev.apianalytics.server.dashboard;
 
 import dev.apianalytics.server.dashboard.SummarySource.Filters;
-import dev.apianalytics.server.storage.PostgresStorage;
 import dev.apianalytics.server.storage.Storage;
 import dev.apianalytics.server.summary.DistinctSketch;
 import dev.apianalytics.server.summary.LatencyHistogram;
@@ -99,16 +98,10 @@ final class SummarySketches {
     /** Runs {@code select} over stored summaries, their sketches read as bytes, and hands each row to {@code each}. */
     private static void forEachStored(Connection connection, String select, List<Object> parameters, StoredRow each)
             throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(select)) {
-            PostgresStorage.preferBinaryResults(statement);
-            DashboardSql.bind(statement, parameters);
-            statement.setFetchSize(1_000);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    each.read(rows);
-                }
-            }
-        }
+        DashboardSql.stream(connection, select, parameters, 1_000, row -> {
+            each.read(row);
+            return true;
+        });
     }
 
     /**
