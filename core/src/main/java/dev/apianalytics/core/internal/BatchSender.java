@@ -29,6 +29,8 @@ final class BatchSender implements AutoCloseable {
     private final DeliveryLog log;
     // whether the collector's last answer offered the compact form: ours does, other collectors never
     private boolean compact;
+    // the most records a post carries: halved on each 413, never raised again while this sender lives
+    private int postLimit = Integer.MAX_VALUE;
 
     BatchSender(Config config, String framework, CollectorClient client, CloseDeadline closeDeadline, DeliveryLog log) {
         this.config = config;
@@ -51,16 +53,45 @@ final class BatchSender implements AutoCloseable {
     }
 
     /**
-     * Sends the batch, retrying as long as the policy and close() allow.
+     * Sends the batch in posts of at most the collector's limit, each retried as long as the
+     * policy and close() allow. A post refused as too large (413) is sent again in halves, and
+     * later posts keep to the smaller size, so that a collector whose limit is below
+     * {@code batchSize} loses nothing.
      *
-     * @return whether the collector accepted it; false when it was given up
+     * @return how many of the batch's records the collector accepted; the rest were given up
      */
-    boolean send(List<RequestRecord> batch) {
+    int send(List<RequestRecord> batch) {
+        int delivered = 0;
+        int from = 0;
+        while (from < batch.size()) {
+            List<RequestRecord> part = batch.subList(from, (int) Math.min(batch.size(), (long) from + postLimit));
+            Delivery delivery = sendPost(part);
+            if (delivery == Delivery.TOO_LARGE) {
+                postLimit = part.size() / 2;
+                continue;
+            }
+            if (delivery == Delivery.ACCEPTED) {
+                delivered += part.size();
+            }
+            from += part.size();
+        }
+        return delivered;
+    }
+
+    /** What became of one post's records. */
+    private enum Delivery {
+        ACCEPTED,
+        GIVEN_UP,
+        /** Refused with 413, and more than one record: halves may pass. */
+        TOO_LARGE
+    }
+
+    private Delivery sendPost(List<RequestRecord> batch) {
         int size = batch.size();
         boolean sentCompact = compact;
         byte[] body = encode(batch, sentCompact);
         if (body == null) {
-            return false;
+            return Delivery.GIVEN_UP;
         }
         // one id for every attempt of this batch: the collector stores it once
         String batchId = UUID.randomUUID().toString();
@@ -68,7 +99,7 @@ final class BatchSender implements AutoCloseable {
         Duration backoff = retryPolicy.initialBackoff();
         while (true) {
             if (closeDeadline.passed()) {
-                return false;
+                return Delivery.GIVEN_UP;
             }
             Duration wait;
             long started = System.nanoTime();
@@ -79,7 +110,7 @@ final class BatchSender implements AutoCloseable {
                     case ACCEPTED:
                         postDurations.record(PostOutcome.ACCEPTED, started);
                         log.accepted(size, body.length, System.nanoTime() - started);
-                        return true;
+                        return Delivery.ACCEPTED;
                     case REFUSED:
                         postDurations.record(PostOutcome.REFUSED, started);
                         if (sentCompact && !answer.readsCompact() && answer.status() != 401) {
@@ -89,10 +120,14 @@ final class BatchSender implements AutoCloseable {
                             sentCompact = false;
                             body = encode(batch, false);
                             if (body == null) {
-                                return false;
+                                return Delivery.GIVEN_UP;
                             }
                             batchId = UUID.randomUUID().toString();
                             continue;
+                        }
+                        if (answer.status() == 413 && size > 1) {
+                            log.postTooLarge(size, size / 2, answer.message());
+                            return Delivery.TOO_LARGE;
                         }
                         if (answer.status() == 401) {
                             log.keyRefused(size);
@@ -100,7 +135,7 @@ final class BatchSender implements AutoCloseable {
                             log.problem("API Analytics collector refused " + size + " records with HTTP "
                                     + answer.status() + ": " + answer.message(), null);
                         }
-                        return false;
+                        return Delivery.GIVEN_UP;
                     default:
                         postDurations.record(PostOutcome.RETRY, started);
                         wait = answer.retryAfter().orElse(RetryPolicy.jitter(backoff));
@@ -113,17 +148,17 @@ final class BatchSender implements AutoCloseable {
             } catch (InterruptedException e) {
                 // only close() interrupts, once its deadline has passed
                 postDurations.record(PostOutcome.ERROR, started);
-                return false;
+                return Delivery.GIVEN_UP;
             } catch (RuntimeException e) {
                 postDurations.record(PostOutcome.ERROR, started);
                 log.problem("API Analytics could not post " + size + " records", e);
-                return false;
+                return Delivery.GIVEN_UP;
             }
             long resumeAt = System.nanoTime() + wait.toNanos();
             long limit = closeDeadline.isClosing() ? Math.min(giveUpAt, closeDeadline.nanos()) : giveUpAt;
             if (resumeAt - limit > 0 || !sleepUntil(resumeAt)) {
                 log.gaveUp(size, closeDeadline.isClosing() ? "as long as close() allowed" : String.valueOf(retryPolicy.maxRetryDuration()));
-                return false;
+                return Delivery.GIVEN_UP;
             }
             retried.incrementAndGet();
             backoff = retryPolicy.next(backoff);

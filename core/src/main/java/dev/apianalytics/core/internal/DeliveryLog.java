@@ -68,6 +68,13 @@ final class DeliveryLog {
         }
     }
 
+    /** A 413 for a post of more than one record; each lowering of the limit is logged, at most a few times in all. */
+    void postTooLarge(int records, int limit, String message) {
+        log(Level.WARNING, "API Analytics collector at " + endpoint + " refused a post of " + records(records)
+                + " as too large (HTTP 413: " + message + "); sending at most " + records(limit)
+                + " a post from now on (set batch-size to the collector's limit to spare the refused posts)");
+    }
+
     void unreachable(IOException cause) {
         outageBegins();
         unreachableLog.warn("API Analytics collector at " + endpoint + " is unreachable (" + cause + "); retrying", null);

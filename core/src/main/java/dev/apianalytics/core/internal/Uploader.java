@@ -233,14 +233,14 @@ public final class Uploader implements AutoCloseable {
         if (count > 0) {
             try {
                 if (shipper == null) {
-                    boolean delivered = sender.send(batch);
-                    if (!delivered && closeDeadline.isClosing()) {
-                        givenUpAtClose += count;
+                    int delivered = sender.send(batch);
+                    if (delivered < count && closeDeadline.isClosing()) {
+                        givenUpAtClose += count - delivered;
                     }
-                    settle(delivered ? sent : failed, count);
+                    settle(delivered, count - delivered);
                 } else {
                     shipper.accept(batch);
-                    settle(sent, count);
+                    settle(count, 0);
                 }
             } finally {
                 batch.clear();
@@ -259,9 +259,10 @@ public final class Uploader implements AutoCloseable {
         }
     }
 
-    private void settle(AtomicLong counter, int records) {
-        counter.addAndGet(records);
-        queue.settle(records);
+    private void settle(int delivered, int givenUp) {
+        sent.addAndGet(delivered);
+        failed.addAndGet(givenUp);
+        queue.settle(delivered + givenUp);
     }
 
     private void removeShutdownHook() {

@@ -5,6 +5,7 @@ import dev.apianalytics.core.UploaderStats;
 import dev.apianalytics.core.UploaderStats.PostOutcome;
 import dev.apianalytics.core.ShutdownHookMain;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.google.gson.JsonObject;
@@ -323,6 +324,39 @@ class UploaderTest {
             assertThat(log.warnings()).filteredOn(w -> w.contains("refused")).singleElement()
                     .asString().contains("HTTP 400").contains("framework is too long");
         }
+    }
+
+    @Test
+    void aPostRefusedAsTooLargeIsSentAgainInHalvesAndLaterPostsKeepToTheSmallerSize() {
+        collector.script(new TestCollector.Reply(413, null, "{\"status\":413,\"message\":\"a post may carry at most 60 requests\"}"));
+        try (CapturedLog log = CapturedLog.capture()) {
+            Uploader uploader = uploader(collector.config().batchSize(100));
+            for (int i = 0; i < 200; i++) {
+                uploader.offer(record(i));
+            }
+
+            assertThat(uploader.flush(WAIT)).isTrue();
+            assertThat(collector.posts()).extracting(post -> post.records().size(), TestCollector.Post::answeredStatus)
+                    .containsExactly(tuple(100, 413), tuple(50, 201), tuple(50, 201), tuple(50, 201), tuple(50, 201));
+            assertThat(paths(collector.accepted())).containsExactlyElementsOf(expectedPaths(200));
+            assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(200, 200, 0, 0, 0, 0, 0));
+            assertThat(log.warnings()).filteredOn(w -> w.contains("413")).singleElement().asString()
+                    .contains("refused a post of 100 records as too large").contains("at most 60 requests")
+                    .contains("at most 50 records a post");
+        }
+    }
+
+    @Test
+    void aSingleRecordRefusedAsTooLargeIsGivenUpNotSplitForever() {
+        collector.script(new TestCollector.Reply(413, null, "{\"status\":413,\"message\":\"path too long\"}"));
+        Uploader uploader = uploader(collector.config().batchSize(1));
+        uploader.offer(record(0));
+        uploader.offer(record(1));
+
+        assertThat(uploader.flush(WAIT)).isTrue();
+        assertThat(collector.posts()).extracting(TestCollector.Post::answeredStatus).containsExactly(413, 201);
+        assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(2, 1, 0, 0, 1, 0, 0));
+        assertThat(paths(collector.accepted())).containsExactly("/items/1");
     }
 
     @Test
