@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * per request. The uploader sends a batch when it is full or when the flush interval has
  * passed, one upload at a time, gzipped; it retries 429, 5xx and I/O failures with
  * exponential backoff and jitter (honouring {@code Retry-After}) for a bounded time, and
- * gives up at once on other 4xx answers, which it logs with the collector's message.
+ * sends a post refused as too large (413) again in halves, and gives up at once on other 4xx
+ * answers, which it logs with the collector's message.
  *
  * <p>Every attempt of one batch carries the same random {@code Idempotency-Key}, so a
  * collector that committed a batch whose answer was lost (a timeout, a dropped connection)
