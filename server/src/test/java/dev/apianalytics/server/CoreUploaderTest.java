@@ -67,16 +67,17 @@ class CoreUploaderTest {
         try (CollectorServer server = CollectorServer.start(ServerConfig.builder().port(0).bind("127.0.0.1")
                 .dataDir(dataDir).geoDatabase(TestEnvironment.geoDatabase()).maxRowsPerPost(100).build())) {
             String key = new Http(server.url()).newKey();
-            ApiAnalytics analytics = ApiAnalytics.create(Config.builder(key).serverUrl(server.url()).batchSize(250).build(), "Javalin");
             int count = 750;
-            for (int i = 0; i < count; i++) {
-                analytics.record(new View("GET", "/users/" + i, "8.8.8.8"), 200, "/users/{id}", System.nanoTime(),
-                        System.currentTimeMillis());
+            try (ApiAnalytics analytics = ApiAnalytics.create(Config.builder(key).serverUrl(server.url()).batchSize(250).build(),
+                    "Javalin")) {
+                for (int i = 0; i < count; i++) {
+                    analytics.record(new View("GET", "/users/" + i, "8.8.8.8"), 200, "/users/{id}", System.nanoTime(),
+                            System.currentTimeMillis());
+                }
+                assertThat(analytics.flush(Duration.ofSeconds(30))).isTrue();
+                assertThat(analytics.stats().sent()).isEqualTo(count);
+                assertThat(analytics.stats().failed()).isZero();
             }
-            assertThat(analytics.flush(Duration.ofSeconds(30))).isTrue();
-            assertThat(analytics.stats().sent()).isEqualTo(count);
-            assertThat(analytics.stats().failed()).isZero();
-            analytics.close();
 
             long keyId = server.storage().findKey(ApiKeys.hash(key)).orElseThrow();
             List<StoredRequest> rows = new ArrayList<>();

@@ -17,6 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class BatchSender implements AutoCloseable {
 
+    /** How long posts keep to the size that passed after a 413, before a whole batch is tried again. */
+    static final Duration POST_LIMIT_LIFETIME = Duration.ofMinutes(10);
+
     private final Config config;
     private final String framework;
     private final CollectorClient client;
@@ -29,8 +32,17 @@ final class BatchSender implements AutoCloseable {
     private final DeliveryLog log;
     // whether the collector's last answer offered the compact form: ours does, other collectors never
     private boolean compact;
-    // the most records a post carries: halved on each 413, never raised again while this sender lives
+
+    // the most records a post carries, while a collector's 413 taught that halves pass; tried whole again afterwards
     private int postLimit = Integer.MAX_VALUE;
+    private long postLimitExpires;
+    private long acceptedPosts;
+    private String lastTooLargeMessage = "";
+
+    // the batch being sent: when its retrying ends, and what is left of its refused posts' budget
+    private long batchGiveUpAt;
+    private boolean batchTimedOut;
+    private int refusalsLeft;
 
     BatchSender(Config config, String framework, CollectorClient client, CloseDeadline closeDeadline, DeliveryLog log) {
         this.config = config;
@@ -53,27 +65,64 @@ final class BatchSender implements AutoCloseable {
     }
 
     /**
-     * Sends the batch in posts of at most the collector's limit, each retried as long as the
-     * policy and close() allow. A post refused as too large (413) is sent again in halves, and
-     * later posts keep to the smaller size, so that a collector whose limit is below
-     * {@code batchSize} loses nothing.
+     * Sends the batch, retrying as long as the policy and close() allow. A post refused as too
+     * large (413) is sent again in halves, so that a collector whose row or body limit is below
+     * {@code batchSize} loses nothing, and a record too large on its own sinks only itself. When
+     * both halves of a refused post pass, the collector limits the size of a post: later posts
+     * keep to a half for {@link #POST_LIMIT_LIFETIME}, then a whole batch is tried again.
      *
      * @return how many of the batch's records the collector accepted; the rest were given up
      */
     int send(List<RequestRecord> batch) {
-        int delivered = 0;
-        int from = 0;
-        while (from < batch.size()) {
-            List<RequestRecord> part = batch.subList(from, (int) Math.min(batch.size(), (long) from + postLimit));
-            Delivery delivery = sendPost(part);
-            if (delivery == Delivery.TOO_LARGE) {
-                postLimit = part.size() / 2;
-                continue;
+        long now = System.nanoTime();
+        if (postLimit != Integer.MAX_VALUE && now - postLimitExpires >= 0) {
+            postLimit = Integer.MAX_VALUE;
+        }
+        batchGiveUpAt = now + retryPolicy.maxRetryDuration().toNanos();
+        batchTimedOut = false;
+        // enough to single out a few bad records, not enough to post every record alone
+        refusalsLeft = 4 * (32 - Integer.numberOfLeadingZeros(batch.size())) + 4;
+        int delivered = deliver(batch);
+        if (batchTimedOut) {
+            log.gaveUp(batch.size() - delivered,
+                    closeDeadline.isClosing() ? "as long as close() allowed" : String.valueOf(retryPolicy.maxRetryDuration()));
+        }
+        return delivered;
+    }
+
+    /** Posts the records in parts of at most {@link #postLimit}; returns how many the collector took. */
+    private int deliver(List<RequestRecord> records) {
+        int size = records.size();
+        if (size > postLimit) {
+            int delivered = 0;
+            for (int from = 0; from < size; from += postLimit) {
+                delivered += deliver(records.subList(from, Math.min(size, from + postLimit)));
             }
-            if (delivery == Delivery.ACCEPTED) {
-                delivered += part.size();
-            }
-            from += part.size();
+            return delivered;
+        }
+        return switch (sendPost(records)) {
+            case ACCEPTED -> size;
+            case TOO_LARGE -> deliverHalves(records);
+            case GIVEN_UP -> 0;
+        };
+    }
+
+    /** After a 413 for more than one record: each half on its own. */
+    private int deliverHalves(List<RequestRecord> records) {
+        int size = records.size();
+        if (--refusalsLeft < 0) {
+            log.problem("API Analytics collector refused too many posts of this batch as too large (HTTP 413: "
+                    + lastTooLargeMessage + "); gave up " + size + " records", null);
+            return 0;
+        }
+        int half = (size + 1) / 2;
+        long postsBefore = acceptedPosts;
+        int delivered = deliver(records.subList(0, half)) + deliver(records.subList(half, size));
+        if (delivered == size && acceptedPosts - postsBefore == 2 && half < postLimit) {
+            // each half whole in one post: the size was refused, not a record in it
+            postLimit = half;
+            postLimitExpires = System.nanoTime() + POST_LIMIT_LIFETIME.toNanos();
+            log.postTooLarge(size, half, lastTooLargeMessage, POST_LIMIT_LIFETIME);
         }
         return delivered;
     }
@@ -87,33 +136,45 @@ final class BatchSender implements AutoCloseable {
     }
 
     private Delivery sendPost(List<RequestRecord> batch) {
+        if (closeDeadline.passed() || batchTimedOut) {
+            return Delivery.GIVEN_UP; // not even encoded
+        }
         int size = batch.size();
         boolean sentCompact = compact;
         byte[] body = encode(batch, sentCompact);
         if (body == null) {
             return Delivery.GIVEN_UP;
         }
-        // one id for every attempt of this batch: the collector stores it once
+        // one id for every attempt of this post: the collector stores it once
         String batchId = UUID.randomUUID().toString();
-        long giveUpAt = System.nanoTime() + retryPolicy.maxRetryDuration().toNanos();
         Duration backoff = retryPolicy.initialBackoff();
+        // an attempt that may have been stored though its answer was lost: a later 413 must not split the records
+        boolean maybeStored = false;
         while (true) {
-            if (closeDeadline.passed()) {
+            if (closeDeadline.passed() || batchTimedOut) {
                 return Delivery.GIVEN_UP;
             }
             Duration wait;
             long started = System.nanoTime();
             try {
                 CollectorClient.Answer answer = client.post(body, batchId, requestTimeout());
-                compact = answer.readsCompact(); // the collector's last answer decides the next batch's form
+                if (answer.status() != 413) {
+                    // the collector's last answer decides the next batch's form; a 413 may come from a proxy
+                    compact = answer.readsCompact();
+                }
                 switch (answer.verdict()) {
                     case ACCEPTED:
                         postDurations.record(PostOutcome.ACCEPTED, started);
                         log.accepted(size, body.length, System.nanoTime() - started);
+                        acceptedPosts++;
                         return Delivery.ACCEPTED;
                     case REFUSED:
                         postDurations.record(PostOutcome.REFUSED, started);
-                        if (sentCompact && !answer.readsCompact() && answer.status() != 401) {
+                        if (answer.status() == 413 && size > 1 && !maybeStored) {
+                            lastTooLargeMessage = answer.message();
+                            return Delivery.TOO_LARGE;
+                        }
+                        if (sentCompact && !answer.readsCompact() && answer.status() != 401 && answer.status() != 413) {
                             // a collector that no longer offers the form refused it (another one behind the URL):
                             // the family's JSON at once; a refusal that still offers it is about the batch itself,
                             // and an unknown key is unknown in any form
@@ -125,12 +186,12 @@ final class BatchSender implements AutoCloseable {
                             batchId = UUID.randomUUID().toString();
                             continue;
                         }
-                        if (answer.status() == 413 && size > 1) {
-                            log.postTooLarge(size, size / 2, answer.message());
-                            return Delivery.TOO_LARGE;
-                        }
                         if (answer.status() == 401) {
                             log.keyRefused(size);
+                        } else if (answer.status() == 413 && size > 1) {
+                            log.problem("API Analytics collector refused " + size + " records with HTTP 413 (" + answer.message()
+                                    + ") after an attempt whose answer was lost; not sent again in parts, which could store"
+                                    + " records twice", null);
                         } else {
                             log.problem("API Analytics collector refused " + size + " records with HTTP "
                                     + answer.status() + ": " + answer.message(), null);
@@ -138,11 +199,13 @@ final class BatchSender implements AutoCloseable {
                         return Delivery.GIVEN_UP;
                     default:
                         postDurations.record(PostOutcome.RETRY, started);
+                        maybeStored |= answer.status() >= 500; // a gateway's 5xx may hide a collector's commit
                         wait = answer.retryAfter().orElse(RetryPolicy.jitter(backoff));
                         log.retrying(answer.status(), answer.message());
                 }
             } catch (IOException e) {
                 postDurations.record(PostOutcome.ERROR, started);
+                maybeStored = true; // a timeout or a dropped connection after the body went out
                 wait = RetryPolicy.jitter(backoff);
                 log.unreachable(e);
             } catch (InterruptedException e) {
@@ -155,9 +218,9 @@ final class BatchSender implements AutoCloseable {
                 return Delivery.GIVEN_UP;
             }
             long resumeAt = System.nanoTime() + wait.toNanos();
-            long limit = closeDeadline.isClosing() ? Math.min(giveUpAt, closeDeadline.nanos()) : giveUpAt;
+            long limit = closeDeadline.isClosing() ? Math.min(batchGiveUpAt, closeDeadline.nanos()) : batchGiveUpAt;
             if (resumeAt - limit > 0 || !sleepUntil(resumeAt)) {
-                log.gaveUp(size, closeDeadline.isClosing() ? "as long as close() allowed" : String.valueOf(retryPolicy.maxRetryDuration()));
+                batchTimedOut = true; // the batch's other posts are given up with it, without an attempt
                 return Delivery.GIVEN_UP;
             }
             retried.incrementAndGet();

@@ -68,11 +68,12 @@ final class DeliveryLog {
         }
     }
 
-    /** A 413 for a post of more than one record; each lowering of the limit is logged, at most a few times in all. */
-    void postTooLarge(int records, int limit, String message) {
+    /** Both halves of a post refused with 413 passed: later posts keep to a half for a while. */
+    void postTooLarge(int records, int limit, String message, java.time.Duration lifetime) {
         log(Level.WARNING, "API Analytics collector at " + endpoint + " refused a post of " + records(records)
-                + " as too large (HTTP 413: " + message + "); sending at most " + records(limit)
-                + " a post from now on (set batch-size to the collector's limit to spare the refused posts)");
+                + " as too large (HTTP 413: " + message + ") and took its halves; sending at most " + records(limit)
+                + " a post for the next " + lifetime.toMinutes() + " minutes (set batch-size to the collector's limit"
+                + " to spare the refused posts)");
     }
 
     void unreachable(IOException cause) {

@@ -34,8 +34,15 @@ import java.util.zip.GZIPInputStream;
  */
 public final class TestCollector implements AutoCloseable {
 
-    /** One answer: status, optional Retry-After, body. */
-    public record Reply(int status, String retryAfter, String body) {
+    /**
+     * One answer: status, optional Retry-After, body; {@code fromProxy} leaves out the collector's
+     * own headers, as a proxy in front of it answers.
+     */
+    public record Reply(int status, String retryAfter, String body, boolean fromProxy) {
+        public Reply(int status, String retryAfter, String body) {
+            this(status, retryAfter, body, false);
+        }
+
         public static Reply of(int status) {
             return new Reply(status, null, "{\"status\":" + status + ",\"message\":\"scripted\"}");
         }
@@ -97,6 +104,7 @@ public final class TestCollector implements AutoCloseable {
     private final Deque<Reply> script = new ArrayDeque<>();
     private volatile CountDownLatch stall = new CountDownLatch(0);
     private volatile boolean offersCompact;
+    private volatile java.util.function.Function<List<JsonObject>, Reply> rule = records -> null;
     private volatile HttpServer server;
     private final int port;
 
@@ -124,6 +132,11 @@ public final class TestCollector implements AutoCloseable {
     /** Answers the next posts with these replies, in order. */
     public synchronized void script(Reply... replies) {
         script.addAll(List.of(replies));
+    }
+
+    /** Answers the posts the script leaves, by their records: the rule's reply, or 201 when it gives {@code null}. */
+    public void rule(java.util.function.Function<List<JsonObject>, Reply> rule) {
+        this.rule = rule;
     }
 
     /** Makes later answers say, as our collector's do, that the compact form is read. */
@@ -196,13 +209,20 @@ public final class TestCollector implements AutoCloseable {
             }
             Reply reply;
             synchronized (this) {
-                reply = script.isEmpty() ? new Reply(201, null, "{\"status\":201,\"message\":\"API requests logged successfully.\"}") : script.poll();
+                reply = script.poll();
+            }
+            if (reply == null) {
+                Post unanswered = new Post(exchange.getRequestURI().getPath(), Map.of(), body, 0, receivedNanos);
+                reply = rule.apply(unanswered.records());
+            }
+            if (reply == null) {
+                reply = new Reply(201, null, "{\"status\":201,\"message\":\"API requests logged successfully.\"}");
             }
             posts.add(new Post(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body, reply.status(), receivedNanos));
             if (reply.retryAfter() != null) {
                 exchange.getResponseHeaders().add("Retry-After", reply.retryAfter());
             }
-            if (offersCompact) {
+            if (offersCompact && !reply.fromProxy()) {
                 exchange.getResponseHeaders().add(WireFormat.FORMATS_HEADER, "gzip-json, compact");
             }
             byte[] answer = reply.body().getBytes(StandardCharsets.UTF_8);

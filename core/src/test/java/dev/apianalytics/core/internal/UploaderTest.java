@@ -326,9 +326,17 @@ class UploaderTest {
         }
     }
 
+    private static TestCollector.Reply tooLarge(String message) {
+        return new TestCollector.Reply(413, null, "{\"status\":413,\"message\":\"" + message + "\"}");
+    }
+
+    private static List<Object> sizesAndStatuses(List<TestCollector.Post> posts) {
+        return posts.stream().map(post -> (Object) (post.records().size() + ":" + post.answeredStatus())).toList();
+    }
+
     @Test
-    void aPostRefusedAsTooLargeIsSentAgainInHalvesAndLaterPostsKeepToTheSmallerSize() {
-        collector.script(new TestCollector.Reply(413, null, "{\"status\":413,\"message\":\"a post may carry at most 60 requests\"}"));
+    void postsPastTheCollectorsRowLimitAreSentInHalvesAndLaterPostsKeepToTheSizeThatPassed() {
+        collector.rule(records -> records.size() > 30 ? tooLarge("a post may carry at most 30 requests") : null);
         try (CapturedLog log = CapturedLog.capture()) {
             Uploader uploader = uploader(collector.config().batchSize(100));
             for (int i = 0; i < 200; i++) {
@@ -336,27 +344,119 @@ class UploaderTest {
             }
 
             assertThat(uploader.flush(WAIT)).isTrue();
-            assertThat(collector.posts()).extracting(post -> post.records().size(), TestCollector.Post::answeredStatus)
-                    .containsExactly(tuple(100, 413), tuple(50, 201), tuple(50, 201), tuple(50, 201), tuple(50, 201));
+            assertThat(sizesAndStatuses(collector.posts())).containsExactly(
+                    "100:413", "50:413", "25:201", "25:201", "25:201", "25:201", // the first batch finds the limit
+                    "25:201", "25:201", "25:201", "25:201"); // the second keeps to it without a refused post
             assertThat(paths(collector.accepted())).containsExactlyElementsOf(expectedPaths(200));
             assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(200, 200, 0, 0, 0, 0, 0));
             assertThat(log.warnings()).filteredOn(w -> w.contains("413")).singleElement().asString()
-                    .contains("refused a post of 100 records as too large").contains("at most 60 requests")
-                    .contains("at most 50 records a post");
+                    .contains("refused a post of 50 records as too large").contains("at most 30 requests")
+                    .contains("sending at most 25 records a post for the next 10 minutes");
         }
     }
 
     @Test
-    void aSingleRecordRefusedAsTooLargeIsGivenUpNotSplitForever() {
-        collector.script(new TestCollector.Reply(413, null, "{\"status\":413,\"message\":\"path too long\"}"));
-        Uploader uploader = uploader(collector.config().batchSize(1));
-        uploader.offer(record(0));
-        uploader.offer(record(1));
+    void aRecordTooLargeOnItsOwnSinksOnlyItselfAndTeachesNoLimit() {
+        collector.rule(records -> records.stream().anyMatch(r -> r.get("path").getAsString().equals("/items/37"))
+                ? tooLarge("a string is longer than 65536 characters") : null);
+        try (CapturedLog log = CapturedLog.capture()) {
+            Uploader uploader = uploader(collector.config().batchSize(100));
+            for (int i = 0; i < 100; i++) {
+                uploader.offer(record(i));
+            }
+            assertThat(uploader.flush(WAIT)).isTrue();
+            assertThat(paths(collector.accepted())).containsExactlyInAnyOrderElementsOf(
+                    expectedPaths(100).stream().filter(path -> !path.equals("/items/37")).toList());
+            assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(100, 99, 0, 0, 1, 0, 0));
+            assertThat(collector.posts()).hasSizeLessThan(20);
+            assertThat(log.warnings()).noneMatch(w -> w.contains("a post for the next"));
+            assertThat(log.warnings()).filteredOn(w -> w.contains("refused 1 record")).singleElement().asString()
+                    .contains("HTTP 413").contains("65536");
+
+            int before = collector.posts().size();
+            for (int i = 100; i < 200; i++) {
+                uploader.offer(record(i));
+            }
+            assertThat(uploader.flush(WAIT)).isTrue();
+            assertThat(sizesAndStatuses(collector.posts().subList(before, collector.posts().size())))
+                    .as("the next batch goes whole").containsExactly("100:201");
+        }
+    }
+
+    @Test
+    void aCollectorRefusingEveryPostAsTooLargeGetsABoundedNumberOfPostsABatch() {
+        collector.rule(records -> tooLarge("nothing passes"));
+        Uploader uploader = uploader(collector.config().batchSize(1000));
+        for (int i = 0; i < 1000; i++) {
+            uploader.offer(record(i));
+        }
 
         assertThat(uploader.flush(WAIT)).isTrue();
-        assertThat(collector.posts()).extracting(TestCollector.Post::answeredStatus).containsExactly(413, 201);
-        assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(2, 1, 0, 0, 1, 0, 0));
-        assertThat(paths(collector.accepted())).containsExactly("/items/1");
+        assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(1000, 0, 0, 0, 1000, 0, 0));
+        assertThat(collector.posts()).as("not one post a record").hasSizeBetween(40, 100);
+
+        collector.rule(records -> null);
+        uploader.offer(record(1000));
+        assertThat(uploader.flush(WAIT)).isTrue();
+        assertThat(uploader.stats().sent()).isEqualTo(1);
+    }
+
+    @Test
+    void aTooLargeAnswerAfterAnAttemptThatMayHaveBeenStoredIsNotSplit() {
+        collector.script(TestCollector.Reply.of(502), tooLarge("a post may carry at most 30 requests"));
+        try (CapturedLog log = CapturedLog.capture()) {
+            Uploader uploader = uploader(collector.config().batchSize(100));
+            for (int i = 0; i < 100; i++) {
+                uploader.offer(record(i));
+            }
+
+            assertThat(uploader.flush(WAIT)).isTrue();
+            assertThat(sizesAndStatuses(collector.posts())).containsExactly("100:502", "100:413");
+            assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(100, 0, 0, 1, 100, 0, 0));
+            assertThat(log.warnings()).anyMatch(w -> w.contains("not sent again in parts"));
+        }
+    }
+
+    @Test
+    void aProxysTooLargeAnswerToACompactPostKeepsTheHalvesCompact() {
+        collector.offerCompact(true);
+        Uploader uploader = uploader(collector.config().batchSize(100));
+        uploader.offer(record(0));
+        assertThat(uploader.flush(WAIT)).isTrue(); // the collector's answer offers the compact form
+        collector.script(new TestCollector.Reply(413, null, "<html>413 Request Entity Too Large</html>", true));
+        for (int i = 1; i <= 100; i++) {
+            uploader.offer(record(i));
+        }
+
+        assertThat(uploader.flush(WAIT)).isTrue();
+        List<TestCollector.Post> posts = collector.posts();
+        assertThat(sizesAndStatuses(posts)).containsExactly("1:201", "100:413", "50:201", "50:201");
+        assertThat(posts.subList(1, 4)).allMatch(TestCollector.Post::isCompact);
+        assertThat(uploader.stats().sent()).isEqualTo(101);
+    }
+
+    @Test
+    void theRetryTimeIsTheBatchsNotEachPosts() {
+        collector.rule(records -> records.size() > 10 ? tooLarge("at most 10") : null);
+        Uploader uploader = uploader(collector.config().batchSize(40).maxRetryDuration(Duration.ofMillis(300)));
+        for (int i = 0; i < 40; i++) {
+            uploader.offer(record(i));
+        }
+        assertThat(uploader.flush(WAIT)).isTrue(); // learns the limit: posts of 10
+
+        collector.rule(records -> TestCollector.Reply.of(503));
+        int before = collector.posts().size();
+        long started = System.nanoTime();
+        for (int i = 40; i < 80; i++) {
+            uploader.offer(record(i));
+        }
+        assertThat(uploader.flush(WAIT)).isTrue();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+        assertThat(uploader.stats().failed()).isEqualTo(40);
+        assertThat(collector.posts().subList(before, collector.posts().size()))
+                .as("the batch's other posts are given up with the first").allMatch(post -> post.records().size() == 10)
+                .allMatch(post -> post.records().get(0).get("path").getAsString().equals("/items/40"));
     }
 
     @Test
