@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  * traffic's do; {@code --variety false} sends one identical request, {@code GET /hello}. {@code --jfr DIR}
  * records each server JVM with Flight Recorder's profiling settings into {@code DIR/<framework>.jfr}, to see
  * where the time goes ({@code jfr print --events jdk.ExecutionSample}). {@code --batch-size N} sets the
- * middleware's batch size (unset: {@code Config}'s default). The sink offers the compact form, as our collector
+ * middleware's batch size (unset: {@code Config}'s default); a framework named {@code servlet@10000} runs with
+ * that batch size instead, so that two sizes are measured in one run. The sink offers the compact form, as our collector
  * does, so after its first post the middleware sends that; {@code --compact false} keeps it on the family's JSON,
  * as with another collector. {@code vertx-ideal} and {@code servlet-ideal} measure the floor under any middleware on
  * Vert.x and on the servlet hello world: in place of
@@ -184,9 +185,12 @@ public final class AdapterLoadBenchmark {
             command.add("-XX:StartFlightRecording=settings=profile,filename="
                     + Path.of(options.get("jfr"), framework + ".jfr").toAbsolutePath());
         }
-        command.addAll(List.of("-cp", classPath, LoadServer.class.getName(), framework, sink.url(), options.get("gzip")));
-        if (!options.get("batch-size").isEmpty()) {
-            command.add(options.get("batch-size"));
+        int at = framework.indexOf('@');
+        String batchSize = at < 0 ? options.get("batch-size") : framework.substring(at + 1);
+        command.addAll(List.of("-cp", classPath, LoadServer.class.getName(), at < 0 ? framework : framework.substring(0, at),
+                sink.url(), options.get("gzip")));
+        if (!batchSize.isEmpty()) {
+            command.add(batchSize);
         }
         Process server = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
