@@ -3,6 +3,8 @@ package dev.apianalytics.core.internal;
 import dev.apianalytics.core.Config;
 import dev.apianalytics.core.UploaderStats.PostOutcome;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -36,13 +38,18 @@ final class BatchSender implements AutoCloseable {
     // the most records a post carries, while a collector's 413 taught that halves pass; tried whole again afterwards
     private int postLimit = Integer.MAX_VALUE;
     private long postLimitExpires;
+    private int lastLearnedLimit;
     private long acceptedPosts;
-    private String lastTooLargeMessage = "";
 
-    // the batch being sent: when its retrying ends, and what is left of its refused posts' budget
+    // the batch being sent: when its retrying ends, its refused posts and the budget for more, what was given up
     private long batchGiveUpAt;
     private boolean batchTimedOut;
-    private int refusalsLeft;
+    private int refusedPosts;
+    private int refusalAllowance;
+    private int refusalCap;
+    private int tooLargeGivenUp;
+    private int timedOutRecords;
+    private String tooLargeMessage = "";
 
     BatchSender(Config config, String framework, CollectorClient client, CloseDeadline closeDeadline, DeliveryLog log) {
         this.config = config;
@@ -78,14 +85,21 @@ final class BatchSender implements AutoCloseable {
         if (postLimit != Integer.MAX_VALUE && now - postLimitExpires >= 0) {
             postLimit = Integer.MAX_VALUE;
         }
-        batchGiveUpAt = now + retryPolicy.maxRetryDuration().toNanos();
+        batchGiveUpAt = now + saturatedNanos(retryPolicy.maxRetryDuration());
         batchTimedOut = false;
-        // enough to single out a few bad records, not enough to post every record alone
-        refusalsLeft = 4 * (32 - Integer.numberOfLeadingZeros(batch.size())) + 4;
+        // enough refused posts to find a size or single out a few bad records, and one more for each
+        // post that passes meanwhile, up to an eighth of the batch: never a post for every record
+        refusalAllowance = 4 * (32 - Integer.numberOfLeadingZeros(batch.size())) + 4;
+        refusalCap = refusalAllowance + batch.size() / 8;
+        refusedPosts = 0;
+        tooLargeGivenUp = 0;
+        timedOutRecords = 0;
         int delivered = deliver(batch);
-        if (batchTimedOut) {
-            log.gaveUp(batch.size() - delivered,
-                    closeDeadline.isClosing() ? "as long as close() allowed" : String.valueOf(retryPolicy.maxRetryDuration()));
+        if (tooLargeGivenUp > 0) {
+            log.tooLargeGivenUp(tooLargeGivenUp, batch.size(), tooLargeMessage);
+        }
+        if (timedOutRecords > 0 && !closeDeadline.isClosing()) { // at close, the close's own warning counts them
+            log.gaveUp(timedOutRecords, String.valueOf(retryPolicy.maxRetryDuration()));
         }
         return delivered;
     }
@@ -95,8 +109,8 @@ final class BatchSender implements AutoCloseable {
         int size = records.size();
         if (size > postLimit) {
             int delivered = 0;
-            for (int from = 0; from < size; from += postLimit) {
-                delivered += deliver(records.subList(from, Math.min(size, from + postLimit)));
+            for (int from = 0; from < size; from = (int) Math.min(size, (long) from + postLimit)) {
+                delivered += deliver(records.subList(from, (int) Math.min(size, (long) from + postLimit)));
             }
             return delivered;
         }
@@ -107,24 +121,30 @@ final class BatchSender implements AutoCloseable {
         };
     }
 
-    /** After a 413 for more than one record: each half on its own. */
+    /** After a 413 for more than one record: each half on its own, while the batch's budget of refused posts lasts. */
     private int deliverHalves(List<RequestRecord> records) {
         int size = records.size();
-        if (--refusalsLeft < 0) {
-            log.problem("API Analytics collector refused too many posts of this batch as too large (HTTP 413: "
-                    + lastTooLargeMessage + "); gave up " + size + " records", null);
+        if (refusedPosts > Math.min(refusalAllowance, refusalCap)) {
+            tooLargeGivenUp += size;
             return 0;
         }
-        int half = (size + 1) / 2;
+        int half = size - size / 2;
         long postsBefore = acceptedPosts;
         int delivered = deliver(records.subList(0, half)) + deliver(records.subList(half, size));
         if (delivered == size && acceptedPosts - postsBefore == 2 && half < postLimit) {
             // each half whole in one post: the size was refused, not a record in it
             postLimit = half;
             postLimitExpires = System.nanoTime() + POST_LIMIT_LIFETIME.toNanos();
-            log.postTooLarge(size, half, lastTooLargeMessage, POST_LIMIT_LIFETIME);
+            if (half != lastLearnedLimit) { // once for each size learnt, not again every ten minutes
+                lastLearnedLimit = half;
+                log.postTooLarge(size, half, tooLargeMessage, POST_LIMIT_LIFETIME);
+            }
         }
         return delivered;
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        return duration.compareTo(Duration.ofDays(365L * 100)) > 0 ? Duration.ofDays(365L * 100).toNanos() : duration.toNanos();
     }
 
     /** What became of one post's records. */
@@ -136,8 +156,12 @@ final class BatchSender implements AutoCloseable {
     }
 
     private Delivery sendPost(List<RequestRecord> batch) {
-        if (closeDeadline.passed() || batchTimedOut) {
-            return Delivery.GIVEN_UP; // not even encoded
+        if (closeDeadline.passed()) {
+            return Delivery.GIVEN_UP; // not even encoded; the close's warning counts what is left
+        }
+        if (batchTimedOut) {
+            timedOutRecords += batch.size(); // given up with the batch's part that used up the retry time
+            return Delivery.GIVEN_UP;
         }
         int size = batch.size();
         boolean sentCompact = compact;
@@ -151,7 +175,7 @@ final class BatchSender implements AutoCloseable {
         // an attempt that may have been stored though its answer was lost: a later 413 must not split the records
         boolean maybeStored = false;
         while (true) {
-            if (closeDeadline.passed() || batchTimedOut) {
+            if (closeDeadline.passed()) {
                 return Delivery.GIVEN_UP;
             }
             Duration wait;
@@ -167,12 +191,18 @@ final class BatchSender implements AutoCloseable {
                         postDurations.record(PostOutcome.ACCEPTED, started);
                         log.accepted(size, body.length, System.nanoTime() - started);
                         acceptedPosts++;
+                        refusalAllowance++;
                         return Delivery.ACCEPTED;
                     case REFUSED:
                         postDurations.record(PostOutcome.REFUSED, started);
-                        if (answer.status() == 413 && size > 1 && !maybeStored) {
-                            lastTooLargeMessage = answer.message();
-                            return Delivery.TOO_LARGE;
+                        if (answer.status() == 413 && !maybeStored) {
+                            refusedPosts++;
+                            tooLargeMessage = answer.message();
+                            if (size > 1) {
+                                return Delivery.TOO_LARGE;
+                            }
+                            tooLargeGivenUp++; // too large on its own
+                            return Delivery.GIVEN_UP;
                         }
                         if (sentCompact && !answer.readsCompact() && answer.status() != 401 && answer.status() != 413) {
                             // a collector that no longer offers the form refused it (another one behind the URL):
@@ -188,24 +218,26 @@ final class BatchSender implements AutoCloseable {
                         }
                         if (answer.status() == 401) {
                             log.keyRefused(size);
-                        } else if (answer.status() == 413 && size > 1) {
-                            log.problem("API Analytics collector refused " + size + " records with HTTP 413 (" + answer.message()
-                                    + ") after an attempt whose answer was lost; not sent again in parts, which could store"
-                                    + " records twice", null);
+                        } else if (answer.status() == 413) {
+                            log.problem("API Analytics collector refused " + DeliveryLog.records(size) + " with HTTP 413 ("
+                                    + answer.message() + ") after an attempt whose answer was lost; not sent again in parts,"
+                                    + " which could store records twice", null);
                         } else {
-                            log.problem("API Analytics collector refused " + size + " records with HTTP "
+                            log.problem("API Analytics collector refused " + DeliveryLog.records(size) + " with HTTP "
                                     + answer.status() + ": " + answer.message(), null);
                         }
                         return Delivery.GIVEN_UP;
                     default:
                         postDurations.record(PostOutcome.RETRY, started);
-                        maybeStored |= answer.status() >= 500; // a gateway's 5xx may hide a collector's commit
+                        // a proxy's 5xx may hide a commit behind it; our collector's own never does
+                        maybeStored |= answer.status() >= 500 && !answer.fromOurCollector();
                         wait = answer.retryAfter().orElse(RetryPolicy.jitter(backoff));
                         log.retrying(answer.status(), answer.message());
                 }
             } catch (IOException e) {
                 postDurations.record(PostOutcome.ERROR, started);
-                maybeStored = true; // a timeout or a dropped connection after the body went out
+                // a timeout or a dropped connection may come after the body went out; no connection, no body
+                maybeStored |= !(e instanceof ConnectException || e instanceof HttpConnectTimeoutException);
                 wait = RetryPolicy.jitter(backoff);
                 log.unreachable(e);
             } catch (InterruptedException e) {
@@ -221,6 +253,7 @@ final class BatchSender implements AutoCloseable {
             long limit = closeDeadline.isClosing() ? Math.min(batchGiveUpAt, closeDeadline.nanos()) : batchGiveUpAt;
             if (resumeAt - limit > 0 || !sleepUntil(resumeAt)) {
                 batchTimedOut = true; // the batch's other posts are given up with it, without an attempt
+                timedOutRecords += size;
                 return Delivery.GIVEN_UP;
             }
             retried.incrementAndGet();

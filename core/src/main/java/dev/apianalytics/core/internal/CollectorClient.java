@@ -36,8 +36,11 @@ final class CollectorClient implements AutoCloseable {
      * @param message the start of the response body, for the log
      * @param retryAfter the wait the collector asked for, if any (read only when retrying)
      * @param readsCompact whether the collector said it reads the compact form
+     * @param fromOurCollector whether the answer carries our collector's formats header, which it sets
+     *     before anything else: a 5xx without it may come from a proxy that lost the collector's answer
      */
-    record Answer(Verdict verdict, int status, String message, Optional<Duration> retryAfter, boolean readsCompact) {}
+    record Answer(Verdict verdict, int status, String message, Optional<Duration> retryAfter, boolean readsCompact,
+            boolean fromOurCollector) {}
 
     private final URI endpoint;
     private final boolean gzip;
@@ -80,15 +83,17 @@ final class CollectorClient implements AutoCloseable {
         HttpResponse<InputStream> response = client.send(request(body, batchId, timeout), HttpResponse.BodyHandlers.ofInputStream());
         int status = response.statusCode();
         String message = readAbbreviated(response.body());
-        boolean compact = readsCompact(response.headers().allValues(WireFormat.FORMATS_HEADER));
+        List<String> formats = response.headers().allValues(WireFormat.FORMATS_HEADER);
+        boolean compact = readsCompact(formats);
+        boolean ours = !formats.isEmpty();
         if (status >= 200 && status < 300) {
-            return new Answer(Verdict.ACCEPTED, status, message, Optional.empty(), compact);
+            return new Answer(Verdict.ACCEPTED, status, message, Optional.empty(), compact, ours);
         }
         if (status != 429 && status < 500) {
-            return new Answer(Verdict.REFUSED, status, message, Optional.empty(), compact);
+            return new Answer(Verdict.REFUSED, status, message, Optional.empty(), compact, ours);
         }
         Optional<Duration> retryAfter = response.headers().firstValue("Retry-After").flatMap(RetryPolicy::parseRetryAfter);
-        return new Answer(Verdict.RETRY, status, message, retryAfter, compact);
+        return new Answer(Verdict.RETRY, status, message, retryAfter, compact, ours);
     }
 
     /** Whether a list of comma-separated tokens names the compact form. */

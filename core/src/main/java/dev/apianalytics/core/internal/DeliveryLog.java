@@ -28,6 +28,7 @@ final class DeliveryLog {
     private final RateLimitedLog retryingLog = new RateLimitedLog(MINUTE_NANOS);
     private final RateLimitedLog problemLog = new RateLimitedLog(MINUTE_NANOS);
     private final RateLimitedLog gaveUpLog = new RateLimitedLog(MINUTE_NANOS);
+    private final RateLimitedLog tooLargeLog = new RateLimitedLog(MINUTE_NANOS);
 
     private boolean firstAccepted;
     private boolean keyRefused;
@@ -76,6 +77,13 @@ final class DeliveryLog {
                 + " to spare the refused posts)");
     }
 
+    /** Records given up because the collector refused them as too large, alone or after too many refused posts. */
+    void tooLargeGivenUp(int records, int batch, String message) {
+        tooLargeLog.warn("API Analytics collector refused " + records(records) + " of a batch of " + batch
+                + " as too large (HTTP 413: " + message + "), each alone or after too many refused posts; they are dropped",
+                null);
+    }
+
     void unreachable(IOException cause) {
         outageBegins();
         unreachableLog.warn("API Analytics collector at " + endpoint + " is unreachable (" + cause + "); retrying", null);
@@ -101,7 +109,7 @@ final class DeliveryLog {
         log(Level.WARNING, "API Analytics closed with " + records(records) + " unsent");
     }
 
-    private static String records(long count) {
+    static String records(long count) {
         return count == 1 ? "1 record" : count + " records";
     }
 

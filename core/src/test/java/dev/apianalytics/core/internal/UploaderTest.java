@@ -370,8 +370,8 @@ class UploaderTest {
             assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(100, 99, 0, 0, 1, 0, 0));
             assertThat(collector.posts()).hasSizeLessThan(20);
             assertThat(log.warnings()).noneMatch(w -> w.contains("a post for the next"));
-            assertThat(log.warnings()).filteredOn(w -> w.contains("refused 1 record")).singleElement().asString()
-                    .contains("HTTP 413").contains("65536");
+            assertThat(log.warnings()).filteredOn(w -> w.contains("413")).singleElement().asString()
+                    .contains("refused 1 record of a batch of 100 as too large").contains("65536");
 
             int before = collector.posts().size();
             for (int i = 100; i < 200; i++) {
@@ -384,25 +384,65 @@ class UploaderTest {
     }
 
     @Test
-    void aCollectorRefusingEveryPostAsTooLargeGetsABoundedNumberOfPostsABatch() {
-        collector.rule(records -> tooLarge("nothing passes"));
-        Uploader uploader = uploader(collector.config().batchSize(1000));
-        for (int i = 0; i < 1000; i++) {
-            uploader.offer(record(i));
+    void tenBadRecordsInABatchSinkOnlyThemselves() {
+        List<String> bad = IntStream.range(0, 10).mapToObj(i -> "/items/" + (i * 197 + 13)).toList();
+        collector.rule(records -> records.stream().anyMatch(r -> bad.contains(r.get("path").getAsString()))
+                ? tooLarge("a string is longer than 65536 characters") : null);
+        try (CapturedLog log = CapturedLog.capture()) {
+            Uploader uploader = uploader(collector.config().batchSize(2000));
+            for (int i = 0; i < 2000; i++) {
+                uploader.offer(record(i));
+            }
+
+            assertThat(uploader.flush(WAIT)).isTrue();
+            assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(2000, 1990, 0, 0, 10, 0, 0));
+            assertThat(collector.posts()).hasSizeLessThan(400);
+            assertThat(log.warnings()).filteredOn(w -> w.contains("413")).singleElement().asString()
+                    .contains("refused 10 records of a batch of 2000 as too large");
         }
-
-        assertThat(uploader.flush(WAIT)).isTrue();
-        assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(1000, 0, 0, 0, 1000, 0, 0));
-        assertThat(collector.posts()).as("not one post a record").hasSizeBetween(40, 100);
-
-        collector.rule(records -> null);
-        uploader.offer(record(1000));
-        assertThat(uploader.flush(WAIT)).isTrue();
-        assertThat(uploader.stats().sent()).isEqualTo(1);
     }
 
     @Test
-    void aTooLargeAnswerAfterAnAttemptThatMayHaveBeenStoredIsNotSplit() {
+    void aCollectorRefusingEveryPostAsTooLargeGetsABoundedNumberOfPostsABatch() {
+        collector.rule(records -> tooLarge("nothing passes"));
+        try (CapturedLog log = CapturedLog.capture()) {
+            Uploader uploader = uploader(collector.config().batchSize(1000));
+            for (int i = 0; i < 1000; i++) {
+                uploader.offer(record(i));
+            }
+
+            assertThat(uploader.flush(WAIT)).isTrue();
+            assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(1000, 0, 0, 0, 1000, 0, 0));
+            assertThat(collector.posts()).as("not one post a record").hasSizeBetween(40, 100);
+            assertThat(log.warnings()).filteredOn(w -> w.contains("413")).singleElement().asString()
+                    .contains("refused 1000 records of a batch of 1000 as too large");
+
+            collector.rule(records -> null);
+            uploader.offer(record(1000));
+            assertThat(uploader.flush(WAIT)).isTrue();
+            assertThat(uploader.stats().sent()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aTooLargeAnswerAfterAttemptsThatCannotHaveBeenStoredIsSplit() throws Exception {
+        collector.offerCompact(true); // our collector's header: its own 503 is sent before anything is stored
+        collector.script(TestCollector.Reply.of(503), tooLarge("a post may carry at most 60 requests"));
+        collector.down();
+        Uploader uploader = uploader(collector.config().batchSize(100));
+        for (int i = 0; i < 100; i++) {
+            uploader.offer(record(i));
+        }
+        Thread.sleep(100); // a refused connection or two first
+        collector.up();
+
+        assertThat(uploader.flush(WAIT)).isTrue();
+        assertThat(sizesAndStatuses(collector.posts())).containsExactly("100:503", "100:413", "50:201", "50:201");
+        assertThat(uploader.stats().sent()).isEqualTo(100);
+    }
+
+    @Test
+    void aTooLargeAnswerAfterAProxysServerErrorIsNotSplit() {
         collector.script(TestCollector.Reply.of(502), tooLarge("a post may carry at most 30 requests"));
         try (CapturedLog log = CapturedLog.capture()) {
             Uploader uploader = uploader(collector.config().batchSize(100));
