@@ -19,9 +19,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class BatchSender implements AutoCloseable {
 
-    /** How long posts keep to the size that passed after a 413, before a whole batch is tried again. */
-    static final Duration POST_LIMIT_LIFETIME = Duration.ofMinutes(10);
-
     private final Config config;
     private final String framework;
     private final CollectorClient client;
@@ -35,13 +32,12 @@ final class BatchSender implements AutoCloseable {
     // whether the collector's last answer offered the compact form: ours does, other collectors never
     private boolean compact;
 
-    // the most records a post carries, while a collector's 413 taught that halves pass; tried whole again afterwards
-    private int postLimit = Integer.MAX_VALUE;
-    private long postLimitExpires;
-    private int lastLearnedLimit;
+    private final PostSizeLimit postSizeLimit = new PostSizeLimit();
     private long acceptedPosts;
 
-    // the batch being sent: when its retrying ends, its refused posts and the budget for more, what was given up
+    // the batch being sent: its posts' size limit, when its retrying ends, its refused posts and the
+    // budget for more, what was given up
+    private int postLimit;
     private long batchGiveUpAt;
     private boolean batchTimedOut;
     private int refusedPosts;
@@ -76,15 +72,13 @@ final class BatchSender implements AutoCloseable {
      * large (413) is sent again in halves, so that a collector whose row or body limit is below
      * {@code batchSize} loses nothing, and a record too large on its own sinks only itself. When
      * both halves of a refused post pass, the collector limits the size of a post: later posts
-     * keep to a half for {@link #POST_LIMIT_LIFETIME}, then a whole batch is tried again.
+     * keep to a half for a while ({@link PostSizeLimit}).
      *
      * @return how many of the batch's records the collector accepted; the rest were given up
      */
     int send(List<RequestRecord> batch) {
         long now = System.nanoTime();
-        if (postLimit != Integer.MAX_VALUE && now - postLimitExpires >= 0) {
-            postLimit = Integer.MAX_VALUE;
-        }
+        postLimit = postSizeLimit.current(now);
         batchGiveUpAt = now + saturatedNanos(retryPolicy.maxRetryDuration());
         batchTimedOut = false;
         // enough refused posts to find a size or single out a few bad records, and one more for each
@@ -131,15 +125,11 @@ final class BatchSender implements AutoCloseable {
         int half = size - size / 2;
         long postsBefore = acceptedPosts;
         int delivered = deliver(records.subList(0, half)) + deliver(records.subList(half, size));
-        if (delivered == size && acceptedPosts - postsBefore == 2 && half < postLimit) {
-            // each half whole in one post: the size was refused, not a record in it
-            postLimit = half;
-            postLimitExpires = System.nanoTime() + POST_LIMIT_LIFETIME.toNanos();
-            if (half != lastLearnedLimit) { // once for each size learnt, not again every ten minutes
-                lastLearnedLimit = half;
-                log.postTooLarge(size, half, tooLargeMessage, POST_LIMIT_LIFETIME);
-            }
+        // each half whole in one post: the size was refused, not a record in it
+        if (delivered == size && acceptedPosts - postsBefore == 2 && postSizeLimit.learn(half, System.nanoTime())) {
+            log.postTooLarge(size, half, tooLargeMessage, PostSizeLimit.LIFETIME);
         }
+        postLimit = Math.min(postLimit, postSizeLimit.current(System.nanoTime()));
         return delivered;
     }
 
