@@ -87,6 +87,33 @@ class CoreUploaderTest {
         }
     }
 
+    @Test
+    void aRecordPastTheCollectorsStringLimitIsDroppedAloneAndTheRestOfItsBatchArrives() throws Exception {
+        try (CollectorServer server = CollectorServer.start(ServerConfig.builder().port(0).bind("127.0.0.1")
+                .dataDir(dataDir).geoDatabase(TestEnvironment.geoDatabase()).build())) {
+            String key = new Http(server.url()).newKey();
+            int count = 300;
+            String huge = "u".repeat(70_000); // past the 65,536 characters a string may have: the whole post is a 413
+            Config config = Config.builder(key).serverUrl(server.url()).batchSize(150)
+                    .getUserId(request -> request.path().equals("/users/77") ? huge : null).build();
+            try (ApiAnalytics analytics = ApiAnalytics.create(config, "Javalin")) {
+                for (int i = 0; i < count; i++) {
+                    analytics.record(new View("GET", "/users/" + i, "8.8.8.8"), 200, "/users/{id}", System.nanoTime(),
+                            System.currentTimeMillis());
+                }
+                assertThat(analytics.flush(Duration.ofSeconds(30))).isTrue();
+                assertThat(analytics.stats().sent()).isEqualTo(count - 1);
+                assertThat(analytics.stats().failed()).isEqualTo(1);
+            }
+
+            long keyId = server.storage().findKey(ApiKeys.hash(key)).orElseThrow();
+            List<StoredRequest> rows = new ArrayList<>();
+            server.storage().readRequests(keyId, RequestFilter.ALL, 0, 1000, rows::add);
+            assertThat(rows).extracting(StoredRequest::path).containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.IntStream.range(0, count).filter(i -> i != 77).mapToObj(i -> "/users/" + i).toList());
+        }
+    }
+
     private record View(String method, String path, String remoteAddress) implements RequestView {
         @Override
         public String host() {
