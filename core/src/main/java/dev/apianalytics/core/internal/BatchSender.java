@@ -35,9 +35,8 @@ final class BatchSender implements AutoCloseable {
     private final PostSizeLimit postSizeLimit = new PostSizeLimit();
     private long acceptedPosts;
 
-    // the batch being sent: its posts' size limit, when its retrying ends, its refused posts and the
-    // budget for more, what was given up
-    private int postLimit;
+    // the batch being sent: when its retrying ends, its refused posts and the budget for more (growing
+    // with each post that passes, up to the cap), what was given up
     private long batchGiveUpAt;
     private boolean batchTimedOut;
     private int refusedPosts;
@@ -78,7 +77,6 @@ final class BatchSender implements AutoCloseable {
      */
     int send(List<RequestRecord> batch) {
         long now = System.nanoTime();
-        postLimit = postSizeLimit.current(now);
         batchGiveUpAt = now + saturatedNanos(retryPolicy.maxRetryDuration());
         batchTimedOut = false;
         // enough refused posts to find a size or single out a few bad records, and one more for each
@@ -98,13 +96,14 @@ final class BatchSender implements AutoCloseable {
         return delivered;
     }
 
-    /** Posts the records in parts of at most {@link #postLimit}; returns how many the collector took. */
+    /** Posts the records in parts of at most the {@link PostSizeLimit}; returns how many the collector took. */
     private int deliver(List<RequestRecord> records) {
         int size = records.size();
-        if (size > postLimit) {
+        int limit = postSizeLimit.current(System.nanoTime());
+        if (size > limit) {
             int delivered = 0;
-            for (int from = 0; from < size; from = (int) Math.min(size, (long) from + postLimit)) {
-                delivered += deliver(records.subList(from, (int) Math.min(size, (long) from + postLimit)));
+            for (int from = 0; from < size; from = (int) Math.min(size, (long) from + limit)) {
+                delivered += deliver(records.subList(from, (int) Math.min(size, (long) from + limit)));
             }
             return delivered;
         }
@@ -118,7 +117,7 @@ final class BatchSender implements AutoCloseable {
     /** After a 413 for more than one record: each half on its own, while the batch's budget of refused posts lasts. */
     private int deliverHalves(List<RequestRecord> records) {
         int size = records.size();
-        if (refusedPosts > Math.min(refusalAllowance, refusalCap)) {
+        if (refusedPosts > refusalAllowance) {
             tooLargeGivenUp += size;
             return 0;
         }
@@ -129,7 +128,6 @@ final class BatchSender implements AutoCloseable {
         if (delivered == size && acceptedPosts - postsBefore == 2 && postSizeLimit.learn(half, System.nanoTime())) {
             log.postTooLarge(size, half, tooLargeMessage, PostSizeLimit.LIFETIME);
         }
-        postLimit = Math.min(postLimit, postSizeLimit.current(System.nanoTime()));
         return delivered;
     }
 
@@ -181,7 +179,7 @@ final class BatchSender implements AutoCloseable {
                         postDurations.record(PostOutcome.ACCEPTED, started);
                         log.accepted(size, body.length, System.nanoTime() - started);
                         acceptedPosts++;
-                        refusalAllowance++;
+                        refusalAllowance = Math.min(refusalAllowance + 1, refusalCap);
                         return Delivery.ACCEPTED;
                     case REFUSED:
                         postDurations.record(PostOutcome.REFUSED, started);

@@ -330,6 +330,13 @@ class UploaderTest {
         return new TestCollector.Reply(413, null, "{\"status\":413,\"message\":\"" + message + "\"}");
     }
 
+    /** Offers the records {@code from} (inclusive) to {@code to} (exclusive), paths {@code /items/<i>}. */
+    private static void offerRecords(Uploader uploader, int from, int to) {
+        for (int i = from; i < to; i++) {
+            uploader.offer(record(i));
+        }
+    }
+
     private static List<Object> sizesAndStatuses(List<TestCollector.Post> posts) {
         return posts.stream().map(post -> (Object) (post.records().size() + ":" + post.answeredStatus())).toList();
     }
@@ -339,9 +346,7 @@ class UploaderTest {
         collector.rule(records -> records.size() > 30 ? tooLarge("a post may carry at most 30 requests") : null);
         try (CapturedLog log = CapturedLog.capture()) {
             Uploader uploader = uploader(collector.config().batchSize(100));
-            for (int i = 0; i < 200; i++) {
-                uploader.offer(record(i));
-            }
+            offerRecords(uploader, 0, 200);
 
             assertThat(uploader.flush(WAIT)).isTrue();
             assertThat(sizesAndStatuses(collector.posts())).containsExactly(
@@ -361,9 +366,7 @@ class UploaderTest {
                 ? tooLarge("a string is longer than 65536 characters") : null);
         try (CapturedLog log = CapturedLog.capture()) {
             Uploader uploader = uploader(collector.config().batchSize(100));
-            for (int i = 0; i < 100; i++) {
-                uploader.offer(record(i));
-            }
+            offerRecords(uploader, 0, 100);
             assertThat(uploader.flush(WAIT)).isTrue();
             assertThat(paths(collector.accepted())).containsExactlyInAnyOrderElementsOf(
                     expectedPaths(100).stream().filter(path -> !path.equals("/items/37")).toList());
@@ -374,9 +377,7 @@ class UploaderTest {
                     .contains("refused 1 record of a batch of 100 as too large").contains("65536");
 
             int before = collector.posts().size();
-            for (int i = 100; i < 200; i++) {
-                uploader.offer(record(i));
-            }
+            offerRecords(uploader, 100, 200);
             assertThat(uploader.flush(WAIT)).isTrue();
             assertThat(sizesAndStatuses(collector.posts().subList(before, collector.posts().size())))
                     .as("the next batch goes whole").containsExactly("100:201");
@@ -390,9 +391,7 @@ class UploaderTest {
                 ? tooLarge("a string is longer than 65536 characters") : null);
         try (CapturedLog log = CapturedLog.capture()) {
             Uploader uploader = uploader(collector.config().batchSize(2000));
-            for (int i = 0; i < 2000; i++) {
-                uploader.offer(record(i));
-            }
+            offerRecords(uploader, 0, 2000);
 
             assertThat(uploader.flush(WAIT)).isTrue();
             assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(2000, 1990, 0, 0, 10, 0, 0));
@@ -407,9 +406,7 @@ class UploaderTest {
         collector.rule(records -> tooLarge("nothing passes"));
         try (CapturedLog log = CapturedLog.capture()) {
             Uploader uploader = uploader(collector.config().batchSize(1000));
-            for (int i = 0; i < 1000; i++) {
-                uploader.offer(record(i));
-            }
+            offerRecords(uploader, 0, 1000);
 
             assertThat(uploader.flush(WAIT)).isTrue();
             assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(1000, 0, 0, 0, 1000, 0, 0));
@@ -430,9 +427,7 @@ class UploaderTest {
         collector.script(TestCollector.Reply.of(503), tooLarge("a post may carry at most 60 requests"));
         collector.down();
         Uploader uploader = uploader(collector.config().batchSize(100));
-        for (int i = 0; i < 100; i++) {
-            uploader.offer(record(i));
-        }
+        offerRecords(uploader, 0, 100);
         Thread.sleep(100); // a refused connection or two first
         collector.up();
 
@@ -446,9 +441,7 @@ class UploaderTest {
         collector.script(TestCollector.Reply.of(502), tooLarge("a post may carry at most 30 requests"));
         try (CapturedLog log = CapturedLog.capture()) {
             Uploader uploader = uploader(collector.config().batchSize(100));
-            for (int i = 0; i < 100; i++) {
-                uploader.offer(record(i));
-            }
+            offerRecords(uploader, 0, 100);
 
             assertThat(uploader.flush(WAIT)).isTrue();
             assertThat(sizesAndStatuses(collector.posts())).containsExactly("100:502", "100:413");
@@ -464,9 +457,7 @@ class UploaderTest {
         uploader.offer(record(0));
         assertThat(uploader.flush(WAIT)).isTrue(); // the collector's answer offers the compact form
         collector.script(new TestCollector.Reply(413, null, "<html>413 Request Entity Too Large</html>", true));
-        for (int i = 1; i <= 100; i++) {
-            uploader.offer(record(i));
-        }
+        offerRecords(uploader, 1, 101);
 
         assertThat(uploader.flush(WAIT)).isTrue();
         List<TestCollector.Post> posts = collector.posts();
@@ -479,17 +470,13 @@ class UploaderTest {
     void theRetryTimeIsTheBatchsNotEachPosts() {
         collector.rule(records -> records.size() > 10 ? tooLarge("at most 10") : null);
         Uploader uploader = uploader(collector.config().batchSize(40).maxRetryDuration(Duration.ofMillis(300)));
-        for (int i = 0; i < 40; i++) {
-            uploader.offer(record(i));
-        }
+        offerRecords(uploader, 0, 40);
         assertThat(uploader.flush(WAIT)).isTrue(); // learns the limit: posts of 10
 
         collector.rule(records -> TestCollector.Reply.of(503));
         int before = collector.posts().size();
         long started = System.nanoTime();
-        for (int i = 40; i < 80; i++) {
-            uploader.offer(record(i));
-        }
+        offerRecords(uploader, 40, 80);
         assertThat(uploader.flush(WAIT)).isTrue();
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));

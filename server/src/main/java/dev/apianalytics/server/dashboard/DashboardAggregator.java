@@ -265,7 +265,6 @@ final class DashboardAggregator {
             // prepared for binary results, the statement would be planned without its values from its
             // sixth run on a pooled connection: every week's partition read, 2 s for 0.6
             PostgresStorage.planWithValuesInTransaction(on);
-            // numbers and timestamps in binary: cheaper for the database to send than text
             boolean whole = DashboardSql.stream(on, text, parameters, 2_000, row -> {
                 if (budget.decrementAndGet() < 0 || tally.bytes() > MAX_TALLY_BYTES) {
                     return false;
