@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.zip.GZIPOutputStream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,41 +39,17 @@ import org.openjdk.jmh.annotations.Warmup;
 public class SerializeBenchmark {
 
     private static final int BATCH = 1_000;
-    private static final String[] USER_AGENTS = {
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
-        "curl/8.5.0",
-        "python-requests/2.32.3",
-        "okhttp/4.12.0",
-    };
-    private static final String[] ROUTES = {"/users/{id}", "/orders/{id}/items", "/health", "/search"};
-    private static final String[] METHODS = {"GET", "GET", "GET", "POST", "PUT", "DELETE"};
-    private static final int[] STATUSES = {200, 200, 200, 201, 204, 301, 400, 404, 500};
-
     private List<RequestRecord> batch;
     private final WireFormat.Encoder gzipEncoder = new WireFormat.Encoder(true);
     private final WireFormat.Encoder plainEncoder = new WireFormat.Encoder(false);
 
     @Setup(Level.Trial)
     public void buildBatch() throws IOException {
-        // a realistic mix: a few routes, agents and statuses, distinct ids, addresses and times
         SplittableRandom random = new SplittableRandom(42);
         long now = 1_790_000_000_000L;
         batch = new ArrayList<>(BATCH);
         for (int i = 0; i < BATCH; i++) {
-            String route = ROUTES[random.nextInt(ROUTES.length)];
-            String path = route.replace("{id}", Integer.toString(random.nextInt(100_000)));
-            batch.add(new RequestRecord(
-                    "api.example.com",
-                    "203.0." + random.nextInt(256) + "." + random.nextInt(256),
-                    path,
-                    route,
-                    USER_AGENTS[random.nextInt(USER_AGENTS.length)],
-                    METHODS[random.nextInt(METHODS.length)],
-                    STATUSES[random.nextInt(STATUSES.length)],
-                    random.nextInt(200_000),
-                    random.nextInt(4) == 0 ? "user-" + random.nextInt(1_000) : null,
-                    now + i * 7L));
+            batch.add(RealisticRecords.next(random, now + i * 7L, UnaryOperator.identity()));
         }
         System.out.println("bytes per " + BATCH + "-record batch: json " + jsonOnly().length
                 + ", gzip fastest " + jsonAndGzip().length + ", gzip default " + jsonAndDefaultLevelGzip().length

@@ -113,6 +113,7 @@ public final class AdapterLoadBenchmark {
         options.put("wrk", "/usr/bin/wrk");
         options.put("compact", "true");
         options.put("pin", "false");
+        options.put("server-jvm-options", "");
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + options.keySet());
@@ -181,6 +182,10 @@ public final class AdapterLoadBenchmark {
         String classPath = System.getProperty("java.class.path");
         List<String> command = new ArrayList<>(pinned() ? List.of("taskset", "-c", serverCore()) : List.of());
         command.addAll(List.of(javaBin, "-Xms512m", "-Xmx512m"));
+        String jvmOptions = options.get("server-jvm-options").strip();
+        if (!jvmOptions.isEmpty()) {
+            command.addAll(List.of(jvmOptions.split("\\s+")));
+        }
         if (!options.get("jfr").isEmpty()) {
             command.add("-XX:StartFlightRecording=settings=profile,filename="
                     + Path.of(options.get("jfr"), framework + ".jfr").toAbsolutePath());

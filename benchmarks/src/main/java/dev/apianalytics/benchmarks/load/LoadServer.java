@@ -19,7 +19,7 @@ import java.util.List;
  * twice, without and with the API Analytics middleware, on two loopback ports, plus a control
  * port that reports the JVM's allocated bytes, its CPU time and the uploader's counters.
  *
- * <p>Usage: {@code LoadServer <servlet|servlet-ideal|javalin|vertx|vertx-ideal|spring|webflux|micronaut> <collectorUrl> [gzip: true|false] [batch size]}. Prints one line
+ * <p>Usage: {@code LoadServer <servlet|servlet-ideal|javalin|vertx|vertx-ideal|spring|webflux|micronaut|micronaut-ideal> <collectorUrl> [gzip: true|false] [batch size]}. Prints one line
  * {@code READY <withoutPort> <withPort> <controlPort>} when it serves, and stops when its
  * standard input closes.
  */
@@ -51,7 +51,7 @@ public final class LoadServer {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: LoadServer <servlet|servlet-ideal|javalin|vertx|vertx-ideal|spring|webflux|micronaut> <collectorUrl> [gzip: true|false]");
+            System.err.println("usage: LoadServer <servlet|servlet-ideal|javalin|vertx|vertx-ideal|spring|webflux|micronaut|micronaut-ideal> <collectorUrl> [gzip: true|false]");
             System.exit(2);
         }
         String framework = args[0];
@@ -62,7 +62,7 @@ public final class LoadServer {
         }
         Config config = builder.build();
         List<App> apps = new ArrayList<>();
-        // "vertx-ideal", "servlet-ideal": the floor, a bare capture (IdealCapture) in place of the middleware
+        // "vertx-ideal", "servlet-ideal", "micronaut-ideal": the floor, a bare capture (IdealCapture) in place of the middleware
         boolean ideal = framework.endsWith(IDEAL);
         String base = ideal ? framework.substring(0, framework.length() - IDEAL.length()) : framework;
         apps.add(start(base, null));
@@ -101,8 +101,11 @@ public final class LoadServer {
                 return VertxApp.startIdeal();
             case "servlet":
                 return JettyServletApp.startIdeal();
+            case "micronaut":
+                return MicronautApp.startIdeal();
             default:
-                throw new IllegalArgumentException("no ideal capture for " + framework + "; use vertx-ideal or servlet-ideal");
+                throw new IllegalArgumentException("no ideal capture for " + framework
+                        + "; use vertx-ideal, servlet-ideal or micronaut-ideal");
         }
     }
 
