@@ -3,7 +3,6 @@ package dev.apianalytics.benchmarks.core;
 import dev.apianalytics.core.PrivacyLevel;
 import dev.apianalytics.core.internal.RequestRecord;
 import dev.apianalytics.core.internal.WireFormat;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -58,7 +57,7 @@ public class ScatteredRecordsBenchmark {
     private Object other;
 
     @Setup(Level.Trial)
-    public void buildBatches() throws IOException {
+    public void buildBatches() {
         SplittableRandom random = new SplittableRandom(42);
         long now = 1_790_000_000_000L;
         int gap = otherBytesPerRequest / TEXTS_PER_REQUEST;
@@ -84,7 +83,7 @@ public class ScatteredRecordsBenchmark {
     /** The family's JSON and gzip, as the uploader posts to other collectors. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public byte[] jsonAndGzip() throws IOException {
+    public byte[] jsonAndGzip() {
         return gzipEncoder.encode("3f1c6b2a-0000-4000-8000-000000000001", "Javalin", PrivacyLevel.STORE_IP, nextBatch());
     }
 

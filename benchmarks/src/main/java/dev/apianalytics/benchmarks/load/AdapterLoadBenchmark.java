@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * measurement, divided by the requests wrk completed; so is the server JVM's CPU time, a figure
  * that other processes on a shared machine disturb far less than throughput.
  *
- * <p>Options: {@code --frameworks servlet,servlet-ideal,javalin,vertx,vertx-ideal,spring,webflux,micronaut --seconds 5 --pairs 5 --warmup 5
+ * <p>Options: {@code --frameworks servlet,servlet-ideal,javalin,vertx,vertx-ideal,spring,webflux,micronaut,micronaut-ideal --seconds 5 --pairs 5 --warmup 5
  * --connections 50 --threads 1 --gzip true --variety true --wrk /usr/bin/wrk}; {@code --gzip false} makes the
  * middleware post plain JSON, which shows how much of its cost is compression. With {@code --variety true}
  * wrk sends {@code load/variety.lua}'s mix of paths, queries and user agents, so batches compress as real
@@ -40,9 +40,10 @@ import java.util.regex.Pattern;
  * middleware's batch size (unset: {@code Config}'s default); a framework named {@code servlet@10000} runs with
  * that batch size instead, so that two sizes are measured in one run. The sink offers the compact form, as our collector
  * does, so after its first post the middleware sends that; {@code --compact false} keeps it on the family's JSON,
- * as with another collector. {@code vertx-ideal} and {@code servlet-ideal} measure the floor under any middleware on
- * Vert.x and on the servlet hello world: in place of
+ * as with another collector. {@code vertx-ideal}, {@code servlet-ideal} and {@code micronaut-ideal} measure the floor
+ * under any middleware on Vert.x, the servlet and the Micronaut hello worlds: in place of
  * ours, a bare capture of each request into a bounded queue that a timer drains and discards ({@link IdealCapture}).
+ * {@code --server-jvm-options "-XX:+UseTransparentHugePages"} passes options to the server JVMs.
  * {@code --pin true} (Linux, two cores or more) runs the server JVM on the last core alone and wrk, this driver and
  * its sink on the others, so that load generator and server do not take turns on the same cores: the server's
  * throughput is then bound by its own CPU, and everything the middleware spends, on any of its threads, shows.

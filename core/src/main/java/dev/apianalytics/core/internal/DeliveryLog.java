@@ -3,6 +3,7 @@ package dev.apianalytics.core.internal;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -70,7 +71,7 @@ final class DeliveryLog {
     }
 
     /** Both halves of a post refused with 413 passed: later posts keep to a half for a while. */
-    void postTooLarge(int records, int limit, String message, java.time.Duration lifetime) {
+    void postTooLarge(int records, int limit, String message, Duration lifetime) {
         log(Level.WARNING, "API Analytics collector at " + endpoint + " refused a post of " + records(records)
                 + " as too large (HTTP 413: " + message + ") and took its halves; sending at most " + records(limit)
                 + " a post for the next " + lifetime.toMinutes() + " minutes (set batch-size to the collector's limit"

@@ -528,8 +528,9 @@ final class DashboardSql {
 
     /**
      * Runs {@code select} on PostgreSQL with its parameters, its numbers, timestamps and bytes in
-     * binary (cheaper for the database to send than text), {@code fetchSize} rows at a time (a cursor, when the connection is in a transaction),
-     * and hands each row to {@code each}; whether every row was read.
+     * binary (cheaper for the database to send than text), {@code fetchSize} rows at a time (a
+     * cursor, when the connection is in a transaction), and hands each row to {@code each};
+     * whether every row was read.
      */
     static boolean stream(Connection connection, String select, List<Object> parameters, int fetchSize, RowReader each)
             throws SQLException {
