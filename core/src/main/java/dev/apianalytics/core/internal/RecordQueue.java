@@ -1,66 +1,143 @@
 package dev.apianalytics.core.internal;
 
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The bounded queue between request threads and the uploader's thread, with the accounting
  * that lets {@code flush()} wait for exactly the records queued before it.
  *
- * <p>Counters guarded by {@code this}: {@code taken} counts records the uploader removed (in queue
- * order), {@code settled} those of them that are done (sent, failed or discarded at close).
- * Removing and counting happen under the same lock in which {@link #markFlush} reads
- * {@code taken + size()}, so that sum covers every record offered before the flush.
+ * <p>A record is not kept as the object the request thread made: its fields are copied, in
+ * order, into chunks of characters, and the uploader rebuilds the records from them. A server
+ * makes each request's texts among the several kilobytes of other objects it allocates for
+ * that request, so a batch of queued objects lies one record to a memory page; reading them
+ * cost the uploader three times what reading them side by side does (docs/performance.md,
+ * "records read in order"). The request thread copies the texts while they are in its cache.
+ *
+ * <p>Everything is guarded by {@code this}. The request thread writes a whole record under
+ * the lock. The uploader, the only reader, notes under the lock how far records are written,
+ * rebuilds them without it (writers only ever write past that point), and then frees what it
+ * read under the lock again, where it also counts them as {@code taken}. {@code settled}
+ * counts those of them that are done (sent, failed or discarded at close). {@link #markFlush}
+ * reads {@code taken + size} under the same lock, so that sum covers every record offered
+ * before the flush.
  */
 final class RecordQueue {
 
-    private final ArrayBlockingQueue<RequestRecord> queue;
+    // 64 KB: about 400 typical records, so a batch of 5,000 spans a dozen chunks
+    static final int CHUNK_CHARS = 32 * 1024;
+    // freed chunks kept for reuse: 2 MB, a full default batch and then some
+    private static final int POOLED_CHUNKS = 32;
+    // status (2 chars), response time (4 chars), creation time (4 chars)
+    private static final int FIXED_CHARS = 10;
+    private static final int TEXTS = 7;
+    // each text's length as an int in two chars; -1 for null
+    private static final int LENGTH_CHARS = 2;
+
+    private final int capacity;
+    private final ArrayDeque<Chunk> pool = new ArrayDeque<>();
+    private Chunk head;
+    private int headAt;
+    private Chunk tail;
+    private int size;
+    private long offered;
     private long taken;
     private long settled;
     private long flushTarget;
-    // readable without the lock, for request threads that only need an estimate
-    private volatile long takenEstimate;
-    // the uploader has stopped and settled everything it took
-    private volatile boolean done;
+    private boolean closed;
 
     RecordQueue(int capacity) {
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
+        this.head = this.tail = new Chunk(CHUNK_CHARS);
     }
 
-    /** Queues the record unless the queue is full; never blocks. */
-    boolean offer(RequestRecord record) {
-        return queue.offer(record);
+    /**
+     * Queues a copy of the record unless the queue is full or closed; never blocks on anything
+     * but the other writers' copies.
+     *
+     * @return the number of records queued with this one, or 0 when it was refused
+     */
+    int offer(RequestRecord record) {
+        int length = FIXED_CHARS + TEXTS * LENGTH_CHARS + length(record.hostname()) + length(record.ipAddress())
+                + length(record.path()) + length(record.route()) + length(record.userAgent()) + length(record.method())
+                + length(record.userId());
+        synchronized (this) {
+            if (closed || size >= capacity) {
+                return 0;
+            }
+            Chunk chunk = tail;
+            if (chunk.chars.length - chunk.limit < length) {
+                chunk = append(length);
+            }
+            chunk.limit = write(chunk.chars, chunk.limit, record);
+            offered++;
+            return ++size;
+        }
     }
 
-    /** Takes back a record offered after the queue was emptied for good. */
-    boolean withdraw(RequestRecord record) {
-        return queue.remove(record);
+    /** Whether {@link #discardRemaining} has closed the queue for good. */
+    synchronized boolean closed() {
+        return closed;
     }
 
-    int size() {
-        return queue.size();
+    synchronized int size() {
+        return size;
     }
 
-    boolean isEmpty() {
-        return queue.isEmpty();
+    synchronized boolean isEmpty() {
+        return size == 0;
     }
 
-    long takenEstimate() {
-        return takenEstimate;
+    /** Records accepted since the start. */
+    synchronized long offered() {
+        return offered;
     }
 
-    /** Moves up to {@code max} records into {@code batch}, counting them as taken. */
-    synchronized int take(List<RequestRecord> batch, int max) {
-        int count = queue.drainTo(batch, max);
-        taken += count;
-        takenEstimate = taken;
+    /**
+     * Moves up to {@code max} records, oldest first, into {@code batch}, counting them as taken;
+     * with a {@code null} batch they are dropped unread. Only the uploader's thread calls it.
+     */
+    int take(List<RequestRecord> batch, int max) {
+        int count;
+        Chunk chunk;
+        int at;
+        Chunk lastWritten;
+        int lastLimit;
+        synchronized (this) {
+            count = Math.min(max, size);
+            chunk = head;
+            at = headAt;
+            lastWritten = tail;
+            lastLimit = tail.limit;
+        }
+        RecordReader reader = new RecordReader(batch);
+        for (int i = 0; i < count; i++) {
+            int limit = chunk == lastWritten ? lastLimit : chunk.limit;
+            if (at == limit) {
+                chunk = chunk.next;
+                at = 0;
+            }
+            at = reader.read(chunk.chars, at);
+        }
+        synchronized (this) {
+            free(chunk);
+            headAt = at;
+            size -= count;
+            taken += count;
+            if (size == 0 && head == tail) {
+                // empty: the writers may start again from the chunk's beginning
+                tail.limit = 0;
+                headAt = 0;
+            }
+        }
         return count;
     }
 
     /** Asks the uploader to send everything queued now; returns the count flush() must see settled. */
     synchronized long markFlush() {
-        long target = taken + queue.size();
+        long target = taken + size;
         if (target > flushTarget) {
             flushTarget = target;
         }
@@ -78,16 +155,16 @@ final class RecordQueue {
         notifyAll();
     }
 
-    /** Empties the queue for good, counting its records as taken and settled; returns how many there were. */
+    /** Empties the queue and closes it for good, counting its records as taken and settled; returns how many there were. */
     synchronized int discardRemaining() {
-        int discarded = 0;
-        while (queue.poll() != null) {
-            discarded++;
-        }
+        int discarded = size;
+        free(tail);
+        tail.limit = 0;
+        headAt = 0;
+        size = 0;
         taken += discarded;
         settled += discarded;
-        takenEstimate = taken;
-        done = true;
+        closed = true;
         notifyAll();
         return discarded;
     }
@@ -96,7 +173,7 @@ final class RecordQueue {
     synchronized boolean awaitSettled(long target, long deadlineNanos) {
         while (settled < target) {
             long remaining = deadlineNanos - System.nanoTime();
-            if (remaining <= 0 || done) {
+            if (remaining <= 0 || closed) {
                 return settled >= target;
             }
             try {
@@ -107,5 +184,154 @@ final class RecordQueue {
             }
         }
         return true;
+    }
+
+    /** Chunks in use, the pool's included: for tests of what the queue retains. */
+    synchronized int chunks() {
+        int count = pool.size();
+        for (Chunk chunk = head; chunk != null; chunk = chunk.next) {
+            count++;
+        }
+        return count;
+    }
+
+    /** Starts a chunk for a record of {@code length} chars after the last. Under the lock. */
+    private Chunk append(int length) {
+        Chunk chunk = length <= CHUNK_CHARS && !pool.isEmpty() ? pool.pop() : new Chunk(Math.max(length, CHUNK_CHARS));
+        tail.next = chunk;
+        tail = chunk;
+        return chunk;
+    }
+
+    /** Makes {@code newHead} the first chunk, returning those before it to the pool. Under the lock. */
+    private void free(Chunk newHead) {
+        while (head != newHead) {
+            Chunk done = head;
+            head = done.next;
+            done.next = null;
+            done.limit = 0;
+            if (done.chars.length == CHUNK_CHARS && pool.size() < POOLED_CHUNKS) {
+                pool.push(done);
+            }
+        }
+    }
+
+    private static int length(String text) {
+        return text == null ? 0 : text.length();
+    }
+
+    private static int write(char[] to, int at, RequestRecord record) {
+        at = putInt(to, at, record.status());
+        at = putLong(to, at, record.responseTimeMicros());
+        at = putLong(to, at, record.createdAtEpochMillis());
+        at = putText(to, at, record.hostname());
+        at = putText(to, at, record.ipAddress());
+        at = putText(to, at, record.path());
+        at = putText(to, at, record.route());
+        at = putText(to, at, record.userAgent());
+        at = putText(to, at, record.method());
+        return putText(to, at, record.userId());
+    }
+
+    private static int putText(char[] to, int at, String text) {
+        int length = text == null ? -1 : text.length();
+        at = putInt(to, at, length);
+        if (length > 0) {
+            text.getChars(0, length, to, at);
+            at += length;
+        }
+        return at;
+    }
+
+    private static int putInt(char[] to, int at, int value) {
+        to[at] = (char) (value >>> 16);
+        to[at + 1] = (char) value;
+        return at + 2;
+    }
+
+    private static int getInt(char[] from, int at) {
+        return from[at] << 16 | from[at + 1];
+    }
+
+    private static int putLong(char[] to, int at, long value) {
+        to[at] = (char) (value >>> 48);
+        to[at + 1] = (char) (value >>> 32);
+        to[at + 2] = (char) (value >>> 16);
+        to[at + 3] = (char) value;
+        return at + 4;
+    }
+
+    private static long getLong(char[] from, int at) {
+        return (long) from[at] << 48 | (long) from[at + 1] << 32 | (long) from[at + 2] << 16 | from[at + 3];
+    }
+
+    /**
+     * Rebuilds records, each text a {@code String} again. A text equal to the same field's in
+     * the record before is that record's instance: hosts, methods, routes and often agents and
+     * addresses repeat from one request to the next, and a shared instance costs neither an
+     * allocation nor, in the encoder's table of texts, a second hash.
+     */
+    private static final class RecordReader {
+        private final List<RequestRecord> batch;
+        private final String[] last = new String[TEXTS];
+        private final char[][] lastChars = new char[TEXTS][];
+        private final int[] lastAt = new int[TEXTS];
+        private final String[] texts = new String[TEXTS];
+
+        RecordReader(List<RequestRecord> batch) {
+            this.batch = batch;
+        }
+
+        /** Reads the record at {@code at} into the batch; returns where the next one starts. */
+        int read(char[] from, int at) {
+            if (batch == null) {
+                return skip(from, at);
+            }
+            int status = getInt(from, at);
+            long micros = getLong(from, at + 2);
+            long createdAt = getLong(from, at + 6);
+            at += FIXED_CHARS;
+            for (int i = 0; i < TEXTS; i++) {
+                int length = getInt(from, at);
+                at += LENGTH_CHARS;
+                texts[i] = length < 0 ? null : text(i, from, at, length);
+                at += Math.max(length, 0);
+            }
+            batch.add(new RequestRecord(texts[0], texts[1], texts[2], texts[3], texts[4], texts[5], status, micros,
+                    texts[6], createdAt));
+            return at;
+        }
+
+        private static int skip(char[] from, int at) {
+            at += FIXED_CHARS;
+            for (int i = 0; i < TEXTS; i++) {
+                at += LENGTH_CHARS + Math.max(getInt(from, at), 0);
+            }
+            return at;
+        }
+
+        private String text(int field, char[] from, int at, int length) {
+            String previous = last[field];
+            if (previous == null || previous.length() != length
+                    || !Arrays.equals(from, at, at + length, lastChars[field], lastAt[field], lastAt[field] + length)) {
+                previous = new String(from, at, length);
+                last[field] = previous;
+                lastChars[field] = from;
+                lastAt[field] = at;
+            }
+            return previous;
+        }
+    }
+
+    /** Records written one after another; a record never spans two chunks. */
+    private static final class Chunk {
+        final char[] chars;
+        // where the next record goes
+        int limit;
+        Chunk next;
+
+        Chunk(int length) {
+            this.chars = new char[length];
+        }
     }
 }

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 /**
  * Ships records to the collector from one daemon thread.
@@ -44,11 +43,11 @@ public final class Uploader implements AutoCloseable {
     private final CloseDeadline closeDeadline = new CloseDeadline();
     private final Thread worker;
     private final Thread shutdownHook;
-    // replaces serialising and posting; only benchmarks set it, to measure the request path alone
-    private final Consumer<List<RequestRecord>> shipper;
+    // drop batches unread instead of serialising and posting them; only benchmarks set it, to
+    // measure the request path alone
+    private final boolean discardBatches;
 
     // request-thread counters
-    private final AtomicLong enqueued = new AtomicLong();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder droppedQueueFull = new LongAdder();
 
@@ -64,17 +63,15 @@ public final class Uploader implements AutoCloseable {
     private long givenUpAtClose;
 
     private volatile boolean wakeRequested;
-    // the queue takes no more records (set before the final emptying)
-    private volatile boolean finished;
 
     /** Starts the uploader thread (and, unless disabled, a shutdown hook that flushes). */
     public Uploader(Config config, String framework) {
-        this(config, framework, null);
+        this(config, framework, false);
     }
 
-    /** With a {@code shipper} that takes each batch instead of the collector: see {@link Seams}. */
-    Uploader(Config config, String framework, Consumer<List<RequestRecord>> shipper) {
-        this.shipper = shipper;
+    /** One that drops each batch unread instead of posting it when {@code discardBatches} is set: see {@link Seams}. */
+    Uploader(Config config, String framework, boolean discardBatches) {
+        this.discardBatches = discardBatches;
         this.config = config;
         this.queueFullMessage = "API Analytics queue is full (" + config.queueCapacity()
                 + " records); dropping records until the collector catches up";
@@ -111,21 +108,17 @@ public final class Uploader implements AutoCloseable {
             overflowLog.warn("API Analytics is closed; a request completed after close() was not recorded", null);
             return;
         }
-        if (!queue.offer(record)) {
+        int queued = queue.offer(record);
+        if (queued == 0) {
             dropped.increment();
-            droppedQueueFull.increment();
-            overflowLog.warn(queueFullMessage, null);
+            if (!queue.closed()) {
+                droppedQueueFull.increment();
+                overflowLog.warn(queueFullMessage, null);
+            }
             return;
         }
-        if (finished && queue.withdraw(record)) {
-            // lost a race with close(): the worker has already emptied the queue for good
-            dropped.increment();
-            return;
-        }
-        long count = enqueued.incrementAndGet();
-        // wake the worker once per filled batch, not per record; an estimate of what it has
-        // taken is enough, the timer catches anything missed
-        if (!wakeRequested && count - queue.takenEstimate() >= batchSize) {
+        // wake the worker once per filled batch, not per record; the timer catches anything missed
+        if (queued >= batchSize && !wakeRequested) {
             wakeRequested = true;
             LockSupport.unpark(worker);
         }
@@ -177,7 +170,7 @@ public final class Uploader implements AutoCloseable {
     /** A snapshot of the counters. */
     public UploaderStats stats() {
         PostDurations posts = sender.postDurations();
-        return new UploaderStats(enqueued.get(), sent.get(), dropped.sum(), sender.retried(), failed.get(), queue.size(),
+        return new UploaderStats(queue.offered(), sent.get(), dropped.sum(), sender.retried(), failed.get(), queue.size(),
                 droppedQueueFull.sum(), posts.all(), posts.byOutcome());
     }
 
@@ -230,19 +223,19 @@ public final class Uploader implements AutoCloseable {
     }
 
     private int sendBatch(List<RequestRecord> batch, int max) {
+        if (discardBatches) {
+            int count = queue.take(null, max);
+            settle(count, 0);
+            return count;
+        }
         int count = queue.take(batch, max);
         if (count > 0) {
             try {
-                if (shipper == null) {
-                    int delivered = sender.send(batch);
-                    if (delivered < count && closeDeadline.isClosing()) {
-                        givenUpAtClose += count - delivered;
-                    }
-                    settle(delivered, count - delivered);
-                } else {
-                    shipper.accept(batch);
-                    settle(count, 0);
+                int delivered = sender.send(batch);
+                if (delivered < count && closeDeadline.isClosing()) {
+                    givenUpAtClose += count - delivered;
                 }
+                settle(delivered, count - delivered);
             } finally {
                 batch.clear();
             }
@@ -251,7 +244,6 @@ public final class Uploader implements AutoCloseable {
     }
 
     private void discardRemaining() {
-        finished = true;
         int discarded = queue.discardRemaining();
         dropped.add(discarded);
         long unsent = discarded + givenUpAtClose;
