@@ -266,16 +266,20 @@ final class RecordQueue {
     }
 
     /**
-     * Rebuilds records, each text a {@code String} again. A text equal to the same field's in
-     * the record before is that record's instance: hosts, methods, routes and often agents and
-     * addresses repeat from one request to the next, and a shared instance costs neither an
-     * allocation nor, in the encoder's table of texts, a second hash.
+     * Rebuilds records, each text a {@code String} again. A text met earlier in the same batch is
+     * usually that earlier instance: hosts, methods, routes and agents repeat, and a shared
+     * instance costs neither an allocation nor, in the encoder's table of texts, a second hash.
+     * The texts met are kept in a small table keyed by a few of their characters; a collision
+     * only costs a new instance.
      */
     private static final class RecordReader {
+        private static final int SLOTS = 512;
+
         private final List<RequestRecord> batch;
-        private final String[] last = new String[TEXTS];
-        private final char[][] lastChars = new char[TEXTS][];
-        private final int[] lastAt = new int[TEXTS];
+        private final String[] seen = new String[SLOTS];
+        // where each seen text lies in the chunks, which stay as they are until the batch is taken
+        private final char[][] seenChars = new char[SLOTS][];
+        private final int[] seenAt = new int[SLOTS];
         private final String[] texts = new String[TEXTS];
 
         RecordReader(List<RequestRecord> batch) {
@@ -294,7 +298,7 @@ final class RecordQueue {
             for (int i = 0; i < TEXTS; i++) {
                 int length = getInt(from, at);
                 at += LENGTH_CHARS;
-                texts[i] = length < 0 ? null : text(i, from, at, length);
+                texts[i] = length < 0 ? null : text(from, at, length);
                 at += Math.max(length, 0);
             }
             batch.add(new RequestRecord(texts[0], texts[1], texts[2], texts[3], texts[4], texts[5], status, micros,
@@ -310,16 +314,21 @@ final class RecordQueue {
             return at;
         }
 
-        private String text(int field, char[] from, int at, int length) {
-            String previous = last[field];
-            if (previous == null || previous.length() != length
-                    || !Arrays.equals(from, at, at + length, lastChars[field], lastAt[field], lastAt[field] + length)) {
-                previous = new String(from, at, length);
-                last[field] = previous;
-                lastChars[field] = from;
-                lastAt[field] = at;
+        private String text(char[] from, int at, int length) {
+            if (length == 0) {
+                return "";
             }
-            return previous;
+            int key = ((length * 31 + from[at]) * 31 + from[at + (length >> 1)]) * 31 + from[at + length - 1];
+            int slot = (key ^ key >>> 9) & (SLOTS - 1);
+            String text = seen[slot];
+            if (text == null || text.length() != length
+                    || !Arrays.equals(from, at, at + length, seenChars[slot], seenAt[slot], seenAt[slot] + length)) {
+                text = new String(from, at, length);
+                seen[slot] = text;
+                seenChars[slot] = from;
+                seenAt[slot] = at;
+            }
+            return text;
         }
     }
 

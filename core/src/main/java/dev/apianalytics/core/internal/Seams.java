@@ -2,6 +2,7 @@ package dev.apianalytics.core.internal;
 
 import dev.apianalytics.core.ApiAnalytics;
 import dev.apianalytics.core.Config;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -39,5 +40,29 @@ public final class Seams {
             throw new IllegalStateException(e);
         }
         return analyticsFactory.create(config, framework, new Uploader(config, framework, true));
+    }
+
+    /** A queue like the uploader's, holding at most {@code capacity} records, for benchmarks of what its thread reads. */
+    public static Queue queue(int capacity) {
+        return new Queue(new RecordQueue(capacity));
+    }
+
+    /** The uploader's queue, as request threads and the uploader's thread use it. */
+    public static final class Queue {
+        private final RecordQueue queue;
+
+        private Queue(RecordQueue queue) {
+            this.queue = queue;
+        }
+
+        /** Copies the record in, as a request thread does; whether there was room. */
+        public boolean offer(RequestRecord record) {
+            return queue.offer(record) > 0;
+        }
+
+        /** Rebuilds up to {@code max} records, oldest first, into {@code batch}, as the uploader's thread does. */
+        public int take(List<RequestRecord> batch, int max) {
+            return queue.take(batch, max);
+        }
     }
 }

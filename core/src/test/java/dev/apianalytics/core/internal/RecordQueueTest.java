@@ -38,17 +38,21 @@ class RecordQueueTest {
     }
 
     @Test
-    void aTextRepeatedFromTheRecordBeforeIsOneInstance() {
+    void aTextRepeatedInABatchIsOneInstance() {
         RecordQueue queue = new RecordQueue(100);
         queue.offer(record("/items/1"));
+        queue.offer(new RequestRecord("other.example.com", "198.51.100.1", "/other", null, "Other/1.0", "POST", 201, 1,
+                "user-1", 2));
         queue.offer(record("/items/2"));
 
         List<RequestRecord> taken = new ArrayList<>();
         queue.take(taken, 100);
 
-        assertThat(taken.get(1).hostname()).isSameAs(taken.get(0).hostname());
-        assertThat(taken.get(1).userAgent()).isSameAs(taken.get(0).userAgent());
-        assertThat(taken.get(1).path()).isEqualTo("/items/2");
+        assertThat(taken.get(2).hostname()).isSameAs(taken.get(0).hostname());
+        assertThat(taken.get(2).userAgent()).isSameAs(taken.get(0).userAgent());
+        assertThat(taken.get(2).route()).isSameAs(taken.get(0).route());
+        assertThat(taken.get(2).path()).isEqualTo("/items/2");
+        assertThat(taken.get(1).hostname()).isEqualTo("other.example.com");
     }
 
     @Test
