@@ -36,6 +36,15 @@ final class RecordQueue {
     // each text's length as an int in two chars; -1 for null
     private static final int LENGTH_CHARS = 2;
 
+    /**
+     * The most characters one record may copy in: a thousand times a typical record, far past
+     * what a server lets through in a request line and headers, and what our collector keeps
+     * (2,048 of a path). It keeps one absurd record from costing megabytes.
+     */
+    static final int MAX_RECORD_CHARS = 1 << 20;
+    /** What {@link #offer} returns for a record past {@link #MAX_RECORD_CHARS}. */
+    static final int TOO_LARGE = -1;
+
     private final int capacity;
     private final ArrayDeque<Chunk> pool = new ArrayDeque<>();
     private Chunk head;
@@ -57,19 +66,23 @@ final class RecordQueue {
      * Queues a copy of the record unless the queue is full or closed; never blocks on anything
      * but the other writers' copies.
      *
-     * @return the number of records queued with this one, or 0 when it was refused
+     * @return the number of records queued with this one; 0 when the queue is full or closed,
+     *     {@link #TOO_LARGE} when the record's texts add up to more than {@link #MAX_RECORD_CHARS}
      */
     int offer(RequestRecord record) {
-        int length = FIXED_CHARS + TEXTS * LENGTH_CHARS + length(record.hostname()) + length(record.ipAddress())
+        long length = FIXED_CHARS + TEXTS * LENGTH_CHARS + (long) length(record.hostname()) + length(record.ipAddress())
                 + length(record.path()) + length(record.route()) + length(record.userAgent()) + length(record.method())
                 + length(record.userId());
+        if (length > MAX_RECORD_CHARS) {
+            return TOO_LARGE;
+        }
         synchronized (this) {
             if (closed || size >= capacity) {
                 return 0;
             }
             Chunk chunk = tail;
             if (chunk.chars.length - chunk.limit < length) {
-                chunk = append(length);
+                chunk = append((int) length);
             }
             chunk.limit = write(chunk.chars, chunk.limit, record);
             offered++;
@@ -106,7 +119,7 @@ final class RecordQueue {
         Chunk lastWritten;
         int lastLimit;
         synchronized (this) {
-            count = Math.min(max, size);
+            count = Math.max(0, Math.min(max, size));
             chunk = head;
             at = headAt;
             lastWritten = tail;
@@ -127,9 +140,7 @@ final class RecordQueue {
             size -= count;
             taken += count;
             if (size == 0 && head == tail) {
-                // empty: the writers may start again from the chunk's beginning
-                tail.limit = 0;
-                headAt = 0;
+                restart();
             }
         }
         return count;
@@ -159,9 +170,8 @@ final class RecordQueue {
     synchronized int discardRemaining() {
         int discarded = size;
         free(tail);
-        tail.limit = 0;
-        headAt = 0;
         size = 0;
+        restart();
         taken += discarded;
         settled += discarded;
         closed = true;
@@ -186,13 +196,28 @@ final class RecordQueue {
         return true;
     }
 
-    /** Chunks in use, the pool's included: for tests of what the queue retains. */
-    synchronized int chunks() {
-        int count = pool.size();
-        for (Chunk chunk = head; chunk != null; chunk = chunk.next) {
-            count++;
+    /** Characters the queue holds on to, its pool's included: for tests of what it retains. */
+    synchronized long retainedChars() {
+        long chars = 0;
+        for (Chunk chunk : pool) {
+            chars += chunk.chars.length;
         }
-        return count;
+        for (Chunk chunk = head; chunk != null; chunk = chunk.next) {
+            chars += chunk.chars.length;
+        }
+        return chars;
+    }
+
+    /**
+     * Lets the writers start again from a chunk's beginning once the queue is empty. A chunk made
+     * for one large record is let go instead, so that it is not kept for ever. Under the lock.
+     */
+    private void restart() {
+        if (tail.chars.length != CHUNK_CHARS) {
+            head = tail = pool.isEmpty() ? new Chunk(CHUNK_CHARS) : pool.pop();
+        }
+        tail.limit = 0;
+        headAt = 0;
     }
 
     /** Starts a chunk for a record of {@code length} chars after the last. Under the lock. */

@@ -57,6 +57,7 @@ public final class Uploader implements AutoCloseable {
 
     private final DeliveryLog log;
     private final RateLimitedLog overflowLog = new RateLimitedLog(MINUTE_NANOS);
+    private final RateLimitedLog tooLargeLog = new RateLimitedLog(MINUTE_NANOS);
     // written once: a full queue is the overloaded moment, when a message built per request costs most
     private final String queueFullMessage;
     // records given up because close()'s deadline passed (worker only), for the last warning
@@ -99,8 +100,9 @@ public final class Uploader implements AutoCloseable {
     }
 
     /**
-     * Queues a record for upload. Never blocks and never throws: when the queue is full, or
-     * the uploader is closed, the record is dropped and counted.
+     * Queues a copy of the record for upload. Never blocks and never throws: when the queue is
+     * full, the uploader is closed, or the record's texts add up to more than a million
+     * characters, the record is dropped and counted.
      */
     public void offer(RequestRecord record) {
         if (closeDeadline.isClosing()) {
@@ -109,6 +111,12 @@ public final class Uploader implements AutoCloseable {
             return;
         }
         int queued = queue.offer(record);
+        if (queued == RecordQueue.TOO_LARGE) {
+            dropped.increment();
+            tooLargeLog.warn("API Analytics dropped a request whose recorded texts add up to more than "
+                    + RecordQueue.MAX_RECORD_CHARS + " characters", null);
+            return;
+        }
         if (queued == 0) {
             dropped.increment();
             if (!queue.closed()) {

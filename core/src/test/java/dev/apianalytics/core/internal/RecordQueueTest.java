@@ -115,6 +115,47 @@ class RecordQueueTest {
     }
 
     @Test
+    void aRecordPastTheLimitIsRefusedAndTheQueueGoesOn() {
+        RecordQueue queue = new RecordQueue(100);
+        queue.offer(record("/before"));
+        String half = "a".repeat(RecordQueue.MAX_RECORD_CHARS / 2);
+        RequestRecord absurd = new RequestRecord("h", null, half, null, half, "GET", 200, 1, null, 2);
+
+        assertThat(queue.offer(absurd)).isEqualTo(RecordQueue.TOO_LARGE);
+        queue.offer(record("/after"));
+
+        List<RequestRecord> taken = new ArrayList<>();
+        queue.take(taken, 100);
+        assertThat(taken).containsExactly(record("/before"), record("/after"));
+        assertThat(queue.offered()).isEqualTo(2);
+    }
+
+    @Test
+    void aChunkMadeForOneLargeRecordIsLetGoOnceTheQueueEmpties() {
+        RecordQueue queue = new RecordQueue(100);
+        queue.offer(new RequestRecord("h", null, "/large", null, "A".repeat(RecordQueue.CHUNK_CHARS * 20), "GET", 200, 1,
+                null, 2));
+        queue.take(new ArrayList<>(), 100);
+        // light traffic: the queue empties at every take, and writers start again at a chunk's beginning
+        for (int i = 0; i < 100; i++) {
+            queue.offer(record("/small/" + i));
+            queue.take(new ArrayList<>(), 100);
+        }
+
+        assertThat(queue.retainedChars()).isLessThanOrEqualTo(2L * RecordQueue.CHUNK_CHARS);
+    }
+
+    @Test
+    void aNegativeMaximumTakesNothing() {
+        RecordQueue queue = new RecordQueue(100);
+        queue.offer(record("/1"));
+
+        assertThat(queue.take(new ArrayList<>(), -1)).isZero();
+        assertThat(queue.size()).isEqualTo(1);
+        assertThat(queue.markFlush()).isEqualTo(1);
+    }
+
+    @Test
     void aFlushCoversWhatWasQueuedBeforeIt() {
         RecordQueue queue = new RecordQueue(100);
         queue.offer(record("/1"));
@@ -170,6 +211,6 @@ class RecordQueueTest {
         assertThat(next).containsOnly(perWriter);
         assertThat(queue.offered()).isEqualTo(writers * perWriter);
         // what an emptied queue keeps: its pool of freed chunks and the one being written
-        assertThat(queue.chunks()).isLessThanOrEqualTo(33);
+        assertThat(queue.retainedChars()).isLessThanOrEqualTo(33L * RecordQueue.CHUNK_CHARS);
     }
 }

@@ -86,6 +86,22 @@ class UploaderTest {
     }
 
     @Test
+    void anAbsurdlyLargeRequestIsDroppedAndCountedWhileTheOthersAreSent() {
+        Uploader uploader = uploader(collector.config());
+        String megabyteOfPath = "/" + "a".repeat(RecordQueue.MAX_RECORD_CHARS);
+
+        uploader.offer(record(0));
+        uploader.offer(new RequestRecord("api.example.com", null, megabyteOfPath, null, "curl/8.5.0", "GET", 200, 1, null,
+                1_790_000_000_000L));
+        uploader.offer(record(1));
+
+        assertThat(uploader.flush(WAIT)).isTrue();
+        assertThat(paths(collector.accepted())).containsExactly("/items/0", "/items/1");
+        // dropped, but not for a full queue
+        assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(2, 2, 1, 0, 0, 0, 0));
+    }
+
+    @Test
     void aPartialBatchIsSentWhenTheFlushIntervalPasses() {
         Uploader uploader = uploader(collector.config().flushInterval(Duration.ofMillis(50)));
 
