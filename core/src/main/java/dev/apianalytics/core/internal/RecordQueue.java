@@ -26,9 +26,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class RecordQueue {
 
-    // 64 KB: about 400 typical records, so a batch of 5,000 spans a dozen chunks
+    // 64 KB: about 160 typical records of 200 characters, so a default batch of 5,000 spans 30 or so
     static final int CHUNK_CHARS = 32 * 1024;
-    // freed chunks kept for reuse: 2 MB, a full default batch and then some
+    // freed chunks kept for reuse: 2 MB, about one default batch
     private static final int POOLED_CHUNKS = 32;
     // status (2 chars), response time (4 chars), creation time (4 chars)
     private static final int FIXED_CHARS = 10;
@@ -37,9 +37,9 @@ final class RecordQueue {
     private static final int LENGTH_CHARS = 2;
 
     /**
-     * The most characters one record may copy in: a thousand times a typical record, far past
-     * what a server lets through in a request line and headers, and what our collector keeps
-     * (2,048 of a path). It keeps one absurd record from costing megabytes.
+     * The most characters one record may copy in: five thousand times a typical record, far past
+     * what a server lets through in a request line and headers, and past the 2,048 characters of
+     * a path that our collector keeps. It keeps one absurd record from costing megabytes.
      */
     static final int MAX_RECORD_CHARS = 1 << 20;
     /** What {@link #offer} returns for a record past {@link #MAX_RECORD_CHARS}. */
