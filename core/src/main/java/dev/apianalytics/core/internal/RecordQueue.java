@@ -311,30 +311,24 @@ final class RecordQueue {
             this.batch = batch;
         }
 
-        /** Reads the record at {@code at} into the batch; returns where the next one starts. */
+        /**
+         * Reads the record at {@code at} into the batch, or only steps over it without a batch;
+         * returns where the next one starts.
+         */
         int read(char[] from, int at) {
-            if (batch == null) {
-                return skip(from, at);
-            }
-            int status = getInt(from, at);
-            long micros = getLong(from, at + 2);
-            long createdAt = getLong(from, at + 6);
+            int fixed = at;
             at += FIXED_CHARS;
             for (int i = 0; i < TEXTS; i++) {
                 int length = getInt(from, at);
                 at += LENGTH_CHARS;
-                texts[i] = length < 0 ? null : text(from, at, length);
+                if (batch != null) {
+                    texts[i] = length < 0 ? null : text(from, at, length);
+                }
                 at += Math.max(length, 0);
             }
-            batch.add(new RequestRecord(texts[0], texts[1], texts[2], texts[3], texts[4], texts[5], status, micros,
-                    texts[6], createdAt));
-            return at;
-        }
-
-        private static int skip(char[] from, int at) {
-            at += FIXED_CHARS;
-            for (int i = 0; i < TEXTS; i++) {
-                at += LENGTH_CHARS + Math.max(getInt(from, at), 0);
+            if (batch != null) {
+                batch.add(new RequestRecord(texts[0], texts[1], texts[2], texts[3], texts[4], texts[5], getInt(from, fixed),
+                        getLong(from, fixed + 2), texts[6], getLong(from, fixed + 6)));
             }
             return at;
         }
