@@ -2,17 +2,24 @@ package dev.apianalytics.core.internal;
 
 import dev.apianalytics.core.Config;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Posts one encoded batch to the collector and tells what its answer means for the batch. */
 final class CollectorClient implements AutoCloseable {
@@ -80,9 +87,9 @@ final class CollectorClient implements AutoCloseable {
      * so that the collector stores a batch whose answer was lost only once.
      */
     Answer post(byte[] body, String batchId, Duration timeout) throws IOException, InterruptedException {
-        HttpResponse<InputStream> response = client.send(request(body, batchId, timeout), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<String> response = exchange(request(body, batchId, timeout), timeout);
         int status = response.statusCode();
-        String message = readAbbreviated(response.body());
+        String message = response.body();
         List<String> formats = response.headers().allValues(WireFormat.FORMATS_HEADER);
         boolean compact = readsCompact(formats);
         boolean ours = !formats.isEmpty();
@@ -94,6 +101,28 @@ final class CollectorClient implements AutoCloseable {
         }
         Optional<Duration> retryAfter = response.headers().firstValue("Retry-After").flatMap(RetryPolicy::parseRetryAfter);
         return new Answer(Verdict.RETRY, status, message, retryAfter, compact, ours);
+    }
+
+    /**
+     * The answer within {@code timeout}, its body included: the request's own timeout ends with
+     * the headers, and a collector that stalls in its body must not hold the uploader.
+     */
+    private HttpResponse<String> exchange(HttpRequest request, Duration timeout) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(request, info -> new AbbreviatedBody());
+        try {
+            return exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new HttpTimeoutException("no whole answer within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            exchange.cancel(true); // cancels the exchange, closing its connection
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException failure) {
+                throw failure;
+            }
+            throw new IOException(e.getCause());
+        }
     }
 
     /** Whether a list of comma-separated tokens names the compact form. */
@@ -121,14 +150,56 @@ final class CollectorClient implements AutoCloseable {
         return request.build();
     }
 
-    private static String readAbbreviated(InputStream body) {
-        // the status line is what matters; read a little of the body for the log, never all of it
-        try (InputStream in = body) {
-            byte[] head = in.readNBytes(MAX_ERROR_BODY);
-            String text = new String(head, StandardCharsets.UTF_8);
-            return in.read() < 0 ? text : text + "...";
-        } catch (IOException e) {
-            return "";
+    /**
+     * The start of an answer's body, for the log: the status line is what matters, so it keeps
+     * {@value #MAX_ERROR_BODY} bytes, marks a longer body with "..." and stops reading it there
+     * (which closes the connection rather than draining a large body). A body that fails to
+     * arrive reads as empty.
+     */
+    private static final class AbbreviatedBody implements HttpResponse.BodySubscriber<String> {
+
+        private final CompletableFuture<String> text = new CompletableFuture<>();
+        private final byte[] head = new byte[MAX_ERROR_BODY];
+        private int length;
+        private Flow.Subscription subscription;
+
+        @Override
+        public CompletionStage<String> getBody() {
+            return text;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                int take = Math.min(buffer.remaining(), head.length - length);
+                buffer.get(head, length, take);
+                length += take;
+                if (buffer.hasRemaining()) { // more than the head holds
+                    subscription.cancel();
+                    text.complete(decode() + "...");
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            text.complete("");
+        }
+
+        @Override
+        public void onComplete() {
+            text.complete(decode());
+        }
+
+        private String decode() {
+            return new String(head, 0, length, StandardCharsets.UTF_8);
         }
     }
 

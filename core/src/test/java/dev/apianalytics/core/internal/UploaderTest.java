@@ -9,6 +9,12 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -342,6 +348,24 @@ class UploaderTest {
         }
     }
 
+    @Test
+    void aLongAnswerIsReadNoFurtherThanItsStartWhichTheWarningQuotes() {
+        String endless = "x".repeat(4_000_000);
+        collector.script(new TestCollector.Reply(201, null, "{\"accepted\":\"" + endless + "\"}"),
+                new TestCollector.Reply(400, null, "{\"status\":400,\"message\":\"" + endless + "\"}"));
+        try (CapturedLog log = CapturedLog.capture()) {
+            Uploader uploader = uploader(collector.config().batchSize(1));
+            uploader.offer(record(0));
+            uploader.offer(record(1));
+
+            assertThat(uploader.flush(WAIT)).isTrue();
+            assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(2, 1, 0, 0, 1, 0, 0));
+            assertThat(log.warnings()).filteredOn(w -> w.contains("refused")).singleElement().asString()
+                    .contains("HTTP 400").contains("{\"status\":400,\"message\":\"xxx").contains("xxx...")
+                    .hasSizeLessThan(1_000);
+        }
+    }
+
     private static TestCollector.Reply tooLarge(String message) {
         return new TestCollector.Reply(413, null, "{\"status\":413,\"message\":\"" + message + "\"}");
     }
@@ -579,6 +603,52 @@ class UploaderTest {
         UploaderStats stats = uploader.stats();
         assertThat(stats.sent()).isZero();
         assertThat(stats.queued()).isZero();
+    }
+
+    @Test
+    void aCollectorThatStallsInTheMiddleOfItsAnswerCostsARequestTimeoutNotTheUploader() throws Exception {
+        // answers the status line and headers at once, then sends a few bytes of a promised body and stops
+        try (ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        Socket socket = stalling.accept();
+                        held.add(socket);
+                        InputStream in = socket.getInputStream();
+                        in.read(new byte[65_536]); // enough of the request: the answer does not wait for the rest
+                        socket.getOutputStream().write(("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: 1000\r\n\r\n{\"ok\":").getBytes(StandardCharsets.US_ASCII));
+                        socket.getOutputStream().flush();
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Uploader uploader = uploader(Config.builder("test-key")
+                    .serverUrl("http://127.0.0.1:" + stalling.getLocalPort())
+                    .flushInterval(Duration.ofHours(1))
+                    .flushOnShutdown(false)
+                    .initialBackoff(Duration.ofMillis(5))
+                    .requestTimeout(Duration.ofMillis(300))
+                    .maxRetryDuration(Duration.ofSeconds(1)));
+            uploader.offer(record(0));
+
+            long start = System.nanoTime();
+            assertThat(uploader.flush(WAIT)).isTrue();
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            assertThat(uploader.stats().failed()).isEqualTo(1);
+            assertThat(uploader.stats().retried()).isPositive();
+            // and each attempt given up let go of its connection rather than leave it to the collector
+            assertThat(held).hasSizeGreaterThan(1).allSatisfy(socket -> {
+                socket.setSoTimeout(5_000);
+                assertThat(socket.getInputStream().readAllBytes()).as("the rest of a post, then the end of the stream").isNotNull();
+                socket.close();
+            });
+        }
     }
 
     @Test
