@@ -4,6 +4,9 @@ import dev.apianalytics.core.ApiAnalytics;
 import dev.apianalytics.core.RequestView;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
@@ -16,6 +19,8 @@ import java.util.regex.Pattern;
 /** One request in flight: the view that mappers read, and the end handler that records it. */
 final class QuarkusRequestView implements RequestView, Handler<AsyncResult<Void>> {
 
+    private static final CharSequence FORWARDED = HttpHeaders.createOptimized("Forwarded");
+    private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
     private static final Pattern COLON_PARAMETER = Pattern.compile(":([A-Za-z0-9_]+)");
     private static final int MAX_CACHED = 10_000;
     private static final Map<String, String> TEMPLATES = new ConcurrentHashMap<>();
@@ -96,9 +101,18 @@ final class QuarkusRequestView implements RequestView, Handler<AsyncResult<Void>
         return request.getHeader(name);
     }
 
+    /**
+     * The client as Quarkus sees it. Vert.x Web answers {@code remoteAddress()} by working out
+     * scheme, host and address from forwarded headers first, and Quarkus's own forwarding (when
+     * switched on) reads them too; without such a header the answer is the connection's peer
+     * either way, so it is read there.
+     */
     @Override
     public String remoteAddress() {
-        SocketAddress remote = request.remoteAddress();
+        MultiMap headers = request.headers();
+        HttpConnection connection = request.connection();
+        SocketAddress remote = connection == null || headers.contains(FORWARDED) || headers.contains(X_FORWARDED_FOR)
+                ? request.remoteAddress() : connection.remoteAddress();
         return remote == null ? null : remote.hostAddress();
     }
 

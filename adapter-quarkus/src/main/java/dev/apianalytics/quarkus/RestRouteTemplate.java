@@ -1,5 +1,7 @@
 package dev.apianalytics.quarkus;
 
+import dev.apianalytics.core.internal.SettingNames;
+import io.quarkus.arc.properties.UnlessBuildProperty;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -17,6 +19,8 @@ import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestCo
  * carry no template. Without Quarkus REST on the class path it is never loaded.
  */
 @Provider
+// switched off (api-analytics.enabled=false when the application is built): no filter either
+@UnlessBuildProperty(name = "api-analytics." + SettingNames.SWITCH, stringValue = "false", enableIfMissing = true)
 public final class RestRouteTemplate implements ContainerRequestFilter {
 
     private static final int MAX_CACHED = 10_000;

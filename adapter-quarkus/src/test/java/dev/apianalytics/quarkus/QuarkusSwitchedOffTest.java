@@ -12,7 +12,7 @@ import java.net.URL;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code api-analytics.enabled=false} with a key set: the application runs without the filter. */
+/** {@code api-analytics.enabled=false} with a key set: the application runs without the filters. */
 @QuarkusTest
 @TestProfile(QuarkusSwitchedOffTest.Profile.class)
 class QuarkusSwitchedOffTest {
@@ -27,6 +27,9 @@ class QuarkusSwitchedOffTest {
     @Inject
     Instance<ApiAnalyticsFilter> filter;
 
+    @Inject
+    Instance<RestRouteTemplate> routeTemplate;
+
     @TestHTTPResource("/")
     URL base;
 
@@ -34,5 +37,6 @@ class QuarkusSwitchedOffTest {
     void noFilterIsRegisteredAndTheApplicationAnswers() throws Exception {
         assertThat(TestClient.get(base, "/hello")).isEqualTo(200);
         assertThat(filter.isResolvable()).isFalse();
+        assertThat(routeTemplate.isResolvable()).as("the Quarkus REST filter that finds route templates").isFalse();
     }
 }
