@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +32,7 @@ import java.util.regex.Pattern;
  * measurement, divided by the requests wrk completed; so is the server JVM's CPU time, a figure
  * that other processes on a shared machine disturb far less than throughput.
  *
- * <p>Options: {@code --frameworks servlet,servlet-ideal,javalin,vertx,vertx-ideal,spring,webflux,micronaut,micronaut-ideal --seconds 5 --pairs 5 --warmup 5
+ * <p>Options: {@code --frameworks servlet,servlet-ideal,javalin,vertx,vertx-ideal,spring,webflux,micronaut,micronaut-ideal,quarkus --seconds 5 --pairs 5 --warmup 5
  * --connections 50 --threads 1 --gzip true --variety true --wrk /usr/bin/wrk}; {@code --gzip false} makes the
  * middleware post plain JSON, which shows how much of its cost is compression. With {@code --variety true}
  * wrk sends {@code load/variety.lua}'s mix of paths, queries and user agents, so batches compress as real
@@ -43,6 +45,8 @@ import java.util.regex.Pattern;
  * as with another collector. {@code vertx-ideal}, {@code servlet-ideal} and {@code micronaut-ideal} measure the floor
  * under any middleware on Vert.x, the servlet and the Micronaut hello worlds: in place of
  * ours, a bare capture of each request into a bounded queue that a timer drains and discards ({@link IdealCapture}).
+ * {@code quarkus} runs the Quarkus hello world of {@code benchmarks-quarkus} in two JVMs of its own, one per variant:
+ * without, built with the adapter switched off; with, the adapter and an API key.
  * {@code --server-jvm-options "-XX:+UseTransparentHugePages"} passes options to the server JVMs.
  * {@code --pin true} (Linux, two cores or more) runs the server JVM on the last core alone and wrk, this driver and
  * its sink on the others, so that load generator and server do not take turns on the same cores: the server's
@@ -53,6 +57,13 @@ public final class AdapterLoadBenchmark {
     private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
     private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
     private static final Pattern SOCKET_ERRORS = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+
+    /** The framework whose hello world runs in JVMs of its own: {@link #QUARKUS_WITHOUT} and {@link #QUARKUS_WITH}. */
+    private static final String QUARKUS = "quarkus";
+    /** The Quarkus hello world built with the adapter switched off: none of its filters exists. */
+    private static final Path QUARKUS_WITHOUT = Path.of("benchmarks-quarkus", "target", "without", "quarkus-run.jar");
+    /** The Quarkus hello world with the adapter, started with an API key. */
+    private static final Path QUARKUS_WITH = Path.of("benchmarks-quarkus", "target", "quarkus-app", "quarkus-run.jar");
 
     private final Map<String, String> options;
     private final HttpClient control = HttpClient.newHttpClient();
@@ -178,47 +189,33 @@ public final class AdapterLoadBenchmark {
         }
     }
 
+    /** The two variants of one framework, served, and the processes serving them. */
+    private record Servers(String without, String with, URI withoutStats, URI withStats, List<Process> processes)
+            implements AutoCloseable {
+        @Override
+        public void close() throws IOException, InterruptedException {
+            for (Process process : processes) {
+                process.getOutputStream().close(); // LoadServer stops when its standard input closes
+                process.destroy(); // a Quarkus application stops on SIGTERM
+            }
+            for (Process process : processes) {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
     private Result measure(String framework, CollectorSink sink) throws Exception {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = System.getProperty("java.class.path");
-        List<String> command = new ArrayList<>(pinned() ? List.of("taskset", "-c", serverCore()) : List.of());
-        command.addAll(List.of(javaBin, "-Xms512m", "-Xmx512m"));
-        String jvmOptions = options.get("server-jvm-options").strip();
-        if (!jvmOptions.isEmpty()) {
-            command.addAll(List.of(jvmOptions.split("\\s+")));
-        }
-        if (!options.get("jfr").isEmpty()) {
-            command.add("-XX:StartFlightRecording=settings=profile,filename="
-                    + Path.of(options.get("jfr"), framework + ".jfr").toAbsolutePath());
-        }
         int at = framework.indexOf('@');
         String batchSize = at < 0 ? options.get("batch-size") : framework.substring(at + 1);
-        command.addAll(List.of("-cp", classPath, LoadServer.class.getName(), at < 0 ? framework : framework.substring(0, at),
-                sink.url(), options.get("gzip")));
-        if (!batchSize.isEmpty()) {
-            command.add(batchSize);
-        }
-        Process server = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            do {
-                line = out.readLine();
-                if (line == null) {
-                    throw new IllegalStateException("the " + framework + " server exited before it was ready");
-                }
-            } while (!line.startsWith("READY "));
-            String[] ports = line.split(" ");
-            String without = "http://127.0.0.1:" + ports[1] + "/hello";
-            String with = "http://127.0.0.1:" + ports[2] + "/hello";
-            URI stats = URI.create("http://127.0.0.1:" + ports[3] + "/stats");
+        String name = at < 0 ? framework : framework.substring(0, at);
+        try (Servers servers = QUARKUS.equals(name) ? startQuarkus(framework, sink, batchSize) : startLoadServer(framework, name, sink, batchSize)) {
             int seconds = Integer.parseInt(options.get("seconds"));
             int warmup = Integer.parseInt(options.get("warmup"));
             System.out.printf(Locale.ROOT, "%s: warming up%n", framework);
-            measureOne(without, warmup, stats);
-            measureOne(with, warmup, stats);
+            measureOne(servers.without(), warmup, servers.withoutStats());
+            measureOne(servers.with(), warmup, servers.withStats());
             List<Measurement> withRuns = new ArrayList<>();
             List<Measurement> withoutRuns = new ArrayList<>();
             int pairs = Integer.parseInt(options.get("pairs"));
@@ -226,13 +223,13 @@ public final class AdapterLoadBenchmark {
                 Measurement a;
                 Measurement b;
                 if (pair % 2 == 0) {
-                    a = measureOne(without, seconds, stats);
-                    b = measureOne(with, seconds, stats);
+                    a = measureOne(servers.without(), seconds, servers.withoutStats());
+                    b = measureOne(servers.with(), seconds, servers.withStats());
                     withoutRuns.add(a);
                     withRuns.add(b);
                 } else {
-                    b = measureOne(with, seconds, stats);
-                    a = measureOne(without, seconds, stats);
+                    b = measureOne(servers.with(), seconds, servers.withStats());
+                    a = measureOne(servers.without(), seconds, servers.withoutStats());
                     withRuns.add(b);
                     withoutRuns.add(a);
                 }
@@ -241,13 +238,114 @@ public final class AdapterLoadBenchmark {
                         a.requestsPerSecond(), a.cpuMicrosPerRequest(), a.bytesPerRequest(), b.requestsPerSecond(),
                         b.cpuMicrosPerRequest(), b.bytesPerRequest(), b.requestsPerSecond() / a.requestsPerSecond());
             }
-            ServerStats last = stats(stats);
-            return new Result(framework, withoutRuns, withRuns, last);
-        } finally {
-            server.getOutputStream().close();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            return new Result(framework, withoutRuns, withRuns, stats(servers.withStats()));
+        }
+    }
+
+    /** A server JVM's command up to its class path: pinned, sized, with the options and the recording asked for. */
+    private List<String> serverJvm(String recordingName) {
+        List<String> command = new ArrayList<>(pinned() ? List.of("taskset", "-c", serverCore()) : List.of());
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms512m", "-Xmx512m"));
+        String jvmOptions = options.get("server-jvm-options").strip();
+        if (!jvmOptions.isEmpty()) {
+            command.addAll(List.of(jvmOptions.split("\\s+")));
+        }
+        if (!options.get("jfr").isEmpty()) {
+            command.add("-XX:StartFlightRecording=settings=profile,filename="
+                    + Path.of(options.get("jfr"), recordingName + ".jfr").toAbsolutePath());
+        }
+        return command;
+    }
+
+    /** One {@link LoadServer} JVM serving both variants, and its control port. */
+    private Servers startLoadServer(String framework, String name, CollectorSink sink, String batchSize) throws IOException {
+        List<String> command = serverJvm(framework);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadServer.class.getName(), name, sink.url(),
+                options.get("gzip")));
+        if (!batchSize.isEmpty()) {
+            command.add(batchSize);
+        }
+        Process server = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        do {
+            line = out.readLine();
+            if (line == null) {
+                server.destroyForcibly();
+                throw new IllegalStateException("the " + framework + " server exited before it was ready");
             }
+        } while (!line.startsWith("READY "));
+        String[] ports = line.split(" ");
+        URI stats = URI.create("http://127.0.0.1:" + ports[3] + "/stats");
+        return new Servers("http://127.0.0.1:" + ports[1] + "/hello", "http://127.0.0.1:" + ports[2] + "/hello", stats, stats,
+                List.of(server));
+    }
+
+    /**
+     * The Quarkus hello world ({@code benchmarks-quarkus}), an application its Maven plugin
+     * assembles, on Vert.x 4: two JVMs of its own on the same core(s), one built with the adapter
+     * switched off and one with the middleware. Each answers its own {@code /stats}.
+     */
+    private Servers startQuarkus(String framework, CollectorSink sink, String batchSize) throws Exception {
+        for (Path app : List.of(QUARKUS_WITHOUT, QUARKUS_WITH)) {
+            if (!Files.isRegularFile(app)) {
+                throw new IllegalStateException(app + " is missing: build it with `mvn -pl benchmarks-quarkus -am package"
+                        + " -DskipTests` (benchmarks/run-load.sh does)");
+            }
+        }
+        List<Process> processes = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
+        try {
+            for (boolean withMiddleware : new boolean[] {false, true}) {
+                int port = freePort();
+                List<String> command = serverJvm(framework + (withMiddleware ? "-with" : "-without"));
+                command.add("-Dquarkus.http.port=" + port);
+                if (withMiddleware) {
+                    command.addAll(List.of("-Dapi-analytics.api-key=load-benchmark-key", "-Dapi-analytics.server-url=" + sink.url(),
+                            "-Dapi-analytics.gzip=" + options.get("gzip")));
+                    if (!batchSize.isEmpty()) {
+                        command.add("-Dapi-analytics.batch-size=" + batchSize);
+                    }
+                }
+                command.addAll(List.of("-jar", (withMiddleware ? QUARKUS_WITH : QUARKUS_WITHOUT).toString()));
+                processes.add(new ProcessBuilder(command)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start());
+                ports.add(port);
+            }
+            Servers servers = new Servers("http://127.0.0.1:" + ports.get(0) + "/hello", "http://127.0.0.1:" + ports.get(1) + "/hello",
+                    URI.create("http://127.0.0.1:" + ports.get(0) + "/stats"), URI.create("http://127.0.0.1:" + ports.get(1) + "/stats"),
+                    List.copyOf(processes));
+            awaitServing(servers.withoutStats(), processes.get(0), framework);
+            awaitServing(servers.withStats(), processes.get(1), framework);
+            return servers;
+        } catch (Exception e) {
+            processes.forEach(Process::destroyForcibly);
+            throw e;
+        }
+    }
+
+    private void awaitServing(URI stats, Process process, String framework) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                stats(stats);
+                return;
+            } catch (IOException notYet) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the " + framework + " server did not start", notYet);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 
