@@ -24,7 +24,10 @@ import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestCo
 public final class RestRouteTemplate implements ContainerRequestFilter {
 
     private static final int MAX_CACHED = 10_000;
-    private static final Map<String, String> TEMPLATES = new ConcurrentHashMap<>();
+    private static final Map<RuntimeResource, Template> TEMPLATES = new ConcurrentHashMap<>();
+
+    /** A method's template, and the path prefix it was worked out under. */
+    private record Template(String prefix, String value) {}
 
     @Override
     public void filter(ContainerRequestContext requestContext) {
@@ -42,27 +45,32 @@ public final class RestRouteTemplate implements ContainerRequestFilter {
             if (target == null || routing == null) {
                 return;
             }
-            String path = rest.getPath();
-            String withoutPrefix = rest.getPathWithoutPrefix();
-            String prefix = path != null && withoutPrefix != null && path.endsWith(withoutPrefix)
-                    ? path.substring(0, path.length() - withoutPrefix.length())
-                    : "";
-            routing.put(QuarkusRequestView.ROUTE_KEY, template(prefix, target.getClassPath(), target.getPath()));
+            routing.put(QuarkusRequestView.ROUTE_KEY, template(target, rest.getPath(), rest.getPathWithoutPrefix()));
         } catch (RuntimeException | LinkageError e) {
             // an internal API changed: requests are recorded without a template
         }
     }
 
-    private static String template(String prefix, URITemplate classPath, URITemplate methodPath) {
-        String raw = prefix + (classPath == null ? "" : classPath.template) + (methodPath == null ? "" : methodPath.template);
-        String template = TEMPLATES.get(raw);
-        if (template == null) {
-            template = normalize(raw);
+    /**
+     * The matched method's template under the application's path prefix, worked out once per
+     * method and prefix: per request it costs a map lookup and a comparison, no new string.
+     */
+    private static String template(RuntimeResource target, String path, String withoutPrefix) {
+        int prefixLength = path != null && withoutPrefix != null && path.endsWith(withoutPrefix)
+                ? path.length() - withoutPrefix.length()
+                : 0;
+        Template known = TEMPLATES.get(target);
+        if (known == null || known.prefix().length() != prefixLength || (prefixLength > 0 && !path.startsWith(known.prefix()))) {
+            String prefix = prefixLength == 0 ? "" : path.substring(0, prefixLength);
+            URITemplate classPath = target.getClassPath();
+            URITemplate methodPath = target.getPath();
+            known = new Template(prefix, normalize(prefix + (classPath == null ? "" : classPath.template)
+                    + (methodPath == null ? "" : methodPath.template)));
             if (TEMPLATES.size() < MAX_CACHED) {
-                TEMPLATES.put(raw, template);
+                TEMPLATES.put(target, known);
             }
         }
-        return template;
+        return known.value();
     }
 
     /** {@code //users/{id: [0-9]+}/} becomes {@code /users/{id}}. */
