@@ -57,6 +57,34 @@ class WireFormatTest {
     }
 
     @Test
+    void everyNumberIsWrittenInFullWhateverItsNumberOfDigits() {
+        List<Long> values = new java.util.ArrayList<>(List.of(0L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, -1L));
+        for (long power = 1; power > 0 && power <= Long.MAX_VALUE / 10; power *= 10) {
+            values.addAll(List.of(power - 1, power, power + 1, 10 * power - 1, -power, -(power - 1)));
+        }
+        java.util.Random random = new java.util.Random(13);
+        for (int i = 0; i < 2_000; i++) {
+            values.add(random.nextLong() >>> random.nextInt(64));
+        }
+        List<RequestRecord> records = values.stream()
+                .map(value -> new RequestRecord("h", null, "/", null, "", "GET", (int) (long) value, Math.abs(value % 100_000_000),
+                        null, value))
+                .toList();
+
+        JsonArray rows = JsonParser.parseString(WireFormat.toCompactJson("key", "Javalin", PrivacyLevel.STORE_IP, records))
+                .getAsJsonObject().getAsJsonArray("rows");
+
+        for (int i = 0; i < values.size(); i++) {
+            long value = values.get(i);
+            JsonArray row = rows.get(i).getAsJsonArray();
+            assertThat(row.get(6).getAsJsonPrimitive().getAsBigDecimal().toPlainString()).isEqualTo(Integer.toString((int) value));
+            assertThat(row.get(9).getAsJsonPrimitive().getAsBigDecimal().toPlainString()).isEqualTo(Long.toString(value));
+            long micros = Math.abs(value % 100_000_000);
+            assertThat(BatchJson.formatMilliseconds(micros)).isEqualTo(micros / 1000 + "." + String.format("%03d", micros % 1000));
+        }
+    }
+
+    @Test
     void theCompactFormNamesTheColumnsOnceAndEachTextOnce() {
         List<RequestRecord> records = List.of(
                 new RequestRecord("api.example.com", "203.0.113.7", "/users/42", "/users/{id}", "curl/8.5.0", "GET", 200,
