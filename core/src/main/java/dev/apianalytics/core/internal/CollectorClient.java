@@ -4,6 +4,7 @@ import dev.apianalytics.core.Config;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -26,6 +27,7 @@ final class CollectorClient implements AutoCloseable {
 
     static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
     private static final int MAX_ERROR_BODY = 300;
+    private static final Duration GRACE = Duration.ofSeconds(1);
 
     /** What to do with a batch after one attempt. */
     enum Verdict {
@@ -87,10 +89,50 @@ final class CollectorClient implements AutoCloseable {
      * so that the collector stores a batch whose answer was lost only once.
      */
     Answer post(byte[] body, String batchId, Duration timeout) throws IOException, InterruptedException {
-        HttpResponse<String> response = exchange(request(body, batchId, timeout), timeout);
-        int status = response.statusCode();
-        String message = response.body();
-        List<String> formats = response.headers().allValues(WireFormat.FORMATS_HEADER);
+        long start = System.nanoTime();
+        AbbreviatedBody answerBody = new AbbreviatedBody();
+        CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(request(body, batchId, timeout), answerBody::arrived);
+        try {
+            // Up to the headers the client's own connect and request timeouts end the exchange, with
+            // the exception that tells a post that never connected (nothing stored) from one whose
+            // answer was lost; the grace only guards against a timer that never fires.
+            CompletableFuture.anyOf(answerBody.headers, exchange).get(timeout.toNanos() + GRACE.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException failed) {
+            // the exchange's own failure, thrown below
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new HttpTimeoutException("no answer within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            exchange.cancel(true); // cancels the exchange, closing its connection
+            throw e;
+        }
+        String message;
+        try {
+            // the body within what is left of the timeout: a collector that stalls in it must not hold the uploader
+            message = exchange.get(Math.max(0, timeout.toNanos() - (System.nanoTime() - start)), TimeUnit.NANOSECONDS).body();
+        } catch (TimeoutException e) {
+            // the status line and headers arrived and decide; only the body the log would quote is missing
+            exchange.cancel(true);
+            message = "";
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            exchange.cancel(true);
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException failure) {
+                throw failure;
+            }
+            if (cause instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IOException(cause);
+        }
+        return answer(answerBody.info.statusCode(), answerBody.info.headers(), message);
+    }
+
+    private static Answer answer(int status, HttpHeaders headers, String message) {
+        List<String> formats = headers.allValues(WireFormat.FORMATS_HEADER);
         boolean compact = readsCompact(formats);
         boolean ours = !formats.isEmpty();
         if (status >= 200 && status < 300) {
@@ -99,30 +141,8 @@ final class CollectorClient implements AutoCloseable {
         if (status != 429 && status < 500) {
             return new Answer(Verdict.REFUSED, status, message, Optional.empty(), compact, ours);
         }
-        Optional<Duration> retryAfter = response.headers().firstValue("Retry-After").flatMap(RetryPolicy::parseRetryAfter);
+        Optional<Duration> retryAfter = headers.firstValue("Retry-After").flatMap(RetryPolicy::parseRetryAfter);
         return new Answer(Verdict.RETRY, status, message, retryAfter, compact, ours);
-    }
-
-    /**
-     * The answer within {@code timeout}, its body included: the request's own timeout ends with
-     * the headers, and a collector that stalls in its body must not hold the uploader.
-     */
-    private HttpResponse<String> exchange(HttpRequest request, Duration timeout) throws IOException, InterruptedException {
-        CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(request, info -> new AbbreviatedBody());
-        try {
-            return exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            exchange.cancel(true);
-            throw new HttpTimeoutException("no whole answer within " + timeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            exchange.cancel(true); // cancels the exchange, closing its connection
-            throw e;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException failure) {
-                throw failure;
-            }
-            throw new IOException(e.getCause());
-        }
     }
 
     /** Whether a list of comma-separated tokens names the compact form. */
@@ -158,10 +178,20 @@ final class CollectorClient implements AutoCloseable {
      */
     private static final class AbbreviatedBody implements HttpResponse.BodySubscriber<String> {
 
+        /** Completed when the status line and headers have arrived, which {@link #info} then holds. */
+        final CompletableFuture<Void> headers = new CompletableFuture<>();
+        volatile HttpResponse.ResponseInfo info;
         private final CompletableFuture<String> text = new CompletableFuture<>();
         private final byte[] head = new byte[MAX_ERROR_BODY];
         private int length;
         private Flow.Subscription subscription;
+
+        /** The body handler: the answer's status and headers have arrived, and this reads its body. */
+        HttpResponse.BodySubscriber<String> arrived(HttpResponse.ResponseInfo info) {
+            this.info = info;
+            headers.complete(null);
+            return this;
+        }
 
         @Override
         public CompletionStage<String> getBody() {

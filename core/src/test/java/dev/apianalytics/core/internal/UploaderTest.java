@@ -605,35 +605,69 @@ class UploaderTest {
         assertThat(stats.queued()).isZero();
     }
 
-    @Test
-    void aCollectorThatStallsInTheMiddleOfItsAnswerCostsARequestTimeoutNotTheUploader() throws Exception {
-        // answers the status line and headers at once, then sends a few bytes of a promised body and stops
-        try (ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        Socket socket = stalling.accept();
-                        held.add(socket);
-                        InputStream in = socket.getInputStream();
-                        in.read(new byte[65_536]); // enough of the request: the answer does not wait for the rest
-                        socket.getOutputStream().write(("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
-                                + "Content-Length: 1000\r\n\r\n{\"ok\":").getBytes(StandardCharsets.US_ASCII));
-                        socket.getOutputStream().flush();
-                    }
-                } catch (IOException closed) {
-                    // the test is over
+    /** A collector that answers the status line and headers at once, then a few bytes of a promised body, and stops. */
+    private static ServerSocket stallingInItsBody(String status, List<Socket> held) throws IOException {
+        ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            try {
+                while (true) {
+                    Socket socket = stalling.accept();
+                    held.add(socket);
+                    InputStream in = socket.getInputStream();
+                    in.read(new byte[65_536]); // enough of the request: the answer does not wait for the rest
+                    socket.getOutputStream().write(("HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 1000\r\n\r\n{\"ok\":").getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
                 }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-            Uploader uploader = uploader(Config.builder("test-key")
-                    .serverUrl("http://127.0.0.1:" + stalling.getLocalPort())
-                    .flushInterval(Duration.ofHours(1))
-                    .flushOnShutdown(false)
-                    .initialBackoff(Duration.ofMillis(5))
-                    .requestTimeout(Duration.ofMillis(300))
-                    .maxRetryDuration(Duration.ofSeconds(1)));
+            } catch (IOException closed) {
+                // the test is over
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return stalling;
+    }
+
+    private Uploader uploaderPostingTo(ServerSocket collector) {
+        return uploader(Config.builder("test-key")
+                .serverUrl("http://127.0.0.1:" + collector.getLocalPort())
+                .flushInterval(Duration.ofHours(1))
+                .flushOnShutdown(false)
+                .initialBackoff(Duration.ofMillis(5))
+                .requestTimeout(Duration.ofMillis(300))
+                .maxRetryDuration(Duration.ofSeconds(1)));
+    }
+
+    /** Each attempt given up let go of its connection rather than leave it to the collector. */
+    private static void assertEveryConnectionEnded(List<Socket> held) {
+        assertThat(held).isNotEmpty().allSatisfy(socket -> {
+            socket.setSoTimeout(5_000);
+            assertThat(socket.getInputStream().readAllBytes()).as("the rest of a post, then the end of the stream").isNotNull();
+            socket.close();
+        });
+    }
+
+    @Test
+    void aCollectorThatStallsInItsBodyAfterA201CostsARequestTimeoutAndHasTheBatch() throws Exception {
+        List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ServerSocket stalling = stallingInItsBody("201 Created", held)) {
+            Uploader uploader = uploaderPostingTo(stalling);
+            uploader.offer(record(0));
+
+            long start = System.nanoTime();
+            assertThat(uploader.flush(WAIT)).isTrue();
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+            assertThat(counters(uploader.stats())).isEqualTo(new UploaderStats(1, 1, 0, 0, 0, 0, 0));
+            assertEveryConnectionEnded(held);
+        }
+    }
+
+    @Test
+    void aCollectorThatStallsInItsBodyAfterA503IsRetriedUntilTheRetryTimeRunsOut() throws Exception {
+        List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ServerSocket stalling = stallingInItsBody("503 Service Unavailable", held)) {
+            Uploader uploader = uploaderPostingTo(stalling);
             uploader.offer(record(0));
 
             long start = System.nanoTime();
@@ -642,12 +676,8 @@ class UploaderTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             assertThat(uploader.stats().failed()).isEqualTo(1);
             assertThat(uploader.stats().retried()).isPositive();
-            // and each attempt given up let go of its connection rather than leave it to the collector
-            assertThat(held).hasSizeGreaterThan(1).allSatisfy(socket -> {
-                socket.setSoTimeout(5_000);
-                assertThat(socket.getInputStream().readAllBytes()).as("the rest of a post, then the end of the stream").isNotNull();
-                socket.close();
-            });
+            assertThat(held).hasSizeGreaterThan(1);
+            assertEveryConnectionEnded(held);
         }
     }
 

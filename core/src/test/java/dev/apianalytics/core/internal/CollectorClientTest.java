@@ -1,0 +1,115 @@
+package dev.apianalytics.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.apianalytics.core.Config;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpConnectTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** One post against collectors scripted byte by byte on a raw socket. */
+class CollectorClientTest {
+
+    private static final byte[] BODY = "{}".getBytes(StandardCharsets.US_ASCII);
+    private static final Duration TIMEOUT = Duration.ofMillis(500);
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @AfterEach
+    void closeEverything() throws Exception {
+        for (AutoCloseable closeable : opened) {
+            closeable.close();
+        }
+    }
+
+    private CollectorClient client(ServerSocket collector) {
+        CollectorClient client = new CollectorClient(Config.builder("test-key")
+                .serverUrl("http://127.0.0.1:" + collector.getLocalPort()).requestTimeout(TIMEOUT).build());
+        opened.add(client);
+        return client;
+    }
+
+    /** A collector that reads each request's start and answers {@code answer}, then keeps the connection open. */
+    private ServerSocket answering(String answer) throws IOException {
+        ServerSocket collector = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        opened.add(collector);
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        Thread acceptor = new Thread(() -> {
+            try {
+                while (true) {
+                    Socket socket = collector.accept();
+                    held.add(socket);
+                    opened.add(socket);
+                    InputStream in = socket.getInputStream();
+                    in.read(new byte[65_536]);
+                    socket.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                }
+            } catch (IOException closed) {
+                // the test is over
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return collector;
+    }
+
+    @Test
+    void aPostThatCouldNotConnectSaysSoSoThatItIsNotTakenForOneThatMayHaveBeenStored() throws Exception {
+        // a listener that accepts nothing and whose queue is full: the kernel drops further connection attempts
+        ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        opened.add(full);
+        for (int i = 0; i < 4; i++) {
+            Socket filler = new Socket();
+            opened.add(filler);
+            try {
+                filler.connect(full.getLocalSocketAddress(), 200);
+            } catch (IOException queueFull) {
+                break;
+            }
+        }
+        CollectorClient client = client(full);
+
+        for (int attempt = 0; attempt < 3; attempt++) {
+            assertThat(catchThrowable(() -> client.post(BODY, "batch", TIMEOUT))).isInstanceOf(HttpConnectTimeoutException.class);
+        }
+    }
+
+    @Test
+    void theStatusDecidesWhenTheBodyAfterItStalls() throws Exception {
+        CollectorClient accepted = client(answering("HTTP/1.1 201 Created\r\nContent-Length: 1000\r\n\r\n{\"ok\":"));
+        CollectorClient busy = client(answering("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 7\r\nContent-Length: 1000\r\n\r\nbusy"));
+
+        long start = System.nanoTime();
+        CollectorClient.Answer stored = accepted.post(BODY, "batch", TIMEOUT);
+        CollectorClient.Answer later = busy.post(BODY, "batch", TIMEOUT);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.multipliedBy(4));
+        assertThat(stored.verdict()).isEqualTo(CollectorClient.Verdict.ACCEPTED);
+        assertThat(stored.status()).isEqualTo(201);
+        assertThat(later.verdict()).isEqualTo(CollectorClient.Verdict.RETRY);
+        assertThat(later.retryAfter()).contains(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void headersThatNeverComeCostTheTimeout() throws Exception {
+        CollectorClient client = client(answering(""));
+
+        long start = System.nanoTime();
+        Throwable thrown = catchThrowable(() -> client.post(BODY, "batch", TIMEOUT));
+
+        assertThat(thrown).isInstanceOf(java.net.http.HttpTimeoutException.class).isNotInstanceOf(HttpConnectTimeoutException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.multipliedBy(3));
+    }
+}
