@@ -2,20 +2,13 @@ package dev.apianalytics.quarkus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.apianalytics.testkit.RecordedRequest;
 import dev.apianalytics.testkit.RecordingCollector;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -42,25 +35,13 @@ class QuarkusProxyForwardingTest {
     @TestHTTPResource("/")
     URL base;
 
-    private RecordedRequest recordOf(String path, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + base.getHost() + ":" + base.getPort() + path));
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        List<RecordedRequest> records = collector.awaitRecords(1, Duration.ofSeconds(10), record -> path.equals(record.path()));
-        assertThat(records).as("records of %s", path).hasSize(1);
-        return records.get(0);
-    }
-
     @Test
     void theAddressQuarkusReadsFromForwardedIsRecorded() throws Exception {
-        assertThat(recordOf("/users/71", "Forwarded", "for=198.51.100.4;proto=https").ipAddress()).isEqualTo("198.51.100.4");
+        assertThat(TestClient.recordOf(base, collector, "/users/71", "Forwarded", "for=198.51.100.4;proto=https").ipAddress()).isEqualTo("198.51.100.4");
     }
 
     @Test
     void withoutAForwardedHeaderTheConnectionsPeerIsRecorded() throws Exception {
-        assertThat(recordOf("/users/72").ipAddress()).isEqualTo("127.0.0.1");
+        assertThat(TestClient.recordOf(base, collector, "/users/72").ipAddress()).isEqualTo("127.0.0.1");
     }
 }

@@ -92,30 +92,27 @@ final class CollectorClient implements AutoCloseable {
         long start = System.nanoTime();
         AbbreviatedBody answerBody = new AbbreviatedBody();
         CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(request(body, batchId, timeout), answerBody::arrived);
-        try {
-            // Up to the headers the client's own connect and request timeouts end the exchange, with
-            // the exception that tells a post that never connected (nothing stored) from one whose
-            // answer was lost; the grace only guards against a timer that never fires.
-            CompletableFuture.anyOf(answerBody.headers, exchange).get(timeout.toNanos() + GRACE.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException failed) {
-            // the exchange's own failure, thrown below
-        } catch (TimeoutException e) {
-            exchange.cancel(true);
-            throw new HttpTimeoutException("no answer within " + timeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            exchange.cancel(true); // cancels the exchange, closing its connection
-            throw e;
-        }
         String message;
         try {
+            try {
+                // Up to the headers the client's own connect and request timeouts end the exchange, with
+                // the exception that tells a post that never connected (nothing stored) from one whose
+                // answer was lost; the grace only guards against a timer that never fires.
+                CompletableFuture.anyOf(answerBody.headers, exchange).get(timeout.toNanos() + GRACE.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException failed) {
+                // the exchange's own failure, which the get below throws
+            }
             // the body within what is left of the timeout: a collector that stalls in it must not hold the uploader
             message = exchange.get(Math.max(0, timeout.toNanos() - (System.nanoTime() - start)), TimeUnit.NANOSECONDS).body();
         } catch (TimeoutException e) {
-            // the status line and headers arrived and decide; only the body the log would quote is missing
             exchange.cancel(true);
+            if (!answerBody.headers.isDone()) {
+                throw new HttpTimeoutException("no answer within " + timeout.toMillis() + " ms");
+            }
+            // the status line and headers arrived and decide; only the body the log would quote is missing
             message = "";
         } catch (InterruptedException e) {
-            exchange.cancel(true);
+            exchange.cancel(true); // cancels the exchange, closing its connection
             throw e;
         } catch (ExecutionException e) {
             exchange.cancel(true);
@@ -128,10 +125,12 @@ final class CollectorClient implements AutoCloseable {
             }
             throw new IOException(cause);
         }
-        return answer(answerBody.info.statusCode(), answerBody.info.headers(), message);
+        return answer(answerBody.headers.join(), message);
     }
 
-    private static Answer answer(int status, HttpHeaders headers, String message) {
+    private static Answer answer(HttpResponse.ResponseInfo info, String message) {
+        int status = info.statusCode();
+        HttpHeaders headers = info.headers();
         List<String> formats = headers.allValues(WireFormat.FORMATS_HEADER);
         boolean compact = readsCompact(formats);
         boolean ours = !formats.isEmpty();
@@ -178,9 +177,8 @@ final class CollectorClient implements AutoCloseable {
      */
     private static final class AbbreviatedBody implements HttpResponse.BodySubscriber<String> {
 
-        /** Completed when the status line and headers have arrived, which {@link #info} then holds. */
-        final CompletableFuture<Void> headers = new CompletableFuture<>();
-        volatile HttpResponse.ResponseInfo info;
+        /** The status line and headers, once they have arrived. */
+        final CompletableFuture<HttpResponse.ResponseInfo> headers = new CompletableFuture<>();
         private final CompletableFuture<String> text = new CompletableFuture<>();
         private final byte[] head = new byte[MAX_ERROR_BODY];
         private int length;
@@ -188,8 +186,7 @@ final class CollectorClient implements AutoCloseable {
 
         /** The body handler: the answer's status and headers have arrived, and this reads its body. */
         HttpResponse.BodySubscriber<String> arrived(HttpResponse.ResponseInfo info) {
-            this.info = info;
-            headers.complete(null);
+            headers.complete(info);
             return this;
         }
 
