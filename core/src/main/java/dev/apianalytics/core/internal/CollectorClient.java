@@ -9,6 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -209,7 +212,7 @@ final class CollectorClient implements AutoCloseable {
                 length += take;
                 if (buffer.hasRemaining()) { // more than the head holds
                     subscription.cancel();
-                    text.complete(decode() + "...");
+                    text.complete(decodeCut() + "...");
                     return;
                 }
             }
@@ -227,6 +230,17 @@ final class CollectorClient implements AutoCloseable {
 
         private String decode() {
             return new String(head, 0, length, StandardCharsets.UTF_8);
+        }
+
+        /** The head of a longer body, without the character that the cut split, which would read as "\uFFFD". */
+        private String decodeCut() {
+            CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE);
+            CharBuffer text = CharBuffer.allocate(length);
+            // not the end of the input: a character whose bytes the cut split is left unread
+            decoder.decode(ByteBuffer.wrap(head, 0, length), text, false);
+            return text.flip().toString();
         }
     }
 

@@ -53,7 +53,7 @@ class CollectorClientTest {
                     opened.add(socket);
                     InputStream in = socket.getInputStream();
                     in.read(new byte[65_536]);
-                    socket.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().write(answer.getBytes(StandardCharsets.UTF_8));
                     socket.getOutputStream().flush();
                 }
             } catch (IOException closed) {
@@ -111,5 +111,21 @@ class CollectorClientTest {
 
         assertThat(thrown).isInstanceOf(java.net.http.HttpTimeoutException.class).isNotInstanceOf(HttpConnectTimeoutException.class);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.multipliedBy(3));
+    }
+
+    @Test
+    void aLongAnswerIsCutWithoutSplittingACharacterInTwo() throws Exception {
+        String emoji = "\uD83D\uDE80"; // four bytes in UTF-8
+        for (int before = 296; before <= 300; before++) {
+            String text = "x".repeat(before) + emoji + "y".repeat(100);
+            int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+            CollectorClient client = client(answering("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + bytes + "\r\n\r\n" + text));
+
+            String message = client.post(BODY, "batch", TIMEOUT).message();
+
+            String kept = before <= 296 ? "x".repeat(before) + emoji : "x".repeat(Math.min(before, 300));
+            assertThat(message).as("%d bytes before the character", before).isEqualTo(kept + "...");
+        }
     }
 }
