@@ -24,7 +24,9 @@ import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestCo
 public final class RestRouteTemplate implements ContainerRequestFilter {
 
     private static final int MAX_CACHED = 10_000;
-    private static final Map<RuntimeResource, Template> TEMPLATES = new ConcurrentHashMap<>();
+    // per instance, one per application start: a static map would keep, across dev mode's restarts,
+    // the methods of every earlier start and with them the class loaders of its application classes
+    private final Map<RuntimeResource, Template> templates = new ConcurrentHashMap<>();
 
     /** A method's template, and the path prefix it was worked out under. */
     private record Template(String prefix, String value) {}
@@ -55,19 +57,19 @@ public final class RestRouteTemplate implements ContainerRequestFilter {
      * The matched method's template under the application's path prefix, worked out once per
      * method and prefix: per request it costs a map lookup and a comparison, no new string.
      */
-    private static String template(RuntimeResource target, String path, String withoutPrefix) {
+    private String template(RuntimeResource target, String path, String withoutPrefix) {
         int prefixLength = path != null && withoutPrefix != null && path.endsWith(withoutPrefix)
                 ? path.length() - withoutPrefix.length()
                 : 0;
-        Template known = TEMPLATES.get(target);
+        Template known = templates.get(target);
         if (known == null || known.prefix().length() != prefixLength || (prefixLength > 0 && !path.startsWith(known.prefix()))) {
             String prefix = prefixLength == 0 ? "" : path.substring(0, prefixLength);
             URITemplate classPath = target.getClassPath();
             URITemplate methodPath = target.getPath();
             known = new Template(prefix, normalize(prefix + (classPath == null ? "" : classPath.template)
                     + (methodPath == null ? "" : methodPath.template)));
-            if (TEMPLATES.size() < MAX_CACHED) {
-                TEMPLATES.put(target, known);
+            if (templates.size() < MAX_CACHED) {
+                templates.put(target, known);
             }
         }
         return known.value();
