@@ -16,7 +16,7 @@ class ConfigTest {
         assertThat(config.serverUrl().getPort()).isNotEqualTo(8080);
         assertThat(config.privacyLevel()).isEqualTo(PrivacyLevel.STORE_IP);
         assertThat(config.flushInterval()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(config.batchSize()).isEqualTo(5_000);
+        assertThat(config.batchSize()).isEqualTo(10_000);
         assertThat(config.queueCapacity()).isEqualTo(20_000);
         assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.maxRetryDuration()).isEqualTo(Duration.ofMinutes(10));

@@ -26,10 +26,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class RecordQueue {
 
-    // 64 KB: about 160 typical records of 200 characters, so a default batch of 5,000 spans 30 or so
+    // 64 KB: about 160 typical records, so a default batch of 10,000 spans 60 or so
     static final int CHUNK_CHARS = 32 * 1024;
-    // freed chunks kept for reuse: 2 MB, about one default batch
-    private static final int POOLED_CHUNKS = 32;
+    // characters of a typical record: a browser's user agent, a path, a host, an address
+    private static final int TYPICAL_RECORD_CHARS = 200;
     // status (2 chars), response time (4 chars), creation time (4 chars)
     private static final int FIXED_CHARS = 10;
     private static final int TEXTS = 7;
@@ -46,6 +46,7 @@ final class RecordQueue {
     static final int TOO_LARGE = -1;
 
     private final int capacity;
+    private final int pooledChunks;
     private final ArrayDeque<Chunk> pool = new ArrayDeque<>();
     private Chunk head;
     private int headAt;
@@ -57,8 +58,12 @@ final class RecordQueue {
     private long flushTarget;
     private boolean closed;
 
-    RecordQueue(int capacity) {
+    /** A queue of at most {@code capacity} records, which the reader takes {@code batchSize} at a time. */
+    RecordQueue(int capacity, int batchSize) {
         this.capacity = capacity;
+        // freed chunks kept for reuse: about what one batch of typical records spans, so that under
+        // load the writers refill what the reader freed rather than new chunks (4 MB for 10,000)
+        this.pooledChunks = (int) (((long) Math.min(capacity, batchSize) * TYPICAL_RECORD_CHARS + CHUNK_CHARS - 1) / CHUNK_CHARS);
         this.head = this.tail = new Chunk(CHUNK_CHARS);
     }
 
@@ -235,7 +240,7 @@ final class RecordQueue {
             head = done.next;
             done.next = null;
             done.limit = 0;
-            if (done.chars.length == CHUNK_CHARS && pool.size() < POOLED_CHUNKS) {
+            if (done.chars.length == CHUNK_CHARS && pool.size() < pooledChunks) {
                 pool.push(done);
             }
         }

@@ -44,7 +44,7 @@ public final class Seams {
 
     /** A queue like the uploader's, holding at most {@code capacity} records, for benchmarks of what its thread reads. */
     public static Queue queue(int capacity) {
-        return new Queue(new RecordQueue(capacity));
+        return new Queue(new RecordQueue(capacity, capacity));
     }
 
     /** The uploader's queue, as request threads and the uploader's thread use it. */

@@ -78,7 +78,7 @@ public final class Uploader implements AutoCloseable {
                 + " records); dropping records until the collector catches up";
         this.batchSize = config.batchSize();
         this.client = new CollectorClient(config);
-        this.queue = new RecordQueue(config.queueCapacity());
+        this.queue = new RecordQueue(config.queueCapacity(), config.batchSize());
         this.log = new DeliveryLog(client.endpoint(), config.apiKey(), config.debug(), () -> dropped.sum() + failed.get());
         this.sender = new BatchSender(config, framework, client, closeDeadline, log);
         this.worker = daemon(this::run, "api-analytics-uploader");

@@ -20,7 +20,7 @@ class RecordQueueTest {
 
     @Test
     void recordsComeBackEqualWhateverTheirTexts() {
-        RecordQueue queue = new RecordQueue(100);
+        RecordQueue queue = new RecordQueue(100, 100);
         List<RequestRecord> offered = List.of(
                 record("/items/1"),
                 new RequestRecord("", null, "", null, "", "", 0, 0, null, 0),
@@ -39,7 +39,7 @@ class RecordQueueTest {
 
     @Test
     void aTextRepeatedInABatchIsOneInstance() {
-        RecordQueue queue = new RecordQueue(100);
+        RecordQueue queue = new RecordQueue(100, 100);
         queue.offer(record("/items/1"));
         queue.offer(new RequestRecord("other.example.com", "198.51.100.1", "/other", null, "Other/1.0", "POST", 201, 1,
                 "user-1", 2));
@@ -57,7 +57,7 @@ class RecordQueueTest {
 
     @Test
     void droppingUnreadCountsAsTaken() {
-        RecordQueue queue = new RecordQueue(100);
+        RecordQueue queue = new RecordQueue(100, 100);
         queue.offer(record("/items/1"));
         queue.offer(record("/items/2"));
         queue.offer(record("/items/3"));
@@ -72,7 +72,7 @@ class RecordQueueTest {
 
     @Test
     void aRecordLargerThanAChunkKeepsItsPlace() {
-        RecordQueue queue = new RecordQueue(100);
+        RecordQueue queue = new RecordQueue(100, 100);
         String hugeAgent = "A".repeat(RecordQueue.CHUNK_CHARS * 3 + 17);
         RequestRecord huge = new RequestRecord("h", null, "/huge", null, hugeAgent, "GET", 200, 1, null, 2);
         queue.offer(record("/before"));
@@ -87,7 +87,7 @@ class RecordQueueTest {
 
     @Test
     void takesOldestFirstAcrossChunksAndBatches() {
-        RecordQueue queue = new RecordQueue(100_000);
+        RecordQueue queue = new RecordQueue(100_000, 100_000);
         for (int i = 0; i < 20_000; i++) {
             assertThat(queue.offer(record("/items/" + i))).isEqualTo(i + 1);
         }
@@ -101,7 +101,7 @@ class RecordQueueTest {
 
     @Test
     void refusesWhenFullAndAfterClosing() {
-        RecordQueue queue = new RecordQueue(2);
+        RecordQueue queue = new RecordQueue(2, 2);
         assertThat(queue.offer(record("/1"))).isEqualTo(1);
         assertThat(queue.offer(record("/2"))).isEqualTo(2);
         assertThat(queue.offer(record("/3"))).isZero();
@@ -116,7 +116,7 @@ class RecordQueueTest {
 
     @Test
     void aRecordPastTheLimitIsRefusedAndTheQueueGoesOn() {
-        RecordQueue queue = new RecordQueue(100);
+        RecordQueue queue = new RecordQueue(100, 100);
         queue.offer(record("/before"));
         String half = "a".repeat(RecordQueue.MAX_RECORD_CHARS / 2);
         RequestRecord absurd = new RequestRecord("h", null, half, null, half, "GET", 200, 1, null, 2);
@@ -132,7 +132,7 @@ class RecordQueueTest {
 
     @Test
     void aChunkMadeForOneLargeRecordIsLetGoOnceTheQueueEmpties() {
-        RecordQueue queue = new RecordQueue(100);
+        RecordQueue queue = new RecordQueue(100, 100);
         queue.offer(new RequestRecord("h", null, "/large", null, "A".repeat(RecordQueue.CHUNK_CHARS * 20), "GET", 200, 1,
                 null, 2));
         queue.take(new ArrayList<>(), 100);
@@ -147,7 +147,7 @@ class RecordQueueTest {
 
     @Test
     void aNegativeMaximumTakesNothing() {
-        RecordQueue queue = new RecordQueue(100);
+        RecordQueue queue = new RecordQueue(100, 100);
         queue.offer(record("/1"));
 
         assertThat(queue.take(new ArrayList<>(), -1)).isZero();
@@ -157,7 +157,7 @@ class RecordQueueTest {
 
     @Test
     void aFlushCoversWhatWasQueuedBeforeIt() {
-        RecordQueue queue = new RecordQueue(100);
+        RecordQueue queue = new RecordQueue(100, 100);
         queue.offer(record("/1"));
         queue.offer(record("/2"));
         queue.take(new ArrayList<>(), 1);
@@ -173,7 +173,7 @@ class RecordQueueTest {
     void manyWritersAndOneReaderLoseNothingAndKeepEachWritersOrder() throws Exception {
         int writers = 4;
         int perWriter = 100_000;
-        RecordQueue queue = new RecordQueue(20_000);
+        RecordQueue queue = new RecordQueue(20_000, 5_000);
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Integer>> refusals = new ArrayList<>();
