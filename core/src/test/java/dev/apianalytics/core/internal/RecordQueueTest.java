@@ -170,6 +170,24 @@ class RecordQueueTest {
     }
 
     @Test
+    void aTakenBatchsChunksAreAllKeptForTheNextOneToBeWrittenInto() {
+        String browser = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+        RecordQueue queue = new RecordQueue(20_000, 10_000);
+        for (int i = 0; i < 10_000; i++) {
+            RequestRecord record = record("/orders/" + i + "/items");
+            assertThat(queue.offer(new RequestRecord(record.hostname(), record.ipAddress(), record.path(), record.route(), browser,
+                    record.method(), record.status(), record.responseTimeMicros(), null, record.createdAtEpochMillis()))).isPositive();
+        }
+        long spanned = queue.retainedChars();
+
+        assertThat(queue.take(new ArrayList<>(), 10_000)).isEqualTo(10_000);
+
+        // a batch of typical records spans some 50 chunks, all pooled, so writing the next allocates none
+        assertThat(spanned).isGreaterThan(40L * RecordQueue.CHUNK_CHARS);
+        assertThat(queue.retainedChars()).isEqualTo(spanned);
+    }
+
+    @Test
     void manyWritersAndOneReaderLoseNothingAndKeepEachWritersOrder() throws Exception {
         int writers = 4;
         int perWriter = 100_000;
