@@ -14,8 +14,8 @@ import java.lang.management.ThreadInfo;
 /**
  * The load driver's control endpoint, in the line that {@code LoadServer}'s {@code /stats} answers
  * for the frameworks that run in its JVM: bytes allocated by every thread and by the uploader's,
- * the process's CPU time, and the uploader's records enqueued, sent, dropped and failed (zeros
- * without an API key). A server JVM of its own has to answer it itself.
+ * the process's CPU time, the uploader's records enqueued, sent, dropped and failed (zeros
+ * without an API key), and the CPU time of the uploader's threads. A server JVM of its own has to answer it itself.
  */
 @Path("/stats")
 @Produces(MediaType.TEXT_PLAIN)
@@ -37,16 +37,19 @@ public class Stats {
         ThreadInfo[] infos = threads.getThreadInfo(ids);
         long total = 0;
         long uploader = 0;
+        long uploaderCpu = 0;
         for (int i = 0; i < ids.length; i++) {
             if (allocated[i] > 0) {
                 total += allocated[i];
                 String name = infos[i] == null ? "" : infos[i].getThreadName();
                 if (name.startsWith("api-analytics") || name.startsWith("HttpClient-")) {
                     uploader += allocated[i];
+                    uploaderCpu += Math.max(0, threads.getThreadCpuTime(ids[i]));
                 }
             }
         }
         long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-        return total + " " + uploader + " " + cpu + " " + counts[0] + " " + counts[1] + " " + counts[2] + " " + counts[3];
+        return total + " " + uploader + " " + cpu + " " + counts[0] + " " + counts[1] + " " + counts[2] + " " + counts[3]
+                + " " + uploaderCpu;
     }
 }

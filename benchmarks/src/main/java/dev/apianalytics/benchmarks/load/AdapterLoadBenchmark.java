@@ -77,7 +77,7 @@ public final class AdapterLoadBenchmark {
 
     /** One wrk run against one variant. */
     record Measurement(double requestsPerSecond, long requests, long errors, long allocatedBytes, long uploaderBytes,
-            long cpuNanos) {
+            long cpuNanos, long uploaderCpuNanos) {
         /** Server CPU time per request, in microseconds. */
         double cpuMicrosPerRequest() {
             return requests == 0 ? Double.NaN : cpuNanos / 1000.0 / requests;
@@ -91,11 +91,16 @@ public final class AdapterLoadBenchmark {
         double uploaderBytesPerRequest() {
             return requests == 0 ? Double.NaN : (double) uploaderBytes / requests;
         }
+
+        /** The part of the CPU time used by the uploader's threads, in microseconds a request. */
+        double uploaderCpuMicrosPerRequest() {
+            return requests == 0 ? Double.NaN : uploaderCpuNanos / 1000.0 / requests;
+        }
     }
 
     /** The counters the server reports. */
     record ServerStats(long allocatedBytes, long uploaderBytes, long cpuNanos, long enqueued, long sent, long dropped,
-            long failed) {}
+            long failed, long uploaderCpuNanos) {}
 
     /** Everything measured for one framework. */
     record Result(String framework, List<Measurement> without, List<Measurement> with, ServerStats last) {
@@ -165,11 +170,11 @@ public final class AdapterLoadBenchmark {
                     (double) sink.bytes() / Math.max(1, results.stream().mapToLong(r -> r.last().sent()).sum()));
         }
         System.out.println("| framework | req/s without (median) | req/s with (median) | ratio with/without (median) | ratio min-max"
-                + " | server CPU µs/request without | with | CPU ratio without/with (median) | CPU ratio min-max"
+                + " | server CPU µs/request without | with | of which uploader threads | CPU ratio without/with (median) | CPU ratio min-max"
                 + " | bytes/request without | bytes/request with | of which uploader threads | records sent | dropped |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Result result : results) {
-            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | **%.3f** | %.3f-%.3f | %.1f | %.1f | **%.3f** | %.3f-%.3f"
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | **%.3f** | %.3f-%.3f | %.1f | %.1f | %.2f | **%.3f** | %.3f-%.3f"
                             + " | %.0f | %.0f | %.0f | %d | %d |%n",
                     result.framework(),
                     median(result.without().stream().map(Measurement::requestsPerSecond).toList()),
@@ -179,6 +184,7 @@ public final class AdapterLoadBenchmark {
                     result.ratios().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
                     median(result.without().stream().map(Measurement::cpuMicrosPerRequest).toList()),
                     median(result.with().stream().map(Measurement::cpuMicrosPerRequest).toList()),
+                    median(result.with().stream().map(Measurement::uploaderCpuMicrosPerRequest).toList()),
                     median(result.cpuRatios()),
                     result.cpuRatios().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
                     result.cpuRatios().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
@@ -234,9 +240,10 @@ public final class AdapterLoadBenchmark {
                     withoutRuns.add(a);
                 }
                 System.out.printf(Locale.ROOT, "%s pair %d: without %.0f req/s (%.1f µs CPU, %.0f B/req),"
-                                + " with %.0f req/s (%.1f µs CPU, %.0f B/req), ratio %.3f%n", framework, pair + 1,
-                        a.requestsPerSecond(), a.cpuMicrosPerRequest(), a.bytesPerRequest(), b.requestsPerSecond(),
-                        b.cpuMicrosPerRequest(), b.bytesPerRequest(), b.requestsPerSecond() / a.requestsPerSecond());
+                                + " with %.0f req/s (%.1f µs CPU, %.2f of it the uploader's threads, %.0f B/req), ratio %.3f%n",
+                        framework, pair + 1, a.requestsPerSecond(), a.cpuMicrosPerRequest(), a.bytesPerRequest(),
+                        b.requestsPerSecond(), b.cpuMicrosPerRequest(), b.uploaderCpuMicrosPerRequest(), b.bytesPerRequest(),
+                        b.requestsPerSecond() / a.requestsPerSecond());
             }
             return new Result(framework, withoutRuns, withRuns, stats(servers.withStats()));
         }
@@ -379,7 +386,8 @@ public final class AdapterLoadBenchmark {
             System.out.println("  warning: " + errors + " errors against " + url + ":\n" + output);
         }
         return new Measurement(perSecond, requests, errors, after.allocatedBytes() - before.allocatedBytes(),
-                after.uploaderBytes() - before.uploaderBytes(), after.cpuNanos() - before.cpuNanos());
+                after.uploaderBytes() - before.uploaderBytes(), after.cpuNanos() - before.cpuNanos(),
+                after.uploaderCpuNanos() - before.uploaderCpuNanos());
     }
 
     private boolean pinned() {
@@ -411,7 +419,7 @@ public final class AdapterLoadBenchmark {
     private ServerStats stats(URI uri) throws IOException, InterruptedException {
         String body = control.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
         long[] values = Arrays.stream(body.trim().split(" ")).mapToLong(Long::parseLong).toArray();
-        return new ServerStats(values[0], values[1], values[2], values[3], values[4], values[5], values[6]);
+        return new ServerStats(values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7]);
     }
 
     private static String find(Pattern pattern, String text, int group, String fallback) {

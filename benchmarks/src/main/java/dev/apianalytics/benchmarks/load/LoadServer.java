@@ -72,9 +72,9 @@ public final class LoadServer {
         HttpServer control = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         control.createContext("/stats", exchange -> {
             long[] counts = measured.counts();
-            long[] allocated = allocatedBytes();
-            byte[] body = (allocated[0] + " " + allocated[1] + " " + processCpuNanos() + " " + counts[0] + " " + counts[1] + " "
-                    + counts[2] + " " + counts[3]).getBytes(StandardCharsets.US_ASCII);
+            long[] threads = threadCounters();
+            byte[] body = (threads[0] + " " + threads[1] + " " + processCpuNanos() + " " + counts[0] + " " + counts[1] + " "
+                    + counts[2] + " " + counts[3] + " " + threads[2]).getBytes(StandardCharsets.US_ASCII);
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
@@ -135,16 +135,19 @@ public final class LoadServer {
     }
 
     /**
-     * Bytes allocated so far by every live thread of this JVM, and the part of them allocated
-     * by the uploader's threads (its worker, and the JDK HttpClient's threads it posts with).
+     * Bytes allocated so far by every live thread of this JVM, the part of them allocated by the
+     * uploader's threads (its worker, and the JDK HttpClient's threads it posts with), and the CPU
+     * time those threads have used: unlike throughput, it is not disturbed by the request
+     * threads' noise.
      */
-    static long[] allocatedBytes() {
+    static long[] threadCounters() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long[] ids = threads.getAllThreadIds();
         long[] allocated = threads.getThreadAllocatedBytes(ids);
         ThreadInfo[] infos = threads.getThreadInfo(ids);
         long total = 0;
         long uploader = 0;
+        long uploaderCpu = 0;
         for (int i = 0; i < ids.length; i++) {
             if (allocated[i] <= 0) {
                 continue;
@@ -153,9 +156,10 @@ public final class LoadServer {
             String name = infos[i] == null ? "" : infos[i].getThreadName();
             if (name.startsWith("api-analytics") || name.startsWith("HttpClient-")) {
                 uploader += allocated[i];
+                uploaderCpu += Math.max(0, threads.getThreadCpuTime(ids[i]));
             }
         }
-        return new long[] {total, uploader};
+        return new long[] {total, uploader, uploaderCpu};
     }
 
     static void checkEnabled(ApiAnalytics analytics) throws IOException {
