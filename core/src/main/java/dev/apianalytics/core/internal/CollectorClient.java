@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -212,7 +211,7 @@ final class CollectorClient implements AutoCloseable {
                 length += take;
                 if (buffer.hasRemaining()) { // more than the head holds
                     subscription.cancel();
-                    text.complete(decodeCut() + "...");
+                    text.complete(decode(true) + "...");
                     return;
                 }
             }
@@ -225,21 +224,17 @@ final class CollectorClient implements AutoCloseable {
 
         @Override
         public void onComplete() {
-            text.complete(decode());
+            text.complete(decode(false));
         }
 
-        private String decode() {
-            return new String(head, 0, length, StandardCharsets.UTF_8);
-        }
-
-        /** The head of a longer body, without the character that the cut split, which would read as "\uFFFD". */
-        private String decodeCut() {
-            CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPLACE)
-                    .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        /** The head as text; a cut one without the character the cut split, which would read as "\uFFFD". */
+        private String decode(boolean cut) {
             CharBuffer text = CharBuffer.allocate(length);
-            // not the end of the input: a character whose bytes the cut split is left unread
-            decoder.decode(ByteBuffer.wrap(head, 0, length), text, false);
+            // a cut head is not the end of the input: the character whose bytes the cut split is left unread
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                    .decode(ByteBuffer.wrap(head, 0, length), text, !cut);
             return text.flip().toString();
         }
     }

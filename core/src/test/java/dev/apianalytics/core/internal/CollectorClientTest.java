@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.apianalytics.core.Config;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpConnectTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +22,7 @@ class CollectorClientTest {
     private static final byte[] BODY = "{}".getBytes(StandardCharsets.US_ASCII);
     private static final Duration TIMEOUT = Duration.ofMillis(500);
 
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final List<AutoCloseable> opened = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void closeEverything() throws Exception {
@@ -42,26 +40,8 @@ class CollectorClientTest {
 
     /** A collector that reads each request's start and answers {@code answer}, then keeps the connection open. */
     private ServerSocket answering(String answer) throws IOException {
-        ServerSocket collector = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        ServerSocket collector = ScriptedCollector.answering(answer, opened);
         opened.add(collector);
-        List<Socket> held = new CopyOnWriteArrayList<>();
-        Thread acceptor = new Thread(() -> {
-            try {
-                while (true) {
-                    Socket socket = collector.accept();
-                    held.add(socket);
-                    opened.add(socket);
-                    InputStream in = socket.getInputStream();
-                    in.read(new byte[65_536]);
-                    socket.getOutputStream().write(answer.getBytes(StandardCharsets.UTF_8));
-                    socket.getOutputStream().flush();
-                }
-            } catch (IOException closed) {
-                // the test is over
-            }
-        });
-        acceptor.setDaemon(true);
-        acceptor.start();
         return collector;
     }
 

@@ -10,8 +10,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -607,25 +605,8 @@ class UploaderTest {
 
     /** A collector that answers the status line and headers at once, then a few bytes of a promised body, and stops. */
     private static ServerSocket stallingInItsBody(String status, List<Socket> held) throws IOException {
-        ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(() -> {
-            try {
-                while (true) {
-                    Socket socket = stalling.accept();
-                    held.add(socket);
-                    InputStream in = socket.getInputStream();
-                    in.read(new byte[65_536]); // enough of the request: the answer does not wait for the rest
-                    socket.getOutputStream().write(("HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\n"
-                            + "Content-Length: 1000\r\n\r\n{\"ok\":").getBytes(StandardCharsets.US_ASCII));
-                    socket.getOutputStream().flush();
-                }
-            } catch (IOException closed) {
-                // the test is over
-            }
-        });
-        acceptor.setDaemon(true);
-        acceptor.start();
-        return stalling;
+        return ScriptedCollector.answering("HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 1000\r\n\r\n{\"ok\":", held);
     }
 
     private Uploader uploaderPostingTo(ServerSocket collector) {
