@@ -15,7 +15,7 @@ import java.lang.management.ThreadInfo;
  * The load driver's control endpoint, in the line that {@code LoadServer}'s {@code /stats} answers
  * for the frameworks that run in its JVM: bytes allocated by every thread and by the uploader's,
  * the process's CPU time, the uploader's records enqueued, sent, dropped and failed (zeros
- * without an API key), and the CPU time of the uploader's threads. A server JVM of its own has
+ * without an API key), and the CPU time of the uploader's threads, and the time the JIT has spent compiling. A server JVM of its own has
  * to answer it itself.
  */
 @Path("/stats")
@@ -51,6 +51,6 @@ public class Stats {
         }
         long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
         return total + " " + uploader + " " + cpu + " " + counts[0] + " " + counts[1] + " " + counts[2] + " " + counts[3]
-                + " " + uploaderCpu;
+                + " " + uploaderCpu + " " + ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 }

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * that other processes on a shared machine disturb far less than throughput.
  *
  * <p>Options: {@code --frameworks servlet,servlet-ideal,javalin,vertx,vertx-ideal,spring,webflux,micronaut,micronaut-ideal,quarkus --seconds 5 --pairs 5 --warmup 5
- * --connections 50 --threads 1 --gzip true --variety true --wrk /usr/bin/wrk}; {@code --gzip false} makes the
+ * --warmup-limit 300 --connections 50 --threads 1 --gzip true --variety true --wrk /usr/bin/wrk}; {@code --gzip false} makes the
  * middleware post plain JSON, which shows how much of its cost is compression. With {@code --variety true}
  * wrk sends {@code load/variety.lua}'s mix of paths, queries and user agents, so batches compress as real
  * traffic's do; {@code --variety false} sends one identical request, {@code GET /hello}. {@code --jfr DIR}
@@ -47,12 +47,17 @@ import java.util.regex.Pattern;
  * ours, a bare capture of each request into a bounded queue that a timer drains and discards ({@link IdealCapture}).
  * {@code quarkus} runs the Quarkus hello world of {@code benchmarks-quarkus} in two JVMs of its own, one per variant:
  * without, built with the adapter switched off; with, the adapter and an API key.
+ * Each server warms up for {@code --warmup} seconds a variant, then on until its JIT is done, at most
+ * {@code --warmup-limit} seconds in all ({@link #warmUp}).
  * {@code --server-jvm-options "-XX:+UseTransparentHugePages"} passes options to the server JVMs.
  * {@code --pin true} (Linux, two cores or more) runs the server JVM on the last core alone and wrk, this driver and
  * its sink on the others, so that load generator and server do not take turns on the same cores: the server's
  * throughput is then bound by its own CPU, and everything the middleware spends, on any of its threads, shows.
  */
 public final class AdapterLoadBenchmark {
+
+    /** The JIT's share of a warm-up slice below which a server counts as warm: it compiled 10 s in 10 s while warming. */
+    private static final double JIT_QUIET = 0.02;
 
     private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
     private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
@@ -100,7 +105,7 @@ public final class AdapterLoadBenchmark {
 
     /** The counters the server reports. */
     record ServerStats(long allocatedBytes, long uploaderBytes, long cpuNanos, long enqueued, long sent, long dropped,
-            long failed, long uploaderCpuNanos) {}
+            long failed, long uploaderCpuNanos, long compilationMillis) {}
 
     /** Everything measured for one framework. */
     record Result(String framework, List<Measurement> without, List<Measurement> with, ServerStats last) {
@@ -127,6 +132,7 @@ public final class AdapterLoadBenchmark {
                 "frameworks", "servlet,javalin,vertx", "seconds", "5", "pairs", "5", "warmup", "5",
                 "connections", "50", "threads", "1", "gzip", "true", "variety", "true", "jfr", "",
                 "batch-size", ""));
+        options.put("warmup-limit", "300");
         options.put("wrk", "/usr/bin/wrk");
         options.put("compact", "true");
         options.put("pin", "false");
@@ -162,7 +168,7 @@ public final class AdapterLoadBenchmark {
                 results.add(measure(framework.trim(), sink));
             }
             System.out.println();
-            System.out.printf(Locale.ROOT, "wrk -t%s -c%s, %s s per measurement, %s pairs after %s s of warm-up per variant,"
+            System.out.printf(Locale.ROOT, "wrk -t%s -c%s, %s s per measurement, %s pairs after at least %s s of warm-up per variant and until the JIT was done,"
                             + " gzip %s, variety %s, compact %s; the collector sink received %d posts, %d bytes (%.1f per record sent)%n%n",
                     options.get("threads"), options.get("connections"), options.get("seconds"), options.get("pairs"),
                     options.get("warmup"), options.get("gzip"), options.get("variety"), options.get("compact"), sink.posts(),
@@ -218,10 +224,7 @@ public final class AdapterLoadBenchmark {
         String name = at < 0 ? framework : framework.substring(0, at);
         try (Servers servers = QUARKUS.equals(name) ? startQuarkus(framework, sink, batchSize) : startLoadServer(framework, name, sink, batchSize)) {
             int seconds = Integer.parseInt(options.get("seconds"));
-            int warmup = Integer.parseInt(options.get("warmup"));
-            System.out.printf(Locale.ROOT, "%s: warming up%n", framework);
-            measureOne(servers.without(), warmup, servers.withoutStats());
-            measureOne(servers.with(), warmup, servers.withStats());
+            warmUp(framework, servers, seconds);
             List<Measurement> withRuns = new ArrayList<>();
             List<Measurement> withoutRuns = new ArrayList<>();
             int pairs = Integer.parseInt(options.get("pairs"));
@@ -247,6 +250,45 @@ public final class AdapterLoadBenchmark {
             }
             return new Result(framework, withoutRuns, withRuns, stats(servers.withStats()));
         }
+    }
+
+    /**
+     * Runs both variants for {@code --warmup} seconds each, then on in slices of {@code seconds} until
+     * the JIT is done: a slice in which the server JVM compiled for less than {@link #JIT_QUIET} of it,
+     * on each variant, or {@code --warmup-limit} seconds in all. Pinned to one core, the compiler
+     * threads share it with every busy request thread: Spring WebFlux on Tomcat took two minutes of
+     * load to reach its compiled speed, at a quarter of it before, so a fixed warm-up measured the JIT.
+     */
+    private void warmUp(String framework, Servers servers, int seconds) throws Exception {
+        System.out.printf(Locale.ROOT, "%s: warming up%n", framework);
+        int warmup = Integer.parseInt(options.get("warmup"));
+        int limit = Integer.parseInt(options.get("warmup-limit"));
+        int spent = 0;
+        int slice = warmup;
+        while (true) {
+            double without = compilingShare(servers.without(), slice, servers.withoutStats());
+            double with = compilingShare(servers.with(), slice, servers.withStats());
+            spent += 2 * slice;
+            if (without < JIT_QUIET && with < JIT_QUIET) {
+                System.out.printf(Locale.ROOT, "%s: warm after %d s (the JIT compiled for %.1f%% and %.1f%% of the last slices)%n",
+                        framework, spent, 100 * without, 100 * with);
+                return;
+            }
+            if (spent >= limit) {
+                System.out.printf(Locale.ROOT, "  warning: %s still compiling after %d s of warm-up (%.1f%% and %.1f%% of the last"
+                        + " slices): its figures include the JIT's warm-up; raise --warmup-limit%n", framework, spent, 100 * without,
+                        100 * with);
+                return;
+            }
+            slice = seconds;
+        }
+    }
+
+    /** Loads one variant for {@code seconds}; the share of that time its JVM spent compiling. */
+    private double compilingShare(String url, int seconds, URI stats) throws Exception {
+        long before = stats(stats).compilationMillis();
+        measureOne(url, seconds, stats);
+        return (stats(stats).compilationMillis() - before) / (seconds * 1000.0);
     }
 
     /** A server JVM's command up to its class path: pinned, sized, with the options and the recording asked for. */
@@ -419,7 +461,7 @@ public final class AdapterLoadBenchmark {
     private ServerStats stats(URI uri) throws IOException, InterruptedException {
         String body = control.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
         long[] values = Arrays.stream(body.trim().split(" ")).mapToLong(Long::parseLong).toArray();
-        return new ServerStats(values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7]);
+        return new ServerStats(values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7], values[8]);
     }
 
     private static String find(Pattern pattern, String text, int group, String fallback) {

@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * The server side of the load benchmark, run in its own JVM: one framework's hello-world app
  * twice, without and with the API Analytics middleware, on two loopback ports, plus a control
- * port that reports the JVM's allocated bytes, its CPU time and the uploader's counters.
+ * port that reports the JVM's allocated bytes, its CPU time, the uploader's counters and the
+ * time its JIT has spent compiling.
  *
  * <p>Usage: {@code LoadServer <servlet|servlet-ideal|javalin|vertx|vertx-ideal|spring|webflux|micronaut|micronaut-ideal> <collectorUrl> [gzip: true|false] [batch size]}. Prints one line
  * {@code READY <withoutPort> <withPort> <controlPort>} when it serves, and stops when its
@@ -74,7 +75,7 @@ public final class LoadServer {
             long[] counts = measured.counts();
             long[] threads = threadCounters();
             byte[] body = (threads[0] + " " + threads[1] + " " + processCpuNanos() + " " + counts[0] + " " + counts[1] + " "
-                    + counts[2] + " " + counts[3] + " " + threads[2]).getBytes(StandardCharsets.US_ASCII);
+                    + counts[2] + " " + counts[3] + " " + threads[2] + " " + compilationMillis()).getBytes(StandardCharsets.US_ASCII);
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
@@ -127,6 +128,11 @@ public final class LoadServer {
                 throw new IllegalArgumentException("unknown framework " + framework
                         + "; use servlet, javalin, vertx, spring, webflux or micronaut");
         }
+    }
+
+    /** Time this JVM's JIT has spent compiling so far, in milliseconds: it stops growing once the JVM is warm. */
+    static long compilationMillis() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     /** CPU time this JVM has used so far, all threads: less disturbed by other processes than throughput is. */
