@@ -15,8 +15,8 @@ import java.lang.management.ThreadInfo;
  * The load driver's control endpoint, in the line that {@code LoadServer}'s {@code /stats} answers
  * for the frameworks that run in its JVM: bytes allocated by every thread and by the uploader's,
  * the process's CPU time, the uploader's records enqueued, sent, dropped and failed (zeros
- * without an API key), and the CPU time of the uploader's threads, and the time the JIT has spent compiling. A server JVM of its own has
- * to answer it itself.
+ * without an API key), the CPU time of the uploader's threads and the time the JIT has spent
+ * compiling. A server JVM of its own has to answer it itself.
  */
 @Path("/stats")
 @Produces(MediaType.TEXT_PLAIN)
