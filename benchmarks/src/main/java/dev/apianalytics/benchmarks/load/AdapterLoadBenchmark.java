@@ -82,7 +82,7 @@ public final class AdapterLoadBenchmark {
 
     /** One wrk run against one variant. */
     record Measurement(double requestsPerSecond, long requests, long errors, long allocatedBytes, long uploaderBytes,
-            long cpuNanos, long uploaderCpuNanos) {
+            long cpuNanos, long uploaderCpuNanos, long compilationMillis) {
         /** Server CPU time per request, in microseconds. */
         double cpuMicrosPerRequest() {
             return requests == 0 ? Double.NaN : cpuNanos / 1000.0 / requests;
@@ -266,8 +266,8 @@ public final class AdapterLoadBenchmark {
         int spent = 0;
         int slice = warmup;
         while (true) {
-            double without = compilingShare(servers.without(), slice, servers.withoutStats());
-            double with = compilingShare(servers.with(), slice, servers.withStats());
+            double without = measureOne(servers.without(), slice, servers.withoutStats()).compilationMillis() / (slice * 1000.0);
+            double with = measureOne(servers.with(), slice, servers.withStats()).compilationMillis() / (slice * 1000.0);
             spent += 2 * slice;
             if (without < JIT_QUIET && with < JIT_QUIET) {
                 System.out.printf(Locale.ROOT, "%s: warm after %d s (the JIT compiled for %.1f%% and %.1f%% of the last slices)%n",
@@ -282,13 +282,6 @@ public final class AdapterLoadBenchmark {
             }
             slice = seconds;
         }
-    }
-
-    /** Loads one variant for {@code seconds}; the share of that time its JVM spent compiling. */
-    private double compilingShare(String url, int seconds, URI stats) throws Exception {
-        long before = stats(stats).compilationMillis();
-        measureOne(url, seconds, stats);
-        return (stats(stats).compilationMillis() - before) / (seconds * 1000.0);
     }
 
     /** A server JVM's command up to its class path: pinned, sized, with the options and the recording asked for. */
@@ -429,7 +422,7 @@ public final class AdapterLoadBenchmark {
         }
         return new Measurement(perSecond, requests, errors, after.allocatedBytes() - before.allocatedBytes(),
                 after.uploaderBytes() - before.uploaderBytes(), after.cpuNanos() - before.cpuNanos(),
-                after.uploaderCpuNanos() - before.uploaderCpuNanos());
+                after.uploaderCpuNanos() - before.uploaderCpuNanos(), after.compilationMillis() - before.compilationMillis());
     }
 
     private boolean pinned() {
