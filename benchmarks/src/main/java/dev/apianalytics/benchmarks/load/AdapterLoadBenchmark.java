@@ -45,6 +45,8 @@ import java.util.regex.Pattern;
  * as with another collector. {@code vertx-ideal}, {@code servlet-ideal} and {@code micronaut-ideal} measure the floor
  * under any middleware on Vert.x, the servlet and the Micronaut hello worlds: in place of
  * ours, a bare capture of each request into a bounded queue that a timer drains and discards ({@link IdealCapture}).
+ * {@code servlet-unsent} is our servlet filter with an uploader that drops each batch unread: the filter's
+ * cost on the request's side alone, without encoding and posting.
  * {@code quarkus} runs the Quarkus hello world of {@code benchmarks-quarkus} in two JVMs of its own, one per variant:
  * without, built with the adapter switched off; with, the adapter and an API key.
  * Each server warms up for {@code --warmup} seconds a variant, then on until its JIT is done, at most

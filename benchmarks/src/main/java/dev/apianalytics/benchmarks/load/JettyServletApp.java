@@ -2,6 +2,7 @@ package dev.apianalytics.benchmarks.load;
 
 import dev.apianalytics.core.ApiAnalytics;
 import dev.apianalytics.core.Config;
+import dev.apianalytics.core.internal.Seams;
 import dev.apianalytics.servlet.ApiAnalyticsFilter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -43,6 +44,17 @@ final class JettyServletApp implements LoadServer.App {
         if (filter != null) {
             LoadServer.checkEnabled(filter.analytics());
         }
+        return app;
+    }
+
+    /**
+     * The hello world behind our filter whose uploader drops each batch unread instead of encoding
+     * and posting it: what the filter costs on the request's side alone.
+     */
+    static JettyServletApp startUnsent(Config config) throws Exception {
+        ApiAnalyticsFilter filter = new ApiAnalyticsFilter(Seams.discardingAnalytics(config, ApiAnalyticsFilter.FRAMEWORK));
+        JettyServletApp app = start(filter, null);
+        LoadServer.checkEnabled(filter.analytics());
         return app;
     }
 

@@ -20,7 +20,7 @@ import java.util.List;
  * port that reports the JVM's allocated bytes, its CPU time, the uploader's counters and the
  * time its JIT has spent compiling.
  *
- * <p>Usage: {@code LoadServer <servlet|servlet-ideal|javalin|vertx|vertx-ideal|spring|webflux|micronaut|micronaut-ideal> <collectorUrl> [gzip: true|false] [batch size]}. Prints one line
+ * <p>Usage: {@code LoadServer <servlet|servlet-ideal|servlet-unsent|javalin|vertx|vertx-ideal|spring|webflux|micronaut|micronaut-ideal> <collectorUrl> [gzip: true|false] [batch size]}. Prints one line
  * {@code READY <withoutPort> <withPort> <controlPort>} when it serves, and stops when its
  * standard input closes.
  */
@@ -52,7 +52,7 @@ public final class LoadServer {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: LoadServer <servlet|servlet-ideal|javalin|vertx|vertx-ideal|spring|webflux|micronaut|micronaut-ideal> <collectorUrl> [gzip: true|false]");
+            System.err.println("usage: LoadServer <servlet|servlet-ideal|servlet-unsent|javalin|vertx|vertx-ideal|spring|webflux|micronaut|micronaut-ideal> <collectorUrl> [gzip: true|false]");
             System.exit(2);
         }
         String framework = args[0];
@@ -63,9 +63,10 @@ public final class LoadServer {
         }
         Config config = builder.build();
         List<App> apps = new ArrayList<>();
-        // "vertx-ideal", "servlet-ideal", "micronaut-ideal": the floor, a bare capture (IdealCapture) in place of the middleware
+        // "vertx-ideal", "servlet-ideal", "micronaut-ideal": the floor, a bare capture (IdealCapture) in place of the middleware;
+        // "servlet-unsent": our filter with batches dropped unsent; either is measured against the plain hello world
         boolean ideal = framework.endsWith(IDEAL);
-        String base = ideal ? framework.substring(0, framework.length() - IDEAL.length()) : framework;
+        String base = framework.replaceFirst("-(ideal|unsent)$", "");
         apps.add(start(base, null));
         apps.add(ideal ? startIdeal(base) : start(framework, config));
         App measured = apps.get(1);
@@ -114,6 +115,8 @@ public final class LoadServer {
         switch (framework) {
             case "servlet":
                 return JettyServletApp.start(config);
+            case "servlet-unsent":
+                return JettyServletApp.startUnsent(config);
             case "javalin":
                 return JavalinApp.start(config);
             case "vertx":
@@ -126,7 +129,7 @@ public final class LoadServer {
                 return MicronautApp.start(config);
             default:
                 throw new IllegalArgumentException("unknown framework " + framework
-                        + "; use servlet, javalin, vertx, spring, webflux or micronaut");
+                        + "; use servlet, servlet-unsent, javalin, vertx, spring, webflux or micronaut");
         }
     }
 
