@@ -39,12 +39,7 @@ final class JettyServletApp implements LoadServer.App {
     }
 
     static JettyServletApp start(Config config) throws Exception {
-        ApiAnalyticsFilter filter = config == null ? null : new ApiAnalyticsFilter(config);
-        JettyServletApp app = start(filter, null);
-        if (filter != null) {
-            LoadServer.checkEnabled(filter.analytics());
-        }
-        return app;
+        return config == null ? start(null, null) : startWith(new ApiAnalyticsFilter(config));
     }
 
     /**
@@ -52,7 +47,10 @@ final class JettyServletApp implements LoadServer.App {
      * and posting it: what the filter costs on the request's side alone.
      */
     static JettyServletApp startUnsent(Config config) throws Exception {
-        ApiAnalyticsFilter filter = new ApiAnalyticsFilter(Seams.discardingAnalytics(config, ApiAnalyticsFilter.FRAMEWORK));
+        return startWith(new ApiAnalyticsFilter(Seams.discardingAnalytics(config, ApiAnalyticsFilter.FRAMEWORK)));
+    }
+
+    private static JettyServletApp startWith(ApiAnalyticsFilter filter) throws Exception {
         JettyServletApp app = start(filter, null);
         LoadServer.checkEnabled(filter.analytics());
         return app;
